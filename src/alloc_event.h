@@ -1,0 +1,69 @@
+/* Shared between bpf/alloc.bpf.c and the leak command: the user-allocator probe set. */
+#ifndef MEMMON_ALLOC_EVENT_H
+#define MEMMON_ALLOC_EVENT_H
+
+#define ALLOC_STACK_DEPTH 64
+
+/* Which allocator function a probe sits on (also the BPF cookie's low byte). */
+enum alloc_fn {
+	FN_MALLOC, FN_CALLOC, FN_REALLOC, FN_REALLOCARRAY, FN_POSIX_MEMALIGN, FN_ALIGNED_ALLOC,
+	FN_MEMALIGN, FN_VALLOC, FN_PVALLOC, FN_MMAP, FN_FREE, FN_MUNMAP, FN_COUNT
+};
+
+/* A stack: the caller's return address, read from the stack at the probe (frame-pointer
+ * walks skip it when the probe sits at a function's first instructions), plus the rest of
+ * the frame-pointer chain in the stack map. One key per process and call path. */
+struct stack_key {
+	__u64 retaddr;
+	__s32 stackid; /* <0: chain not captured */
+	__u32 tgid;
+};
+
+struct alloc_info {
+	__u64 size;
+	__u64 ts_ns;
+	struct stack_key key;
+	__u32 fn;
+	__u32 pad;
+};
+
+struct stack_stats {
+	__u64 bytes;
+	__u64 count;
+	__u32 fn; /* allocator of the latest allocation on this stack */
+	__u32 pad;
+};
+
+/* Freed blocks remembered to tell a double free from an invalid one. */
+struct freed_info {
+	struct stack_key alloc_key;
+	struct stack_key free_key;
+	__u64 size;
+	__u64 ts_ns;
+};
+
+enum alloc_error_kind { ERR_DOUBLE_FREE = 1, ERR_INVALID_FREE = 2 };
+
+struct alloc_error_event {
+	__u32 kind;
+	__u32 tgid;
+	__u32 tid;
+	__u32 pad;
+	__u64 addr;
+	__u64 ts_ns;
+	__u64 size;                  /* of the block, for a double free */
+	struct stack_key free_key;   /* this free */
+	struct stack_key first_free; /* double free: the first free */
+	struct stack_key alloc_key;  /* double free: the allocation */
+	char comm[16];
+};
+
+/* Counters the BPF side keeps in .bss and every report prints. */
+struct alloc_counters {
+	__u64 allocs_dropped;   /* allocation table full */
+	__u64 stack_failures;   /* stack map full or collision */
+	__u64 pending_dropped;  /* per-thread call table full */
+	__u64 sampled_out;
+};
+
+#endif

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/* User-space allocator probes: malloc family and anonymous mmap/munmap.
+ * Entry probes record the size and the stack per thread, return probes turn that into an
+ * outstanding allocation keyed by address; free looks the address up. The outermost
+ * allocator call on a thread defines what happened (glibc's realloc calls malloc and free
+ * inside), so nested calls are ignored. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "alloc_event.h"
+#include "common.bpf.h"
+
+#define MAP_ANONYMOUS 0x20
+
+const volatile __u64 min_size = 0;
+const volatile __u64 max_size = ~0ULL;
+const volatile __u32 sample_rate = 1;
+const volatile bool report_invalid = false; /* traced from the start: unknown frees are errors */
+
+struct alloc_counters counters = {};
+
+struct pending {
+	__u64 size;
+	__u64 arg;   /* realloc: old pointer; posix_memalign: memptr */
+	struct stack_key key;
+	__u32 fn;
+	__u32 depth; /* nested allocator calls below the outermost one */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct pending);
+} pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 524288); /* resized by --max-allocs */
+	__type(key, __u64);
+	__type(value, struct alloc_info);
+} allocs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct stack_key);
+	__type(value, struct stack_stats);
+} combined SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 65536);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, ALLOC_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct freed_info);
+} freed SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+/* The cookie holds how many bytes the function pushed before the probe, so the return
+ * address is found at sp + that, wherever the probe sits. */
+static __always_inline struct stack_key capture_stack(struct pt_regs *ctx)
+{
+	struct stack_key k = {};
+	__u64 sp_delta = bpf_get_attach_cookie(ctx);
+	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)(PT_REGS_SP(ctx) + sp_delta));
+	/* Skip frame 0 (the probe address itself): the chain starts at the caller's caller. */
+	k.stackid = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK | 1);
+	if (k.stackid < 0)
+		__sync_fetch_and_add(&counters.stack_failures, 1);
+	k.tgid = bpf_get_current_pid_tgid() >> 32;
+	return k;
+}
+
+static __always_inline int enter(struct pt_regs *ctx, __u32 fn, __u64 size, __u64 arg)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
+	if (p) {
+		p->depth++;
+		return 0;
+	}
+	struct pending np = { .size = size, .arg = arg, .fn = fn };
+	np.key = capture_stack(ctx);
+	if (bpf_map_update_elem(&pending, &tid, &np, BPF_ANY))
+		__sync_fetch_and_add(&counters.pending_dropped, 1);
+	return 0;
+}
+
+/* Returns the outermost pending call of this thread, or NULL for nested/unknown ones. */
+static __always_inline struct pending *leave(__u32 *tid)
+{
+	*tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending *p = bpf_map_lookup_elem(&pending, tid);
+	if (!p)
+		return NULL;
+	if (p->depth) {
+		p->depth--;
+		return NULL;
+	}
+	return p;
+}
+
+static __always_inline void stats_add(struct stack_key *key, __u64 size, __u32 fn)
+{
+	struct stack_stats *s = bpf_map_lookup_elem(&combined, key);
+	if (s) {
+		__sync_fetch_and_add(&s->bytes, size);
+		__sync_fetch_and_add(&s->count, 1);
+		s->fn = fn;
+		return;
+	}
+	struct stack_stats ns = { .bytes = size, .count = 1, .fn = fn };
+	if (bpf_map_update_elem(&combined, key, &ns, BPF_NOEXIST)) {
+		s = bpf_map_lookup_elem(&combined, key);
+		if (s) {
+			__sync_fetch_and_add(&s->bytes, size);
+			__sync_fetch_and_add(&s->count, 1);
+		}
+	}
+}
+
+static __always_inline void stats_sub(struct stack_key *key, __u64 size)
+{
+	struct stack_stats *s = bpf_map_lookup_elem(&combined, key);
+	if (s) {
+		__sync_fetch_and_sub(&s->bytes, size);
+		__sync_fetch_and_sub(&s->count, 1);
+	}
+}
+
+static __always_inline void record_alloc(__u64 addr, struct pending *p)
+{
+	if (!addr)
+		return;
+	if (p->size < min_size || p->size > max_size)
+		return;
+	if (sample_rate > 1 && bpf_get_prandom_u32() % sample_rate) {
+		__sync_fetch_and_add(&counters.sampled_out, 1);
+		return;
+	}
+	struct alloc_info a = { .size = p->size, .ts_ns = bpf_ktime_get_ns(), .key = p->key,
+				.fn = p->fn };
+	if (bpf_map_update_elem(&allocs, &addr, &a, BPF_ANY)) {
+		__sync_fetch_and_add(&counters.allocs_dropped, 1);
+		return;
+	}
+	bpf_map_delete_elem(&freed, &addr);
+	stats_add(&a.key, a.size, a.fn);
+}
+
+/* Forgets a block; returns false if it was not an outstanding allocation. */
+static __always_inline bool forget_alloc(__u64 addr, struct stack_key *free_key)
+{
+	struct alloc_info *a = bpf_map_lookup_elem(&allocs, &addr);
+	if (!a)
+		return false;
+	struct freed_info f = { .alloc_key = a->key, .size = a->size, .ts_ns = bpf_ktime_get_ns() };
+	if (free_key)
+		f.free_key = *free_key;
+	stats_sub(&a->key, a->size);
+	bpf_map_delete_elem(&allocs, &addr);
+	bpf_map_update_elem(&freed, &addr, &f, BPF_ANY);
+	return true;
+}
+
+static __always_inline void report_error(__u32 kind, __u64 addr, struct stack_key *key,
+					 struct freed_info *first)
+{
+	struct alloc_error_event *e = reserve_or_count(&events, sizeof(*e));
+	if (!e)
+		return;
+	__u64 id = bpf_get_current_pid_tgid();
+	e->kind = kind;
+	e->tgid = id >> 32;
+	e->tid = (__u32)id;
+	e->pad = 0;
+	e->addr = addr;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->free_key = *key;
+	if (first) {
+		e->first_free = first->free_key;
+		e->alloc_key = first->alloc_key;
+		e->size = first->size;
+	} else {
+		__builtin_memset(&e->first_free, 0, sizeof(e->first_free));
+		__builtin_memset(&e->alloc_key, 0, sizeof(e->alloc_key));
+		e->size = 0;
+	}
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline int do_free(struct pt_regs *ctx, __u64 addr)
+{
+	if (!addr)
+		return 0;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	if (bpf_map_lookup_elem(&pending, &tid))
+		return 0; /* inside realloc & co: the outer call accounts for it */
+	struct alloc_info *a = bpf_map_lookup_elem(&allocs, &addr);
+	if (a) {
+		struct stack_key key = capture_stack(ctx);
+		forget_alloc(addr, &key);
+		return 0;
+	}
+	struct freed_info *f = bpf_map_lookup_elem(&freed, &addr);
+	if (f) {
+		struct stack_key key = capture_stack(ctx);
+		struct freed_info first = *f;
+		report_error(ERR_DOUBLE_FREE, addr, &key, &first);
+	} else if (report_invalid && sample_rate <= 1) {
+		struct stack_key key = capture_stack(ctx);
+		report_error(ERR_INVALID_FREE, addr, &key, NULL);
+	}
+	return 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(malloc_enter, size_t size) { return enter(ctx, FN_MALLOC, size, 0); }
+SEC("uprobe")
+int BPF_KPROBE(calloc_enter, size_t n, size_t size) { return enter(ctx, FN_CALLOC, n * size, 0); }
+SEC("uprobe")
+int BPF_KPROBE(realloc_enter, void *ptr, size_t size) { return enter(ctx, FN_REALLOC, size, (__u64)ptr); }
+SEC("uprobe")
+int BPF_KPROBE(reallocarray_enter, void *ptr, size_t n, size_t size)
+{
+	return enter(ctx, FN_REALLOCARRAY, n * size, (__u64)ptr);
+}
+SEC("uprobe")
+int BPF_KPROBE(posix_memalign_enter, void **memptr, size_t align, size_t size)
+{
+	return enter(ctx, FN_POSIX_MEMALIGN, size, (__u64)memptr);
+}
+SEC("uprobe")
+int BPF_KPROBE(aligned_alloc_enter, size_t align, size_t size) { return enter(ctx, FN_ALIGNED_ALLOC, size, 0); }
+SEC("uprobe")
+int BPF_KPROBE(memalign_enter, size_t align, size_t size) { return enter(ctx, FN_MEMALIGN, size, 0); }
+SEC("uprobe")
+int BPF_KPROBE(valloc_enter, size_t size) { return enter(ctx, FN_VALLOC, size, 0); }
+SEC("uprobe")
+int BPF_KPROBE(pvalloc_enter, size_t size)
+{
+	return enter(ctx, FN_PVALLOC, (size + 4095) & ~4095ULL, 0);
+}
+SEC("uprobe")
+int BPF_KPROBE(mmap_enter, void *addr, size_t len, int prot, int flags, int fd)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
+	if (p) { /* the allocator's own mmap: its block is already counted */
+		p->depth++;
+		return 0;
+	}
+	if (!(flags & MAP_ANONYMOUS))
+		return 0;
+	return enter(ctx, FN_MMAP, len, 0);
+}
+
+/* One return probe for every allocating function: the pending call says which. */
+SEC("uretprobe")
+int BPF_KRETPROBE(alloc_return, void *ret)
+{
+	__u32 tid;
+	struct pending *p = leave(&tid);
+	if (!p)
+		return 0;
+	__u64 addr = (__u64)ret;
+	switch (p->fn) {
+	case FN_REALLOC:
+	case FN_REALLOCARRAY:
+		if (addr) {
+			if (p->arg)
+				forget_alloc(p->arg, &p->key);
+			record_alloc(addr, p);
+		} else if (p->size == 0 && p->arg) {
+			forget_alloc(p->arg, &p->key); /* realloc(p, 0) frees p */
+		}
+		break;
+	case FN_POSIX_MEMALIGN:
+		if (addr == 0) { /* returns 0 on success, the block is in *memptr */
+			__u64 block = 0;
+			bpf_probe_read_user(&block, sizeof(block), (void *)p->arg);
+			record_alloc(block, p);
+		}
+		break;
+	case FN_MMAP:
+		if (addr != ~0ULL)
+			record_alloc(addr, p);
+		break;
+	default:
+		record_alloc(addr, p);
+	}
+	bpf_map_delete_elem(&pending, &tid);
+	return 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(free_enter, void *ptr) { return do_free(ctx, (__u64)ptr); }
+
+SEC("uprobe")
+int BPF_KPROBE(munmap_enter, void *addr, size_t len)
+{
+	__u64 a = (__u64)addr;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	if (bpf_map_lookup_elem(&pending, &tid))
+		return 0;
+	struct alloc_info *info = bpf_map_lookup_elem(&allocs, &a);
+	if (!info || info->fn != FN_MMAP)
+		return 0; /* not an mapping we saw: not an error, munmap takes any range */
+	if (len >= info->size) {
+		forget_alloc(a, NULL);
+		return 0;
+	}
+	/* Unmapping the head of a mapping leaves the rest outstanding. */
+	struct alloc_info rest = *info;
+	rest.size -= len;
+	struct stack_stats *s = bpf_map_lookup_elem(&combined, &info->key);
+	if (s)
+		__sync_fetch_and_sub(&s->bytes, len);
+	bpf_map_delete_elem(&allocs, &a);
+	__u64 na = a + len;
+	bpf_map_update_elem(&allocs, &na, &rest, BPF_ANY);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

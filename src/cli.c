@@ -1,0 +1,139 @@
+#include "cli.h"
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_split_program(struct cli *cli, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			cli->prog_argv = argc > i + 1 ? &argv[i + 1] : NULL;
+			cli->prog_argc = argc - i - 1;
+			argv[i] = NULL;
+			return i;
+		}
+	}
+	return argc;
+}
+
+int cli_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	long v = strtol(s, &end, 0);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_double(const char *s, double min, double max, double *out)
+{
+	char *end;
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || *end || isnan(v) || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_size(const char *s, unsigned long long *out)
+{
+	char *end;
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno)
+		return -1;
+	unsigned long long mul = 1;
+	switch (*end) {
+	case 'k': case 'K': mul = 1ULL << 10; end++; break;
+	case 'm': case 'M': mul = 1ULL << 20; end++; break;
+	case 'g': case 'G': mul = 1ULL << 30; end++; break;
+	default: break;
+	}
+	if (*end || (mul > 1 && v > ~0ULL / mul))
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "memmon %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'memmon %s --help'.\n", cmd);
+	return EXIT_USAGE;
+}
+
+int cli_common_option(struct cli *cli, const char *cmd, int code, const char *arg)
+{
+	long v;
+	switch (code) {
+	case 'p':
+		if (cli_parse_long(arg, 1, 0x7fffffff, &v)) {
+			cli_usage_error(cmd, "invalid pid '%s'", arg);
+			return -1;
+		}
+		if (cli->npids >= CLI_MAX_PIDS) {
+			cli_usage_error(cmd, "at most %d -p options", CLI_MAX_PIDS);
+			return -1;
+		}
+		cli->pids[cli->npids++] = (pid_t)v;
+		return 1;
+	case OPT_COMM:
+		cli->comm = arg;
+		return 1;
+	case 'i':
+		if (cli_parse_double(arg, 0.01, 86400 * 365, &cli->interval)) {
+			cli_usage_error(cmd, "invalid interval '%s' (seconds, > 0)", arg);
+			return -1;
+		}
+		return 1;
+	case 'd':
+		if (cli_parse_double(arg, 0.01, 86400 * 365, &cli->duration)) {
+			cli_usage_error(cmd, "invalid duration '%s' (seconds, > 0)", arg);
+			return -1;
+		}
+		return 1;
+	case OPT_JSON:
+		cli->json = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+bool cli_check_pids(const struct cli *cli, const char *cmd)
+{
+	for (int i = 0; i < cli->npids; i++) {
+		if (kill(cli->pids[i], 0) && errno == ESRCH) {
+			fprintf(stderr, "memmon %s: pid %d does not exist\n", cmd, cli->pids[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+bool cli_pid_selected(const struct cli *cli, pid_t tgid)
+{
+	if (cli->npids == 0)
+		return true;
+	for (int i = 0; i < cli->npids; i++)
+		if (cli->pids[i] == tgid)
+			return true;
+	return false;
+}

@@ -1,0 +1,19 @@
+/* The JSON Lines writer every command uses: build a json-c object, emit it as one line.
+ * Text and JSON output come from the same data; a command's printer picks one. */
+#ifndef MEMMON_JSON_OUT_H
+#define MEMMON_JSON_OUT_H
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Starts a record {"type": type}. */
+struct json_object *json_record(const char *type);
+void json_add_str(struct json_object *o, const char *key, const char *val); /* NULL -> null */
+void json_add_int(struct json_object *o, const char *key, int64_t val);
+void json_add_u64(struct json_object *o, const char *key, uint64_t val);
+void json_add_double(struct json_object *o, const char *key, double val);
+void json_add_bool(struct json_object *o, const char *key, int val);
+/* Writes the object as one line to out (stdout if NULL), flushes, and frees it. */
+void json_emit(struct json_object *o, FILE *out);
+
+#endif

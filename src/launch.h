@@ -1,0 +1,31 @@
+/* `-- PROGRAM ARGS`: start the program held before exec, so every probe is attached before
+ * its first instruction, then release it. The launched child is PTRACE_SEIZEd with
+ * PTRACE_O_TRACEEXIT: at its exit stop its mappings still exist, so a command can capture
+ * them (stacks resolve after the program is gone), then let it finish. */
+#ifndef MEMMON_LAUNCH_H
+#define MEMMON_LAUNCH_H
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct launch {
+	pid_t pid;
+	int go_fd;   /* write end: closing it lets the child exec */
+	int err_fd;  /* read end: exec errno arrives here, EOF means exec succeeded */
+	bool traced; /* seized with ptrace */
+	bool exited;
+	int status;  /* wait status once exited */
+};
+
+/* Forks the child, which waits. Returns 0 or -errno (message printed). */
+int launch_prepare(struct launch *l, char **argv, const char *cmd);
+/* Lets the child exec. Returns 0, or -errno if exec failed (message printed). */
+int launch_release(struct launch *l, const char *cmd);
+/* Reaps/continues the child without blocking. on_stop is called when the child stops at
+ * exec or exit with its mappings intact. Returns true once the child has exited. */
+bool launch_poll(struct launch *l, void (*on_stop)(pid_t pid, void *ctx), void *ctx);
+/* Kills a child that never ran (setup failed). */
+void launch_abort(struct launch *l);
+/* Exit code to propagate: the program's exit status, or 128+signal. */
+int launch_exit_code(const struct launch *l);
+
+#endif

@@ -1,0 +1,30 @@
+# Shared helpers for integration tests: sourced, never run.
+# Every test runs the real memmon ($MEMMON) against workloads in $WORKLOADS.
+set -uo pipefail
+: "${MEMMON:?run through scripts/run-tests.sh}"
+TMPD=$(mktemp -d /tmp/memmon-test.XXXXXX)
+CLEANUPS=()
+# Registers a command run at exit, pass or fail (restore what the test changed).
+on_exit() { CLEANUPS+=("$*"); }
+_run_cleanups() {
+	local i
+	for ((i = ${#CLEANUPS[@]} - 1; i >= 0; i--)); do eval "${CLEANUPS[$i]}" || true; done
+	rm -rf "$TMPD"
+}
+trap _run_cleanups EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "skip: $*"; exit 77; }
+assert_eq() { [ "$1" = "$2" ] || fail "${3:-value}: expected '$2', got '$1'"; }
+assert_ge() { [ "$1" -ge "$2" ] || fail "${3:-value}: expected >= $2, got $1"; }
+assert_le() { [ "$1" -le "$2" ] || fail "${3:-value}: expected <= $2, got $1"; }
+assert_contains() { grep -qF -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "expected '$2' in $1"; }; }
+assert_not_contains() { if grep -qF -- "$2" "$1"; then cat "$1"; fail "unexpected '$2' in $1"; fi; }
+
+# BPF tests skip on users' machines without BPF; run-tests.sh turns a skip into a failure in CI.
+require_bpf() {
+	[ "$(id -u)" = 0 ] || skip "needs root for BPF"
+	[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF"
+}
+# jq-free JSON queries: python3 is on every Debian machine.
+json_query() { python3 -c "$1" "${@:2}"; }
