@@ -1,13 +1,18 @@
 /* Shared between bpf/alloc.bpf.c and the leak command: the user-allocator probe set. */
 #ifndef MEMMON_ALLOC_EVENT_H
 #define MEMMON_ALLOC_EVENT_H
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
 
 #define ALLOC_STACK_DEPTH 64
 
 /* Which allocator function a probe sits on (also the BPF cookie's low byte). */
 enum alloc_fn {
 	FN_MALLOC, FN_CALLOC, FN_REALLOC, FN_REALLOCARRAY, FN_POSIX_MEMALIGN, FN_ALIGNED_ALLOC,
-	FN_MEMALIGN, FN_VALLOC, FN_PVALLOC, FN_MMAP, FN_FREE, FN_MUNMAP, FN_COUNT
+	FN_MEMALIGN, FN_VALLOC, FN_PVALLOC, FN_MMAP, FN_FREE, FN_MUNMAP,
+	/* kernel allocators (leak --kernel) */
+	FN_KMALLOC, FN_KMEM_CACHE, FN_PAGES, FN_PERCPU, FN_COUNT
 };
 
 /* A stack: the caller's return address, read from the stack at the probe (frame-pointer

@@ -2,7 +2,7 @@
 #include <errno.h>
 
 int events_open(struct event_reader *r, int map_fd, ring_buffer_sample_fn fn, void *ctx,
-		volatile uint64_t *lost)
+		volatile unsigned long long *lost)
 {
 	r->lost = lost;
 	r->rb = ring_buffer__new(map_fd, fn, ctx, NULL);

@@ -7,12 +7,12 @@
 
 struct event_reader {
 	struct ring_buffer *rb;
-	volatile uint64_t *lost; /* the BPF object's memmon_lost_events, in its .bss */
+	volatile unsigned long long *lost; /* the BPF object's memmon_lost_events, in its .bss */
 };
 
 /* 0 or -errno. lost may be NULL. */
 int events_open(struct event_reader *r, int map_fd, ring_buffer_sample_fn fn, void *ctx,
-		volatile uint64_t *lost);
+		volatile unsigned long long *lost);
 /* Returns number of events consumed or -errno (-EINTR is not an error). */
 int events_poll(struct event_reader *r, int timeout_ms);
 int events_drain(struct event_reader *r);

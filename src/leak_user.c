@@ -1,0 +1,453 @@
+/* memmon leak in user mode: uprobes on the process's allocator. */
+#include "alloc_event.h"
+#include "alloc.skel.h"
+#include "bpf_util.h"
+#include "events.h"
+#include "json_out.h"
+#include "launch.h"
+#include "leak.h"
+#include "leak_report.h"
+#include "loop.h"
+#include "probe_site.h"
+#include "proc_libs.h"
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct probe_def {
+	const char *name;
+	enum alloc_fn fn;
+	bool has_return;
+	bool skip_null; /* f(NULL) is a no-op: the probe may skip the NULL check */
+};
+
+static const struct probe_def probe_defs[] = {
+	{ "malloc", FN_MALLOC, true, false },
+	{ "calloc", FN_CALLOC, true, false },
+	{ "realloc", FN_REALLOC, true, false },
+	{ "reallocarray", FN_REALLOCARRAY, true, false },
+	{ "posix_memalign", FN_POSIX_MEMALIGN, true, false },
+	{ "aligned_alloc", FN_ALIGNED_ALLOC, true, false },
+	{ "memalign", FN_MEMALIGN, true, false },
+	{ "valloc", FN_VALLOC, true, false },
+	{ "pvalloc", FN_PVALLOC, true, false },
+	{ "mmap", FN_MMAP, true, false },
+	{ "free", FN_FREE, false, true },
+	{ "munmap", FN_MUNMAP, false, false },
+};
+
+struct leak_user {
+	const struct leak_opts *o;
+	struct alloc_bpf *skel;
+	struct symbolizer *sym;
+	struct event_reader events;
+	struct launch child;
+	bool launched;
+	pid_t pids[CLI_MAX_PIDS];
+	int npids;
+	struct bpf_link **links;
+	int nlinks, caplinks;
+	int report_no;
+	uint64_t errors;
+	double last_capture;
+};
+
+static struct bpf_program *enter_prog(struct alloc_bpf *s, enum alloc_fn fn)
+{
+	switch (fn) {
+	case FN_MALLOC: return s->progs.malloc_enter;
+	case FN_CALLOC: return s->progs.calloc_enter;
+	case FN_REALLOC: return s->progs.realloc_enter;
+	case FN_REALLOCARRAY: return s->progs.reallocarray_enter;
+	case FN_POSIX_MEMALIGN: return s->progs.posix_memalign_enter;
+	case FN_ALIGNED_ALLOC: return s->progs.aligned_alloc_enter;
+	case FN_MEMALIGN: return s->progs.memalign_enter;
+	case FN_VALLOC: return s->progs.valloc_enter;
+	case FN_PVALLOC: return s->progs.pvalloc_enter;
+	case FN_MMAP: return s->progs.mmap_enter;
+	case FN_FREE: return s->progs.free_enter;
+	case FN_MUNMAP: return s->progs.munmap_enter;
+	default: return NULL;
+	}
+}
+
+static int add_link(struct leak_user *u, struct bpf_program *prog, pid_t pid, const char *lib,
+		    uint64_t offset, bool ret, uint64_t cookie)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = ret, .bpf_cookie = cookie);
+	struct bpf_link *l = bpf_program__attach_uprobe_opts(prog, pid, lib, offset, &opts);
+	if (!l)
+		return -errno;
+	if (u->nlinks == u->caplinks) {
+		u->caplinks = u->caplinks ? u->caplinks * 2 : 32;
+		u->links = realloc(u->links, sizeof(*u->links) * u->caplinks);
+	}
+	u->links[u->nlinks++] = l;
+	return 0;
+}
+
+/* Attaches every allocator probe found in lib, for one process. */
+static int attach_pid(struct leak_user *u, pid_t pid, const char *lib)
+{
+	bool have_malloc = false, have_free = false;
+	for (size_t i = 0; i < sizeof(probe_defs) / sizeof(probe_defs[0]); i++) {
+		const struct probe_def *d = &probe_defs[i];
+		struct probe_site site;
+		int err = probe_site_find(lib, d->name, d->skip_null, &site);
+		if (err == -ENOENT)
+			continue;
+		if (err) {
+			fprintf(stderr, "memmon leak: cannot read %s: %s\n", lib, strerror(-err));
+			return -1;
+		}
+		err = add_link(u, enter_prog(u->skel, d->fn), pid, lib, site.probe_offset, false,
+			       site.sp_delta);
+		if (!err && d->has_return)
+			err = add_link(u, u->skel->progs.alloc_return, pid, lib, site.func_offset, true, 0);
+		if (err) {
+			bpf_fail("leak", "attaching a uprobe", err);
+			return -1;
+		}
+		have_malloc |= d->fn == FN_MALLOC;
+		have_free |= d->fn == FN_FREE;
+	}
+	if (!have_malloc || !have_free) {
+		fprintf(stderr, "memmon leak: %s does not export malloc and free: "
+				"pass the allocator library or static executable with --lib PATH\n", lib);
+		return -1;
+	}
+	return 0;
+}
+
+/* The library to probe for a running process: --lib, its libc, or its own executable when
+ * it is statically linked. */
+static int library_for_pid(const struct leak_opts *o, pid_t pid, char *lib, size_t n)
+{
+	if (o->lib) {
+		snprintf(lib, n, "%s", o->lib);
+		return 0;
+	}
+	int err = proc_find_library(pid, "libc.so", lib, n);
+	if (err == -ESRCH) {
+		fprintf(stderr, "memmon leak: pid %d does not exist\n", pid);
+		return -1;
+	}
+	if (err) {
+		char exe[64];
+		snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
+		ssize_t len = readlink(exe, lib, n - 1);
+		if (len <= 0) {
+			fprintf(stderr, "memmon leak: cannot read %s: %s\n", exe, strerror(errno));
+			return -1;
+		}
+		lib[len] = 0; /* statically linked: the allocator is in the executable */
+	}
+	return 0;
+}
+
+/* The library for a program about to be launched: memmon's own libc for a dynamic
+ * executable (the same file the program will map), the executable itself if static. */
+static int library_for_program(const struct leak_opts *o, const char *prog, char *lib, size_t n)
+{
+	char path[PATH_MAX];
+	if (o->lib) {
+		snprintf(lib, n, "%s", o->lib);
+		return 0;
+	}
+	int err = resolve_program(prog, path, sizeof(path));
+	if (err) {
+		fprintf(stderr, "memmon leak: cannot execute program '%s': %s\n", prog, strerror(-err));
+		return -1;
+	}
+	if (!elf_is_dynamic(path)) {
+		snprintf(lib, n, "%s", path);
+		return 0;
+	}
+	if (proc_find_library(getpid(), "libc.so", lib, n)) {
+		fprintf(stderr, "memmon leak: cannot find libc: pass --lib PATH\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int stack_ips(struct leak_user *u, const struct stack_key *k, uint64_t *ips)
+{
+	uint64_t chain[ALLOC_STACK_DEPTH];
+	int n = 0;
+	ips[n++] = k->retaddr;
+	if (k->stackid >= 0 &&
+	    bpf_map_lookup_elem(bpf_map__fd(u->skel->maps.stacks), &k->stackid, chain) == 0) {
+		for (int i = 0; i < ALLOC_STACK_DEPTH && chain[i]; i++)
+			ips[n++] = chain[i];
+	}
+	return n;
+}
+
+static uint64_t ktime_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void show_alloc(struct leak_user *u, uint64_t addr, const struct alloc_info *a, uint64_t now)
+{
+	double age = (now - a->ts_ns) / 1e9;
+	if (u->o->cli.json) {
+		struct json_object *o = json_record("leak_alloc");
+		json_add_int(o, "report", u->report_no);
+		json_add_int(o, "pid", a->key.tgid);
+		json_add_u64(o, "addr", addr);
+		json_add_u64(o, "size", a->size);
+		json_add_double(o, "age_s", age);
+		json_add_str(o, "allocator", alloc_fn_name(a->fn));
+		json_emit(o, stdout);
+	} else {
+		printf("  addr 0x%" PRIx64 " size %" PRIu64 " age %.3fs pid %u (%s)\n", addr, (uint64_t)a->size,
+		       age, (unsigned)a->key.tgid, alloc_fn_name(a->fn));
+	}
+}
+
+static void collect(struct leak_user *u, struct leak_rows *rows, struct leak_totals *t)
+{
+	const struct leak_opts *o = u->o;
+	bool per_alloc = o->older_than_ns || o->show_allocs;
+	if (per_alloc) {
+		int fd = bpf_map__fd(u->skel->maps.allocs);
+		uint64_t key, next, now = ktime_now();
+		uint64_t *prev = NULL;
+		struct alloc_info a;
+		while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+			key = next;
+			prev = &key;
+			if (bpf_map_lookup_elem(fd, &key, &a))
+				continue;
+			if (now - a.ts_ns < o->older_than_ns)
+				continue;
+			struct leak_row *r = leak_rows_get(rows, &a.key);
+			r->bytes += a.size;
+			r->count++;
+			r->fn = a.fn;
+			if (!r->oldest_ns || a.ts_ns < r->oldest_ns)
+				r->oldest_ns = a.ts_ns;
+			if (o->show_allocs)
+				show_alloc(u, key, &a, now);
+		}
+	} else {
+		int fd = bpf_map__fd(u->skel->maps.combined);
+		struct stack_key key, next, *prev = NULL;
+		struct stack_stats s;
+		while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+			key = next;
+			prev = &key;
+			if (bpf_map_lookup_elem(fd, &key, &s) || !s.count)
+				continue;
+			struct leak_row *r = leak_rows_get(rows, &key);
+			r->bytes = s.bytes;
+			r->count = s.count;
+			r->fn = s.fn;
+		}
+	}
+	for (size_t i = 0; i < rows->n; i++) {
+		struct leak_row *r = &rows->rows[i];
+		r->nips = stack_ips(u, &r->key, r->ips);
+		t->bytes += r->bytes;
+		t->count += r->count;
+		t->stacks++;
+	}
+	struct alloc_counters *c = &u->skel->bss->counters;
+	t->lost_events = events_lost(&u->events);
+	t->allocs_dropped = c->allocs_dropped;
+	t->stack_failures = c->stack_failures;
+	t->pending_dropped = c->pending_dropped;
+	t->sampled_out = c->sampled_out;
+}
+
+static void report(struct leak_user *u, const char *reason)
+{
+	struct leak_rows rows = { 0 };
+	struct leak_totals t = { 0 };
+	u->report_no++;
+	collect(u, &rows, &t);
+	struct leak_print p = { .sym = u->sym, .json = u->o->cli.json, .kernel = false,
+				.top = u->o->top, .report_no = u->report_no, .reason = reason };
+	leak_report_print(&p, &rows, &t);
+	leak_rows_free(&rows);
+}
+
+static void print_error_stack(struct leak_user *u, const char *title, const struct stack_key *k)
+{
+	uint64_t ips[ALLOC_STACK_DEPTH + 1];
+	if (!k->retaddr)
+		return;
+	int n = stack_ips(u, k, ips);
+	printf("  %s:\n", title);
+	stack_print(u->sym, stdout, (pid_t)k->tgid, false, ips, n, true, "    ");
+}
+
+static struct json_object *error_stack_json(struct leak_user *u, const struct stack_key *k)
+{
+	uint64_t ips[ALLOC_STACK_DEPTH + 1];
+	if (!k->retaddr)
+		return NULL;
+	int n = stack_ips(u, k, ips);
+	return stack_json(u->sym, (pid_t)k->tgid, false, ips, n, true);
+}
+
+static int on_error_event(void *ctx, void *data, size_t size)
+{
+	struct leak_user *u = ctx;
+	const struct alloc_error_event *e = data;
+	if (size < sizeof(*e))
+		return 0;
+	u->errors++;
+	bool dbl = e->kind == ERR_DOUBLE_FREE;
+	if (u->o->cli.json) {
+		struct json_object *o = json_record("leak_error");
+		json_add_str(o, "error", dbl ? "double_free" : "invalid_free");
+		json_add_int(o, "pid", e->tgid);
+		json_add_int(o, "tid", e->tid);
+		json_add_str(o, "comm", e->comm);
+		json_add_u64(o, "addr", e->addr);
+		if (dbl)
+			json_add_u64(o, "size", e->size);
+		json_object_object_add(o, "free_stack", error_stack_json(u, &e->free_key));
+		if (dbl) {
+			json_object_object_add(o, "first_free_stack", error_stack_json(u, &e->first_free));
+			json_object_object_add(o, "alloc_stack", error_stack_json(u, &e->alloc_key));
+		}
+		json_emit(o, stdout);
+		return 0;
+	}
+	if (dbl)
+		printf("double free of 0x%" PRIx64 " (%" PRIu64 " bytes) by pid %u tid %u (%s)\n",
+		       (uint64_t)e->addr, (uint64_t)e->size, e->tgid, e->tid, e->comm);
+	else
+		printf("invalid free of 0x%" PRIx64 " (not returned by any traced allocator) by pid %u "
+		       "tid %u (%s)\n", (uint64_t)e->addr, e->tgid, e->tid, e->comm);
+	print_error_stack(u, dbl ? "freed again at" : "freed at", &e->free_key);
+	if (dbl) {
+		print_error_stack(u, "first freed at", &e->first_free);
+		print_error_stack(u, "allocated at", &e->alloc_key);
+	}
+	printf("\n");
+	fflush(stdout);
+	return 0;
+}
+
+static void on_interval(void *ctx)
+{
+	report(ctx, "interval");
+}
+
+static void capture_all(struct leak_user *u)
+{
+	for (int i = 0; i < u->npids; i++)
+		symbolizer_capture_pid(u->sym, u->pids[i]);
+}
+
+/* Mappings can change (dlopen); capture them about once a second while processes live. */
+static void on_tick(void *ctx)
+{
+	struct leak_user *u = ctx;
+	double t = now_seconds();
+	if (t - u->last_capture >= 1.0) {
+		u->last_capture = t;
+		capture_all(u);
+	}
+}
+
+static void on_child_stop(pid_t pid, void *ctx)
+{
+	struct leak_user *u = ctx;
+	symbolizer_capture_pid(u->sym, pid);
+}
+
+static int setup(struct leak_user *u)
+{
+	const struct leak_opts *o = u->o;
+	u->skel = alloc_bpf__open();
+	if (!u->skel)
+		return bpf_fail("leak", "opening the BPF object", errno);
+	u->skel->rodata->min_size = o->min_size;
+	u->skel->rodata->max_size = o->max_size;
+	u->skel->rodata->sample_rate = o->sample_rate;
+	/* Only a program traced from its first instruction has no allocations we missed. */
+	u->skel->rodata->report_invalid = o->cli.prog_argv != NULL;
+	bpf_map__set_max_entries(u->skel->maps.allocs, o->max_allocs);
+	int err = alloc_bpf__load(u->skel);
+	if (err)
+		return bpf_fail("leak", "loading the BPF programs", err);
+	err = events_open(&u->events, bpf_map__fd(u->skel->maps.events), on_error_event, u,
+			  &u->skel->bss->memmon_lost_events);
+	if (err)
+		return bpf_fail("leak", "opening the ring buffer", err);
+	return 0;
+}
+
+int leak_user_run(const struct leak_opts *o)
+{
+	struct leak_user u = { .o = o };
+	char lib[PATH_MAX];
+	int rc = EXIT_RUNTIME;
+	loop_install_signals();
+	u.sym = symbolizer_new();
+	if (setup(&u))
+		goto out;
+	if (o->cli.prog_argv) {
+		if (library_for_program(o, o->cli.prog_argv[0], lib, sizeof(lib)))
+			goto out;
+		if (launch_prepare(&u.child, o->cli.prog_argv, "leak"))
+			goto out;
+		u.launched = true;
+		u.pids[u.npids++] = u.child.pid;
+		if (attach_pid(&u, u.child.pid, lib)) {
+			launch_abort(&u.child);
+			goto out;
+		}
+		if (launch_release(&u.child, "leak"))
+			goto out;
+	} else {
+		for (int i = 0; i < o->cli.npids; i++) {
+			pid_t pid = o->cli.pids[i];
+			if (library_for_pid(o, pid, lib, sizeof(lib)) || attach_pid(&u, pid, lib))
+				goto out;
+			u.pids[u.npids++] = pid;
+		}
+		capture_all(&u);
+	}
+	if (!o->cli.json) {
+		fprintf(stderr, "memmon leak: tracing %s in %s", u.launched ? "program" : "pids", lib);
+		fprintf(stderr, "; reports every %gs. Ctrl-C to end.\n", o->cli.interval);
+	}
+	struct loop l = {
+		.events = &u.events, .interval = o->cli.interval, .duration = o->cli.duration,
+		.child = u.launched ? &u.child : NULL, .pids = u.launched ? NULL : u.pids,
+		.npids = u.launched ? 0 : u.npids, .ctx = &u, .on_interval = on_interval,
+		.on_tick = on_tick, .on_child_stop = on_child_stop,
+	};
+	enum loop_end end = loop_run(&l);
+	if (end != LOOP_PROGRAM_EXITED && end != LOOP_PIDS_EXITED)
+		capture_all(&u);
+	events_drain(&u.events);
+	report(&u, loop_end_reason(end));
+	if (end == LOOP_PIDS_EXITED && !o->cli.json)
+		fprintf(stderr, "memmon leak: traced process exited; report above is what was collected\n");
+	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
+out:
+	if (u.launched && !u.child.exited)
+		launch_abort(&u.child);
+	for (int i = 0; i < u.nlinks; i++)
+		bpf_link__destroy(u.links[i]);
+	free(u.links);
+	events_close(&u.events);
+	alloc_bpf__destroy(u.skel);
+	symbolizer_free(u.sym);
+	return rc;
+}
