@@ -15,6 +15,26 @@ struct leak_opts {
 	uint32_t sample_rate, max_allocs;
 };
 
+/* The BPF maps both probe sets share (see alloc_event.h). */
+struct event_reader;
+struct alloc_counters;
+struct symbolizer;
+struct stack_key;
+struct leak_maps {
+	int allocs, combined, stacks;
+	const struct alloc_counters *counters;
+	const struct event_reader *events;
+};
+
+/* A stack key as instruction pointers: user stacks start with the caller's return address;
+ * kernel stacks are the captured chain (or the call site alone if capture failed). */
+int leak_stack_ips(const struct leak_maps *m, const struct stack_key *k, bool kernel,
+		   uint64_t *ips);
+/* Collects outstanding allocations (per allocation when --older-than/--show-allocs need
+ * it, else the in-kernel per-stack totals) and prints one report. */
+void leak_report_now(const struct leak_maps *m, const struct leak_opts *o,
+		     struct symbolizer *sym, bool kernel, int report_no, const char *reason);
+
 int leak_user_run(const struct leak_opts *o);
 int leak_kernel_run(const struct leak_opts *o);
 

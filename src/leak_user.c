@@ -33,6 +33,7 @@ static const struct probe_def probe_defs[] = {
 	{ "realloc", FN_REALLOC, true, false },
 	{ "reallocarray", FN_REALLOCARRAY, true, false },
 	{ "posix_memalign", FN_POSIX_MEMALIGN, true, false },
+	/* glibc's aligned_alloc and memalign are one function: the first name wins. */
 	{ "aligned_alloc", FN_ALIGNED_ALLOC, true, false },
 	{ "memalign", FN_MEMALIGN, true, false },
 	{ "valloc", FN_VALLOC, true, false },
@@ -96,12 +97,21 @@ static int add_link(struct leak_user *u, struct bpf_program *prog, pid_t pid, co
 static int attach_pid(struct leak_user *u, pid_t pid, const char *lib)
 {
 	bool have_malloc = false, have_free = false;
+	uint64_t attached[sizeof(probe_defs) / sizeof(probe_defs[0])];
+	size_t nattached = 0;
 	for (size_t i = 0; i < sizeof(probe_defs) / sizeof(probe_defs[0]); i++) {
 		const struct probe_def *d = &probe_defs[i];
 		struct probe_site site;
 		int err = probe_site_find(lib, d->name, d->skip_null, &site);
 		if (err == -ENOENT)
 			continue;
+		bool alias = false; /* two names, one function: probe it once */
+		for (size_t j = 0; !err && j < nattached; j++)
+			alias |= attached[j] == site.func_offset;
+		if (alias)
+			continue;
+		if (!err)
+			attached[nattached++] = site.func_offset;
 		if (err) {
 			fprintf(stderr, "memmon leak: cannot read %s: %s\n", lib, strerror(-err));
 			return -1;
@@ -176,117 +186,30 @@ static int library_for_program(const struct leak_opts *o, const char *prog, char
 	return 0;
 }
 
-static int stack_ips(struct leak_user *u, const struct stack_key *k, uint64_t *ips)
+static struct leak_maps maps_of(struct leak_user *u)
 {
-	uint64_t chain[ALLOC_STACK_DEPTH];
-	int n = 0;
-	ips[n++] = k->retaddr;
-	if (k->stackid >= 0 &&
-	    bpf_map_lookup_elem(bpf_map__fd(u->skel->maps.stacks), &k->stackid, chain) == 0) {
-		for (int i = 0; i < ALLOC_STACK_DEPTH && chain[i]; i++)
-			ips[n++] = chain[i];
-	}
-	return n;
-}
-
-static uint64_t ktime_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static void show_alloc(struct leak_user *u, uint64_t addr, const struct alloc_info *a, uint64_t now)
-{
-	double age = (now - a->ts_ns) / 1e9;
-	if (u->o->cli.json) {
-		struct json_object *o = json_record("leak_alloc");
-		json_add_int(o, "report", u->report_no);
-		json_add_int(o, "pid", a->key.tgid);
-		json_add_u64(o, "addr", addr);
-		json_add_u64(o, "size", a->size);
-		json_add_double(o, "age_s", age);
-		json_add_str(o, "allocator", alloc_fn_name(a->fn));
-		json_emit(o, stdout);
-	} else {
-		printf("  addr 0x%" PRIx64 " size %" PRIu64 " age %.3fs pid %u (%s)\n", addr, (uint64_t)a->size,
-		       age, (unsigned)a->key.tgid, alloc_fn_name(a->fn));
-	}
-}
-
-static void collect(struct leak_user *u, struct leak_rows *rows, struct leak_totals *t)
-{
-	const struct leak_opts *o = u->o;
-	bool per_alloc = o->older_than_ns || o->show_allocs;
-	if (per_alloc) {
-		int fd = bpf_map__fd(u->skel->maps.allocs);
-		uint64_t key, next, now = ktime_now();
-		uint64_t *prev = NULL;
-		struct alloc_info a;
-		while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-			key = next;
-			prev = &key;
-			if (bpf_map_lookup_elem(fd, &key, &a))
-				continue;
-			if (now - a.ts_ns < o->older_than_ns)
-				continue;
-			struct leak_row *r = leak_rows_get(rows, &a.key);
-			r->bytes += a.size;
-			r->count++;
-			r->fn = a.fn;
-			if (!r->oldest_ns || a.ts_ns < r->oldest_ns)
-				r->oldest_ns = a.ts_ns;
-			if (o->show_allocs)
-				show_alloc(u, key, &a, now);
-		}
-	} else {
-		int fd = bpf_map__fd(u->skel->maps.combined);
-		struct stack_key key, next, *prev = NULL;
-		struct stack_stats s;
-		while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-			key = next;
-			prev = &key;
-			if (bpf_map_lookup_elem(fd, &key, &s) || !s.count)
-				continue;
-			struct leak_row *r = leak_rows_get(rows, &key);
-			r->bytes = s.bytes;
-			r->count = s.count;
-			r->fn = s.fn;
-		}
-	}
-	for (size_t i = 0; i < rows->n; i++) {
-		struct leak_row *r = &rows->rows[i];
-		r->nips = stack_ips(u, &r->key, r->ips);
-		t->bytes += r->bytes;
-		t->count += r->count;
-		t->stacks++;
-	}
-	struct alloc_counters *c = &u->skel->bss->counters;
-	t->lost_events = events_lost(&u->events);
-	t->allocs_dropped = c->allocs_dropped;
-	t->stack_failures = c->stack_failures;
-	t->pending_dropped = c->pending_dropped;
-	t->sampled_out = c->sampled_out;
+	return (struct leak_maps){
+		.allocs = bpf_map__fd(u->skel->maps.allocs),
+		.combined = bpf_map__fd(u->skel->maps.combined),
+		.stacks = bpf_map__fd(u->skel->maps.stacks),
+		.counters = &u->skel->bss->counters,
+		.events = &u->events,
+	};
 }
 
 static void report(struct leak_user *u, const char *reason)
 {
-	struct leak_rows rows = { 0 };
-	struct leak_totals t = { 0 };
-	u->report_no++;
-	collect(u, &rows, &t);
-	struct leak_print p = { .sym = u->sym, .json = u->o->cli.json, .kernel = false,
-				.top = u->o->top, .report_no = u->report_no, .reason = reason };
-	leak_report_print(&p, &rows, &t);
-	leak_rows_free(&rows);
+	struct leak_maps m = maps_of(u);
+	leak_report_now(&m, u->o, u->sym, false, ++u->report_no, reason);
 }
 
 static void print_error_stack(struct leak_user *u, const char *title, const struct stack_key *k)
 {
 	uint64_t ips[ALLOC_STACK_DEPTH + 1];
+	struct leak_maps m = maps_of(u);
 	if (!k->retaddr)
 		return;
-	int n = stack_ips(u, k, ips);
+	int n = leak_stack_ips(&m, k, false, ips);
 	printf("  %s:\n", title);
 	stack_print(u->sym, stdout, (pid_t)k->tgid, false, ips, n, true, "    ");
 }
@@ -294,9 +217,10 @@ static void print_error_stack(struct leak_user *u, const char *title, const stru
 static struct json_object *error_stack_json(struct leak_user *u, const struct stack_key *k)
 {
 	uint64_t ips[ALLOC_STACK_DEPTH + 1];
+	struct leak_maps m = maps_of(u);
 	if (!k->retaddr)
 		return NULL;
-	int n = stack_ips(u, k, ips);
+	int n = leak_stack_ips(&m, k, false, ips);
 	return stack_json(u->sym, (pid_t)k->tgid, false, ips, n, true);
 }
 

@@ -1,0 +1,125 @@
+/* Reading the leak maps into report rows; shared by user and kernel mode. */
+#include "alloc_event.h"
+#include "events.h"
+#include "json_out.h"
+#include "leak.h"
+#include "leak_report.h"
+#include <bpf/bpf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <time.h>
+
+int leak_stack_ips(const struct leak_maps *m, const struct stack_key *k, bool kernel,
+		   uint64_t *ips)
+{
+	uint64_t chain[ALLOC_STACK_DEPTH];
+	int n = 0;
+	if (!kernel || k->stackid < 0)
+		ips[n++] = k->retaddr;
+	if (k->stackid >= 0 && bpf_map_lookup_elem(m->stacks, &k->stackid, chain) == 0) {
+		for (int i = 0; i < ALLOC_STACK_DEPTH && chain[i]; i++) {
+			/* Newer kernels add the return address themselves when a uprobe sits on
+			 * `push %rbp`; a return address after a call to the allocator cannot
+			 * legitimately repeat as the next frame, so drop the copy. */
+			if (i == 0 && n == 1 && chain[0] == ips[0])
+				continue;
+			ips[n++] = chain[i];
+		}
+	}
+	return n;
+}
+
+static uint64_t ktime_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void show_alloc(const struct leak_opts *o, int report_no, uint64_t addr,
+		       const struct alloc_info *a, uint64_t now, bool kernel)
+{
+	double age = (now - a->ts_ns) / 1e9;
+	if (o->cli.json) {
+		struct json_object *j = json_record("leak_alloc");
+		json_add_int(j, "report", report_no);
+		if (!kernel)
+			json_add_int(j, "pid", a->key.tgid);
+		json_add_u64(j, "addr", addr);
+		json_add_u64(j, "size", a->size);
+		json_add_double(j, "age_s", age);
+		json_add_str(j, "allocator", alloc_fn_name(a->fn));
+		json_emit(j, stdout);
+	} else {
+		printf("  addr 0x%" PRIx64 " size %" PRIu64 " age %.3fs %s", addr, (uint64_t)a->size,
+		       age, alloc_fn_name(a->fn));
+		if (!kernel)
+			printf(" pid %u", a->key.tgid);
+		printf("\n");
+	}
+}
+
+static void collect_per_alloc(const struct leak_maps *m, const struct leak_opts *o,
+			      int report_no, bool kernel, struct leak_rows *rows)
+{
+	uint64_t key, next, now = ktime_now();
+	uint64_t *prev = NULL;
+	struct alloc_info a;
+	while (bpf_map_get_next_key(m->allocs, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(m->allocs, &key, &a) || now - a.ts_ns < o->older_than_ns)
+			continue;
+		struct leak_row *r = leak_rows_get(rows, &a.key);
+		r->bytes += a.size;
+		r->count++;
+		r->fn = a.fn;
+		if (!r->oldest_ns || a.ts_ns < r->oldest_ns)
+			r->oldest_ns = a.ts_ns;
+		if (o->show_allocs)
+			show_alloc(o, report_no, key, &a, now, kernel);
+	}
+}
+
+static void collect_combined(const struct leak_maps *m, struct leak_rows *rows)
+{
+	struct stack_key key, next, *prev = NULL;
+	struct stack_stats s;
+	while (bpf_map_get_next_key(m->combined, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(m->combined, &key, &s) || !s.count)
+			continue;
+		struct leak_row *r = leak_rows_get(rows, &key);
+		r->bytes = s.bytes;
+		r->count = s.count;
+		r->fn = s.fn;
+	}
+}
+
+void leak_report_now(const struct leak_maps *m, const struct leak_opts *o,
+		     struct symbolizer *sym, bool kernel, int report_no, const char *reason)
+{
+	struct leak_rows rows = { 0 };
+	struct leak_totals t = { 0 };
+	if (o->older_than_ns || o->show_allocs)
+		collect_per_alloc(m, o, report_no, kernel, &rows);
+	else
+		collect_combined(m, &rows);
+	for (size_t i = 0; i < rows.n; i++) {
+		struct leak_row *r = &rows.rows[i];
+		r->nips = leak_stack_ips(m, &r->key, kernel, r->ips);
+		t.bytes += r->bytes;
+		t.count += r->count;
+		t.stacks++;
+	}
+	t.lost_events = m->events ? events_lost(m->events) : 0;
+	t.allocs_dropped = m->counters->allocs_dropped;
+	t.stack_failures = m->counters->stack_failures;
+	t.pending_dropped = m->counters->pending_dropped;
+	t.sampled_out = m->counters->sampled_out;
+	struct leak_print p = { .sym = sym, .json = o->cli.json, .kernel = kernel, .top = o->top,
+				.report_no = report_no, .reason = reason };
+	leak_report_print(&p, &rows, &t);
+	leak_rows_free(&rows);
+}
