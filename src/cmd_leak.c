@@ -41,6 +41,8 @@ static const char usage_text[] =
 	"      --show-allocs    list each outstanding allocation (address, size, age)\n"
 	"      --combined       report only the in-kernel per-stack totals (the default\n"
 	"                       unless --older-than or --show-allocs need each allocation)\n"
+	"      --free-stacks    keep the full stack of every free (double-free reports then\n"
+	"                       show the whole first-free stack, not just its caller; slower)\n"
 	"      --max-allocs N   size of the outstanding-allocation table (default 524288)\n"
 	"      --json           JSON Lines: leak_stack, leak_report, leak_error, leak_alloc\n"
 	"  -h, --help           this help\n\n"
@@ -49,7 +51,7 @@ static const char usage_text[] =
 
 enum {
 	OPT_LIB = OPT_COMMON_LAST, OPT_KERNEL, OPT_TOP, OPT_OLDER, OPT_MIN, OPT_MAX, OPT_SAMPLE,
-	OPT_SHOW, OPT_COMBINED, OPT_MAX_ALLOCS,
+	OPT_SHOW, OPT_COMBINED, OPT_MAX_ALLOCS, OPT_FREE_STACKS,
 };
 
 static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
@@ -67,6 +69,7 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 		{ "show-allocs", no_argument, NULL, OPT_SHOW },
 		{ "combined", no_argument, NULL, OPT_COMBINED },
 		{ "max-allocs", required_argument, NULL, OPT_MAX_ALLOCS },
+		{ "free-stacks", no_argument, NULL, OPT_FREE_STACKS },
 		{ 0 },
 	};
 	long v;
@@ -116,6 +119,7 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 			break;
 		case OPT_SHOW: o->show_allocs = true; break;
 		case OPT_COMBINED: o->combined = true; break;
+		case OPT_FREE_STACKS: o->free_stacks = true; break;
 		case OPT_MAX_ALLOCS:
 			if (cli_parse_long(optarg, 1024, 1 << 26, &v))
 				return cli_usage_error("leak", "invalid --max-allocs '%s' (1024..67108864)", optarg);

@@ -8,7 +8,7 @@
 struct leak_opts {
 	struct cli cli;
 	const char *lib;
-	bool kernel, show_allocs, combined;
+	bool kernel, show_allocs, combined, free_stacks;
 	int top;
 	uint64_t older_than_ns;
 	unsigned long long min_size, max_size;

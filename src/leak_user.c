@@ -304,6 +304,7 @@ static int setup(struct leak_user *u)
 	u->skel->rodata->sample_rate = o->sample_rate;
 	/* Only a program traced from its first instruction has no allocations we missed. */
 	u->skel->rodata->report_invalid = o->cli.prog_argv != NULL;
+	u->skel->rodata->free_stacks = o->free_stacks;
 	bpf_map__set_max_entries(u->skel->maps.allocs, o->max_allocs);
 	int err = alloc_bpf__load(u->skel);
 	if (err)

@@ -17,6 +17,9 @@ const volatile __u64 min_size = 0;
 const volatile __u64 max_size = ~0ULL;
 const volatile __u32 sample_rate = 1;
 const volatile bool report_invalid = false; /* traced from the start: unknown frees are errors */
+/* Full stacks of every free cost as much as the allocation's; by default a free keeps
+ * only its caller (for the "first freed at" of a double free). */
+const volatile bool free_stacks = false;
 
 struct alloc_counters counters = {};
 
@@ -58,6 +61,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU); /* per-CPU free lists: no global lock per free */
 	__uint(max_entries, 65536);
 	__type(key, __u64);
 	__type(value, struct freed_info);
@@ -79,6 +83,16 @@ static __always_inline struct stack_key capture_stack(struct pt_regs *ctx)
 	k.stackid = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK | 1);
 	if (k.stackid < 0)
 		__sync_fetch_and_add(&counters.stack_failures, 1);
+	k.tgid = bpf_get_current_pid_tgid() >> 32;
+	return k;
+}
+
+/* The caller alone: one read, no stack walk. */
+static __always_inline struct stack_key capture_caller(struct pt_regs *ctx)
+{
+	struct stack_key k = { .stackid = -1 };
+	__u64 sp_delta = bpf_get_attach_cookie(ctx);
+	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)(PT_REGS_SP(ctx) + sp_delta));
 	k.tgid = bpf_get_current_pid_tgid() >> 32;
 	return k;
 }
@@ -144,10 +158,13 @@ static __always_inline void record_alloc(__u64 addr, struct pending *p)
 {
 	if (!addr)
 		return;
-	if (p->size < min_size || p->size > max_size)
-		return;
-	if (sample_rate > 1 && bpf_get_prandom_u32() % sample_rate) {
-		__sync_fetch_and_add(&counters.sampled_out, 1);
+	if (p->size < min_size || p->size > max_size ||
+	    (sample_rate > 1 && bpf_get_prandom_u32() % sample_rate)) {
+		if (sample_rate > 1 && p->size >= min_size && p->size <= max_size)
+			__sync_fetch_and_add(&counters.sampled_out, 1);
+		/* An untracked block at a freed address: its free must not look like a
+		 * double free. Tracked blocks need no such delete: free finds them first. */
+		bpf_map_delete_elem(&freed, &addr);
 		return;
 	}
 	struct alloc_info a = { .size = p->size, .ts_ns = bpf_ktime_get_ns(), .key = p->key,
@@ -156,8 +173,18 @@ static __always_inline void record_alloc(__u64 addr, struct pending *p)
 		__sync_fetch_and_add(&counters.allocs_dropped, 1);
 		return;
 	}
-	bpf_map_delete_elem(&freed, &addr);
 	stats_add(&a.key, a.size, a.fn);
+}
+
+/* Forgets an outstanding block, remembering it as freed. */
+static __always_inline void forget_found(__u64 addr, struct alloc_info *a, struct stack_key *free_key)
+{
+	struct freed_info f = { .alloc_key = a->key, .size = a->size, .ts_ns = bpf_ktime_get_ns() };
+	if (free_key)
+		f.free_key = *free_key;
+	stats_sub(&a->key, a->size);
+	bpf_map_delete_elem(&allocs, &addr);
+	bpf_map_update_elem(&freed, &addr, &f, BPF_ANY);
 }
 
 /* Forgets a block; returns false if it was not an outstanding allocation. */
@@ -166,12 +193,7 @@ static __always_inline bool forget_alloc(__u64 addr, struct stack_key *free_key)
 	struct alloc_info *a = bpf_map_lookup_elem(&allocs, &addr);
 	if (!a)
 		return false;
-	struct freed_info f = { .alloc_key = a->key, .size = a->size, .ts_ns = bpf_ktime_get_ns() };
-	if (free_key)
-		f.free_key = *free_key;
-	stats_sub(&a->key, a->size);
-	bpf_map_delete_elem(&allocs, &addr);
-	bpf_map_update_elem(&freed, &addr, &f, BPF_ANY);
+	forget_found(addr, a, free_key);
 	return true;
 }
 
@@ -211,8 +233,8 @@ static __always_inline int do_free(struct pt_regs *ctx, __u64 addr)
 		return 0; /* inside realloc & co: the outer call accounts for it */
 	struct alloc_info *a = bpf_map_lookup_elem(&allocs, &addr);
 	if (a) {
-		struct stack_key key = capture_stack(ctx);
-		forget_alloc(addr, &key);
+		struct stack_key key = free_stacks ? capture_stack(ctx) : capture_caller(ctx);
+		forget_found(addr, a, &key);
 		return 0;
 	}
 	struct freed_info *f = bpf_map_lookup_elem(&freed, &addr);

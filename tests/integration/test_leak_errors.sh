@@ -22,6 +22,12 @@ assert_contains "$TMPD/a" "bad_free.c:$(line_of ALLOC_LINE)"
 assert_eq "$(jq -r 'select(.type=="leak_error") | [.error,.size,.free_stack[0].symbol,.free_stack[1].symbol,.first_free_stack[0].symbol,.alloc_stack[0].symbol,.alloc_stack[0].line] | @tsv' "$TMPD/json")" \
 	"$(printf 'double_free\t48\trelease_again\tmain\trelease_first\tmake_buffer\t%s' "$(line_of ALLOC_LINE)")" "double free json"
 
+# by default a free keeps its caller only; --free-stacks keeps the whole first-free stack
+assert_eq "$(jq -r 'select(.type=="leak_error") | .first_free_stack | length' "$TMPD/json")" 1 "first free: caller only"
+"$MEMMON" leak --json --free-stacks -- "$WORKLOADS/bad_free" double >"$TMPD/fs" 2>/dev/null || fail "--free-stacks run failed"
+assert_eq "$(jq -r 'select(.type=="leak_error") | [.first_free_stack[0].symbol, .first_free_stack[1].symbol] | @tsv' "$TMPD/fs")" \
+	"$(printf 'release_first\tmain')" "--free-stacks first free stack"
+
 "$MEMMON" leak --json -- "$WORKLOADS/bad_free" invalid >"$TMPD/inv" 2>/dev/null || fail "invalid run failed"
 assert_eq "$(jq -r 'select(.type=="leak_error") | [.error,.free_stack[0].symbol,.free_stack[0].line] | @tsv' "$TMPD/inv")" \
 	"$(printf 'invalid_free\trelease_bogus\t%s' "$(line_of INVALID_FREE_LINE)")" "invalid free json"
