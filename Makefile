@@ -13,8 +13,10 @@ ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 
+# CFLAGS may be given on the command line (optimisation, debug); what memmon needs to build
+# lives in MEMMON_CFLAGS so it is never lost.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -std=gnu11 \
+MEMMON_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -std=gnu11 \
             -D_GNU_SOURCE -DMEMMON_VERSION='"$(VERSION)"' -I$(BUILD) -Isrc $(SANFLAGS)
 LDLIBS   += -lbpf -lelf -ldw -lz -ljson-c -lm
 LDFLAGS  += $(SANFLAGS)
@@ -48,7 +50,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) $(SKELS) | $(BUILD)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(MEMMON_CFLAGS) -c $< -o $@
 
 $(BUILD)/memmon: $(OBJS)
 	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
@@ -65,7 +67,7 @@ $(BUILD)/workloads/%: tests/workloads/%.c | $(BUILD)
 workloads: $(WORKLOADS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)
-	$(CC) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(MEMMON_CFLAGS) $< $(LIB_OBJS) -o $@ $(LDFLAGS) $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
 

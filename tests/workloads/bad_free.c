@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The invalid free is the point of this program. */
+#pragma GCC diagnostic ignored "-Wfree-nonheap-object"
+
 char *volatile keep;
 
 __attribute__((noinline)) static char *make_buffer(void)
