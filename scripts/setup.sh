@@ -3,7 +3,7 @@
 # pseudo file systems BPF tracing uses. Safe to run again.
 set -euo pipefail
 PKGS=(make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev libdw-dev zlib1g-dev
-      libjson-c-dev libcmocka-dev bpftrace smem procps jq python3 libc6-dbg)
+      libjson-c-dev libcmocka-dev bpftrace smem procps jq python3 libc6-dbg xz-utils binutils)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
