@@ -28,15 +28,24 @@ struct pending {
 	__u64 arg;   /* realloc: old pointer; posix_memalign: memptr */
 	struct stack_key key;
 	__u32 fn;
-	__u32 depth; /* nested allocator calls below the outermost one */
+	__u16 depth;  /* nested allocator calls below the outermost one */
+	__u16 active; /* a call is in progress (task storage outlives calls) */
 };
 
+/* The call in progress on each thread. Task storage finds it from the task itself: no
+ * hashing, no table to fill. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct pending);
 } pending SEC(".maps");
+
+static __always_inline struct pending *pending_get(bool create)
+{
+	return bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -143,27 +152,37 @@ static __always_inline struct stack_key capture_caller(struct pt_regs *ctx)
 	return k;
 }
 
+static __always_inline bool in_allocator(void)
+{
+	struct pending *p = pending_get(false);
+	return p && p->active;
+}
+
 static __always_inline int enter(struct pt_regs *ctx, __u32 fn, __u64 size, __u64 arg)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
-	if (p) {
+	struct pending *p = pending_get(true);
+	if (!p) {
+		__sync_fetch_and_add(&counters.pending_dropped, 1);
+		return 0;
+	}
+	if (p->active) {
 		p->depth++;
 		return 0;
 	}
-	struct pending np = { .size = size, .arg = arg, .fn = fn };
-	np.key = capture_stack(ctx);
-	if (bpf_map_update_elem(&pending, &tid, &np, BPF_ANY))
-		__sync_fetch_and_add(&counters.pending_dropped, 1);
+	p->size = size;
+	p->arg = arg;
+	p->fn = fn;
+	p->depth = 0;
+	p->key = capture_stack(ctx);
+	p->active = 1;
 	return 0;
 }
 
-/* Returns the outermost pending call of this thread, or NULL for nested/unknown ones. */
-static __always_inline struct pending *leave(__u32 *tid)
+/* Returns the outermost call in progress on this thread, or NULL for nested/unknown ones. */
+static __always_inline struct pending *leave(void)
 {
-	*tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending *p = bpf_map_lookup_elem(&pending, tid);
-	if (!p)
+	struct pending *p = pending_get(false);
+	if (!p || !p->active)
 		return NULL;
 	if (p->depth) {
 		p->depth--;
@@ -274,8 +293,7 @@ static __always_inline int do_free(struct pt_regs *ctx, __u64 addr)
 {
 	if (!addr)
 		return 0;
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	if (bpf_map_lookup_elem(&pending, &tid))
+	if (in_allocator())
 		return 0; /* inside realloc & co: the outer call accounts for it */
 	struct alloc_info *a = bpf_map_lookup_elem(&allocs, &addr);
 	if (a) {
@@ -324,13 +342,8 @@ int BPF_KPROBE(pvalloc_enter, size_t size)
 SEC("uprobe")
 int BPF_KPROBE(mmap_enter, void *addr, size_t len, int prot, int flags, int fd)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
-	if (p) { /* the allocator's own mmap: its block is already counted */
-		p->depth++;
-		return 0;
-	}
-	if (!(flags & MAP_ANONYMOUS))
+	/* Inside the allocator, enter() counts the mmap as nested: its block is counted once. */
+	if (!(flags & MAP_ANONYMOUS) && !in_allocator())
 		return 0;
 	return enter(ctx, FN_MMAP, len, 0);
 }
@@ -339,8 +352,7 @@ int BPF_KPROBE(mmap_enter, void *addr, size_t len, int prot, int flags, int fd)
 SEC("uretprobe")
 int BPF_KRETPROBE(alloc_return, void *ret)
 {
-	__u32 tid;
-	struct pending *p = leave(&tid);
+	struct pending *p = leave();
 	if (!p)
 		return 0;
 	__u64 addr = (__u64)ret;
@@ -369,7 +381,7 @@ int BPF_KRETPROBE(alloc_return, void *ret)
 	default:
 		record_alloc(addr, p);
 	}
-	bpf_map_delete_elem(&pending, &tid);
+	p->active = 0;
 	return 0;
 }
 
@@ -380,8 +392,7 @@ SEC("uprobe")
 int BPF_KPROBE(munmap_enter, void *addr, size_t len)
 {
 	__u64 a = (__u64)addr;
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	if (bpf_map_lookup_elem(&pending, &tid))
+	if (in_allocator())
 		return 0;
 	struct alloc_info *info = bpf_map_lookup_elem(&allocs, &a);
 	if (!info || info->fn != FN_MMAP)
