@@ -1,21 +1,11 @@
 #!/usr/bin/env bash
-# memmon ps against smem on a process whose memory does not change: proc_steady run with
-# private copies of the loader and libc, so every page it maps is shared only with its
-# own child and PSS cannot move when other processes start or exit.
+# memmon ps against smem on a process whose memory does not change (see steady.sh).
 source "$(dirname "$0")/lib.sh"
 command -v smem >/dev/null || fail "smem is not installed (scripts/setup.sh installs it)"
 
-LD=$(readlink -f /lib64/ld-linux-x86-64.so.2)
-NAME="steady_proc_$$"
-PATTERN="steady_pro[c]_$$" # does not match smem's own command line
-cp "$LD" "$TMPD/ld.so" && cp "$WORKLOADS/proc_steady" "$TMPD/$NAME" || fail "cannot copy loader"
-for lib in $(ldd "$WORKLOADS/proc_steady" | awk '$3 ~ /^\// {print $3}'); do cp "$lib" "$TMPD/" || fail "cannot copy $lib"; done
-"$TMPD/ld.so" --library-path "$TMPD" "$TMPD/$NAME" >"$TMPD/ready" &
-STEADY=$!
-on_exit "kill $STEADY 2>/dev/null; wait $STEADY 2>/dev/null"
-for _ in $(seq 100); do grep -q ready "$TMPD/ready" && break; sleep 0.05; done
-read -r _ PARENT CHILD _ <"$TMPD/ready"
-assert_eq "$PARENT" "$STEADY" "workload pid"
+source "$(dirname "$0")/steady.sh"
+start_steady
+NAME=$STEADY_NAME PATTERN=$STEADY_PATTERN
 
 # smem's numbers for our two processes (it reads smaps; columns in the order asked).
 smem -H -c "pid uss pss rss swap vss" -P "$PATTERN" >"$TMPD/smem" || fail "smem failed"
