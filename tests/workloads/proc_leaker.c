@@ -1,6 +1,6 @@
 /* Leaks MIB MiB from the brk heap every PERIOD_MS milliseconds (on an absolute schedule,
  * so the rate is exact), STEPS times, then holds. With MIB=0 it holds steady from the start.
- * usage: proc_leaker MIB PERIOD_MS STEPS */
+ * Prints "ready PID" on stderr. usage: proc_leaker MIB PERIOD_MS STEPS */
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +19,7 @@ int main(int argc, char **argv)
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	char *base = malloc(256 << 10);
 	memset(base, 1, 256 << 10);
-	printf("ready %d\n", getpid());
-	fflush(stdout);
+	fprintf(stderr, "ready %d\n", getpid()); /* stderr: stdout may be memmon's JSON */
 	struct timespec next;
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (long i = 0; bytes && i < steps; i++) {
