@@ -73,6 +73,25 @@ assert_eq "$(jq -r 'select(.type == "mapping" and (.map | startswith("/dev/zero"
 $MEMMON ps --by user -p "$PARENT" -p "$CHILD" --json >"$TMPD/users" || fail "--by user"
 assert_eq "$(jq -r 'select(.type == "user") | "\(.user) \(.processes)"' "$TMPD/users")" "$(id -un) 2" "user row"
 
+# Processes that cannot be read never abort the listing: as an unprivileged user, root's
+# processes (our steady pair among them) are skipped and counted, the user's own listed.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	setpriv --reuid 65534 --regid 65534 --clear-groups $MEMMON ps --json >"$TMPD/user" 2>"$TMPD/err"
+	assert_eq $? 0 "ps as an unprivileged user"
+	assert_ge "$(jq -r 'select(.type == "skipped") | .unreadable' "$TMPD/user")" 2 "unreadable processes counted"
+	assert_eq "$(jq -r "select(.type == \"process\" and (.pid == $PARENT or .pid == $CHILD)) | .pid" "$TMPD/user")" "" "root's processes not listed"
+	assert_eq "$(jq -r 'select(.type == "process") | .user' "$TMPD/user" | sort -u)" "$(jq -r 'select(.type == "process") | .user' "$TMPD/user" | sort -u | grep -x nobody || true)" "only the user's own processes"
+fi
+# Processes exiting while listed: a churn of short-lived processes; every listing succeeds.
+( for _ in $(seq 400); do /bin/true; done ) &
+CHURN=$!
+on_exit "kill $CHURN 2>/dev/null"
+for _ in $(seq 10); do
+	$MEMMON ps --json >"$TMPD/churn" 2>&1 || fail "ps failed while processes come and go"
+	jq -se 'map(select(.type == "total")) | length == 1 and .[0].processes >= 2' "$TMPD/churn" >/dev/null || fail "bad listing under churn"
+done
+wait $CHURN
+
 # Bad input: exit codes and one-line errors.
 $MEMMON ps -p abc 2>"$TMPD/err"; assert_eq $? 2 "invalid pid is a usage error"
 $MEMMON ps -p 4194304 2>"$TMPD/err"; assert_eq $? 1 "missing pid"
