@@ -90,6 +90,8 @@ static int pmap_one(pid_t pid, bool json, struct text_buf *buf)
 	/* Parse once to validate, so a malformed file prints nothing half-way. */
 	if ((r = smaps_parse(buf->data, buf->len, NULL, NULL)) < 0)
 		return r;
+	if (r == 0)
+		return -ENODATA; /* kernel thread or zombie */
 	struct pmap_ctx pc = { .pid = pid, .json = json };
 	if (!json) {
 		printf("%d:   %s\n", pid, pi.cmdline[0] ? pi.cmdline : pi.comm);
@@ -148,7 +150,8 @@ int cmd_pmap(int argc, char **argv)
 			continue;
 		failed++;
 		const char *why = r == -ENOENT || r == -ESRCH ? "exited" : r == -EACCES || r == -EPERM ?
-			"is not readable (run as root or as its owner)" : r == -EINVAL ? "has malformed smaps" : strerror(-r);
+			"is not readable (run as root or as its owner)" : r == -EINVAL ? "has malformed smaps" :
+			r == -ENODATA ? "has no user memory (kernel thread or zombie)" : strerror(-r);
 		fprintf(stderr, "memmon pmap: pid %d %s\n", cli.pids[i], why);
 		if (cli.json) {
 			struct json_object *j = json_record("skipped");

@@ -80,6 +80,11 @@ $MEMMON pmap 2>"$TMPD/err"; assert_eq $? 2 "no -p"
 assert_contains "$TMPD/err" "give -p PID"
 $MEMMON pmap -p 4194304 2>"$TMPD/err"; assert_eq $? 1 "missing pid"
 assert_contains "$TMPD/err" "pid 4194304 does not exist"
+KTHREAD=$(awk '/^Name:\tkthreadd$/ {print FILENAME}' /proc/[0-9]*/status 2>/dev/null | head -1 | cut -d/ -f3)
+if [ -n "$KTHREAD" ]; then # not visible inside a pid namespace
+	$MEMMON pmap -p "$KTHREAD" 2>"$TMPD/err"; assert_eq $? 1 "kernel thread"
+	assert_contains "$TMPD/err" "no user memory"
+fi
 $MEMMON pmap -p "$PARENT" --bogus 2>"$TMPD/err"; assert_eq $? 2 "unknown option"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	setpriv --reuid 65534 --regid 65534 --clear-groups $MEMMON pmap -p "$PARENT" >"$TMPD/out" 2>"$TMPD/err"
