@@ -148,7 +148,13 @@ static int collect(const struct ps_opts *o, struct mem_rows *rows, struct skippe
 		if (!pi.cmdline[0] || !selected(o, &pi))
 			continue; /* kernel threads and zombies own no memory of their own */
 		if (o->by_mapping) {
-			if ((r = collect_mappings(pi.pid, &buf, rows)))
+			if ((r = collect_mappings(pi.pid, &buf, rows)) == -ENOMEM) {
+				fprintf(stderr, "memmon ps: out of memory\n");
+				text_buf_free(&buf);
+				free(pids);
+				return -1;
+			}
+			if (r)
 				count_skip(skip, r);
 			continue;
 		}
@@ -166,8 +172,12 @@ static int collect(const struct ps_opts *o, struct mem_rows *rows, struct skippe
 		else
 			snprintf(key, sizeof(key), "%d", pi.pid);
 		struct mem_row *row = mem_rows_get(rows, key);
-		if (!row)
-			break;
+		if (!row) {
+			fprintf(stderr, "memmon ps: out of memory\n");
+			text_buf_free(&buf);
+			free(pids);
+			return -1;
+		}
 		mem_counts_add(&row->c, &c);
 		row->count++;
 		row->pid = pi.pid;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { OPT_SVG = OPT_COMMON_LAST };
 
@@ -191,6 +192,39 @@ static int report(const struct trend *tr, const char *comm, const char *svg)
 	return rc;
 }
 
+/* Samples every interval until Ctrl-C, --duration, or the process is gone. Its own loop
+ * rather than loop_run(): a -p process that exits stays a zombie (kill(pid, 0) succeeds)
+ * until its parent reaps it, but its memory is gone at once. Returns why it stopped. */
+static const char *sample_loop(struct trend *tr, const struct cli *cli, struct launch *child)
+{
+	double start = now_seconds(), next = start + cli->interval;
+	for (;;) {
+		if (loop_interrupted())
+			return "interrupted";
+		if (child && launch_poll(child, NULL, NULL))
+			return "program exited";
+		if (tr->gone)
+			return "process exited";
+		double t = now_seconds();
+		if (cli->duration > 0 && t - start >= cli->duration)
+			return "duration elapsed";
+		if (t >= next) {
+			take_sample(tr);
+			next += cli->interval;
+			if (next < t)
+				next = t + cli->interval;
+			continue;
+		}
+		double wait = next - t;
+		if (cli->duration > 0 && start + cli->duration - t < wait)
+			wait = start + cli->duration - t;
+		if (wait > 0.1)
+			wait = 0.1; /* notice the program's exit and Ctrl-C promptly */
+		struct timespec ts = { 0, (long)(wait * 1e9) };
+		nanosleep(&ts, NULL);
+	}
+}
+
 int cmd_trend(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -255,15 +289,9 @@ int cmd_trend(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 	}
-	struct loop l = {
-		.interval = cli.interval, .duration = cli.duration,
-		.child = cli.prog_argv ? &child : NULL,
-		.pids = cli.prog_argv ? NULL : cli.pids, .npids = cli.prog_argv ? 0 : 1,
-		.ctx = &tr, .on_interval = take_sample,
-	};
-	enum loop_end end = loop_run(&l);
+	const char *why = sample_loop(&tr, &cli, cli.prog_argv ? &child : NULL);
 	if (!cli.json)
-		printf("(stopped: %s)\n", loop_end_reason(end));
+		printf("(stopped: %s)\n", why);
 	int rc = report(&tr, comm, svg);
 	if (cli.prog_argv && !child.exited)
 		launch_abort(&child);

@@ -50,6 +50,14 @@ assert_contains "$TMPD/text" "verdict: grows"
 assert_contains "$TMPD/text" "(proc_leaker)"
 assert_contains "$TMPD/text" "stopped: duration elapsed"
 
+# A -p process that exits ends the sampling (it stays a zombie until we reap it).
+sleep 1.1 &
+SLEEPER=$!
+$MEMMON trend -p "$SLEEPER" -i 0.2 -d 20 >"$TMPD/exit" || fail "trend on an exiting process"
+assert_contains "$TMPD/exit" "stopped: process exited"
+assert_contains "$TMPD/exit" "verdict: steady"
+wait "$SLEEPER"
+
 # Bad input.
 $MEMMON trend 2>"$TMPD/err"; assert_eq $? 2 "no target"
 $MEMMON trend -p 4194304 2>"$TMPD/err"; assert_eq $? 1 "missing pid"
