@@ -69,9 +69,12 @@ done
 assert_eq "$(jq -r 'select(.type == "mapping" and (.map | startswith("/dev/zero"))) | "\(.pids) \(.rss_kb) \(.pss_kb) \(.uss_kb)"' "$TMPD/maps")" \
 	"2 4096 2048 0" "shared block"
 
-# --by user: one row, root's two processes.
+# --by user against smem -u on the same two processes.
 $MEMMON ps --by user -p "$PARENT" -p "$CHILD" --json >"$TMPD/users" || fail "--by user"
 assert_eq "$(jq -r 'select(.type == "user") | "\(.user) \(.processes)"' "$TMPD/users")" "$(id -un) 2" "user row"
+smem -H -u -c "user count swap uss pss rss" -P "$PATTERN" >"$TMPD/smem_u" || fail "smem -u failed"
+assert_eq "$(jq -r 'select(.type == "user") | "\(.user) \(.processes) \(.swap_kb) \(.uss_kb) \(.pss_kb) \(.rss_kb)"' "$TMPD/users")" \
+	"$(awk '{print $1, $2, $3, $4, $5, $6}' "$TMPD/smem_u")" "--by user vs smem -u"
 
 # Processes that cannot be read never abort the listing: as an unprivileged user, root's
 # processes (our steady pair among them) are skipped and counted, the user's own listed.
