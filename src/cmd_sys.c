@@ -301,9 +301,13 @@ int cmd_sys(int argc, char **argv)
 			o.order++;
 	}
 	loop_install_signals();
+	/* Screens on a fixed grid from the start, so -d D -i I gives exactly D/I of them. */
+	long screens = !o.repeat ? 1 : o.duration > 0 ? (long)(o.duration / o.interval + 1e-9) : -1;
+	if (screens == 0)
+		screens = 1;
 	double start = now_seconds(), last = start;
-	for (int screen = 0;; screen++) {
-		sleep_until(last + o.interval);
+	for (long screen = 0; screens < 0 || screen < screens; screen++) {
+		sleep_until(start + (double)(screen + 1) * o.interval);
 		if (loop_interrupted() && screen > 0)
 			break;
 		double t = now_seconds();
@@ -320,7 +324,7 @@ int cmd_sys(int argc, char **argv)
 		fflush(stdout);
 		before = after;
 		last = t;
-		if (!o.repeat || loop_interrupted() || (o.duration > 0 && t - start + o.interval / 2 > o.duration))
+		if (loop_interrupted())
 			break;
 	}
 	return EXIT_OK;
