@@ -1,0 +1,73 @@
+/* libFuzzer harness for every /proc parser of ps/pmap/sys/trend. The first byte picks the
+ * parser, the rest is its input, in a buffer of exactly that size (ASan sees overreads).
+ * Build and run (clang's libFuzzer runtime ships with clang 14 on Debian):
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
+ *     tests/fuzz/fuzz_proc_parsers.c src/proc_smaps.c src/proc_meminfo.c src/proc_vmstat.c \
+ *     src/proc_buddyinfo.c src/proc_slabinfo.c src/proc_status.c src/proc_file.c \
+ *     -o build/fuzz_proc_parsers && build/fuzz_proc_parsers -max_total_time=60 */
+#include "proc_buddyinfo.h"
+#include "proc_meminfo.h"
+#include "proc_slabinfo.h"
+#include "proc_smaps.h"
+#include "proc_status.h"
+#include "proc_vmstat.h"
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int on_mapping(const struct smaps_mapping *m, void *ctx)
+{
+	if (m->end < m->start || strlen(m->name) >= sizeof(m->name))
+		abort();
+	(void)ctx;
+	return 0;
+}
+
+static void on_slab(const struct slab_cache *c, void *ctx)
+{
+	(void)ctx;
+	if (strlen(c->name) >= sizeof(c->name))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	size_t len = size - 1;
+	char *text = malloc(len ? len : 1);
+	if (!text)
+		return 0;
+	memcpy(text, data + 1, len);
+	struct mem_counts mc;
+	struct meminfo mi;
+	struct vmstat vs;
+	struct buddy_zone zones[8];
+	struct proc_status_mem st;
+	uint64_t kb;
+	int r;
+	switch (data[0] % 7) {
+	case 0: r = smaps_parse(text, len, on_mapping, NULL); break;
+	case 1: r = smaps_sum(text, len, &mc); break;
+	case 2: r = maps_total_kb(text, len, &kb); break;
+	case 3: r = meminfo_parse(text, len, &mi); break;
+	case 4: r = vmstat_parse(text, len, &vs); break;
+	case 5:
+		r = buddyinfo_parse(text, len, zones, 8);
+		for (int i = 0; i < r; i++) {
+			double u = buddy_unusable_index(&zones[i], 9);
+			if (u < 0 || u > 1)
+				abort();
+		}
+		break;
+	default:
+		r = slabinfo_parse(text, len, on_slab, NULL);
+		if (r == -EINVAL)
+			r = proc_status_parse(text, len, &st);
+	}
+	if (r < 0 && r != -EINVAL)
+		abort();
+	free(text);
+	return 0;
+}
