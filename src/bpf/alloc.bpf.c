@@ -136,7 +136,8 @@ static __always_inline struct stack_key capture_stack(struct pt_regs *ctx)
 	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)(PT_REGS_SP(ctx) + sp_delta));
 	/* Skip frame 0 (the probe address itself): the chain starts at the caller's caller. */
 	k.stackid = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK | 1);
-	if (k.stackid < 0)
+	/* -EFAULT: no frame beyond the caller (a thread's start function); not a failure. */
+	if (k.stackid < 0 && k.stackid != -14)
 		__sync_fetch_and_add(&counters.stack_failures, 1);
 	k.tgid = bpf_get_current_pid_tgid() >> 32;
 	return k;
