@@ -79,7 +79,8 @@ static int cmp_rows(const void *a, const void *b)
 
 void leak_rows_sort(struct leak_rows *r)
 {
-	qsort(r->rows, r->n, sizeof(*r->rows), cmp_rows);
+	if (r->n > 1)
+		qsort(r->rows, r->n, sizeof(*r->rows), cmp_rows);
 	free(r->index); /* row positions changed */
 	r->index = NULL;
 	r->index_cap = 0;

@@ -41,8 +41,6 @@ struct symbolizer {
 	struct ksyms *ksyms;
 	bool ksyms_tried;
 	struct sym_stats stats;
-	char *strings[4096]; /* small ring of formatted names (module+offset fallbacks) */
-	int nstrings;
 };
 
 static char *debuginfo_path;
@@ -78,22 +76,7 @@ void symbolizer_free(struct symbolizer *s)
 		free(s->pids[i].maps);
 	free(s->pids);
 	ksyms_free(s->ksyms);
-	for (int i = 0; i < s->nstrings; i++)
-		free(s->strings[i]);
 	free(s);
-}
-
-static const char *keep_string(struct symbolizer *s, char *str)
-{
-	/* Fallback names live as long as the symbolizer; cap their number so a flood of
-	 * unknown addresses cannot grow memory without bound. */
-	if (s->nstrings == (int)(sizeof(s->strings) / sizeof(s->strings[0]))) {
-		free(s->strings[0]);
-		memmove(s->strings, s->strings + 1, sizeof(s->strings[0]) * (s->nstrings - 1));
-		s->nstrings--;
-	}
-	s->strings[s->nstrings++] = str;
-	return str;
 }
 
 static void load_segments(struct elf_file *f)
@@ -424,7 +407,6 @@ void stack_print(struct symbolizer *s, FILE *out, pid_t pid, bool kernel, const 
 			fprintf(out, "%s%s\n", indent, buf);
 		}
 	}
-	(void)keep_string;
 }
 
 struct json_object *stack_json(struct symbolizer *s, pid_t pid, bool kernel, const uint64_t *ips,
