@@ -27,12 +27,14 @@ int launch_prepare(struct launch *l, char **argv, const char *cmd)
 		return -errno;
 	}
 	if (pid == 0) {
-		char c;
+		char c = 0;
+		ssize_t n;
 		close(go[1]);
 		close(err[0]);
-		/* Die with memmon if it dies before releasing us. */
-		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+		while ((n = read(go[0], &c, 1)) < 0 && errno == EINTR)
 			;
+		if (n != 1 || c != 'g')
+			_exit(127); /* memmon died before attaching its probes: do not run untraced */
 		signal(SIGPIPE, SIG_DFL);
 		execvp(argv[0], argv);
 		int e = errno;
@@ -54,6 +56,11 @@ int launch_prepare(struct launch *l, char **argv, const char *cmd)
 int launch_release(struct launch *l, const char *cmd)
 {
 	int e = 0;
+	if (write(l->go_fd, "g", 1) != 1) {
+		fprintf(stderr, "memmon %s: cannot release the program: %s\n", cmd, strerror(errno));
+		launch_abort(l);
+		return -EIO;
+	}
 	close(l->go_fd);
 	l->go_fd = -1;
 	/* While exec has not happened the child cannot stop at the exec event, so reading

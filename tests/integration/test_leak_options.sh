@@ -38,4 +38,12 @@ on_exit "kill $pid 2>/dev/null"
 assert_eq "$(jq -r 'select(.type=="leak_report") | .reason' "$TMPD/int" | sort | uniq -c | awk '{print $2":"$1}' | paste -sd,)" \
 	"duration:1,interval:3" "three interval reports and a final one"
 kill -0 $pid || fail "the traced process should still run after memmon ends"
+
+# SIGTERM ends tracing with a final report and status 0.
+"$MEMMON" leak --json -p $pid >"$TMPD/term" 2>/dev/null &
+mm=$!
+sleep 1
+kill -TERM $mm
+wait $mm || fail "memmon exited $? on SIGTERM"
+assert_eq "$(jq -r 'select(.type=="leak_report") | .reason' "$TMPD/term")" "interrupted" "SIGTERM final report"
 echo ok
