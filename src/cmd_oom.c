@@ -244,8 +244,7 @@ int cmd_oom(int argc, char **argv)
 	}
 	if ((rc = trace_target_release(&tt, CMD)))
 		goto out;
-	if (!cli.json && !tt.launched)
-		fprintf(stderr, "Tracing OOM kills... Hit Ctrl-C to end.\n");
+	fprintf(stderr, "Tracing OOM kills... Hit Ctrl-C to end.\n");
 	struct loop l = { .events = &er, .duration = cli.duration, .ctx = &ctx };
 	trace_target_loop(&tt, &l);
 	double start = now_seconds();
