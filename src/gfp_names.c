@@ -63,8 +63,10 @@ int gfp_names_load_btf(void)
 	return 0;
 }
 
-static uint64_t flag(const char *name)
+uint64_t gfp_flag_mask(const char *name)
 {
+	if (!initialized)
+		gfp_names_use_default();
 	for (size_t i = 0; i < NBITS; i++)
 		if (!strcmp(bit_names[i], name))
 			return bit_pos[i] < 0 ? 0 : 1ULL << bit_pos[i];
@@ -82,25 +84,25 @@ void gfp_format(uint64_t flags, char *buf, size_t n)
 		snprintf(buf, n, "none");
 		return;
 	}
-	uint64_t reclaim = flag("DIRECT_RECLAIM") | flag("KSWAPD_RECLAIM");
-	uint64_t kernel = reclaim | flag("IO") | flag("FS");
-	uint64_t user = kernel | flag("HARDWALL");
-	uint64_t highuser_movable = user | flag("HIGHMEM") | flag("MOVABLE");
-	uint64_t transhuge_light = (highuser_movable | flag("COMP") | flag("NOMEMALLOC") |
-				    flag("NOWARN")) & ~reclaim;
+	uint64_t reclaim = gfp_flag_mask("DIRECT_RECLAIM") | gfp_flag_mask("KSWAPD_RECLAIM");
+	uint64_t kernel = reclaim | gfp_flag_mask("IO") | gfp_flag_mask("FS");
+	uint64_t user = kernel | gfp_flag_mask("HARDWALL");
+	uint64_t highuser_movable = user | gfp_flag_mask("HIGHMEM") | gfp_flag_mask("MOVABLE");
+	uint64_t transhuge_light = (highuser_movable | gfp_flag_mask("COMP") | gfp_flag_mask("NOMEMALLOC") |
+				    gfp_flag_mask("NOWARN")) & ~reclaim;
 	/* Composite names first, most specific first, as the kernel's __print_flags does. */
 	const struct { uint64_t mask; const char *name; } combos[] = {
-		{ transhuge_light | flag("DIRECT_RECLAIM"), "GFP_TRANSHUGE" },
+		{ transhuge_light | gfp_flag_mask("DIRECT_RECLAIM"), "GFP_TRANSHUGE" },
 		{ transhuge_light, "GFP_TRANSHUGE_LIGHT" },
 		{ highuser_movable, "GFP_HIGHUSER_MOVABLE" },
-		{ user | flag("HIGHMEM"), "GFP_HIGHUSER" },
+		{ user | gfp_flag_mask("HIGHMEM"), "GFP_HIGHUSER" },
 		{ user, "GFP_USER" },
-		{ kernel | flag("ACCOUNT"), "GFP_KERNEL_ACCOUNT" },
+		{ kernel | gfp_flag_mask("ACCOUNT"), "GFP_KERNEL_ACCOUNT" },
 		{ kernel, "GFP_KERNEL" },
-		{ reclaim | flag("IO"), "GFP_NOFS" },
-		{ flag("HIGH") | flag("KSWAPD_RECLAIM"), "GFP_ATOMIC" },
+		{ reclaim | gfp_flag_mask("IO"), "GFP_NOFS" },
+		{ gfp_flag_mask("HIGH") | gfp_flag_mask("KSWAPD_RECLAIM"), "GFP_ATOMIC" },
 		{ reclaim, "GFP_NOIO" },
-		{ flag("KSWAPD_RECLAIM") | flag("NOWARN"), "GFP_NOWAIT" },
+		{ gfp_flag_mask("KSWAPD_RECLAIM") | gfp_flag_mask("NOWARN"), "GFP_NOWAIT" },
 	};
 	size_t used = 0;
 	for (size_t i = 0; i < sizeof(combos) / sizeof(combos[0]); i++) {

@@ -11,6 +11,8 @@
 int gfp_names_load_btf(void);
 /* Uses the built-in table (what kernel 6.8+ without debug options uses). */
 void gfp_names_use_default(void);
+/* The mask of one flag by its name without "__GFP_" ("ACCOUNT"); 0 if this kernel lacks it. */
+uint64_t gfp_flag_mask(const char *name);
 /* Writes the names; unknown bits end as "0x..."; 0 prints "none". */
 void gfp_format(uint64_t flags, char *buf, size_t n);
 
