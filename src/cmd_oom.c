@@ -231,12 +231,13 @@ int cmd_oom(int argc, char **argv)
 		rc = bpf_fail(CMD, "filling the pid filter", err);
 		goto out;
 	}
-	if (!bpf_program__attach(skel->progs.on_mark_victim)) {
+	skel->links.on_mark_victim = bpf_program__attach(skel->progs.on_mark_victim);
+	if (!skel->links.on_mark_victim) {
 		rc = bpf_fail(CMD, "attaching to tracepoint oom:mark_victim", errno);
 		goto out;
 	}
 	/* Optional: without tp_btf the report only lacks the victim's own cgroup. */
-	bpf_program__attach(skel->progs.on_mark_victim_btf);
+	skel->links.on_mark_victim_btf = bpf_program__attach(skel->progs.on_mark_victim_btf);
 	if ((err = events_open(&er, bpf_map__fd(skel->maps.events), on_event, &ctx,
 			       (volatile uint64_t *)&skel->bss->memmon_lost_events))) {
 		rc = bpf_fail(CMD, "opening the ring buffer", err);
