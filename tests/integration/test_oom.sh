@@ -47,4 +47,25 @@ timeout 60 "$MEMMON" oom -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOA
 assert_contains "$TMPD/out.txt" "(oom_hog) uid 0, triggered by pid"
 assert_contains "$TMPD/out.txt" "cgroup OOM: memory cgroup /memmon-pressure-oom-$$ at its limit 32768 kB"
 assert_contains "$TMPD/out.txt" "1 OOM kill in"
+
+# -p selects kills by victim or trigger: a tracer of another pid reports none of this kill,
+# a system-wide one reports it
+sleep 60 &
+other=$!
+on_exit "kill $other 2>/dev/null"
+"$MEMMON" oom --json -p "$other" >"$TMPD/filtered.json" 2>"$TMPD/f.err" &
+fpid=$!
+"$MEMMON" oom --json >"$TMPD/all.json" 2>"$TMPD/a.err" &
+apid=$!
+on_exit "kill $fpid $apid 2>/dev/null"
+for _ in $(seq 200); do grep -q Tracing "$TMPD/f.err" && grep -q Tracing "$TMPD/a.err" && break; sleep 0.1; done
+sh -c "echo \$\$ > $CG/cgroup.procs && echo \$\$ > $TMPD/pid2 && exec $WORKLOADS/oom_hog 256"
+sleep 0.5
+kill -INT $fpid $apid
+wait $fpid; assert_eq $? 0 "filtered tracer exit code"
+wait $apid; assert_eq $? 0 "system-wide tracer exit code"
+pid2=$(cat "$TMPD/pid2")
+assert_eq "$(jq -r 'select(.type == "summary") | .kills' "$TMPD/filtered.json")" 0 "kills reported for another pid"
+assert_eq "$(jq -s "[.[] | select(.type == \"oom_kill\" and .victim.pid == $pid2)] | length" "$TMPD/all.json")" 1 "system-wide reports of the kill"
+assert_eq "$(jq -r 'select(.type == "summary") | .end' "$TMPD/all.json")" "interrupted" "end reason"
 echo ok
