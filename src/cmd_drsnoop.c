@@ -7,6 +7,7 @@
 #include "gfp_names.h"
 #include "json_out.h"
 #include "loop.h"
+#include "memcg_path.h"
 #include "symbolize.h"
 #include "trace_target.h"
 #include "vmscan.skel.h"
@@ -52,12 +53,17 @@ static void usage(FILE *out)
 static void print_stack(struct drsnoop_ctx *c, const struct reclaim_event *e, bool kernel,
 			struct json_object *o)
 {
-	__u64 ips[VMSCAN_STACK_DEPTH] = { 0 };
+	__u64 ips[VMSCAN_STACK_DEPTH + 1] = { 0 };
 	int id = kernel ? e->kernel_stack : e->user_stack;
 	int n = 0;
 	if (id >= 0 && bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.stacks), &id, ips) == 0)
 		while (n < VMSCAN_STACK_DEPTH && ips[n])
 			n++;
+	if (!kernel && n >= 1 && e->user_caller && (n < 2 || ips[1] != e->user_caller)) {
+		memmove(&ips[2], &ips[1], (n - 1) * sizeof(ips[0]));
+		ips[1] = e->user_caller;
+		n++;
+	}
 	pid_t pid = kernel ? 0 : (pid_t)e->pid;
 	if (o) {
 		json_object_object_add(o, kernel ? "kernel_stack" : "user_stack",
@@ -185,6 +191,7 @@ int cmd_drsnoop(int argc, char **argv)
 	ctx.skel = skel;
 	skel->rodata->filter_pids = trace_target_filters_pids(&tt);
 	skel->rodata->filter_comm = cli.comm != NULL;
+	skel->rodata->memcg_unlimited_pages = memcg_unlimited_pages();
 	if (cli.comm)
 		strncpy((char *)skel->rodata->target_comm, cli.comm, 15);
 	skel->rodata->aggregate = false;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *CMD = "kmem";
 
@@ -254,6 +255,7 @@ int cmd_kmem(int argc, char **argv)
 	if (cli.comm)
 		strncpy((char *)skel->rodata->target_comm, cli.comm, 15);
 	skel->rodata->capture_stacks = ctx.o.stacks;
+	skel->rodata->page_size = (unsigned long)sysconf(_SC_PAGESIZE);
 	skel->rodata->gfp_dma = gfp_flag_mask("DMA");
 	skel->rodata->gfp_reclaimable = gfp_flag_mask("RECLAIMABLE");
 	skel->rodata->gfp_account = gfp_flag_mask("ACCOUNT");

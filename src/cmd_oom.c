@@ -57,10 +57,10 @@ static struct json_object *memcg_json(const struct memcg_info *m)
 	json_add_str(o, "path", path);
 	json_add_u64(o, "id", m->id);
 	if (memcg_limited(m))
-		json_add_u64(o, "limit_kb", m->max_pages * 4);
+		json_add_u64(o, "limit_kb", memcg_pages_kb(m->max_pages));
 	else
 		json_object_object_add(o, "limit_kb", NULL);
-	json_add_u64(o, "usage_kb", m->usage_pages * 4);
+	json_add_u64(o, "usage_kb", memcg_pages_kb(m->usage_pages));
 	return o;
 }
 
@@ -129,8 +129,8 @@ static void print_text(const struct oom_event *e, const struct memcg_info *victi
 	memcg_path_format(&e->memcg, path, sizeof(path));
 	if (e->cgroup_oom)
 		printf("  cgroup OOM: memory cgroup %s at its limit %llu kB (usage %llu kB)\n", path,
-		       (unsigned long long)e->memcg.max_pages * 4,
-		       (unsigned long long)e->memcg.usage_pages * 4);
+		       memcg_pages_kb(e->memcg.max_pages),
+		       memcg_pages_kb(e->memcg.usage_pages));
 	else
 		printf("  system OOM (trigger's memory cgroup %s)\n", path);
 	if (la_ok)
@@ -220,6 +220,7 @@ int cmd_oom(int argc, char **argv)
 	ctx.skel = skel;
 	skel->rodata->filter_pids = trace_target_filters_pids(&tt);
 	skel->rodata->filter_comm = cli.comm != NULL;
+	skel->rodata->memcg_unlimited_pages = memcg_unlimited_pages();
 	if (cli.comm)
 		strncpy((char *)skel->rodata->target_comm, cli.comm, 15);
 	int err = oom_bpf__load(skel);

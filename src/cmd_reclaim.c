@@ -222,6 +222,7 @@ int cmd_reclaim(int argc, char **argv)
 	ctx.skel = skel;
 	skel->rodata->filter_pids = trace_target_filters_pids(&tt);
 	skel->rodata->filter_comm = cli.comm != NULL;
+	skel->rodata->memcg_unlimited_pages = memcg_unlimited_pages();
 	if (cli.comm)
 		strncpy((char *)skel->rodata->target_comm, cli.comm, 15);
 	skel->rodata->agg_by = ctx.by;

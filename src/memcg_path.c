@@ -4,7 +4,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define PAGE_COUNTER_MAX_PAGES (0x7fffffffffffffffULL / 4096)
+#include <unistd.h>
+
+unsigned long long memcg_unlimited_pages(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	return 0x7fffffffffffffffULL / (unsigned long long)(page > 0 ? page : 4096);
+}
+
+unsigned long long memcg_pages_kb(unsigned long long pages)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	return pages * (unsigned long long)(page > 0 ? page : 4096) / 1024;
+}
 
 void memcg_path_format(const struct memcg_info *m, char *buf, size_t n)
 {
@@ -23,7 +35,7 @@ void memcg_path_format(const struct memcg_info *m, char *buf, size_t n)
 
 bool memcg_limited(const struct memcg_info *m)
 {
-	return m->max_pages < PAGE_COUNTER_MAX_PAGES;
+	return m->max_pages < memcg_unlimited_pages();
 }
 
 static unsigned long long find_ino;

@@ -11,6 +11,7 @@
 #include "task_filter.bpf.h"
 
 const volatile bool capture_stacks = false;
+const volatile __u64 page_size = 4096;
 /* GFP bits of this kernel, set by user space from BTF */
 const volatile __u64 gfp_dma = 1, gfp_reclaimable = 0x10, gfp_account = 0x400000;
 
@@ -114,7 +115,7 @@ int on_page_alloc(struct trace_event_raw_mm_page_alloc *ctx)
 		return 0;
 	k->kind = KMEM_PAGES;
 	k->size = ctx->order;
-	__u64 bytes = 4096ULL << (ctx->order & 31);
+	__u64 bytes = page_size << (ctx->order & 31);
 	count(k, bytes, bytes);
 	return 0;
 }

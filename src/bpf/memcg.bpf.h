@@ -4,8 +4,9 @@
 #define MEMMON_MEMCG_BPF_H
 #include "memcg_event.h"
 
-/* page_counter.max of a cgroup without a limit is PAGE_COUNTER_MAX (LONG_MAX / PAGE_SIZE). */
-#define MEMCG_UNLIMITED_PAGES (0x7fffffffffffffffULL / 4096)
+/* page_counter.max of a cgroup without a limit is PAGE_COUNTER_MAX (LONG_MAX / PAGE_SIZE);
+ * user space sets it for the machine's page size. */
+const volatile __u64 memcg_unlimited_pages = 0x7fffffffffffffffULL / 4096;
 
 static __always_inline struct mem_cgroup *task_memcg(struct task_struct *task)
 {
@@ -61,7 +62,7 @@ static __always_inline struct mem_cgroup *memcg_at_limit(struct mem_cgroup *memc
 			return NULL;
 		__u64 max = BPF_CORE_READ(cur, memory.max);
 		__u64 usage = BPF_CORE_READ(cur, memory.usage.counter);
-		if (max < MEMCG_UNLIMITED_PAGES && usage + 1024 >= max)
+		if (max < memcg_unlimited_pages && usage + 1024 >= max)
 			return cur;
 		cur = memcg_parent(cur);
 	}

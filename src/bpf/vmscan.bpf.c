@@ -21,6 +21,7 @@ __u64 stats_dropped = 0; /* stats table full */
 struct episode {
 	__u64 start_ns;
 	__u64 gfp_flags;
+	__u64 user_caller;
 	__s32 order;
 	__s32 user_stack, kernel_stack;
 	__u32 pad;
@@ -107,6 +108,30 @@ static __always_inline struct vmscan_stats *current_stats(void)
 	return s;
 }
 
+/* The return address on top of the user stack when the task sits right after a syscall
+ * instruction and that word follows a call instruction: the caller of a frameless syscall
+ * wrapper, which frame-pointer unwinding misses. x86-64 only. */
+static __always_inline __u64 syscall_wrapper_caller(void)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	__u64 ip = BPF_CORE_READ(regs, ip), sp = BPF_CORE_READ(regs, sp), ret = 0;
+	__u8 insn[2], call[8];
+	if (bpf_probe_read_user(insn, sizeof(insn), (void *)(ip - 2)) || insn[0] != 0x0f || insn[1] != 0x05)
+		return 0;
+	if (bpf_probe_read_user(&ret, sizeof(ret), (void *)sp) || ret < 8)
+		return 0;
+	if (bpf_probe_read_user(call, sizeof(call), (void *)(ret - 8)))
+		return 0;
+	/* call rel32 (e8), call *reg (ff d?), call *disp8(reg) (ff 5?), call *disp32 (ff 15/9?) */
+	if (call[3] == 0xe8 || (call[6] == 0xff && (call[7] & 0xf8) == 0xd0) ||
+	    (call[5] == 0xff && (call[6] & 0x38) == 0x10) || (call[2] == 0xff && (call[3] & 0x38) == 0x10))
+		return ret;
+#endif
+	return 0;
+}
+
 static __always_inline void episode_begin(void *ctx, __u32 kind, int order, __u64 gfp)
 {
 	if (!current_selected())
@@ -117,6 +142,7 @@ static __always_inline void episode_begin(void *ctx, __u32 kind, int order, __u6
 	if (capture_stacks) {
 		ep.kernel_stack = bpf_get_stackid(ctx, &stacks, 0);
 		ep.user_stack = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+		ep.user_caller = syscall_wrapper_caller();
 	}
 	bpf_map_update_elem(&episodes, &key, &ep, BPF_ANY);
 }
@@ -154,6 +180,7 @@ static __always_inline void episode_end(__u32 kind, __u64 nr_reclaimed)
 			e->tid = (__u32)id;
 			e->user_stack = ep->user_stack;
 			e->kernel_stack = ep->kernel_stack;
+			e->user_caller = ep->user_caller;
 			e->memcg_id = memcg_id(task_memcg(bpf_get_current_task_btf()));
 			bpf_get_current_comm(e->comm, sizeof(e->comm));
 			bpf_ringbuf_submit(e, 0);

@@ -72,6 +72,12 @@ timeout 60 "$MEMMON" drsnoop --stacks --json -- sh -c "echo \$\$ > $CG/cgroup.pr
 assert_eq $? 0 "drsnoop --stacks exit code"
 jq -r 'select(.type == "reclaim_episode") | .user_stack[]? | "\(.symbol) \(.file):\(.line)"' "$TMPD/st.json" >"$TMPD/ustacks"
 jq -r 'select(.type == "reclaim_episode") | .kernel_stack[]? | .symbol' "$TMPD/st.json" >"$TMPD/kstacks"
+# the exact lines of the workload's read() and write() calls, through libc's wrappers
+src=$MEMMON_ROOT/tests/workloads/pagecache_churn.c
+read_line=$(grep -n 'read(fd, buf, CHUNK)' "$src" | cut -d: -f1)
+write_line=$(grep -n 'write(fd, buf, CHUNK)' "$src" | cut -d: -f1)
+assert_contains "$TMPD/ustacks" "read_file tests/workloads/pagecache_churn.c:$read_line"
+assert_contains "$TMPD/ustacks" "write_file tests/workloads/pagecache_churn.c:$write_line"
 assert_contains "$TMPD/ustacks" "main tests/workloads/pagecache_churn.c:"
 assert_contains "$TMPD/kstacks" "try_to_free_mem_cgroup_pages"
 assert_contains "$TMPD/kstacks" "try_charge_memcg"

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <linux/types.h>
+#include <stdlib.h>
 #include <string.h>
 #include "gfp_names.h"
 #include "kmem_table.h"
@@ -101,6 +102,46 @@ static void test_kmem_names(void **state)
 	assert_int_equal(strlen(buf), KMEM_CACHE_NAME_LEN);
 }
 
+/* Grouping: by cache sums call sites, by site keeps them apart; sorted by bytes or count. */
+static void test_kmem_group(void **state)
+{
+	struct kmem_entry e[4] = {
+		{ .key = { .call_site = 0x100, .kind = KMEM_KMALLOC, .size = 192, .kmalloc_type = KMALLOC_T_CGROUP, .stackid = -1 },
+		  .total = { 10, 1920, 1800 }, .delta = { 1, 192, 180 } },
+		{ .key = { .call_site = 0x200, .kind = KMEM_KMALLOC, .size = 192, .kmalloc_type = KMALLOC_T_CGROUP, .stackid = -1 },
+		  .total = { 5, 960, 900 } },
+		{ .key = { .call_site = 0x300, .kind = KMEM_SLAB, .cache = "filp", .stackid = -1 },
+		  .total = { 30, 5760, 5760 }, .delta = { 3, 576, 576 } },
+		{ .key = { .call_site = 0, .kind = KMEM_PAGES, .size = 0, .stackid = -1 },
+		  .total = { 1, 4096, 4096 } },
+	};
+	struct kmem_entry *ptrs[4] = { &e[0], &e[1], &e[2], &e[3] };
+	struct kmem_table t = { .entries = ptrs, .n = 4, .cap = 4 };
+	struct kmem_row *rows;
+	int n = kmem_table_group(&t, false, false, false, &rows);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].cache, "filp");
+	assert_string_equal(rows[1].cache, "pages-order-0");
+	assert_string_equal(rows[2].cache, "kmalloc-cg-192");
+	assert_int_equal(rows[2].v.count, 15);
+	assert_int_equal(rows[2].v.bytes, 2880);
+	free(rows);
+	n = kmem_table_group(&t, false, false, true, &rows); /* by count */
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].cache, "filp");
+	assert_string_equal(rows[1].cache, "kmalloc-cg-192");
+	free(rows);
+	n = kmem_table_group(&t, true, false, false, &rows);
+	assert_int_equal(n, 4);
+	assert_int_equal(rows[2].call_site, 0x100);
+	assert_int_equal(rows[2].v.count, 10);
+	free(rows);
+	n = kmem_table_group(&t, true, true, false, &rows); /* deltas: zero rows left out */
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].v.count, 3);
+	free(rows);
+}
+
 static void test_vmscan_diff(void **state)
 {
 	struct vmscan_stats prev = { .slab_ns = 10, .memcg_ns = 100, .memcg_count = 2, .pages_scanned = 50 };
@@ -123,7 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gfp_default), cmocka_unit_test(test_gfp_btf),
 		cmocka_unit_test(test_memcg_path),  cmocka_unit_test(test_kmem_names),
-		cmocka_unit_test(test_vmscan_diff),
+		cmocka_unit_test(test_kmem_group),  cmocka_unit_test(test_vmscan_diff),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
