@@ -40,7 +40,10 @@ static void usage(FILE *out)
 		"                      per row and interval, the same types with \"_total\" at the end,\n"
 		"                      {\"type\":\"summary\"}\n"
 		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, count its work only, stop when it exits\n");
+		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,
+"
+		"                      stop when it exits
+");
 }
 
 static const char *type_name(__u32 type)
@@ -183,6 +186,7 @@ int cmd_compact(int argc, char **argv)
 	}
 	ctx.skel = skel;
 	skel->rodata->filter_pids = trace_target_filters_pids(&tt);
+	skel->rodata->follow_children = trace_target_follows_children(&tt);
 	skel->rodata->filter_comm = cli.comm != NULL;
 	if (cli.comm)
 		strncpy((char *)skel->rodata->target_comm, cli.comm, 15);

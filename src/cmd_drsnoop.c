@@ -47,7 +47,10 @@ static void usage(FILE *out)
 		"                      \"user_stack\"/\"kernel_stack\" frame arrays under --stacks),\n"
 		"                      {\"type\":\"summary\"} at the end\n"
 		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, trace it only, stop when it exits\n");
+		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,
+"
+		"                      stop when it exits
+");
 }
 
 static void print_stack(struct drsnoop_ctx *c, const struct reclaim_event *e, bool kernel,
@@ -190,6 +193,7 @@ int cmd_drsnoop(int argc, char **argv)
 	}
 	ctx.skel = skel;
 	skel->rodata->filter_pids = trace_target_filters_pids(&tt);
+	skel->rodata->follow_children = trace_target_follows_children(&tt);
 	skel->rodata->filter_comm = cli.comm != NULL;
 	skel->rodata->memcg_unlimited_pages = memcg_unlimited_pages();
 	if (cli.comm)

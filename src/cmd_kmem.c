@@ -56,7 +56,10 @@ static void usage(FILE *out)
 		"      --json          JSON Lines: {\"type\":\"kmem\"} per row and interval,\n"
 		"                      {\"type\":\"kmem_total\"} per row at the end, {\"type\":\"summary\"}\n"
 		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, count its allocations only, stop when it exits\n");
+		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,
+"
+		"                      stop when it exits
+");
 }
 
 static const char *kind_name(__u32 kind)
@@ -251,6 +254,7 @@ int cmd_kmem(int argc, char **argv)
 	}
 	ctx.skel = skel;
 	skel->rodata->filter_pids = trace_target_filters_pids(&tt);
+	skel->rodata->follow_children = trace_target_follows_children(&tt);
 	skel->rodata->filter_comm = cli.comm != NULL;
 	if (cli.comm)
 		strncpy((char *)skel->rodata->target_comm, cli.comm, 15);

@@ -38,7 +38,10 @@ static void usage(FILE *out)
 		"  -d, --duration S    stop after S seconds (default: until Ctrl-C)\n"
 		"      --json          JSON Lines: {\"type\":\"oom_kill\"} per kill, {\"type\":\"summary\"}\n"
 		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, report kills of it, stop when it exits\n");
+		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,
+"
+		"                      stop when it exits
+");
 }
 
 static void wall_clock(char *buf, size_t n)
@@ -219,6 +222,7 @@ int cmd_oom(int argc, char **argv)
 	}
 	ctx.skel = skel;
 	skel->rodata->filter_pids = trace_target_filters_pids(&tt);
+	skel->rodata->follow_children = trace_target_follows_children(&tt);
 	skel->rodata->filter_comm = cli.comm != NULL;
 	skel->rodata->memcg_unlimited_pages = memcg_unlimited_pages();
 	if (cli.comm)
@@ -235,6 +239,11 @@ int cmd_oom(int argc, char **argv)
 	skel->links.on_mark_victim = bpf_program__attach(skel->progs.on_mark_victim);
 	if (!skel->links.on_mark_victim) {
 		rc = bpf_fail(CMD, "attaching to tracepoint oom:mark_victim", errno);
+		goto out;
+	}
+	skel->links.memmon_follow_fork = bpf_program__attach(skel->progs.memmon_follow_fork);
+	if (!skel->links.memmon_follow_fork) {
+		rc = bpf_fail(CMD, "attaching to tracepoint sched:sched_process_fork", errno);
 		goto out;
 	}
 	/* Optional: without tp_btf the report only lacks the victim's own cgroup. */

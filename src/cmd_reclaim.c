@@ -46,7 +46,10 @@ static void usage(FILE *out)
 		"      --json          JSON Lines: {\"type\":\"reclaim\"} per row and interval,\n"
 		"                      {\"type\":\"reclaim_total\"} per row at the end, {\"type\":\"summary\"}\n"
 		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, count its work only, stop when it exits\n");
+		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,
+"
+		"                      stop when it exits
+");
 }
 
 static void row_label(struct reclaim_ctx *c, const struct vmscan_row *r, char *buf, size_t n)
@@ -221,6 +224,7 @@ int cmd_reclaim(int argc, char **argv)
 	}
 	ctx.skel = skel;
 	skel->rodata->filter_pids = trace_target_filters_pids(&tt);
+	skel->rodata->follow_children = trace_target_follows_children(&tt);
 	skel->rodata->filter_comm = cli.comm != NULL;
 	skel->rodata->memcg_unlimited_pages = memcg_unlimited_pages();
 	if (cli.comm)

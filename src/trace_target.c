@@ -21,6 +21,11 @@ bool trace_target_filters_pids(const struct trace_target *t)
 	return t->cli->npids > 0 || t->launched;
 }
 
+bool trace_target_follows_children(const struct trace_target *t)
+{
+	return t->launched;
+}
+
 int trace_target_fill(const struct trace_target *t, int fd)
 {
 	__u8 one = 1;

@@ -17,8 +17,10 @@ struct trace_target {
 
 /* Checks -p pids and forks the held program. Returns 0 or an exit code. */
 int trace_target_prepare(struct trace_target *t, struct cli *cli, const char *cmd);
-/* The values for the BPF object's filter_pids/filter_comm/target_comm rodata. */
+/* The values for the BPF object's filter_pids and follow_children rodata: a launched
+ * program is followed into the processes it forks, -p pids are not. */
 bool trace_target_filters_pids(const struct trace_target *t);
+bool trace_target_follows_children(const struct trace_target *t);
 /* Puts every -p pid and the program's pid into the pid_filter map. 0 or -errno. */
 int trace_target_fill(const struct trace_target *t, int pid_filter_fd);
 /* Lets the program exec. Returns 0 or an exit code. */

@@ -43,6 +43,10 @@ jq -r 'select(.type == "kmem_total" and .site_function == "alloc_pipe_info") | .
 assert_contains "$TMPD/frames" "create_pipe_files"
 assert_contains "$TMPD/frames" "do_pipe2"
 
+# 4b. a launched program is followed into the processes it starts
+timeout 60 "$MEMMON" kmem --by site --top 0 --json --no-pages -- sh -c "$WORKLOADS/kmem_objects pipes 50; $WORKLOADS/kmem_objects pipes 70" >"$TMPD/children.json" 2>/dev/null
+assert_eq "$(jq -r 'select(.type == "kmem_total" and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count' "$TMPD/children.json")" 120 "pipes made by the program's children"
+
 # 5. the text view
 timeout 60 "$MEMMON" kmem -- "$WORKLOADS/kmem_objects" pipes 50 >"$TMPD/out.txt" 2>/dev/null
 assert_contains "$TMPD/out.txt" "CACHE                         COUNT        BYTES    REQ_BYTES     COUNT/s       KB/s"
