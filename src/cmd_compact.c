@@ -40,10 +40,8 @@ static void usage(FILE *out)
 		"                      per row and interval, the same types with \"_total\" at the end,\n"
 		"                      {\"type\":\"summary\"}\n"
 		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,
-"
-		"                      stop when it exits
-");
+		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,\n"
+		"                      stop when it exits\n");
 }
 
 static const char *type_name(__u32 type)

@@ -47,10 +47,8 @@ static void usage(FILE *out)
 		"                      \"user_stack\"/\"kernel_stack\" frame arrays under --stacks),\n"
 		"                      {\"type\":\"summary\"} at the end\n"
 		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,
-"
-		"                      stop when it exits
-");
+		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,\n"
+		"                      stop when it exits\n");
 }
 
 static void print_stack(struct drsnoop_ctx *c, const struct reclaim_event *e, bool kernel,

@@ -56,10 +56,8 @@ static void usage(FILE *out)
 		"      --json          JSON Lines: {\"type\":\"kmem\"} per row and interval,\n"
 		"                      {\"type\":\"kmem_total\"} per row at the end, {\"type\":\"summary\"}\n"
 		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,
-"
-		"                      stop when it exits
-");
+		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,\n"
+		"                      stop when it exits\n");
 }
 
 static const char *kind_name(__u32 kind)

@@ -38,10 +38,8 @@ static void usage(FILE *out)
 		"  -d, --duration S    stop after S seconds (default: until Ctrl-C)\n"
 		"      --json          JSON Lines: {\"type\":\"oom_kill\"} per kill, {\"type\":\"summary\"}\n"
 		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,
-"
-		"                      stop when it exits
-");
+		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,\n"
+		"                      stop when it exits\n");
 }
 
 static void wall_clock(char *buf, size_t n)

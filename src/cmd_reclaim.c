@@ -46,10 +46,8 @@ static void usage(FILE *out)
 		"      --json          JSON Lines: {\"type\":\"reclaim\"} per row and interval,\n"
 		"                      {\"type\":\"reclaim_total\"} per row at the end, {\"type\":\"summary\"}\n"
 		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,
-"
-		"                      stop when it exits
-");
+		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,\n"
+		"                      stop when it exits\n");
 }
 
 static void row_label(struct reclaim_ctx *c, const struct vmscan_row *r, char *buf, size_t n)
