@@ -368,6 +368,7 @@ void sym_frame_format(const struct sym_frame *f, char *buf, size_t n)
 	}
 	if (len < n && f->file && f->line)
 		len += (size_t)snprintf(buf + len, n - len, " %s:%d", f->file, f->line);
+	/* kernel modules are already bracketed ("[kernel]", "[ext4]") */
 	if (len < n && f->symbol && f->module)
 		snprintf(buf + len, n - len, f->module[0] == '[' ? " %s" : " [%s]", base_name(f->module));
 }

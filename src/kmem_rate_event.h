@@ -1,0 +1,29 @@
+/* Shared between bpf/kmem_rate.bpf.c and the kmem command: kernel allocations counted by
+ * cache and call site. */
+#ifndef MEMMON_KMEM_RATE_EVENT_H
+#define MEMMON_KMEM_RATE_EVENT_H
+
+#define KMEM_STACK_DEPTH 32
+#define KMEM_CACHE_NAME_LEN 32
+
+enum kmem_kind { KMEM_KMALLOC = 1, KMEM_SLAB = 2, KMEM_PAGES = 3 };
+
+/* Which kmalloc cache family a GFP mask selects (the kernel's kmalloc_type()). */
+enum kmem_kmalloc_type { KMALLOC_T_NORMAL, KMALLOC_T_DMA, KMALLOC_T_RECLAIM, KMALLOC_T_CGROUP };
+
+struct kmem_key {
+	__u64 call_site;  /* 0 for page allocations (the tracepoint has none) */
+	__u32 kind;       /* enum kmem_kind */
+	__u32 size;       /* kmalloc: bytes_alloc (the size class); pages: order */
+	__u32 kmalloc_type;
+	__s32 stackid;    /* --stacks: kernel stack, else -1 */
+	char cache[KMEM_CACHE_NAME_LEN]; /* KMEM_SLAB: the cache's name */
+};
+
+struct kmem_value {
+	__u64 count;
+	__u64 bytes;     /* bytes_alloc (pages: PAGE_SIZE << order) */
+	__u64 bytes_req; /* bytes requested (pages: same as bytes) */
+};
+
+#endif

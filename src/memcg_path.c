@@ -1,0 +1,65 @@
+#include "memcg_path.h"
+#include <ftw.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <unistd.h>
+
+unsigned long long memcg_unlimited_pages(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	return 0x7fffffffffffffffULL / (unsigned long long)(page > 0 ? page : 4096);
+}
+
+unsigned long long memcg_pages_kb(unsigned long long pages)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	return pages * (unsigned long long)(page > 0 ? page : 4096) / 1024;
+}
+
+void memcg_path_format(const struct memcg_info *m, char *buf, size_t n)
+{
+	size_t used = 0;
+	int depth = m->depth > MEMCG_MAX_DEPTH ? MEMCG_MAX_DEPTH : (int)m->depth;
+	if (n == 0)
+		return;
+	buf[0] = 0;
+	if (m->truncated)
+		used += snprintf(buf, n, "...");
+	for (int i = depth - 1; i >= 0 && used < n; i--)
+		used += snprintf(buf + used, n - used, "/%.*s", MEMCG_NAME_LEN, m->names[i]);
+	if (depth == 0 && !m->truncated)
+		snprintf(buf, n, "/");
+}
+
+bool memcg_limited(const struct memcg_info *m)
+{
+	return m->max_pages < memcg_unlimited_pages();
+}
+
+static unsigned long long find_ino;
+static char found[4096];
+static size_t root_len;
+
+static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	if (type != FTW_D || (unsigned long long)st->st_ino != find_ino)
+		return 0;
+	snprintf(found, sizeof(found), "%s", path[root_len] ? path + root_len : "/");
+	return 1;
+}
+
+int memcg_path_by_id(unsigned long long id, char *buf, size_t n)
+{
+	static const char *roots[] = { "/sys/fs/cgroup/memory", "/sys/fs/cgroup" };
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		find_ino = id;
+		root_len = strlen(roots[i]);
+		if (nftw(roots[i], visit, 16, FTW_PHYS) == 1) {
+			snprintf(buf, n, "%s", found);
+			return 0;
+		}
+	}
+	return -1;
+}

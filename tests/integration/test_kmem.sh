@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# memmon kmem: a program creating N pipes makes exactly N kmalloc-cg-192 (pipe_inode_info)
+# and N kmalloc-cg-1k (its pipe_buffer array) allocations at alloc_pipe_info; N UNIX sockets
+# make N sock_inode_cache objects. Only the launched program is counted.
+source "$(dirname "$0")/lib.sh"
+require_bpf
+
+"$MEMMON" kmem --by nothing >/dev/null 2>&1; assert_eq $? 2 "exit code for a bad --by"
+"$MEMMON" kmem --sort size >/dev/null 2>&1; assert_eq $? 2 "exit code for a bad --sort"
+"$MEMMON" kmem --top -1 >/dev/null 2>&1; assert_eq $? 2 "exit code for a bad --top"
+"$MEMMON" kmem -p 2147483000 >/dev/null 2>"$TMPD/err"; assert_eq $? 1 "exit code for a missing pid"
+assert_contains "$TMPD/err" "does not exist"
+
+# 1. by call site: exact counts and sizes at alloc_pipe_info
+timeout 60 "$MEMMON" kmem --by site --top 0 --json -- "$WORKLOADS/kmem_objects" pipes 137 >"$TMPD/site.json" 2>"$TMPD/err"
+assert_eq $? 0 "kmem exit code"
+site() { jq -r "select(.type == \"kmem_total\" and .site_function == \"$1\" and .cache == \"$2\") | .$3" "$TMPD/site.json"; }
+assert_eq "$(site alloc_pipe_info kmalloc-cg-192 count)" 137 "pipe_inode_info allocations"
+assert_eq "$(site alloc_pipe_info kmalloc-cg-192 kind)" kmalloc "kind"
+assert_eq "$(site alloc_pipe_info kmalloc-cg-1k count)" 137 "pipe_buffer array allocations"
+assert_eq "$(site alloc_pipe_info kmalloc-cg-1k bytes)" $((137 * 1024)) "pipe_buffer array bytes"
+# 16 struct pipe_buffer of 40 bytes each were requested per pipe
+assert_eq "$(site alloc_pipe_info kmalloc-cg-1k bytes_requested)" $((137 * 640)) "pipe_buffer bytes requested"
+assert_eq "$(site alloc_inode inode_cache count)" 137 "pipe inodes"
+assert_eq "$(site alloc_inode inode_cache kind)" slab "kind"
+assert_eq "$(jq -r 'select(.type == "summary") | .not_counted' "$TMPD/site.json")" 0 "allocations not counted"
+
+# 2. by cache (the default): the cache rows hold the same objects
+timeout 60 "$MEMMON" kmem --top 0 --json --no-pages -- "$WORKLOADS/kmem_objects" pipes 211 >"$TMPD/cache.json" 2>/dev/null
+assert_eq $? 0 "kmem exit code"
+cache() { jq -r "select(.type == \"kmem_total\" and .cache == \"$1\") | .$2" "$TMPD/cache.json"; }
+assert_eq "$(cache kmalloc-cg-1k count)" 211 "kmalloc-cg-1k objects"
+assert_ge "$(cache kmalloc-cg-192 count)" 211 "kmalloc-cg-192 objects"
+assert_eq "$(jq -s '[.[] | select(.type == "kmem_total" and .kind == "pages")] | length' "$TMPD/cache.json")" 0 "page rows under --no-pages"
+
+# 3. sockets: slab cache objects by name
+timeout 60 "$MEMMON" kmem --by site --top 0 --json -- "$WORKLOADS/kmem_objects" sockets 64 >"$TMPD/sock.json" 2>/dev/null
+assert_eq "$(jq -r 'select(.type == "kmem_total" and .cache == "sock_inode_cache" and .site_function == "sock_alloc_inode") | .count' "$TMPD/sock.json")" 64 "socket inodes"
+
+# 4. --stacks: the kernel stack of the pipe allocations goes through the pipe syscall
+timeout 60 "$MEMMON" kmem --stacks --top 0 --json --no-pages -- "$WORKLOADS/kmem_objects" pipes 5 >"$TMPD/st.json" 2>/dev/null
+jq -r 'select(.type == "kmem_total" and .site_function == "alloc_pipe_info") | .kernel_stack[].symbol' "$TMPD/st.json" >"$TMPD/frames"
+assert_contains "$TMPD/frames" "create_pipe_files"
+assert_contains "$TMPD/frames" "do_pipe2"
+
+# 4b. a launched program is followed into the processes it starts
+timeout 60 "$MEMMON" kmem --by site --top 0 --json --no-pages -- sh -c "$WORKLOADS/kmem_objects pipes 50; $WORKLOADS/kmem_objects pipes 70" >"$TMPD/children.json" 2>/dev/null
+assert_eq "$(jq -r 'select(.type == "kmem_total" and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count' "$TMPD/children.json")" 120 "pipes made by the program's children"
+
+# 5. the text view
+timeout 60 "$MEMMON" kmem -- "$WORKLOADS/kmem_objects" pipes 50 >"$TMPD/out.txt" 2>/dev/null
+assert_contains "$TMPD/out.txt" "CACHE                         COUNT        BYTES    REQ_BYTES     COUNT/s       KB/s"
+grep -qE '^kmalloc-cg-1k +50 +51200 +32000 ' "$TMPD/out.txt" || { cat "$TMPD/out.txt"; fail "kmalloc-cg-1k row"; }
+echo ok
