@@ -221,7 +221,7 @@ int cmd_drsnoop(int argc, char **argv)
 		goto out;
 	}
 	if ((err = events_open(&er, bpf_map__fd(skel->maps.events), on_event, &ctx,
-			       (volatile uint64_t *)&skel->bss->memmon_lost_events))) {
+			       &skel->bss->memmon_lost_events))) {
 		rc = bpf_fail(CMD, "opening the ring buffer", err);
 		goto out;
 	}

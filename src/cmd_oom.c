@@ -9,6 +9,7 @@
 #include "memcg_path.h"
 #include "oom.skel.h"
 #include "oom_event.h"
+#include "proc_meminfo.h"
 #include "proc_pressure.h"
 #include "trace_target.h"
 #include <bpf/bpf.h>
@@ -66,7 +67,7 @@ static struct json_object *memcg_json(const struct memcg_info *m)
 }
 
 static void print_json(const struct oom_event *e, const struct memcg_info *victim_cg,
-		       const struct loadavg *la, bool la_ok, const struct meminfo_free *mi,
+		       const struct loadavg *la, bool la_ok, const struct meminfo *mi,
 		       bool mi_ok, const char *clock)
 {
 	struct json_object *o = json_record("oom_kill");
@@ -103,15 +104,15 @@ static void print_json(const struct oom_event *e, const struct memcg_info *victi
 		json_object_object_add(o, "loadavg", NULL);
 	}
 	if (mi_ok) {
-		json_add_u64(o, "mem_free_kb", mi->free_kb);
-		if (mi->available_kb != UINT64_MAX)
-			json_add_u64(o, "mem_available_kb", mi->available_kb);
+		json_add_u64(o, "mem_free_kb", mi->mem_free);
+		if (mi->mem_available) /* since Linux 3.14 */
+			json_add_u64(o, "mem_available_kb", mi->mem_available);
 	}
 	json_emit(o, stdout);
 }
 
 static void print_text(const struct oom_event *e, const struct memcg_info *victim_cg,
-		       const struct loadavg *la, bool la_ok, const struct meminfo_free *mi,
+		       const struct loadavg *la, bool la_ok, const struct meminfo *mi,
 		       bool mi_ok, const char *clock)
 {
 	char path[512];
@@ -139,9 +140,9 @@ static void print_text(const struct oom_event *e, const struct memcg_info *victi
 	else
 		printf("  load average: unavailable");
 	if (mi_ok) {
-		printf("; MemFree %llu kB", (unsigned long long)mi->free_kb);
-		if (mi->available_kb != UINT64_MAX)
-			printf(", MemAvailable %llu kB", (unsigned long long)mi->available_kb);
+		printf("; MemFree %llu kB", (unsigned long long)mi->mem_free);
+		if (mi->mem_available)
+			printf(", MemAvailable %llu kB", (unsigned long long)mi->mem_available);
 	}
 	printf("\n");
 	fflush(stdout);
@@ -155,7 +156,7 @@ static int on_event(void *vctx, void *data, size_t len)
 		return 0;
 	/* Read at report time: the closest user space gets to "at that moment". */
 	struct loadavg la;
-	struct meminfo_free mi;
+	struct meminfo mi;
 	bool la_ok = loadavg_read(&la) == 0, mi_ok = meminfo_read(&mi) == 0;
 	char clock[32];
 	wall_clock(clock, sizeof(clock));
@@ -247,7 +248,7 @@ int cmd_oom(int argc, char **argv)
 	/* Optional: without tp_btf the report only lacks the victim's own cgroup. */
 	skel->links.on_mark_victim_btf = bpf_program__attach(skel->progs.on_mark_victim_btf);
 	if ((err = events_open(&er, bpf_map__fd(skel->maps.events), on_event, &ctx,
-			       (volatile uint64_t *)&skel->bss->memmon_lost_events))) {
+			       &skel->bss->memmon_lost_events))) {
 		rc = bpf_fail(CMD, "opening the ring buffer", err);
 		goto out;
 	}
