@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# memmon pages: a workload allocates a known number of pages through two known kernel paths
+# (pipe buffers, page cache) and holds them; the report must show exactly those pages under
+# those paths, for the workload's pid, and the page_owner dump must say the same.
+source "$(dirname "$0")/lib.sh"
+require_bpf
+PIPE_PAGES=96
+FILE_PAGES=40
+W=$WORKLOADS/page_hold
+
+"$W" pipe $PIPE_PAGES "$TMPD/pipe.done" & wp=$!
+on_exit "kill $wp 2>/dev/null"
+"$W" file $FILE_PAGES "$TMPD/file.done" "$TMPD/pages-test-data.$$" & wf=$!
+on_exit "kill $wf 2>/dev/null"
+
+# Bad input first: a pid that does not exist is a one-line error, exit 1.
+"$MEMMON" pages -p 999999999 >"$TMPD/bad.out" 2>"$TMPD/bad.err"; rc=$?
+assert_eq "$rc" 1 "exit code for a missing pid"
+assert_contains "$TMPD/bad.err" "pid 999999999 does not exist"
+"$MEMMON" pages --max-pages 0 >/dev/null 2>"$TMPD/bad2.err"; assert_eq $? 2 "bad --max-pages"
+
+"$MEMMON" pages -p $wp -p $wf --json --dump "$TMPD/dump.txt" >"$TMPD/out.json" 2>"$TMPD/err" & m=$!
+on_exit "kill $m 2>/dev/null"
+for _ in $(seq 100); do grep -q "tracing page allocations" "$TMPD/err" && break; sleep 0.1; done
+assert_contains "$TMPD/err" "tracing page allocations"
+
+kill -USR1 $wp $wf
+for _ in $(seq 100); do [ -e "$TMPD/pipe.done" ] && [ -e "$TMPD/file.done" ] && break; sleep 0.1; done
+[ -e "$TMPD/pipe.done" ] && [ -e "$TMPD/file.done" ] || fail "workloads did not write their pages"
+kill -INT $m
+wait $m; rc=$?
+assert_eq "$rc" 0 "memmon pages exit code"
+
+# Sum the pages of the blocks of one pid whose stack has a frame of the given function.
+pages_under() { # file pid regex
+	json_query '
+import json, re, sys
+total = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["type"] == "pageowner_block" and r["pid"] == int(sys.argv[2]) and \
+       any(re.match(sys.argv[3], f) for f in r["stack"]):
+        total += r["pages"]
+print(total)' "$@"
+}
+assert_eq "$(pages_under "$TMPD/out.json" $wp '(anon_)?pipe_write\+')" $PIPE_PAGES "pipe pages under pipe_write"
+assert_eq "$(pages_under "$TMPD/out.json" $wf '__filemap_get_folio\+')" $FILE_PAGES "page-cache pages under __filemap_get_folio"
+# Nothing of the file writer is under pipe_write and the reverse.
+assert_eq "$(pages_under "$TMPD/out.json" $wf '(anon_)?pipe_write\+')" 0 "file writer under pipe_write"
+assert_eq "$(pages_under "$TMPD/out.json" $wp '__filemap_get_folio\+')" 0 "pipe writer under __filemap_get_folio"
+# The workloads' pages are all there is: only the selected pids were kept.
+other=$(json_query '
+import json, sys
+print(sum(1 for l in open(sys.argv[1]) for r in [json.loads(l)]
+          if r["type"] == "pageowner_block" and r["pid"] not in (int(sys.argv[2]), int(sys.argv[3]))))' \
+	"$TMPD/out.json" $wp $wf)
+assert_eq "$other" 0 "blocks of other processes"
+summary=$(grep '"pages_summary"' "$TMPD/out.json")
+[ -n "$summary" ] || fail "no pages_summary record"
+held=$(echo "$summary" | jq .outstanding_pages)
+assert_ge "$held" $((PIPE_PAGES + FILE_PAGES)) "outstanding pages"
+
+# The dump is page_owner text: headers name the workload, memmon pageowner folds it into the
+# same blocks.
+assert_contains "$TMPD/dump.txt" "pid $wp, tgid $wp (page_hold), ts "
+assert_contains "$TMPD/dump.txt" "mask 0x"
+"$MEMMON" pageowner --json --pid $wp "$TMPD/dump.txt" >"$TMPD/po.json" 2>"$TMPD/po.err" || fail "pageowner on the dump"
+assert_eq "$(pages_under "$TMPD/po.json" $wp '(anon_)?pipe_write\+')" $PIPE_PAGES "pipe pages in the dump"
+assert_eq "$(jq -r 'select(.type=="pageowner_summary") | .malformed' "$TMPD/po.json")" 0 "malformed records in the dump"
+rm -f "$TMPD/pages-test-data.$$"
+echo "ok"
