@@ -14,7 +14,7 @@ struct pages_counters counters = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 64);
+	__uint(max_entries, 128); /* -p pids (CLI_MAX_PIDS) and the launched program */
 	__type(key, __u32);
 	__type(value, __u8);
 } tgids SEC(".maps");
