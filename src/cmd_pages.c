@@ -34,7 +34,8 @@ static int usage(FILE *out)
 		"Traces kmem:mm_page_alloc, mm_page_free and mm_page_free_batched with kernel\n"
 		"stacks and keeps the blocks still allocated. At the end it prints them folded\n"
 		"like `memmon pageowner` (page_owner_sort layout). Pages allocated before tracing\n"
-		"started are unknown; their frees are counted as not attributable.\n\n"
+		"started are unknown; their frees are counted as not attributable. memmon's own\n"
+		"allocations are left out.\n\n"
 		"  -p, --pid PID     only allocations of this process (repeatable)\n"
 		"  --comm NAME       only blocks allocated by this command name\n"
 		"  -d, --duration S  stop after S seconds (default: Ctrl-C, or the program's exit)\n"
@@ -292,6 +293,7 @@ int cmd_pages(int argc, char **argv)
 		goto out;
 	}
 	run.skel->rodata->filter_tgids = run.cli.npids > 0 || run.cli.prog_argv;
+	run.skel->rodata->self_tgid = (__u32)getpid();
 	bpf_map__set_max_entries(run.skel->maps.pages, (__u32)run.max_pages);
 	int err = pages_bpf__load(run.skel);
 	if (err) {

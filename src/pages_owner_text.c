@@ -108,7 +108,8 @@ void owner_text_record(struct owner_text *t, FILE *out, uint64_t pfn, const stru
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?'; /* a newline in a command name would end the record */
 	const char *mt = migratetype_name(t->gfp, v->migratetype);
-	fprintf(out, "Page allocated via order %u, mask %#llx(%s), pid %u, tgid %u (%s), ts %llu ns\n",
+	fprintf(out, "Page allocated via order %u, mask %#llx(%s), pid %u, tgid %u (%s), ts %llu ns, "
+		"free_ts 0 ns\n",
 		v->order, (unsigned long long)v->gfp_flags, flags, v->pid, v->tgid, comm,
 		(unsigned long long)v->ts_ns);
 	/* the pageblock's own type and the page flags are not known at allocation time */

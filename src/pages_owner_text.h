@@ -16,7 +16,8 @@ struct owner_text;
 struct owner_text *owner_text_new(int stacks_fd, const struct ksyms *ks,
 				  const struct gfp_names *gfp);
 void owner_text_free(struct owner_text *t);
-/* One record, ending with its blank line. */
+/* One record, ending with its blank line. The 5.18-6.1 header layout (free_ts 0: the
+ * previous free is unknown), which page_owner_sort 6.1 parses completely. */
 void owner_text_record(struct owner_text *t, FILE *out, uint64_t pfn, const struct page_info *v);
 /* Kernel frames that did not resolve to a symbol so far. */
 uint64_t owner_text_unresolved(const struct owner_text *t);

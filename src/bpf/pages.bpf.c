@@ -9,6 +9,7 @@
 #include "pages_event.h"
 
 const volatile bool filter_tgids = false;
+const volatile __u32 self_tgid = 0; /* memmon itself: its own pages are not the question */
 
 struct pages_counters counters = {};
 
@@ -41,7 +42,7 @@ int on_page_alloc(struct trace_event_raw_mm_page_alloc *ctx)
 		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32;
-	if (filter_tgids && !bpf_map_lookup_elem(&tgids, &tgid))
+	if (tgid == self_tgid || (filter_tgids && !bpf_map_lookup_elem(&tgids, &tgid)))
 		return 0;
 	struct page_info v = {};
 	v.ts_ns = bpf_ktime_get_ns();

@@ -68,4 +68,13 @@ assert_contains "$TMPD/dump.txt" "mask 0x"
 assert_eq "$(pages_under "$TMPD/po.json" $wp '(anon_)?pipe_write\+')" $PIPE_PAGES "pipe pages in the dump"
 assert_eq "$(jq -r 'select(.type=="pageowner_summary") | .malformed' "$TMPD/po.json")" 0 "malformed records in the dump"
 rm -f "$TMPD/pages-test-data.$$"
+
+# -- PROGRAM: dd fills the page cache with 48 pages of a new file and exits; the pages stay
+# cached, so the report at the program's exit holds them under __filemap_get_folio.
+"$MEMMON" pages --json -- dd if=/dev/zero of="$TMPD/dd-data.$$" bs=4096 count=48 \
+	>"$TMPD/dd.json" 2>"$TMPD/dd.err" || { cat "$TMPD/dd.err"; fail "memmon pages -- dd"; }
+assert_eq "$(jq -r 'select(.type=="pages_summary") | .end' "$TMPD/dd.json")" "program exited" "end reason"
+dd_pages=$(jq -s '[.[] | select(.type=="pageowner_block" and .comm=="dd" and
+	any(.stack[]; test("^__filemap_get_folio\\+"))) | .pages] | add' "$TMPD/dd.json")
+assert_eq "$dd_pages" 48 "dd page-cache pages"
 echo "ok"
