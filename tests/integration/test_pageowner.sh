@@ -194,6 +194,41 @@ assert_contains "$TMPD/bad.err" "malformed record at line 24: file ends mid-reco
 "$MEMMON" pageowner --json "$TMPD/bad.txt" >"$TMPD/bad.json" 2>/dev/null
 assert_eq "$(jq -c 'select(.type=="pageowner_summary") | [.malformed, [.malformed_records[].line]]' "$TMPD/bad.json")" "[4,[9,11,13,24]]" "json malformed lines"
 
+"$MEMMON" pageowner -d "$TMPD/bad.txt" >/dev/null 2>"$TMPD/bad.d"
+assert_contains "$TMPD/bad.d" "memmon pageowner: line 9: not a page_owner record"
+assert_contains "$TMPD/bad.d" "memmon pageowner: line 24: file ends mid-record"
+
+# Streaming: 200,000 records (about 80 MB) need no more memory than 2,000 (the blocks are
+# the same 50), and every record is counted.
+gen() { # records file
+	python3 - "$1" "$2" <<'PY'
+import sys
+n, path = int(sys.argv[1]), sys.argv[2]
+with open(path, "w") as f:
+    for i in range(n):
+        s = i % 50
+        f.write("Page allocated via order %d, mask 0xcc0(GFP_KERNEL), pid %d, tgid %d (t%d), ts %d ns, free_ts 0 ns\n"
+                "PFN 0x%x type Movable Block 1 type Movable Flags 0x0()\n"
+                " post_alloc_hook+0x1a/0x80\n get_page_from_freelist+0x3c8/0x1340\n"
+                " __alloc_pages+0x1d0/0x360\n caller_%d+0x10/0x100\n vfs_write+0x2b5/0x3c0\n\n"
+                % (s % 2, s, s, s, 1000 + i, i, s))
+PY
+}
+peak_kb() { # args... : peak RSS of memmon in KiB
+	python3 -c '
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+}
+gen 2000 "$TMPD/small.txt"
+gen 200000 "$TMPD/big.txt"
+small=$(peak_kb "$MEMMON" pageowner "$TMPD/small.txt")
+big=$(peak_kb "$MEMMON" pageowner "$TMPD/big.txt")
+assert_le "$big" $((small + 4096)) "peak RSS (KiB) for 200k records vs $small for 2k"
+assert_eq "$("$MEMMON" pageowner --json "$TMPD/big.txt" 2>/dev/null | jq -c 'select(.type=="pageowner_summary") | [.records, .pages, .blocks]')" \
+	"[200000,300000,50]" "200k records folded"
+rm -f "$TMPD/big.txt"
+
 # Bad input: one-line errors, exit 1 (runtime) or 2 (usage).
 "$MEMMON" pageowner "$TMPD/missing.txt" >/dev/null 2>"$TMPD/e1"; assert_eq $? 1 "missing file"
 assert_contains "$TMPD/e1" "cannot open $TMPD/missing.txt: No such file or directory"
