@@ -82,6 +82,23 @@ assert_eq "$(pages_under "$TMPD/po.json" $wp '(anon_)?pipe_write\+')" $PIPE_PAGE
 assert_eq "$(jq -r 'select(.type=="pageowner_summary") | .malformed' "$TMPD/po.json")" 0 "malformed records in the dump"
 rm -f "$TMPD/pages-test-data.$$"
 
+# A full pages map: --max-pages 16 keeps 16 blocks and counts every other allocation as
+# dropped, nothing lost silently.
+"$W" pipe $PIPE_PAGES "$TMPD/pipe2.done" & wp2=$!
+on_exit "kill $wp2 2>/dev/null"
+"$MEMMON" pages -p $wp2 --max-pages 16 --json >"$TMPD/full.json" 2>"$TMPD/full.err" & m2=$!
+on_exit "kill $m2 2>/dev/null"
+for _ in $(seq 100); do grep -q "tracing page allocations" "$TMPD/full.err" && break; sleep 0.1; done
+kill -USR1 $wp2
+for _ in $(seq 100); do [ -e "$TMPD/pipe2.done" ] && break; sleep 0.1; done
+kill -INT $m2
+wait $m2 || fail "memmon pages --max-pages exit code"
+read -r allocs frees held dropped < <(jq -r 'select(.type=="pages_summary") |
+	"\(.allocations) \(.frees) \(.outstanding_blocks) \(.dropped_allocations)"' "$TMPD/full.json")
+assert_eq "$held" 16 "blocks held with --max-pages 16"
+assert_ge "$allocs" $PIPE_PAGES "allocations seen"
+assert_eq "$((held + dropped + frees))" "$allocs" "held + dropped + freed = allocations"
+
 # -- PROGRAM: dd fills the page cache with 48 pages of a new file and exits; the pages stay
 # cached, so the report at the program's exit holds them under __filemap_get_folio.
 "$MEMMON" pages --json -- dd if=/dev/zero of="$TMPD/dd-data.$$" bs=4096 count=48 \
