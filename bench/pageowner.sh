@@ -3,7 +3,8 @@
 # RECORDS records (default 1,000,000): wall time, time ratio and peak RSS of both, measured
 # in one run, for the default report and for --cull stacktrace (whose block counts must agree).
 # page_owner_sort is built here from Debian's linux-source-6.1 (installed if missing).
-# usage: bench/pageowner.sh [RECORDS]     (root needed only to install linux-source-6.1)
+# Then, as root with BPF, a live `memmon pages --dump` is read by both.
+# usage: bench/pageowner.sh [RECORDS]     (root needed to install linux-source-6.1)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 MEMMON=${MEMMON:-$ROOT/build/memmon}
@@ -82,4 +83,19 @@ else
 	echo "--cull stacktrace: block counts DIFFER" >&2
 	diff "$W/pos.counts" "$W/mm.counts" | head >&2
 	exit 1
+fi
+# A live dump of `memmon pages` is page_owner text that page_owner_sort reads too: both must
+# fold it into the same blocks (needs root and BPF; left out otherwise).
+if [ "$(id -u)" = 0 ] && [ -r /sys/kernel/btf/vmlinux ]; then
+	"$MEMMON" pages -d 2 --dump "$W/live.txt" >/dev/null 2>&1
+	"$W/page_owner_sort" --cull st,pid "$W/live.txt" "$W/live.pos" >/dev/null 2>&1
+	"$MEMMON" pageowner --cull st,pid "$W/live.txt" >"$W/live.mm" 2>/dev/null
+	grep -E '^[0-9]+ times' "$W/live.pos" | sed 's/:$//' | sort >"$W/live.pos.counts"
+	grep -E '^[0-9]+ times' "$W/live.mm" | sed 's/:$//' | sort >"$W/live.mm.counts"
+	if cmp -s "$W/live.pos.counts" "$W/live.mm.counts"; then
+		echo "memmon pages dump ($(grep -c '^Page allocated' "$W/live.txt") records): page_owner_sort and memmon pageowner agree on $(wc -l <"$W/live.mm.counts") blocks"
+	else
+		echo "memmon pages dump: page_owner_sort and memmon pageowner DIFFER" >&2
+		exit 1
+	fi
 fi

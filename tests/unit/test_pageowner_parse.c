@@ -135,6 +135,27 @@ static void test_kernel_6x(void **state)
 	assert_int_equal(s.rec[1].order, 2);
 }
 
+/* Lines after the stack (memcg charge, "page last free" with its own stack) are extra:
+ * they stay out of the allocation stack. */
+static void test_free_stack_extra(void **state)
+{
+	(void)state;
+	struct seen s = { 0 };
+	parse(&s, "Page allocated via order 0, mask 0xcc0(GFP_KERNEL), pid 1, tgid 1 (init), ts 9 ns\n"
+		  " a+0x1/0x2\n"
+		  " b+0x1/0x2\n"
+		  "Charged to memcg /\n"
+		  "page last free pid 5 tgid 5 stack trace:\n"
+		  " free_pages+0x1/0x2\n"
+		  " c+0x1/0x2\n"
+		  "\n");
+	assert_int_equal(s.nrec, 1);
+	assert_int_equal(s.rec[0].nframes, 2);
+	assert_string_equal(s.stack[0], " a+0x1/0x2\n b+0x1/0x2\n");
+	assert_string_equal(s.extra[0], "Charged to memcg /\npage last free pid 5 tgid 5 stack trace:\n"
+					" free_pages+0x1/0x2\n c+0x1/0x2\n");
+}
+
 /* Every malformed record is reported with the line where the problem is, and the good
  * records around it are still delivered. */
 static void test_malformed(void **state)
@@ -332,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_4x),
 		cmocka_unit_test(test_kernel_5x),
 		cmocka_unit_test(test_kernel_6x),
+		cmocka_unit_test(test_free_stack_extra),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_fold_default),
 		cmocka_unit_test(test_fold_cull_and_sort),
