@@ -110,7 +110,9 @@ static uint64_t walk_pages(struct pages_run *run, FILE *dump, struct report_ctx 
 	uint64_t n = 0, key, next;
 	struct page_info v;
 	int err = bpf_map_get_next_key(fd, NULL, &next);
-	while (!err) {
+	/* While tracing, a key deleted under the walk restarts it from the first key: the cap
+	 * keeps a live walk finite (the final walk runs detached, on a still map). */
+	while (!err && n < run->max_pages) {
 		key = next;
 		err = bpf_map_get_next_key(fd, &key, &next);
 		if (bpf_map_lookup_elem(fd, &key, &v))
@@ -339,6 +341,7 @@ int cmd_pages(int argc, char **argv)
 	if (end == LOOP_ERROR)
 		goto out;
 	rc = EXIT_OK;
+	pages_bpf__detach(run.skel); /* the final report sees a still map */
 	if (run.dump_path && write_dump(&run))
 		rc = EXIT_RUNTIME;
 	print_report(&run, loop_end_reason(end));
