@@ -30,6 +30,7 @@ static int usage(FILE *out)
 		"  -a            by allocation time (earliest ts of the block)\n"
 		"  -r            by release time (latest free_ts of the block)\n"
 		"  -p            by pid        -P  by tgid       -n  by command name\n"
+		"                (short options are page_owner_sort's: -p sorts, --pid selects)\n"
 		"  -s            by stack trace\n"
 		"  --sort KEYS   [+|-]key[,[+|-]key...] ('-' descending); keys: pid|p, tgid|tg,\n"
 		"                name|n, stacktrace|st, txt|T, alloc_ts|at, free_ts|ft,\n"
@@ -133,6 +134,7 @@ static int parse_args(int argc, char **argv, struct po_options *o, bool *json, b
 	};
 	int c;
 	optind = 1;
+	opterr = 0; /* one message of our own, with the hint to --help */
 	while ((c = getopt_long(argc, argv, "amnprstPfdh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': po_opt_sort_single(o, PO_KEY_ALLOC_TS, 1); break;
@@ -167,7 +169,8 @@ static int parse_args(int argc, char **argv, struct po_options *o, bool *json, b
 				return cli_usage_error(CMD, "bad --name list '%s'", optarg);
 			break;
 		case 'h': return -1;
-		default: return EXIT_USAGE;
+		default:
+			return cli_usage_error(CMD, "bad or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
 	po_opt_finish(o);

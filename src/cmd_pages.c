@@ -233,6 +233,7 @@ static int parse_args(struct pages_run *run, int argc, char **argv)
 	int c;
 	argc = cli_split_program(&run->cli, argc, argv);
 	optind = 1;
+	opterr = 0; /* one message of our own, with the hint to --help */
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': return -1;
@@ -255,7 +256,7 @@ static int parse_args(struct pages_run *run, int argc, char **argv)
 			if (r < 0)
 				return EXIT_USAGE;
 			if (r == 0)
-				return cli_usage_error(CMD, "unknown option");
+				return cli_usage_error(CMD, "bad or incomplete option '%s'", argv[optind - 1]);
 		}
 		}
 	}
