@@ -18,6 +18,13 @@ on_exit "kill $wf 2>/dev/null"
 assert_eq "$rc" 1 "exit code for a missing pid"
 assert_contains "$TMPD/bad.err" "pid 999999999 does not exist"
 "$MEMMON" pages --max-pages 0 >/dev/null 2>"$TMPD/bad2.err"; assert_eq $? 2 "bad --max-pages"
+# Without root: a one-line error, exit 1.
+if command -v setpriv >/dev/null; then
+	(cd / && setpriv --reuid 65534 --regid 65534 --clear-groups "$MEMMON" pages -d 1) \
+		>/dev/null 2>"$TMPD/noroot.err"
+	assert_eq $? 1 "exit code without root"
+	assert_eq "$(cat "$TMPD/noroot.err")" "memmon pages: needs CAP_BPF and CAP_PERFMON: run as root" "no-root message"
+fi
 
 "$MEMMON" pages -p $wp -p $wf --json --dump "$TMPD/dump.txt" >"$TMPD/out.json" 2>"$TMPD/err" & m=$!
 on_exit "kill $m 2>/dev/null"
