@@ -16,11 +16,39 @@ static const char *const bit_names[] = {
 static int bit_pos[NBITS]; /* -1: this kernel has no such flag */
 static bool initialized;
 
+/* enum migratetype: the first three are fixed; the others move with the config. */
+#define MAX_MIGRATETYPES 8
+static const char *mt_names[MAX_MIGRATETYPES];
+
 void gfp_names_use_default(void)
 {
 	for (size_t i = 0; i < NBITS; i++)
 		bit_pos[i] = (int)i;
+	static const char *const fixed[] = { "Unmovable", "Movable", "Reclaimable" };
+	memset(mt_names, 0, sizeof(mt_names));
+	for (int i = 0; i < 3; i++)
+		mt_names[i] = fixed[i];
 	initialized = true;
+}
+
+/* MIGRATE_HIGHATOMIC -> "HighAtomic" etc., as the kernel's migratetype_names[]. */
+static void learn_migratetype(const char *name, long long val)
+{
+	static const struct { const char *enumerator, *label; } known[] = {
+		{ "MIGRATE_HIGHATOMIC", "HighAtomic" },
+		{ "MIGRATE_CMA", "CMA" },
+		{ "MIGRATE_ISOLATE", "Isolate" },
+	};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(name, known[i].enumerator) && val >= 0 && val < MAX_MIGRATETYPES)
+			mt_names[val] = known[i].label;
+}
+
+const char *migratetype_name(int mt)
+{
+	if (!initialized)
+		gfp_names_use_default();
+	return mt >= 0 && mt < MAX_MIGRATETYPES && mt_names[mt] ? mt_names[mt] : "Unknown";
 }
 
 int gfp_names_load_btf(void)
@@ -40,6 +68,8 @@ int gfp_names_load_btf(void)
 		const struct btf_enum *e = btf_enum(t);
 		for (int j = 0; j < btf_vlen(t); j++) {
 			const char *name = btf__name_by_offset(btf, e[j].name_off);
+			if (name && !strncmp(name, "MIGRATE_", 8))
+				learn_migratetype(name, e[j].val);
 			if (!name || strncmp(name, "___GFP_", 7) != 0)
 				continue;
 			size_t len = strlen(name);
@@ -53,8 +83,6 @@ int gfp_names_load_btf(void)
 				}
 			}
 		}
-		if (found)
-			break;
 	}
 	btf__free(btf);
 	if (!found)
