@@ -44,8 +44,8 @@ static void usage(FILE *out)
 		"      --comm NAME     only tasks named NAME\n"
 		"  -d, --duration S    stop after S seconds (default: until Ctrl-C)\n"
 		"      --json          JSON Lines: {\"type\":\"reclaim_episode\"} per episode (with\n"
-		"                      \"user_stack\"/\"kernel_stack\" frame arrays under --stacks),\n"
-		"                      {\"type\":\"summary\"} at the end\n"
+		"                      the task's memory cgroup path, \"user_stack\"/\"kernel_stack\"\n"
+		"                      frame arrays under --stacks), {\"type\":\"summary\"} at the end\n"
 		"  -h, --help          this help\n"
 		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,\n"
 		"                      stop when it exits\n");
@@ -112,6 +112,15 @@ static int on_event(void *vctx, void *data, size_t len)
 		json_add_u64(o, "gfp_flags", e->gfp_flags);
 		json_add_str(o, "gfp", gfp);
 		json_add_u64(o, "cgroup_id", e->memcg_id);
+		struct memcg_info m;
+		__u64 id = e->memcg_id;
+		if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.cgroups), &id, &m) == 0) {
+			char path[512];
+			memcg_path_format(&m, path, sizeof(path));
+			json_add_str(o, "cgroup", path);
+		} else {
+			json_add_str(o, "cgroup", NULL);
+		}
 		if (c->stacks) {
 			print_stack(c, e, false, o);
 			print_stack(c, e, true, o);

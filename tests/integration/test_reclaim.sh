@@ -45,6 +45,7 @@ assert_ge "$episodes" 1 "drsnoop episodes of pid $pid"
 assert_eq "$(jq -s '[.[] | select(.type == "reclaim_episode")] | length' "$TMPD/d.json")" "$episodes" "episodes of other pids (filtered out)"
 assert_eq "$(jq -s '[.[] | select(.type == "reclaim_episode" and .kind != "memcg")] | length' "$TMPD/d.json")" 0 "non-memcg episodes"
 assert_eq "$(jq -s '[.[] | select(.type == "reclaim_episode" and .comm != "pagecache_churn")] | length' "$TMPD/d.json")" 0 "episodes of another comm"
+assert_eq "$(jq -s '[.[] | select(.type == "reclaim_episode" and .cgroup != "/memmon-pressure-reclaim-'$$'")] | length' "$TMPD/d.json")" 0 "episodes outside the test's cgroup"
 assert_ge "$(jq -s '[.[] | select(.type == "reclaim_episode" and (.gfp | contains("MOVABLE")))] | length' "$TMPD/d.json")" 1 "page-cache (movable) allocations"
 # 128 MiB read through a 16 MiB cgroup: at least 112 MiB (28672 pages) had to be reclaimed
 assert_ge "$(jq -s '[.[] | select(.type == "reclaim_episode") | .pages_reclaimed] | add' "$TMPD/d.json")" 28672 "drsnoop pages reclaimed"
