@@ -262,11 +262,15 @@ int cmd_reclaim(int argc, char **argv)
 		json_add_double(o, "seconds", secs);
 		json_add_u64(o, "rows_dropped", dropped);
 		json_add_str(o, "end", loop_end_reason(end));
+		json_add_u64(o, "children_not_followed", skel->bss->children_not_followed);
 		json_emit(o, stdout);
 	} else {
 		printf("%s after %.1f s; %llu events not counted (statistics table full)\n",
 		       loop_end_reason(end), secs, dropped);
 	}
+	if (skel->bss->children_not_followed)
+		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n", CMD,
+			(unsigned long long)skel->bss->children_not_followed);
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : trace_target_exit_code(&tt);
 out:
 	trace_target_abort(&tt);
