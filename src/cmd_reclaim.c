@@ -25,6 +25,7 @@ struct reclaim_ctx {
 	enum vmscan_by by;
 	bool json;
 	double last;
+	unsigned long intervals; /* reports printed so far */
 };
 
 static const char *const by_names[] = { "system", "cgroup", "process" };
@@ -165,6 +166,7 @@ static void on_interval(void *vctx)
 	double now = now_seconds();
 	report(c, false, now - c->last);
 	c->last = now;
+	c->intervals++;
 }
 
 static int parse(struct cli *cli, enum vmscan_by *by, int argc, char **argv)
@@ -255,6 +257,9 @@ int cmd_reclaim(int argc, char **argv)
 	ctx.last = start;
 	enum loop_end end = loop_run(&l);
 	double secs = now_seconds() - start;
+	/* the last, partial interval, so the per-interval records add up to the total */
+	if (ctx.intervals)
+		on_interval(&ctx);
 	report(&ctx, true, secs);
 	unsigned long long dropped = skel->bss->stats_dropped;
 	if (cli.json) {

@@ -60,6 +60,10 @@ kill -INT $kpid
 wait $kpid; assert_eq $? 0 "kmem --comm exit code"
 assert_eq "$(jq -r 'select(.type == "kmem_total" and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count' "$TMPD/comm.json")" 40 "pipes of the named task"
 
+# 4d. per interval: two bursts a second apart land in different intervals
+timeout 60 "$MEMMON" kmem --by site --top 0 --json --no-pages -i 0.3 -- sh -c "$WORKLOADS/kmem_objects pipes 10; sleep 1; $WORKLOADS/kmem_objects pipes 20" >"$TMPD/iv.json" 2>/dev/null
+assert_eq "$(jq -c -s '[.[] | select(.type == "kmem" and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count]' "$TMPD/iv.json")" "[10,20]" "per-interval counts"
+
 # 5. the text view
 timeout 60 "$MEMMON" kmem -- "$WORKLOADS/kmem_objects" pipes 50 >"$TMPD/out.txt" 2>/dev/null
 assert_contains "$TMPD/out.txt" "CACHE                         COUNT        BYTES    REQ_BYTES     COUNT/s       KB/s"
