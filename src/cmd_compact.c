@@ -20,6 +20,7 @@ struct compact_ctx {
 	struct compact_table table;
 	bool json;
 	double last;
+	unsigned long intervals; /* reports printed so far */
 };
 
 static void usage(FILE *out)
@@ -137,6 +138,7 @@ static void on_interval(void *vctx)
 	double now = now_seconds();
 	report(c, false, now - c->last);
 	c->last = now;
+	c->intervals++;
 }
 
 static int parse(struct cli *cli, int argc, char **argv)
@@ -211,6 +213,9 @@ int cmd_compact(int argc, char **argv)
 	ctx.last = start;
 	enum loop_end end = loop_run(&l);
 	double secs = now_seconds() - start;
+	/* the last, partial interval, so the per-interval records add up to the total */
+	if (ctx.intervals)
+		on_interval(&ctx);
 	report(&ctx, true, secs);
 	unsigned long long full = skel->bss->table_full;
 	if (cli.json) {
@@ -218,11 +223,15 @@ int cmd_compact(int argc, char **argv)
 		json_add_double(o, "seconds", secs);
 		json_add_u64(o, "not_counted", full);
 		json_add_str(o, "end", loop_end_reason(end));
+		json_add_u64(o, "children_not_followed", skel->bss->children_not_followed);
 		json_emit(o, stdout);
 	} else {
 		printf("%s after %.1f s; %llu events not counted (table full)\n", loop_end_reason(end),
 		       secs, full);
 	}
+	if (skel->bss->children_not_followed)
+		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n", CMD,
+			(unsigned long long)skel->bss->children_not_followed);
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : trace_target_exit_code(&tt);
 out:
 	trace_target_abort(&tt);

@@ -44,8 +44,8 @@ static void usage(FILE *out)
 		"      --comm NAME     only tasks named NAME\n"
 		"  -d, --duration S    stop after S seconds (default: until Ctrl-C)\n"
 		"      --json          JSON Lines: {\"type\":\"reclaim_episode\"} per episode (with\n"
-		"                      \"user_stack\"/\"kernel_stack\" frame arrays under --stacks),\n"
-		"                      {\"type\":\"summary\"} at the end\n"
+		"                      the task's memory cgroup path, \"user_stack\"/\"kernel_stack\"\n"
+		"                      frame arrays under --stacks), {\"type\":\"summary\"} at the end\n"
 		"  -h, --help          this help\n"
 		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,\n"
 		"                      stop when it exits\n");
@@ -112,6 +112,15 @@ static int on_event(void *vctx, void *data, size_t len)
 		json_add_u64(o, "gfp_flags", e->gfp_flags);
 		json_add_str(o, "gfp", gfp);
 		json_add_u64(o, "cgroup_id", e->memcg_id);
+		struct memcg_info m;
+		__u64 id = e->memcg_id;
+		if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.cgroups), &id, &m) == 0) {
+			char path[512];
+			memcg_path_format(&m, path, sizeof(path));
+			json_add_str(o, "cgroup", path);
+		} else {
+			json_add_str(o, "cgroup", NULL);
+		}
 		if (c->stacks) {
 			print_stack(c, e, false, o);
 			print_stack(c, e, true, o);
@@ -246,12 +255,16 @@ int cmd_drsnoop(int argc, char **argv)
 		json_add_u64(o, "lost_events", events_lost(&er));
 		json_add_double(o, "seconds", secs);
 		json_add_str(o, "end", loop_end_reason(end));
+		json_add_u64(o, "children_not_followed", skel->bss->children_not_followed);
 		json_emit(o, stdout);
 	} else {
 		printf("%lu reclaim episodes, %.3f ms, %llu pages reclaimed in %.1f s (%s); "
 		       "%llu events lost\n", ctx.episodes, ctx.total_ns / 1e6, ctx.total_pages, secs,
 		       loop_end_reason(end), (unsigned long long)events_lost(&er));
 	}
+	if (skel->bss->children_not_followed)
+		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n", CMD,
+			(unsigned long long)skel->bss->children_not_followed);
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : trace_target_exit_code(&tt);
 out:
 	trace_target_abort(&tt);

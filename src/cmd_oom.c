@@ -267,12 +267,16 @@ int cmd_oom(int argc, char **argv)
 		json_add_u64(o, "lost_events", events_lost(&er));
 		json_add_double(o, "seconds", secs);
 		json_add_str(o, "end", loop_end_reason(end));
+		json_add_u64(o, "children_not_followed", skel->bss->children_not_followed);
 		json_emit(o, stdout);
 	} else {
 		printf("%lu OOM kill%s in %.1f s (%s); %llu events lost\n", ctx.kills,
 		       ctx.kills == 1 ? "" : "s", secs, loop_end_reason(end),
 		       (unsigned long long)events_lost(&er));
 	}
+	if (skel->bss->children_not_followed)
+		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n", CMD,
+			(unsigned long long)skel->bss->children_not_followed);
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : trace_target_exit_code(&tt);
 out:
 	trace_target_abort(&tt);

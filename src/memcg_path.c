@@ -1,8 +1,6 @@
 #include "memcg_path.h"
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <unistd.h>
 
@@ -36,30 +34,4 @@ void memcg_path_format(const struct memcg_info *m, char *buf, size_t n)
 bool memcg_limited(const struct memcg_info *m)
 {
 	return m->max_pages < memcg_unlimited_pages();
-}
-
-static unsigned long long find_ino;
-static char found[4096];
-static size_t root_len;
-
-static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	if (type != FTW_D || (unsigned long long)st->st_ino != find_ino)
-		return 0;
-	snprintf(found, sizeof(found), "%s", path[root_len] ? path + root_len : "/");
-	return 1;
-}
-
-int memcg_path_by_id(unsigned long long id, char *buf, size_t n)
-{
-	static const char *roots[] = { "/sys/fs/cgroup/memory", "/sys/fs/cgroup" };
-	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		find_ino = id;
-		root_len = strlen(roots[i]);
-		if (nftw(roots[i], visit, 16, FTW_PHYS) == 1) {
-			snprintf(buf, n, "%s", found);
-			return 0;
-		}
-	}
-	return -1;
 }

@@ -14,8 +14,5 @@ bool memcg_limited(const struct memcg_info *m);
 unsigned long long memcg_unlimited_pages(void);
 /* Pages to kB with this machine's page size. */
 unsigned long long memcg_pages_kb(unsigned long long pages);
-/* Finds the path of a memory cgroup by kernfs id (the directory's inode number) under
- * the v1 memory hierarchy or the v2 unified one; 0 on success, -1 if not found. */
-int memcg_path_by_id(unsigned long long id, char *buf, size_t n);
 
 #endif

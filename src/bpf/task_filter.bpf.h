@@ -7,6 +7,7 @@
 const volatile bool filter_pids = false;
 const volatile bool filter_comm = false;
 const volatile bool follow_children = false;
+__u64 children_not_followed = 0; /* pid_filter full: printed in the summary */
 const volatile char target_comm[16] = {};
 
 struct {
@@ -59,7 +60,8 @@ int BPF_PROG(memmon_follow_fork, struct task_struct *parent, struct task_struct 
 	/* new processes only: threads share their tgid, which is already selected */
 	if (pid != BPF_CORE_READ(child, tgid) || !bpf_map_lookup_elem(&pid_filter, &ptgid))
 		return 0;
-	bpf_map_update_elem(&pid_filter, &pid, &one, BPF_ANY);
+	if (bpf_map_update_elem(&pid_filter, &pid, &one, BPF_ANY))
+		__sync_fetch_and_add(&children_not_followed, 1);
 	return 0;
 }
 

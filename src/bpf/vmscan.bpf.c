@@ -49,7 +49,8 @@ struct {
 	__type(value, struct vmscan_stats);
 } stats SEC(".maps");
 
-/* Paths of the cgroups in stats (VMSCAN_BY_CGROUP), filled when a cgroup first shows up. */
+/* Paths of the cgroups in stats (VMSCAN_BY_CGROUP) and episodes, filled when a cgroup
+ * first shows up. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
@@ -76,6 +77,19 @@ struct {
 	__uint(max_entries, 1024 * 1024);
 } events SEC(".maps");
 
+/* Remembers the path of a memory cgroup the first time it shows up. */
+static __always_inline void remember_cgroup(struct mem_cgroup *memcg, __u64 id)
+{
+	__u32 z = 0;
+	if (bpf_map_lookup_elem(&cgroups, &id))
+		return;
+	struct memcg_info *m = bpf_map_lookup_elem(&scratch, &z);
+	if (!m)
+		return;
+	memcg_fill(m, memcg);
+	bpf_map_update_elem(&cgroups, &id, m, BPF_NOEXIST);
+}
+
 static __always_inline struct vmscan_stats *current_stats(void)
 {
 	struct vmscan_key key = {};
@@ -97,14 +111,8 @@ static __always_inline struct vmscan_stats *current_stats(void)
 	s = bpf_map_lookup_elem(&stats, &key);
 	if (s && agg_by == VMSCAN_BY_PROCESS)
 		bpf_get_current_comm(s->comm, sizeof(s->comm));
-	if (s && agg_by == VMSCAN_BY_CGROUP) {
-		__u32 z = 0;
-		struct memcg_info *m = bpf_map_lookup_elem(&scratch, &z);
-		if (m) {
-			memcg_fill(m, memcg);
-			bpf_map_update_elem(&cgroups, &key.memcg_id, m, BPF_NOEXIST);
-		}
-	}
+	if (s && agg_by == VMSCAN_BY_CGROUP)
+		remember_cgroup(memcg, key.memcg_id);
 	return s;
 }
 
@@ -181,7 +189,9 @@ static __always_inline void episode_end(__u32 kind, __u64 nr_reclaimed)
 			e->user_stack = ep->user_stack;
 			e->kernel_stack = ep->kernel_stack;
 			e->user_caller = ep->user_caller;
-			e->memcg_id = memcg_id(task_memcg(bpf_get_current_task_btf()));
+			struct mem_cgroup *memcg = task_memcg(bpf_get_current_task_btf());
+			e->memcg_id = memcg_id(memcg);
+			remember_cgroup(memcg, e->memcg_id);
 			bpf_get_current_comm(e->comm, sizeof(e->comm));
 			bpf_ringbuf_submit(e, 0);
 		}

@@ -47,6 +47,23 @@ assert_contains "$TMPD/frames" "do_pipe2"
 timeout 60 "$MEMMON" kmem --by site --top 0 --json --no-pages -- sh -c "$WORKLOADS/kmem_objects pipes 50; $WORKLOADS/kmem_objects pipes 70" >"$TMPD/children.json" 2>/dev/null
 assert_eq "$(jq -r 'select(.type == "kmem_total" and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count' "$TMPD/children.json")" 120 "pipes made by the program's children"
 
+# 4c. --comm selects by task name, system-wide (a copy of the workload with a unique name)
+name=kmo$$
+cp "$WORKLOADS/kmem_objects" "$TMPD/$name"
+"$MEMMON" kmem --comm "$name" --by site --top 0 --json --no-pages -i 3600 >"$TMPD/comm.json" 2>"$TMPD/comm.err" &
+kpid=$!
+on_exit "kill $kpid 2>/dev/null"
+for _ in $(seq 200); do grep -q Tracing "$TMPD/comm.err" && break; sleep 0.1; done
+"$WORKLOADS/kmem_objects" pipes 25   # same program, other name: not counted
+"$TMPD/$name" pipes 40
+kill -INT $kpid
+wait $kpid; assert_eq $? 0 "kmem --comm exit code"
+assert_eq "$(jq -r 'select(.type == "kmem_total" and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count' "$TMPD/comm.json")" 40 "pipes of the named task"
+
+# 4d. per interval: two bursts a second apart land in different intervals
+timeout 60 "$MEMMON" kmem --by site --top 0 --json --no-pages -i 0.3 -- sh -c "$WORKLOADS/kmem_objects pipes 10; sleep 1; $WORKLOADS/kmem_objects pipes 20" >"$TMPD/iv.json" 2>/dev/null
+assert_eq "$(jq -c -s '[.[] | select(.type == "kmem" and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count]' "$TMPD/iv.json")" "[10,20]" "per-interval counts"
+
 # 5. the text view
 timeout 60 "$MEMMON" kmem -- "$WORKLOADS/kmem_objects" pipes 50 >"$TMPD/out.txt" 2>/dev/null
 assert_contains "$TMPD/out.txt" "CACHE                         COUNT        BYTES    REQ_BYTES     COUNT/s       KB/s"

@@ -26,7 +26,7 @@ pid=$!
 on_exit "kill -9 $pid 2>/dev/null"
 for _ in $(seq 300); do [ -e "$GO.ready" ] && break; sleep 0.1; done
 [ -e "$GO.ready" ] || fail "workload did not get ready"
-"$MEMMON" reclaim --by process --json -p "$pid" >"$TMPD/r.json" 2>"$TMPD/r.err" &
+"$MEMMON" reclaim --by process --json -i 0.1 -p "$pid" >"$TMPD/r.json" 2>"$TMPD/r.err" &
 rpid=$!
 "$MEMMON" drsnoop --json -p "$pid" >"$TMPD/d.json" 2>"$TMPD/d.err" &
 dpid=$!
@@ -45,6 +45,7 @@ assert_ge "$episodes" 1 "drsnoop episodes of pid $pid"
 assert_eq "$(jq -s '[.[] | select(.type == "reclaim_episode")] | length' "$TMPD/d.json")" "$episodes" "episodes of other pids (filtered out)"
 assert_eq "$(jq -s '[.[] | select(.type == "reclaim_episode" and .kind != "memcg")] | length' "$TMPD/d.json")" 0 "non-memcg episodes"
 assert_eq "$(jq -s '[.[] | select(.type == "reclaim_episode" and .comm != "pagecache_churn")] | length' "$TMPD/d.json")" 0 "episodes of another comm"
+assert_eq "$(jq -s '[.[] | select(.type == "reclaim_episode" and .cgroup != "/memmon-pressure-reclaim-'$$'")] | length' "$TMPD/d.json")" 0 "episodes outside the test's cgroup"
 assert_ge "$(jq -s '[.[] | select(.type == "reclaim_episode" and (.gfp | contains("MOVABLE")))] | length' "$TMPD/d.json")" 1 "page-cache (movable) allocations"
 # 128 MiB read through a 16 MiB cgroup: at least 112 MiB (28672 pages) had to be reclaimed
 assert_ge "$(jq -s '[.[] | select(.type == "reclaim_episode") | .pages_reclaimed] | add' "$TMPD/d.json")" 28672 "drsnoop pages reclaimed"
@@ -58,6 +59,8 @@ assert_eq "$(row '.memcg_reclaim_ms > 0')" true "memcg reclaim time > 0"
 assert_ge "$(row .pages_reclaimed)" 28672 "reclaim pages reclaimed"
 assert_ge "$(row .pages_scanned)" "$(row .pages_reclaimed)" "scanned >= reclaimed"
 assert_eq "$(jq -s '[.[] | select(.type == "reclaim_total" and .pid != '$pid')] | length' "$TMPD/r.json")" 0 "rows of other pids"
+# the 0.1 s interval records add up to the total
+assert_eq "$(jq -s "[.[] | select(.type == \"reclaim\" and .pid == $pid) | .memcg_reclaims] | add" "$TMPD/r.json")" "$episodes" "sum of per-interval memcg reclaims"
 
 # 2. --by cgroup names the cgroup; the text view has the vmscan columns
 timeout 60 "$MEMMON" reclaim --by cgroup --json -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/pagecache_churn $FILE 64 1 >/dev/null" >"$TMPD/c.json" 2>/dev/null
