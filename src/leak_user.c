@@ -10,6 +10,7 @@
 #include "loop.h"
 #include "probe_site.h"
 #include "proc_libs.h"
+#include "uprobe_attach.h"
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -52,84 +53,56 @@ struct leak_user {
 	bool launched;
 	pid_t pids[CLI_MAX_PIDS];
 	int npids;
-	struct bpf_link **links;
-	int nlinks, caplinks;
+	struct uprobe_set probes;
 	int report_no;
 	uint64_t errors;
 	double last_capture;
 };
 
-static struct bpf_program *enter_prog(struct alloc_bpf *s, enum alloc_fn fn)
-{
-	switch (fn) {
-	case FN_MALLOC: return s->progs.malloc_enter;
-	case FN_CALLOC: return s->progs.calloc_enter;
-	case FN_REALLOC: return s->progs.realloc_enter;
-	case FN_REALLOCARRAY: return s->progs.reallocarray_enter;
-	case FN_POSIX_MEMALIGN: return s->progs.posix_memalign_enter;
-	case FN_ALIGNED_ALLOC: return s->progs.aligned_alloc_enter;
-	case FN_MEMALIGN: return s->progs.memalign_enter;
-	case FN_VALLOC: return s->progs.valloc_enter;
-	case FN_PVALLOC: return s->progs.pvalloc_enter;
-	case FN_MMAP: return s->progs.mmap_enter;
-	case FN_FREE: return s->progs.free_enter;
-	case FN_MUNMAP: return s->progs.munmap_enter;
-	default: return NULL;
-	}
-}
-
-static int add_link(struct leak_user *u, struct bpf_program *prog, pid_t pid, const char *lib,
-		    uint64_t offset, bool ret, uint64_t cookie)
-{
-	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = ret, .bpf_cookie = cookie);
-	struct bpf_link *l = bpf_program__attach_uprobe_opts(prog, pid, lib, offset, &opts);
-	if (!l)
-		return -errno;
-	if (u->nlinks == u->caplinks) {
-		u->caplinks = u->caplinks ? u->caplinks * 2 : 32;
-		u->links = realloc(u->links, sizeof(*u->links) * u->caplinks);
-	}
-	u->links[u->nlinks++] = l;
-	return 0;
-}
-
-/* Attaches every allocator probe found in lib, for one process. */
+/* Attaches every allocator probe found in lib, for one process: all entries on one
+ * program and all returns on another (see uprobe_attach.h). */
 static int attach_pid(struct leak_user *u, pid_t pid, const char *lib)
 {
+	enum { NDEFS = sizeof(probe_defs) / sizeof(probe_defs[0]) };
+	struct uprobe_spec entries[NDEFS], returns[NDEFS];
+	int nentries = 0, nreturns = 0;
 	bool have_malloc = false, have_free = false;
-	uint64_t attached[sizeof(probe_defs) / sizeof(probe_defs[0])];
-	size_t nattached = 0;
-	for (size_t i = 0; i < sizeof(probe_defs) / sizeof(probe_defs[0]); i++) {
+	for (size_t i = 0; i < NDEFS; i++) {
 		const struct probe_def *d = &probe_defs[i];
 		struct probe_site site;
 		int err = probe_site_find(lib, d->name, d->skip_null, &site);
 		if (err == -ENOENT)
 			continue;
-		bool alias = false; /* two names, one function: probe it once */
-		for (size_t j = 0; !err && j < nattached; j++)
-			alias |= attached[j] == site.func_offset;
-		if (alias)
-			continue;
-		if (!err)
-			attached[nattached++] = site.func_offset;
 		if (err) {
 			fprintf(stderr, "memmon leak: cannot read %s: %s\n", lib, strerror(-err));
 			return -1;
 		}
-		err = add_link(u, enter_prog(u->skel, d->fn), pid, lib, site.probe_offset, false,
-			       site.sp_delta);
-		if (!err && d->has_return)
-			err = add_link(u, u->skel->progs.alloc_return, pid, lib, site.func_offset, true, 0);
-		if (err) {
-			bpf_fail("leak", "attaching a uprobe", err);
-			return -1;
-		}
+		bool alias = false; /* two names, one function: probe it once */
+		for (int j = 0; j < nreturns && !alias; j++)
+			alias = returns[j].offset == site.func_offset;
+		for (int j = 0; j < nentries && !alias; j++)
+			alias = entries[j].offset == site.probe_offset;
+		if (alias)
+			continue;
+		entries[nentries++] = (struct uprobe_spec){ site.probe_offset,
+							    (uint64_t)d->fn << 32 | site.sp_delta };
+		if (d->has_return)
+			returns[nreturns++] = (struct uprobe_spec){ site.func_offset, 0 };
 		have_malloc |= d->fn == FN_MALLOC;
 		have_free |= d->fn == FN_FREE;
 	}
 	if (!have_malloc || !have_free) {
 		fprintf(stderr, "memmon leak: %s does not export malloc and free: "
 				"pass the allocator library or static executable with --lib PATH\n", lib);
+		return -1;
+	}
+	int err = uprobe_set_attach(&u->probes, u->skel->progs.alloc_enter, pid, lib, entries,
+				    nentries, false);
+	if (!err)
+		err = uprobe_set_attach(&u->probes, u->skel->progs.alloc_return, pid, lib, returns,
+					nreturns, true);
+	if (err) {
+		bpf_fail("leak", "attaching the uprobes", err);
 		return -1;
 	}
 	return 0;
@@ -305,6 +278,8 @@ static int setup(struct leak_user *u)
 	/* Only a program traced from its first instruction has no allocations we missed. */
 	u->skel->rodata->report_invalid = o->cli.prog_argv != NULL;
 	u->skel->rodata->free_stacks = o->free_stacks;
+	struct bpf_program *progs[] = { u->skel->progs.alloc_enter, u->skel->progs.alloc_return };
+	uprobe_set_prepare(&u->probes, progs, 2);
 	bpf_map__set_max_entries(u->skel->maps.allocs, o->max_allocs);
 	int err = alloc_bpf__load(u->skel);
 	if (err)
@@ -368,9 +343,7 @@ int leak_user_run(const struct leak_opts *o)
 out:
 	if (u.launched && !u.child.exited)
 		launch_abort(&u.child);
-	for (int i = 0; i < u.nlinks; i++)
-		bpf_link__destroy(u.links[i]);
-	free(u.links);
+	uprobe_set_destroy(&u.probes);
 	events_close(&u.events);
 	alloc_bpf__destroy(u.skel);
 	symbolizer_free(u.sym);

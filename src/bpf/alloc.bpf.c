@@ -127,12 +127,12 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
-/* The cookie holds how many bytes the function pushed before the probe, so the return
- * address is found at sp + that, wherever the probe sits. */
+/* The cookie's low 32 bits hold how many bytes the function pushed before the probe, so
+ * the return address is found at sp + that, wherever the probe sits. */
 static __always_inline struct stack_key capture_stack(struct pt_regs *ctx)
 {
 	struct stack_key k = {};
-	__u64 sp_delta = bpf_get_attach_cookie(ctx);
+	__u64 sp_delta = (__u32)bpf_get_attach_cookie(ctx);
 	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)(PT_REGS_SP(ctx) + sp_delta));
 	/* Skip frame 0 (the probe address itself): the chain starts at the caller's caller. */
 	k.stackid = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK | 1);
@@ -147,7 +147,7 @@ static __always_inline struct stack_key capture_stack(struct pt_regs *ctx)
 static __always_inline struct stack_key capture_caller(struct pt_regs *ctx)
 {
 	struct stack_key k = { .stackid = -1 };
-	__u64 sp_delta = bpf_get_attach_cookie(ctx);
+	__u64 sp_delta = (__u32)bpf_get_attach_cookie(ctx);
 	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)(PT_REGS_SP(ctx) + sp_delta));
 	k.tgid = bpf_get_current_pid_tgid() >> 32;
 	return k;
@@ -313,40 +313,66 @@ static __always_inline int do_free(struct pt_regs *ctx, __u64 addr)
 	return 0;
 }
 
-SEC("uprobe")
-int BPF_KPROBE(malloc_enter, size_t size) { return enter(ctx, FN_MALLOC, size, 0); }
-SEC("uprobe")
-int BPF_KPROBE(calloc_enter, size_t n, size_t size) { return enter(ctx, FN_CALLOC, n * size, 0); }
-SEC("uprobe")
-int BPF_KPROBE(realloc_enter, void *ptr, size_t size) { return enter(ctx, FN_REALLOC, size, (__u64)ptr); }
-SEC("uprobe")
-int BPF_KPROBE(reallocarray_enter, void *ptr, size_t n, size_t size)
+/* munmap of a mapping we saw: all of it frees it, its head leaves the rest outstanding. */
+static __always_inline int do_munmap(__u64 a, __u64 len)
 {
-	return enter(ctx, FN_REALLOCARRAY, n * size, (__u64)ptr);
-}
-SEC("uprobe")
-int BPF_KPROBE(posix_memalign_enter, void **memptr, size_t align, size_t size)
-{
-	return enter(ctx, FN_POSIX_MEMALIGN, size, (__u64)memptr);
-}
-SEC("uprobe")
-int BPF_KPROBE(aligned_alloc_enter, size_t align, size_t size) { return enter(ctx, FN_ALIGNED_ALLOC, size, 0); }
-SEC("uprobe")
-int BPF_KPROBE(memalign_enter, size_t align, size_t size) { return enter(ctx, FN_MEMALIGN, size, 0); }
-SEC("uprobe")
-int BPF_KPROBE(valloc_enter, size_t size) { return enter(ctx, FN_VALLOC, size, 0); }
-SEC("uprobe")
-int BPF_KPROBE(pvalloc_enter, size_t size)
-{
-	return enter(ctx, FN_PVALLOC, (size + 4095) & ~4095ULL, 0);
-}
-SEC("uprobe")
-int BPF_KPROBE(mmap_enter, void *addr, size_t len, int prot, int flags, int fd)
-{
-	/* Inside the allocator, enter() counts the mmap as nested: its block is counted once. */
-	if (!(flags & MAP_ANONYMOUS) && !in_allocator())
+	if (in_allocator())
 		return 0;
-	return enter(ctx, FN_MMAP, len, 0);
+	struct alloc_info *info = bpf_map_lookup_elem(&allocs, &a);
+	if (!info || info->fn != FN_MMAP)
+		return 0; /* not an mapping we saw: not an error, munmap takes any range */
+	if (len >= info->size) {
+		forget_alloc(a, NULL);
+		return 0;
+	}
+	struct alloc_info rest = *info;
+	rest.size -= len;
+	struct stack_stats *s = bpf_map_lookup_elem(&combined, &info->key);
+	if (s)
+		__sync_fetch_and_sub(&s->bytes, len);
+	bpf_map_delete_elem(&allocs, &a);
+	__u64 na = a + len;
+	bpf_map_update_elem(&allocs, &na, &rest, BPF_ANY);
+	return 0;
+}
+
+/* One entry program for every allocator function: the attach cookie says which function
+ * (high 32 bits) and how far the probe sits into it (low 32 bits, see capture_stack). One
+ * program lets one uprobe_multi link carry every entry probe. */
+SEC("uprobe")
+int alloc_enter(struct pt_regs *ctx)
+{
+	__u32 fn = bpf_get_attach_cookie(ctx) >> 32;
+	__u64 a0 = PT_REGS_PARM1(ctx), a1 = PT_REGS_PARM2(ctx), a2 = PT_REGS_PARM3(ctx);
+	switch (fn) {
+	case FN_FREE:
+		return do_free(ctx, a0);
+	case FN_MUNMAP:
+		return do_munmap(a0, a1);
+	case FN_MALLOC:
+	case FN_VALLOC:
+		return enter(ctx, fn, a0, 0);
+	case FN_PVALLOC:
+		return enter(ctx, fn, (a0 + 4095) & ~4095ULL, 0);
+	case FN_CALLOC:
+		return enter(ctx, fn, a0 * a1, 0);
+	case FN_REALLOC:
+		return enter(ctx, fn, a1, a0);
+	case FN_REALLOCARRAY:
+		return enter(ctx, fn, a1 * a2, a0);
+	case FN_POSIX_MEMALIGN:
+		return enter(ctx, fn, a2, a0);
+	case FN_ALIGNED_ALLOC:
+	case FN_MEMALIGN:
+		return enter(ctx, fn, a1, 0);
+	case FN_MMAP:
+		/* Inside the allocator, enter() counts the mmap as nested: its block is
+		 * counted once. Other mmaps count only when anonymous. */
+		if (!(PT_REGS_PARM4(ctx) & MAP_ANONYMOUS) && !in_allocator())
+			return 0;
+		return enter(ctx, fn, a1, 0);
+	}
+	return 0;
 }
 
 /* One return probe for every allocating function: the pending call says which. */
@@ -383,34 +409,6 @@ int BPF_KRETPROBE(alloc_return, void *ret)
 		record_alloc(addr, p);
 	}
 	p->active = 0;
-	return 0;
-}
-
-SEC("uprobe")
-int BPF_KPROBE(free_enter, void *ptr) { return do_free(ctx, (__u64)ptr); }
-
-SEC("uprobe")
-int BPF_KPROBE(munmap_enter, void *addr, size_t len)
-{
-	__u64 a = (__u64)addr;
-	if (in_allocator())
-		return 0;
-	struct alloc_info *info = bpf_map_lookup_elem(&allocs, &a);
-	if (!info || info->fn != FN_MMAP)
-		return 0; /* not an mapping we saw: not an error, munmap takes any range */
-	if (len >= info->size) {
-		forget_alloc(a, NULL);
-		return 0;
-	}
-	/* Unmapping the head of a mapping leaves the rest outstanding. */
-	struct alloc_info rest = *info;
-	rest.size -= len;
-	struct stack_stats *s = bpf_map_lookup_elem(&combined, &info->key);
-	if (s)
-		__sync_fetch_and_sub(&s->bytes, len);
-	bpf_map_delete_elem(&allocs, &a);
-	__u64 na = a + len;
-	bpf_map_update_elem(&allocs, &na, &rest, BPF_ANY);
 	return 0;
 }
 

@@ -24,6 +24,11 @@ assert_eq "$(jq -r 'select(.type=="leak_report") | [.bytes,.count,.lost_events] 
 assert_eq "$(jq -r 'select(.type=="leak_stack") | .frames[0] | keys | join(",")' "$TMPD/json")" \
 	"addr,file,inlined,line,module,module_offset,offset,symbol" "frame fields"
 
+# 2b. The same through one perf-event uprobe per function, for kernels without uprobe_multi.
+MEMMON_NO_UPROBE_MULTI=1 "$MEMMON" leak --json -- "$W/leak_fixed" >"$TMPD/json2" 2>/dev/null || fail "perf-uprobe run failed"
+assert_eq "$(jq -r 'select(.type=="leak_stack") | [.bytes,.count,.frames[0].symbol,.frames[0].line] | @tsv' "$TMPD/json2")" \
+	"$(printf '409600\t100\tleak_pages\t%s' "$line")" "perf-uprobe fallback"
+
 # 3. Attach with -p to a running process; it exits mid-trace and the report is printed.
 "$W/leak_fixed" 2 &
 pid=$!
