@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Page faults, counted where they complete. The perf software events page-faults-minor and
+ * page-faults-major fire from mm_account_fault() after the fault was handled, with the
+ * faulting registers and address, and only for faults that succeeded; so they tell major
+ * from minor (the exceptions:page_fault_* tracepoints fire before handling and cannot).
+ * For each fault the program finds the vma (file, heap, stack, other anonymous, hugetlb),
+ * optionally the user and kernel stacks, and adds to one row of a hash table. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "faults_event.h"
+#include "common.bpf.h"
+
+#define VM_HUGETLB 0x00400000UL
+#define PAGE_SHIFT 12
+
+/* Which processes: all, the tgids in `targets`, and/or one comm. */
+const volatile bool filter_pids = false;
+const volatile bool follow_children = false;
+const volatile bool filter_comm = false;
+const volatile char comm_filter[16] = {};
+/* Which fields make up a row (the view). */
+const volatile bool want_ustack = false;
+const volatile bool want_kstack = false;
+const volatile bool want_file = false;
+/* Which faults: only those on hugetlb mappings, only swap-ins (major faults on
+ * anonymous memory). */
+const volatile bool only_hugetlb = false;
+const volatile bool only_swapin = false;
+
+struct fault_counters counters = {};
+
+enum target_state { TARGET_ACTIVE = 1, TARGET_UNTIL_EXEC = 2 };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u8);
+} targets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536); /* resized by --max-rows */
+	__type(key, struct fault_key);
+	__type(value, struct fault_counts);
+} counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, FAULT_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct fault_file_key);
+	__type(value, struct fault_file_info);
+} files SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fault_file_info);
+} file_scratch SEC(".maps");
+
+/* Processes already announced to user space. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+} seen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 64 * 1024);
+} events SEC(".maps");
+
+struct vma_info {
+	__u32 kind;
+	__u32 flags;
+	__u64 ino;
+	__u32 dev;
+	__u32 page_shift;
+	struct file *file;
+};
+
+static __always_inline bool selected(__u32 tgid)
+{
+	if (filter_pids) {
+		__u8 *st = bpf_map_lookup_elem(&targets, &tgid);
+		if (!st || *st != TARGET_ACTIVE)
+			return false;
+	}
+	if (filter_comm) {
+		char comm[16];
+		bpf_get_current_comm(comm, sizeof(comm));
+		for (int i = 0; i < 16; i++) {
+			if (comm[i] != comm_filter[i])
+				return false;
+			if (!comm[i])
+				break;
+		}
+	}
+	return true;
+}
+
+static __always_inline void announce(__u32 tgid, __u32 type)
+{
+	struct fault_proc_event *e = reserve_or_count(&events, sizeof(*e));
+	if (!e)
+		return;
+	e->type = type;
+	e->tgid = tgid;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct vma_info *vi = data;
+	struct file *f = BPF_CORE_READ(vma, vm_file);
+	unsigned long flags = BPF_CORE_READ(vma, vm_flags);
+	unsigned long start = BPF_CORE_READ(vma, vm_start), end = BPF_CORE_READ(vma, vm_end);
+
+	vi->page_shift = PAGE_SHIFT;
+	if (f) {
+		vi->kind = FK_FILE;
+		vi->file = f;
+		vi->ino = BPF_CORE_READ(f, f_inode, i_ino);
+		vi->dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+		if (flags & VM_HUGETLB) {
+			struct hugetlbfs_sb_info *sbi = BPF_CORE_READ(f, f_inode, i_sb, s_fs_info);
+			vi->flags |= FF_HUGETLB;
+			vi->page_shift = PAGE_SHIFT + BPF_CORE_READ(sbi, hstate, order);
+		}
+		return 0;
+	}
+	struct mm_struct *mm = BPF_CORE_READ(vma, vm_mm);
+	unsigned long start_brk = BPF_CORE_READ(mm, start_brk), brk = BPF_CORE_READ(mm, brk);
+	unsigned long start_stack = BPF_CORE_READ(mm, start_stack);
+	if (start <= brk && end >= start_brk && start_brk != brk)
+		vi->kind = FK_HEAP;
+	else if (start <= start_stack && start_stack < end)
+		vi->kind = FK_STACK;
+	else
+		vi->kind = FK_ANON;
+	if (flags & VM_HUGETLB) /* only through a file today, but keep it exact */
+		vi->flags |= FF_HUGETLB;
+	return 0;
+}
+
+/* Records the file's path once, walking dentries and mount points up to the root. */
+static __always_inline void remember_file(struct vma_info *vi)
+{
+	struct fault_file_key fk = { .ino = vi->ino, .dev = vi->dev };
+	if (bpf_map_lookup_elem(&files, &fk))
+		return;
+	__u32 zero = 0;
+	struct fault_file_info *info = bpf_map_lookup_elem(&file_scratch, &zero);
+	if (!info)
+		return;
+	info->nparts = 0;
+	info->truncated = 0;
+	struct dentry *d = BPF_CORE_READ(vi->file, f_path.dentry);
+	struct vfsmount *vm = BPF_CORE_READ(vi->file, f_path.mnt);
+	struct mount *mnt = (void *)vm - bpf_core_field_offset(struct mount, mnt);
+	__u32 n = 0;
+	for (int i = 0; i < FAULT_PATH_PARTS + 4; i++) {
+		struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
+		struct dentry *parent = BPF_CORE_READ(d, d_parent);
+		if (d == root || d == parent) {
+			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+			if (up == mnt || !up)
+				break;
+			d = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = up;
+			continue;
+		}
+		if (n >= FAULT_PATH_PARTS) {
+			info->truncated = 1;
+			break;
+		}
+		const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+		bpf_probe_read_kernel_str(info->parts[n & (FAULT_PATH_PARTS - 1)], FAULT_NAME_LEN,
+					  name);
+		n++;
+		d = parent;
+	}
+	info->nparts = n;
+	bpf_map_update_elem(&files, &fk, info, BPF_NOEXIST);
+}
+
+static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool major)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	if (!tgid || !selected(tgid))
+		return 0;
+	/* Kernel addresses have the top bit set on x86-64 and arm64. */
+	bool kernel_mode = (long)PT_REGS_IP(&ctx->regs) < 0;
+
+	struct vma_info vi = {};
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (bpf_find_vma(task, ctx->addr, vma_cb, &vi, 0) != 0) {
+		__sync_fetch_and_add(&counters.vma_unknown, 1);
+		vi.page_shift = PAGE_SHIFT;
+	}
+	if (only_hugetlb && !(vi.flags & FF_HUGETLB))
+		return 0;
+	if (only_swapin && (!major || vi.kind < FK_HEAP))
+		return 0;
+
+	struct fault_key key = { .tgid = tgid, .ustack = -1, .kstack = -1 };
+	if (want_file) {
+		key.kind = vi.kind;
+		key.flags = vi.flags;
+		if (vi.kind == FK_FILE) {
+			key.ino = vi.ino;
+			key.dev = vi.dev;
+			remember_file(&vi);
+		}
+	}
+	if (want_ustack) {
+		key.ustack = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+		if (key.ustack < 0)
+			__sync_fetch_and_add(&counters.stack_failures, 1);
+	}
+	if (want_kstack && kernel_mode) {
+		key.kstack = bpf_get_stackid(ctx, &stacks, 0);
+		if (key.kstack < 0)
+			__sync_fetch_and_add(&counters.stack_failures, 1);
+	}
+
+	struct fault_counts *c = bpf_map_lookup_elem(&counts, &key);
+	if (!c) {
+		struct fault_counts zero = {};
+		/* Another CPU may add the same row first: EEXIST is fine. */
+		bpf_map_update_elem(&counts, &key, &zero, BPF_NOEXIST);
+		c = bpf_map_lookup_elem(&counts, &key);
+		if (!c) {
+			__sync_fetch_and_add(&counters.table_full, 1);
+			return 0;
+		}
+	}
+	if (kernel_mode)
+		__sync_fetch_and_add(major ? &c->major_kernel : &c->minor_kernel, 1);
+	else
+		__sync_fetch_and_add(major ? &c->major_user : &c->minor_user, 1);
+	__sync_fetch_and_add(&c->bytes, 1ULL << (vi.page_shift & 63));
+
+	__u8 one = 1;
+	if (!bpf_map_lookup_elem(&seen, &tgid)) {
+		bpf_map_update_elem(&seen, &tgid, &one, BPF_ANY);
+		announce(tgid, FPE_NEW);
+	}
+	return 0;
+}
+
+SEC("perf_event")
+int on_minor_fault(struct bpf_perf_event_data *ctx)
+{
+	return count_fault(ctx, false);
+}
+
+SEC("perf_event")
+int on_major_fault(struct bpf_perf_event_data *ctx)
+{
+	return count_fault(ctx, true);
+}
+
+/* A launched program is counted from its exec on; exec also replaces a process's code, so
+ * user space recaptures its mappings. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	if (filter_pids) {
+		__u8 *st = bpf_map_lookup_elem(&targets, &tgid);
+		if (!st)
+			return 0;
+		*st = TARGET_ACTIVE;
+	}
+	if (bpf_map_lookup_elem(&seen, &tgid))
+		announce(tgid, FPE_EXEC);
+	return 0;
+}
+
+/* Children of a launched program are part of it. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	if (!follow_children)
+		return 0;
+	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
+	if (ptgid == ctgid)
+		return 0;
+	__u8 *st = bpf_map_lookup_elem(&targets, &ptgid);
+	if (st && *st == TARGET_ACTIVE) {
+		__u8 active = TARGET_ACTIVE;
+		bpf_map_update_elem(&targets, &ctgid, &active, BPF_NOEXIST);
+	}
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
