@@ -167,8 +167,9 @@ static __always_inline void remember_file(struct vma_info *vi)
 		return;
 	info->nparts = 0;
 	info->truncated = 0;
-	struct dentry *d = BPF_CORE_READ(vi->file, f_path.dentry);
-	struct vfsmount *vm = BPF_CORE_READ(vi->file, f_path.mnt);
+	struct file *f = vi->file;
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
 	struct mount *mnt = (void *)vm - bpf_core_field_offset(struct mount, mnt);
 	__u32 n = 0;
 	for (int i = 0; i < FAULT_PATH_PARTS + 4; i++) {
