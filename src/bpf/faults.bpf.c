@@ -175,7 +175,7 @@ static __always_inline void remember_file(struct vma_info *vi)
 	for (int i = 0; i < FAULT_PATH_PARTS + 4; i++) {
 		struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
 		struct dentry *parent = BPF_CORE_READ(d, d_parent);
-		if (d == root || d == parent) {
+		if (d == root) {
 			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 			if (up == mnt || !up)
 				break;
@@ -191,6 +191,9 @@ static __always_inline void remember_file(struct vma_info *vi)
 		bpf_probe_read_kernel_str(info->parts[n & (FAULT_PATH_PARTS - 1)], FAULT_NAME_LEN,
 					  name);
 		n++;
+		/* A pseudo file (anonymous hugetlb, memfd) is its own parent: its name is all. */
+		if (d == parent)
+			break;
 		d = parent;
 	}
 	info->nparts = n;

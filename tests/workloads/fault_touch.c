@@ -4,7 +4,8 @@
  *   fault_touch anon N                touch N pages of a fresh anonymous mapping
  *   fault_touch file PATH K STRIDE [cold]  read K pages (every STRIDE-th) of a mapped
  *                                     file; cold: drop its page cache first
- *   fault_touch hugetlb N             touch N huge pages of a MAP_HUGETLB mapping
+ *   fault_touch hugetlb N [FILE]      touch N huge pages of a MAP_HUGETLB mapping, or of
+ *                                     FILE on a hugetlbfs mount
  *   fault_touch kread N               read(2) N pages from /dev/zero into a fresh anonymous
  *                                     mapping: the kernel takes the faults (copy to user)
  *   fault_touch swap N                write N pages, then read them back (in a small memory
@@ -82,7 +83,7 @@ static void wait_if_asked(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fault_touch anon N | file PATH K STRIDE [cold] | kread N | hugetlb N | swap N\n");
+	fprintf(stderr, "usage: fault_touch anon N | file PATH K STRIDE [cold] | kread N | hugetlb N [FILE] | swap N\n");
 	return 2;
 }
 
@@ -134,8 +135,14 @@ int main(int argc, char **argv)
 		printf("kread pages %ld minflt %ld majflt %ld\n", n, mn1 - mn0, mj1 - mj0);
 	} else if (argc >= 3 && !strcmp(argv[1], "hugetlb")) {
 		long n = atol(argv[2]), huge = 2L << 20;
-		char *p = mmap(NULL, n * huge, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+		int fd = -1, flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB;
+		if (argc > 3) { /* a file on a hugetlbfs mount */
+			fd = open(argv[3], O_RDWR | O_CREAT, 0600);
+			if (fd < 0 || ftruncate(fd, n * huge))
+				return perror(argv[3]), 1;
+			flags = MAP_SHARED;
+		}
+		char *p = mmap(NULL, n * huge, PROT_READ | PROT_WRITE, flags, fd, 0);
 		if (p == MAP_FAILED)
 			return perror("mmap MAP_HUGETLB"), 1;
 		faults_now(&mn0, &mj0);
