@@ -74,6 +74,10 @@ static int read_stack(int fd, int32_t id, uint64_t *ips)
 	int n = 0;
 	while (n < FAULT_STACK_DEPTH && ips[n])
 		n++;
+	/* A frame-pointer walk through code without frame pointers can loop on one address
+	 * until the depth limit: keep one copy of such a tail. */
+	while (n > 1 && ips[n - 1] == ips[n - 2])
+		n--;
 	return n;
 }
 
