@@ -39,14 +39,21 @@ void faults_file_name(int files_fd, const struct fault_key *k, char *buf, size_t
 			 k->dev & 0xfffff, (uint64_t)k->ino);
 		return;
 	}
+	faults_format_path(&info, buf, n);
+}
+
+void faults_format_path(const struct fault_file_info *info, char *buf, size_t n)
+{
 	size_t len = 0;
+	if (!n)
+		return;
 	buf[0] = 0;
-	if (info.truncated)
+	if (info->truncated)
 		len += (size_t)snprintf(buf, n, "...");
-	for (int i = (int)info.nparts - 1; i >= 0 && len < n; i--) {
-		info.parts[i][FAULT_NAME_LEN - 1] = 0;
-		len += (size_t)snprintf(buf + len, n - len, "/%s", info.parts[i]);
-	}
+	int parts = info->nparts > FAULT_PATH_PARTS ? FAULT_PATH_PARTS : (int)info->nparts;
+	for (int i = parts - 1; i >= 0 && len < n; i--)
+		len += (size_t)snprintf(buf + len, n - len, "/%.*s", FAULT_NAME_LEN,
+					info->parts[i]);
 }
 
 static uint64_t minor_of(const struct fault_counts *c) { return c->minor_user + c->minor_kernel; }

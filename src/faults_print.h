@@ -30,5 +30,7 @@ const char *faults_view_name(enum faults_view v);
 void faults_print(const struct faults_report *r, const struct fault_snapshot *rows, FILE *out);
 /* "/path/to/file", "[heap]", "[stack]", "[anon]" or "[unknown]". */
 void faults_file_name(int files_fd, const struct fault_key *k, char *buf, size_t n);
+/* Joins the kernel's path components (innermost first, maybe unterminated) into buf. */
+void faults_format_path(const struct fault_file_info *info, char *buf, size_t n);
 
 #endif
