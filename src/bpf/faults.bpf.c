@@ -87,8 +87,57 @@ struct vma_info {
 	__u64 ino;
 	__u32 dev;
 	__u32 page_shift;
+	__u64 start, end;
 	struct file *file;
 };
+
+/* bpf_find_vma costs ~25 us per call here (mmap_lock trylock and an irq_work to unlock
+ * from this context), ten times a fault. So what it finds is cached per process and 2 MiB
+ * block of addresses, valid while the vma still covers the address and the mm's
+ * mm_lock_seq (bumped by every mmap write lock: mmap, munmap, mprotect, brk, mremap)
+ * has not moved. */
+#define VMA_BLOCK_SHIFT 21
+struct vma_cache_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 block;
+};
+struct vma_cache_val {
+	__u64 mm;
+	__u32 seq;
+	__u32 pad;
+	struct vma_info vi; /* file pointer not used from the cache */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct vma_cache_key);
+	__type(value, struct vma_cache_val);
+} vma_cache SEC(".maps");
+
+/* Per-VMA locking kernels (6.4+) have mm->mm_lock_seq (an int, later a seqcount whose
+ * first member is the sequence); without it nothing is cached. */
+struct mm_struct___seqcount {
+	seqcount_t mm_lock_seq;
+} __attribute__((preserve_access_index));
+struct mm_struct___int {
+	int mm_lock_seq;
+} __attribute__((preserve_access_index));
+
+static __always_inline bool mm_seq(struct mm_struct *mm, __u32 *seq)
+{
+	__u32 off;
+	if (bpf_core_field_exists(((struct mm_struct___seqcount *)0)->mm_lock_seq))
+		off = bpf_core_field_offset(((struct mm_struct___seqcount *)0)->mm_lock_seq);
+	else if (bpf_core_field_exists(((struct mm_struct___int *)0)->mm_lock_seq))
+		off = bpf_core_field_offset(((struct mm_struct___int *)0)->mm_lock_seq);
+	else
+		return false;
+	if (bpf_probe_read_kernel(seq, sizeof(*seq), (void *)mm + off))
+		return false;
+	return !(*seq & 1); /* odd: a writer is changing the layout right now */
+}
 
 static __always_inline bool selected(__u32 tgid)
 {
@@ -129,6 +178,8 @@ static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *d
 	unsigned long start = BPF_CORE_READ(vma, vm_start), end = BPF_CORE_READ(vma, vm_end);
 
 	vi->page_shift = PAGE_SHIFT;
+	vi->start = start;
+	vi->end = end;
 	if (f) {
 		vi->kind = FK_FILE;
 		vi->file = f;
@@ -200,6 +251,36 @@ static __always_inline void remember_file(struct vma_info *vi)
 	bpf_map_update_elem(&files, &fk, info, BPF_NOEXIST);
 }
 
+/* Fills vi for addr; true if it came from bpf_find_vma (vi->file is valid). */
+static __always_inline bool classify(__u32 tgid, __u64 addr, struct vma_info *vi)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mm_struct *mm = task->mm;
+	struct vma_cache_key ck = { .tgid = tgid, .block = addr >> VMA_BLOCK_SHIFT };
+	__u32 seq = 0;
+	bool cacheable = mm && mm_seq(mm, &seq);
+	if (cacheable) {
+		struct vma_cache_val *cv = bpf_map_lookup_elem(&vma_cache, &ck);
+		if (cv && cv->mm == (__u64)mm && cv->seq == seq && cv->vi.start <= addr &&
+		    addr < cv->vi.end) {
+			*vi = cv->vi;
+			vi->file = NULL;
+			return false;
+		}
+	}
+	if (bpf_find_vma(task, addr, vma_cb, vi, 0) != 0 || !vi->end) {
+		__sync_fetch_and_add(&counters.vma_unknown, 1);
+		vi->page_shift = PAGE_SHIFT;
+		vi->kind = FK_UNKNOWN;
+		return false;
+	}
+	if (cacheable) {
+		struct vma_cache_val cv = { .mm = (__u64)mm, .seq = seq, .vi = *vi };
+		bpf_map_update_elem(&vma_cache, &ck, &cv, BPF_ANY);
+	}
+	return true;
+}
+
 static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool major)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -210,11 +291,7 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 	bool kernel_mode = (long)PT_REGS_IP(&ctx->regs) < 0;
 
 	struct vma_info vi = {};
-	struct task_struct *task = bpf_get_current_task_btf();
-	if (bpf_find_vma(task, ctx->addr, vma_cb, &vi, 0) != 0) {
-		__sync_fetch_and_add(&counters.vma_unknown, 1);
-		vi.page_shift = PAGE_SHIFT;
-	}
+	bool fresh = classify(tgid, ctx->addr, &vi);
 	if (only_hugetlb && !(vi.flags & FF_HUGETLB))
 		return 0;
 	if (only_swapin && (!major || vi.kind < FK_HEAP))
@@ -227,7 +304,8 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 		if (vi.kind == FK_FILE) {
 			key.ino = vi.ino;
 			key.dev = vi.dev;
-			remember_file(&vi);
+			if (fresh)
+				remember_file(&vi);
 		}
 	}
 	if (want_ustack) {

@@ -1,7 +1,8 @@
 /* Page-fault workload for `memmon faults` tests: faults a known number of pages at known
  * source lines, and prints the faults the kernel counted for it (getrusage) around each
  * step, so tests compare memmon with the process's own numbers.
- *   fault_touch anon N                touch N pages of a fresh anonymous mapping
+ *   fault_touch anon N [ROUNDS]       touch N pages of a fresh anonymous mapping; then
+ *                                     ROUNDS times drop and touch them again, timed
  *   fault_touch file PATH K STRIDE [cold]  read K pages (every STRIDE-th) of a mapped
  *                                     file; cold: drop its page cache first
  *   fault_touch hugetlb N [FILE]      touch N huge pages of a MAP_HUGETLB mapping, or of
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 static long page;
@@ -83,7 +85,7 @@ static void wait_if_asked(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fault_touch anon N | file PATH K STRIDE [cold] | kread N | hugetlb N [FILE] | swap N\n");
+	fprintf(stderr, "usage: fault_touch anon N [ROUNDS] | file PATH K STRIDE [cold] | kread N | hugetlb N [FILE] | swap N\n");
 	return 2;
 }
 
@@ -103,6 +105,19 @@ int main(int argc, char **argv)
 		touch_anon_pages(p, n);
 		faults_now(&mn1, &mj1);
 		printf("anon pages %ld minflt %ld majflt %ld\n", n, mn1 - mn0, mj1 - mj0);
+		/* Benchmark rounds: drop the pages and fault them in again, timed. */
+		long rounds = argc > 3 ? atol(argv[3]) : 0;
+		if (rounds > 0) {
+			struct timespec t0, t1;
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			for (long r = 0; r < rounds; r++) {
+				madvise(p, n * page, MADV_DONTNEED);
+				touch_anon_pages(p, n);
+			}
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			double ns = (t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec);
+			printf("ns_per_fault %.1f\n", ns / (double)(n * rounds));
+		}
 	} else if (argc >= 5 && !strcmp(argv[1], "file")) {
 		long k = atol(argv[3]), stride = atol(argv[4]);
 		int fd = open(argv[2], O_RDONLY);

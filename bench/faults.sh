@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Cost per page fault: untraced, under `memmon faults` (the program launched, system-wide,
+# and the cheaper --by process view), and under bpftrace's
+#   software:page-faults:1 { @[ustack, pid, comm] = count(); }
+# measured side by side in one run. The workload faults N anonymous pages ROUNDS times
+# (MADV_DONTNEED between rounds) and times itself; each setup runs REPS times, median kept.
+# usage: bench/faults.sh [BUILD]   (root; run from the repository)
+set -uo pipefail
+BUILD=${1:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+MEMMON=$ROOT/$BUILD/memmon
+W=$ROOT/$BUILD/workloads/fault_touch
+N=${N:-16384} ROUNDS=${ROUNDS:-20} REPS=${REPS:-5}
+[ "$(id -u)" = 0 ] || { echo "bench/faults.sh: needs root" >&2; exit 1; }
+[ -x "$W" ] && [ -x "$MEMMON" ] || { echo "bench/faults.sh: build first (make)" >&2; exit 1; }
+TMP=$(mktemp -d /tmp/memmon-bench-faults.XXXXXX)
+BG=
+cleanup() { [ -n "$BG" ] && kill "$BG" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ns_of() { sed -n 's/^ns_per_fault //p' "$1"; }
+
+# Runs CMD... REPS times; prints the median ns per fault.
+measure() {
+	for _ in $(seq "$REPS"); do
+		"$@" >"$TMP/out" 2>/dev/null
+		ns_of "$TMP/out"
+	done | median
+}
+
+# Starts a tracer in the background and waits until its probes are attached.
+start_bg() {
+	local ready=$1; shift
+	"$@" >"$TMP/bg.out" 2>"$TMP/bg.err" &
+	BG=$!
+	for _ in $(seq 300); do
+		grep -q "$ready" "$TMP/bg.out" "$TMP/bg.err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "bench/faults.sh: tracer did not start: $(cat "$TMP/bg.err")" >&2
+	exit 1
+}
+stop_bg() { kill -INT "$BG" 2>/dev/null; wait "$BG" 2>/dev/null; BG=; }
+
+base=$(measure "$W" anon "$N" "$ROUNDS")
+launched=$(measure "$MEMMON" faults -- "$W" anon "$N" "$ROUNDS")
+start_bg "tracing page faults" "$MEMMON" faults
+sys_stack=$(measure "$W" anon "$N" "$ROUNDS")
+stop_bg
+start_bg "tracing page faults" "$MEMMON" faults --by process
+sys_proc=$(measure "$W" anon "$N" "$ROUNDS")
+stop_bg
+start_bg "Attaching" bpftrace -e 'software:page-faults:1 { @[ustack, pid, comm] = count(); }'
+bt=$(measure "$W" anon "$N" "$ROUNDS")
+stop_bg
+
+awk -v b="$base" -v l="$launched" -v s="$sys_stack" -v p="$sys_proc" -v t="$bt" \
+    -v n="$N" -v r="$ROUNDS" -v reps="$REPS" 'BEGIN {
+	printf "cost per page fault (%d faults per run, median of %d runs)\n", n * r, reps
+	printf "%-44s %9s %9s %12s\n", "setup", "ns/fault", "x untraced", "added vs bpftrace"
+	row("untraced", b)
+	row("memmon faults -- PROGRAM (stack view)", l)
+	row("memmon faults, system-wide (stack view)", s)
+	row("memmon faults --by process, system-wide", p)
+	row("bpftrace @[ustack, pid, comm] = count()", t)
+	exit
+}
+function row(name, v) {
+	added = (t - b) > 0 ? sprintf("%.2f", (v - b) / (t - b)) : "-"
+	printf "%-44s %9.1f %9.2f %12s\n", name, v, v / b, added
+}'
