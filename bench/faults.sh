@@ -3,7 +3,8 @@
 # and the cheaper --by process view), and under bpftrace's
 #   software:page-faults:1 { @[ustack, pid, comm] = count(); }
 # measured side by side in one run. The workload faults N anonymous pages ROUNDS times
-# (MADV_DONTNEED between rounds) and times itself; each setup runs REPS times, median kept.
+# (MADV_DONTNEED between rounds) and reports its CPU time per fault (steadier than wall time
+# on a shared machine); each setup runs REPS times, median kept.
 # usage: bench/faults.sh [BUILD]   (root; run from the repository)
 set -uo pipefail
 BUILD=${1:-build}
@@ -19,7 +20,8 @@ cleanup() { [ -n "$BG" ] && kill "$BG" 2>/dev/null; wait 2>/dev/null; rm -rf "$T
 trap cleanup EXIT
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ns_of() { sed -n 's/^ns_per_fault //p' "$1"; }
+# CPU time per fault of the workload (the BPF programs run in its context).
+ns_of() { sed -n 's/^cpu_ns_per_fault //p' "$1"; }
 
 # Runs CMD... REPS times; prints the median ns per fault.
 measure() {
@@ -58,7 +60,7 @@ stop_bg
 awk -v b="$base" -v l="$launched" -v s="$sys_stack" -v p="$sys_proc" -v t="$bt" \
     -v n="$N" -v r="$ROUNDS" -v reps="$REPS" 'BEGIN {
 	printf "cost per page fault (%d faults per run, median of %d runs)\n", n * r, reps
-	printf "%-44s %9s %9s %12s\n", "setup", "ns/fault", "x untraced", "added vs bpftrace"
+	printf "%-44s %9s %9s %12s\n", "setup", "cpu ns/fault", "x untraced", "added vs bpftrace"
 	row("untraced", b)
 	row("memmon faults -- PROGRAM (stack view)", l)
 	row("memmon faults, system-wide (stack view)", s)
