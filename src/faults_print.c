@@ -238,7 +238,8 @@ static void print_header(const struct faults_report *r, const struct fault_snaps
 		     " in kernel mode), %s mapped in, by %s%s%s\n",
 		r->final ? "== total over" : "-- interval of", r->seconds, fault_counts_total(&sum),
 		minor_of(&sum), major_of(&sum), (uint64_t)(sum.minor_kernel + sum.major_kernel), bytes,
-		faults_view_name(r->view), r->end_reason ? "; " : "",
+		r->view == VIEW_SUMMARY ? "process, per second" : faults_view_name(r->view),
+		r->end_reason ? "; " : "",
 		r->end_reason ? r->end_reason : "");
 	if (r->view == VIEW_SUMMARY)
 		fprintf(out, "%10s %10s %10s %10s  %-7s %s\n", "MINOR/s", "MAJOR/s", "USER/s",
@@ -274,8 +275,12 @@ static void print_footer(const struct faults_report *r, size_t hidden, FILE *out
 	}
 	if (hidden)
 		fprintf(out, "(%zu rows below --min-count %" PRIu64 " not shown)\n", hidden, r->min_count);
+	bool lost = r->counters.table_full || r->counters.stack_failures ||
+		    r->counters.vma_unknown || r->events_lost;
+	if (!r->final && !lost)
+		return; /* intervals stay short; the final report always says */
 	fprintf(out, "lost: %" PRIu64 " faults (table full), %" PRIu64 " stacks, %" PRIu64
-		     " vma lookups, %" PRIu64 " events; %" PRIu64 " of %" PRIu64 " frames unresolved\n",
+		     " failed vma lookups, %" PRIu64 " events; %" PRIu64 " of %" PRIu64 " frames unresolved\n",
 		(uint64_t)r->counters.table_full, (uint64_t)r->counters.stack_failures,
 		(uint64_t)r->counters.vma_unknown, r->events_lost, st.unresolved, st.frames);
 }
