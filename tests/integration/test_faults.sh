@@ -128,6 +128,61 @@ assert abs(r["minor_per_s"] * r["seconds"] - r["minor"]) < 1e-6 * r["minor"] + 1
 assert r["user_per_s"] * r["seconds"] >= 1000, r
 ' "$TMPD/rate.json" || fail "rate view"
 
+# 6b. Interval records cover their interval only; the final record covers the whole run.
+"$MEMMON" faults --by process -i 0.2 --json -- "$W" anon 16384 12 >"$TMPD/iv.json" 2>/dev/null || fail "intervals"
+json_query '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+iv = [r for r in rows if r["type"] == "fault_process" and not r["final"]]
+fin = [r for r in rows if r["type"] == "fault_process" and r["final"]]
+assert len(iv) >= 2 and len(fin) == 1, (len(iv), fin)
+assert fin[0]["minor"] >= 16384 * 13, fin
+assert sum(r["minor"] for r in iv) <= fin[0]["minor"], "intervals add up to more than the total"
+assert all(r["minor"] < fin[0]["minor"] for r in iv), "an interval record holds the running total"
+reps = [r for r in rows if r["type"] == "faults_report"]
+assert [r["final"] for r in reps].count(True) == 1 and not reps[0]["final"], reps
+' "$TMPD/iv.json" || fail "interval records"
+
+# 6c. Children of a launched program are traced (the shell forks the workload).
+"$MEMMON" faults --by process --json -- sh -c "$W anon $N; true" >"$TMPD/kids.json" 2>/dev/null || fail "children run"
+json_query '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{") and "fault_process" in l]
+kid = [r for r in rows if r["comm"] == "fault_touch"]
+assert len(kid) == 1 and kid[0]["minor"] >= int(sys.argv[2]), rows
+assert any(r["comm"] == "sh" for r in rows), rows
+' "$TMPD/kids.json" $N || fail "child of the launched program"
+
+# 6d. System-wide with --comm: only processes of that name; exact count for ours.
+"$MEMMON" faults --comm fault_touch --json >"$TMPD/comm.json" 2>"$TMPD/comm.err" &
+mpid=$!
+on_exit "kill $mpid 2>/dev/null"
+for _ in $(seq 100); do grep -q "tracing page faults" "$TMPD/comm.err" && break; sleep 0.1; done
+FAULT_TOUCH_WAIT=1 "$W" anon $N >"$TMPD/c.out" &
+wpid=$!
+for _ in $(seq 50); do grep -q ready "$TMPD/c.out" && break; sleep 0.1; done
+sleep 0.3 # memmon captures the waiting process's mappings
+sh -c 'true'
+kill -USR1 $wpid
+wait $wpid
+sleep 0.3
+kill -INT $mpid
+wait $mpid || fail "system-wide memmon exited with $?"
+json_query '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+st = [r for r in rows if r["type"] == "fault_stack"]
+assert st and all(r["comm"] == "fault_touch" for r in st), set(r["comm"] for r in st)
+assert rows[-1]["end"] == "interrupted", rows[-1]
+' "$TMPD/comm.json" || fail "--comm rows"
+json_query '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+hit = [r for r in rows if r["type"] == "fault_stack" and r["pid"] == int(sys.argv[2]) and r["user_stack"]
+       and r["user_stack"][0]["symbol"] == "touch_anon_pages" and r["user_stack"][0]["line"] == int(sys.argv[3])]
+assert len(hit) == 1 and hit[0]["minor"] == int(sys.argv[4]), hit
+' "$TMPD/comm.json" $wpid "$LINE_ANON" $N || fail "system-wide count at touch_anon_pages"
+
 # 7. --min-count hides small rows and says so.
 "$MEMMON" faults --min-count $N -- "$W" anon $N >"$TMPD/min.txt" 2>&1 || fail "min-count"
 assert_contains "$TMPD/min.txt" "touch_anon_pages"
