@@ -88,6 +88,25 @@ static int read_stack(int fd, int32_t id, uint64_t *ips)
 	return n;
 }
 
+/* The user stack of a row: the captured frames, plus for a fault taken inside a syscall
+ * the caller of the syscall wrapper (key->retaddr) when it is code the walk skipped. */
+static int read_user_stack(const struct faults_report *r, const struct fault_key *k,
+			   uint64_t *ips)
+{
+	int n = read_stack(r->stacks_fd, k->ustack, ips);
+	if (!k->retaddr || n < 1 || (n >= 2 && ips[1] == k->retaddr))
+		return n;
+	struct sym_frame fr[SYM_MAX_INLINE];
+	int m = symbolize_user(r->sym, (pid_t)k->tgid, k->retaddr, true, fr, SYM_MAX_INLINE);
+	if (m < 1 || !fr[m - 1].symbol)
+		return n; /* not a return address into known code: a saved register */
+	if (n == FAULT_STACK_DEPTH)
+		n--;
+	memmove(&ips[2], &ips[1], (size_t)(n - 1) * sizeof(*ips));
+	ips[1] = k->retaddr;
+	return n + 1;
+}
+
 static const char *comm_of(const struct faults_report *r, uint32_t tgid)
 {
 	const char *c = r->comm_of ? r->comm_of(r->comm_ctx, tgid) : NULL;
@@ -105,19 +124,20 @@ static void print_stacks(const struct faults_report *r, const struct fault_key *
 		stack_print(r->sym, out, 0, true, ips, n, false, "        ");
 		fprintf(out, "        --\n");
 	}
-	n = read_stack(r->stacks_fd, k->ustack, ips);
+	n = read_user_stack(r, k, ips);
 	if (n > 0)
 		stack_print(r->sym, out, (pid_t)k->tgid, false, ips, n, false, "        ");
 	else if (k->ustack < 0)
 		fprintf(out, "        [user stack not captured]\n");
 }
 
-static void fold_frames(const struct faults_report *r, pid_t pid, bool kernel, int32_t id,
+static void fold_frames(const struct faults_report *r, const struct fault_key *key, bool kernel,
 			FILE *out)
 {
 	uint64_t ips[FAULT_STACK_DEPTH];
 	struct sym_frame fr[SYM_MAX_INLINE];
-	int n = read_stack(r->stacks_fd, id, ips);
+	pid_t pid = kernel ? 0 : (pid_t)key->tgid;
+	int n = kernel ? read_stack(r->stacks_fd, key->kstack, ips) : read_user_stack(r, key, ips);
 	for (int i = n - 1; i >= 0; i--) {
 		int k = kernel ? symbolize_kernel(r->sym, ips[i], i > 0, fr, SYM_MAX_INLINE)
 			       : symbolize_user(r->sym, pid, ips[i], i > 0, fr, SYM_MAX_INLINE);
@@ -150,9 +170,9 @@ static void print_folded(const struct faults_report *r, const struct fault_snaps
 			if (*p == ';' || *p == ' ')
 				*p = '_';
 		fprintf(out, "%s", comm);
-		fold_frames(r, (pid_t)e->key.tgid, false, e->key.ustack, out);
+		fold_frames(r, &e->key, false, out);
 		if (r->kernel_stacks)
-			fold_frames(r, 0, true, e->key.kstack, out);
+			fold_frames(r, &e->key, true, out);
 		fprintf(out, " %" PRIu64 "\n", total);
 	}
 }
@@ -190,7 +210,7 @@ static struct json_object *row_json(const struct faults_report *r, const struct 
 	}
 	if (r->view == VIEW_STACK) {
 		uint64_t ips[FAULT_STACK_DEPTH];
-		int n = read_stack(r->stacks_fd, e->key.ustack, ips);
+		int n = read_user_stack(r, &e->key, ips);
 		json_object_object_add(o, "user_stack",
 				       stack_json(r->sym, (pid_t)e->key.tgid, false, ips, n, false));
 		if (r->kernel_stacks) {

@@ -108,8 +108,10 @@ static void mask_key(struct fault_key *k, unsigned mask)
 {
 	if (!(mask & FG_TGID))
 		k->tgid = 0;
-	if (!(mask & FG_STACK))
+	if (!(mask & FG_STACK)) {
 		k->ustack = k->kstack = -1;
+		k->retaddr = 0;
+	}
 	if (!(mask & FG_FILE)) {
 		k->kind = 0;
 		k->ino = 0;

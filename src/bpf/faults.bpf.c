@@ -313,6 +313,12 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 		if (key.ustack < 0)
 			__sync_fetch_and_add(&counters.stack_failures, 1);
 	}
+	if (want_ustack && kernel_mode) {
+		struct pt_regs *uregs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+		__u64 sp = BPF_CORE_READ(uregs, sp);
+		if (bpf_probe_read_user(&key.retaddr, sizeof(key.retaddr), (void *)sp))
+			key.retaddr = 0;
+	}
 	if (want_kstack && kernel_mode) {
 		key.kstack = bpf_get_stackid(ctx, &stacks, 0);
 		if (key.kstack < 0)

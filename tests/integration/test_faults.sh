@@ -89,7 +89,11 @@ assert len(hit) == 1, hit
 r = hit[0]
 assert r["kernel"] == 40 and r["minor"] == 40 and r["user"] == 0, r
 assert r["user_stack"][0]["symbol"] == "read", r["user_stack"][0]
-' "$TMPD/kread.json" || fail "kernel-mode faults under vfs_read"
+# The syscall wrapper sets up no frame; its caller still shows, at the line of the call.
+f = r["user_stack"][1]
+assert f["symbol"] == "read_into_pages" and f["line"] == int(sys.argv[2]), f
+assert r["user_stack"][2]["symbol"] == "main", r["user_stack"][2]
+' "$TMPD/kread.json" "$(line_of FAULT_LINE_KREAD)" || fail "kernel-mode faults under vfs_read"
 
 # 5. -p: attach to a running process, which then touches its pages.
 FAULT_TOUCH_WAIT=1 "$W" anon $N >"$TMPD/p.out" &
@@ -201,4 +205,9 @@ assert_contains "$TMPD/e2" "invalid --by 'color'"
 "$MEMMON" faults -- /nonexistent/prog >"$TMPD/e6" 2>&1; assert_eq $? 1 "missing program"
 assert_contains "$TMPD/e6" "cannot execute program"
 "$MEMMON" faults --help | grep -q -- "--swapin" || fail "--help lists --swapin"
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$MEMMON" faults >"$TMPD/e7" 2>&1
+	assert_eq $? 1 "exit code without root"
+	assert_contains "$TMPD/e7" "run as root"
+fi
 echo ok
