@@ -42,7 +42,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536); /* resized by --max-rows */
+	__uint(max_entries, 65536); /* full: counted in counters.table_full */
 	__type(key, struct fault_key);
 	__type(value, struct fault_counts);
 } counts SEC(".maps");
