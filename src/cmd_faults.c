@@ -175,6 +175,20 @@ static const char *comm_cb(void *ctx, uint32_t tgid)
 	return proc_names_comm(ctx, tgid);
 }
 
+/* An executable mapping the kernel saw the process fault in: usable for its stacks even
+ * after it exited. */
+static void add_code_mapping(struct faults_run *r, const struct fault_proc_event *e)
+{
+	struct fault_file_key fk = { .ino = e->ino, .dev = e->dev };
+	struct fault_file_info info;
+	char path[FAULT_PATH_PARTS * FAULT_NAME_LEN + 16];
+	if (!r->sym || bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.files), &fk, &info) ||
+	    !info.nparts || info.truncated)
+		return;
+	faults_format_path(&info, path, sizeof(path));
+	symbolizer_add_mapping(r->sym, (pid_t)e->tgid, e->start, e->end, e->pgoff, path);
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct faults_run *r = ctx;
@@ -184,6 +198,10 @@ static int on_event(void *ctx, void *data, size_t size)
 	char comm[17];
 	memcpy(comm, e->comm, 16);
 	comm[16] = 0;
+	if (e->type == FPE_MAP) {
+		add_code_mapping(r, e);
+		return 0;
+	}
 	if (e->type == FPE_EXEC)
 		proc_names_exec(&r->procs, e->tgid, comm);
 	else

@@ -53,12 +53,18 @@ struct fault_file_info {
 	__u32 truncated; /* more components above the ones kept */
 };
 
-/* Process life events user space needs to capture mappings and names. */
-enum fault_proc_event_type { FPE_NEW = 1, FPE_EXEC = 2 };
+/* Process events user space needs for names and symbols: a process's first fault, its
+ * exec, and each executable file mapping it faults in (FPE_MAP: code the process ran, so
+ * its stacks resolve even if it exits before /proc/PID/maps can be read). */
+enum fault_proc_event_type { FPE_NEW = 1, FPE_EXEC = 2, FPE_MAP = 3 };
 struct fault_proc_event {
 	__u32 type;
 	__u32 tgid;
 	char comm[16];
+	__u64 start, end, pgoff; /* FPE_MAP: the vma, pgoff in bytes */
+	__u64 ino;               /* FPE_MAP: the file (its path is in the files map) */
+	__u32 dev;
+	__u32 pad;
 };
 
 /* Counters the BPF side keeps in .bss and every report prints. */

@@ -12,6 +12,7 @@
 #include "faults_event.h"
 #include "common.bpf.h"
 
+#define VM_EXEC 0x00000004UL
 #define VM_HUGETLB 0x00400000UL
 #define PAGE_SHIFT 12
 
@@ -68,6 +69,19 @@ struct {
 	__type(value, struct fault_file_info);
 } file_scratch SEC(".maps");
 
+/* Executable mappings already announced, per process and start address. */
+struct map_seen_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 start;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct map_seen_key);
+	__type(value, __u8);
+} maps_seen SEC(".maps");
+
 /* Processes already announced to user space. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -88,6 +102,9 @@ struct vma_info {
 	__u32 dev;
 	__u32 page_shift;
 	__u64 start, end;
+	__u64 pgoff;  /* bytes */
+	__u32 exec;   /* VM_EXEC */
+	__u32 pad;
 	struct file *file;
 };
 
@@ -164,9 +181,36 @@ static __always_inline void announce(__u32 tgid, __u32 type)
 	struct fault_proc_event *e = reserve_or_count(&events, sizeof(*e));
 	if (!e)
 		return;
+	__builtin_memset(e, 0, sizeof(*e));
 	e->type = type;
 	e->tgid = tgid;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void remember_file(struct vma_info *vi);
+
+/* Tells user space about an executable file mapping the first time it is seen. */
+static __always_inline void announce_map(__u32 tgid, struct vma_info *vi)
+{
+	struct map_seen_key mk = { .tgid = tgid, .start = vi->start };
+	__u8 one = 1;
+	if (bpf_map_lookup_elem(&maps_seen, &mk))
+		return;
+	bpf_map_update_elem(&maps_seen, &mk, &one, BPF_ANY);
+	remember_file(vi);
+	struct fault_proc_event *e = reserve_or_count(&events, sizeof(*e));
+	if (!e)
+		return;
+	e->type = FPE_MAP;
+	e->tgid = tgid;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->start = vi->start;
+	e->end = vi->end;
+	e->pgoff = vi->pgoff;
+	e->ino = vi->ino;
+	e->dev = vi->dev;
+	e->pad = 0;
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -180,6 +224,8 @@ static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *d
 	vi->page_shift = PAGE_SHIFT;
 	vi->start = start;
 	vi->end = end;
+	vi->pgoff = BPF_CORE_READ(vma, vm_pgoff) << PAGE_SHIFT;
+	vi->exec = !!(flags & VM_EXEC);
 	if (f) {
 		vi->kind = FK_FILE;
 		vi->file = f;
@@ -292,6 +338,10 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 
 	struct vma_info vi = {};
 	bool fresh = classify(tgid, ctx->addr, &vi);
+	/* Code this process runs was faulted in by it: a fault in an executable file
+	 * mapping is where user space learns the mapping for symbolization. */
+	if (want_ustack && fresh && vi.kind == FK_FILE && vi.exec)
+		announce_map(tgid, &vi);
 	if (only_hugetlb && !(vi.flags & FF_HUGETLB))
 		return 0;
 	if (only_swapin && (!major || vi.kind < FK_HEAP))

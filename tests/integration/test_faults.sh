@@ -156,6 +156,19 @@ kid = [r for r in rows if r["comm"] == "fault_touch"]
 assert len(kid) == 1 and kid[0]["minor"] >= int(sys.argv[2]), rows
 assert any(r["comm"] == "sh" for r in rows), rows
 ' "$TMPD/kids.json" $N || fail "child of the launched program"
+# The child exits at once, before memmon could read its /proc/PID/maps: its stack still
+# resolves, libc included, from the code mappings the kernel saw it fault in.
+"$MEMMON" faults --json -- sh -c "$W anon $N; true" >"$TMPD/kids2.json" 2>/dev/null || fail "children stack run"
+json_query '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{") and "fault_stack" in l]
+hit = [r for r in rows if r["comm"] == "fault_touch" and r["user_stack"]
+       and r["user_stack"][0]["symbol"] == "touch_anon_pages"]
+assert len(hit) == 1 and hit[0]["minor"] == int(sys.argv[2]), hit
+syms = [f["symbol"] for f in hit[0]["user_stack"]]
+assert syms[:3] == ["touch_anon_pages", "main", "__libc_start_call_main"], syms
+assert hit[0]["user_stack"][2]["module"].endswith("libc.so.6"), hit[0]["user_stack"][2]
+' "$TMPD/kids2.json" $N || fail "stack of the launched program's child"
 
 # 6d. System-wide with --comm: only processes of that name; exact count for ours.
 "$MEMMON" faults --comm fault_touch --json >"$TMPD/comm.json" 2>"$TMPD/comm.err" &
