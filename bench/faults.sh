@@ -23,14 +23,6 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # CPU time per fault of the workload (the BPF programs run in its context).
 ns_of() { sed -n 's/^cpu_ns_per_fault //p' "$1"; }
 
-# Runs CMD... REPS times; prints the median ns per fault.
-measure() {
-	for _ in $(seq "$REPS"); do
-		"$@" >"$TMP/out" 2>/dev/null
-		ns_of "$TMP/out"
-	done | median
-}
-
 # Starts a tracer in the background and waits until its probes are attached.
 start_bg() {
 	local ready=$1; shift
@@ -45,17 +37,25 @@ start_bg() {
 }
 stop_bg() { kill -INT "$BG" 2>/dev/null; wait "$BG" 2>/dev/null; BG=; }
 
-base=$(measure "$W" anon "$N" "$ROUNDS")
-launched=$(measure "$MEMMON" faults -- "$W" anon "$N" "$ROUNDS")
-start_bg "tracing page faults" "$MEMMON" faults
-sys_stack=$(measure "$W" anon "$N" "$ROUNDS")
-stop_bg
-start_bg "tracing page faults" "$MEMMON" faults --by process
-sys_proc=$(measure "$W" anon "$N" "$ROUNDS")
-stop_bg
-start_bg "Attaching" bpftrace -e 'software:page-faults:1 { @[ustack, pid, comm] = count(); }'
-bt=$(measure "$W" anon "$N" "$ROUNDS")
-stop_bg
+# Setups take turns, one run each per round, so drifting load on a shared machine
+# affects all of them alike; the median per setup is kept.
+one() { "$@" >"$TMP/out" 2>/dev/null; ns_of "$TMP/out"; }
+: >"$TMP/base"; : >"$TMP/launched"; : >"$TMP/sys_stack"; : >"$TMP/sys_proc"; : >"$TMP/bt"
+for _ in $(seq "$REPS"); do
+	one "$W" anon "$N" "$ROUNDS" >>"$TMP/base"
+	one "$MEMMON" faults -- "$W" anon "$N" "$ROUNDS" >>"$TMP/launched"
+	start_bg "tracing page faults" "$MEMMON" faults
+	one "$W" anon "$N" "$ROUNDS" >>"$TMP/sys_stack"
+	stop_bg
+	start_bg "tracing page faults" "$MEMMON" faults --by process
+	one "$W" anon "$N" "$ROUNDS" >>"$TMP/sys_proc"
+	stop_bg
+	start_bg "Attaching" bpftrace -e 'software:page-faults:1 { @[ustack, pid, comm] = count(); }'
+	one "$W" anon "$N" "$ROUNDS" >>"$TMP/bt"
+	stop_bg
+done
+base=$(median <"$TMP/base") launched=$(median <"$TMP/launched") sys_stack=$(median <"$TMP/sys_stack")
+sys_proc=$(median <"$TMP/sys_proc") bt=$(median <"$TMP/bt")
 
 awk -v b="$base" -v l="$launched" -v s="$sys_stack" -v p="$sys_proc" -v t="$bt" \
     -v n="$N" -v r="$ROUNDS" -v reps="$REPS" 'BEGIN {
