@@ -105,7 +105,10 @@ static int parse_args(struct faults_opts *o, int argc, char **argv)
 		{ "folded", no_argument, NULL, OPT_FOLDED },
 		{ NULL, 0, NULL, 0 },
 	};
+	int all = argc;
 	argc = cli_split_program(&o->cli, argc, argv);
+	if (argc < all && !o->cli.prog_argv)
+		return cli_usage_error(CMD, "no program after --");
 	optind = 1;
 	opterr = 0;
 	int c;
