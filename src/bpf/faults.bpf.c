@@ -69,10 +69,10 @@ struct {
 	__type(value, struct fault_file_info);
 } file_scratch SEC(".maps");
 
-/* Executable mappings already announced, per process and start address. */
+/* Executable mappings already announced, per address space (a new one after exec) and
+ * start address. */
 struct map_seen_key {
-	__u32 tgid;
-	__u32 pad;
+	__u64 mm;
 	__u64 start;
 };
 struct {
@@ -193,7 +193,7 @@ static __always_inline void remember_file(struct vma_info *vi);
 /* Tells user space about an executable file mapping the first time it is seen. */
 static __always_inline void announce_map(__u32 tgid, struct vma_info *vi)
 {
-	struct map_seen_key mk = { .tgid = tgid, .start = vi->start };
+	struct map_seen_key mk = { .mm = (__u64)bpf_get_current_task_btf()->mm, .start = vi->start };
 	__u8 one = 1;
 	if (bpf_map_lookup_elem(&maps_seen, &mk))
 		return;
