@@ -5,6 +5,8 @@
 # measured side by side in one run. The workload faults N anonymous pages ROUNDS times
 # (MADV_DONTNEED between rounds) and reports its CPU time per fault (steadier than wall time
 # on a shared machine); each setup runs REPS times, median kept.
+# With BPF_STATS=1 it also prints the run time per call of each tracer's BPF program
+# (kernel.bpf_stats_enabled is switched on for that part and restored).
 # usage: bench/faults.sh [BUILD]   (root; run from the repository)
 set -uo pipefail
 BUILD=${1:-build}
@@ -72,3 +74,30 @@ function row(name, v) {
 	added = (t - b) > 0 ? sprintf("%.2f", (v - b) / (t - b)) : "-"
 	printf "%-44s %9.1f %9.2f %12s\n", name, v, v / b, added
 }'
+
+[ "${BPF_STATS:-0}" = 1 ] || exit 0
+# ns per run of the perf_event programs attached now, weighted by calls.
+prog_ns() {
+	bpftool prog show -j | python3 -c '
+import json, sys
+runs = ns = 0
+for p in json.load(sys.stdin):
+    if p.get("type") == "perf_event" and p.get("run_cnt") and p.get("name", "") in sys.argv[1:]:
+        runs += p["run_cnt"]; ns += p["run_time_ns"]
+print("%.0f" % (ns / runs) if runs else "-")' "$@"
+}
+stats_old=$(cat /proc/sys/kernel/bpf_stats_enabled)
+trap 'echo "$stats_old" > /proc/sys/kernel/bpf_stats_enabled; cleanup' EXIT
+echo 1 > /proc/sys/kernel/bpf_stats_enabled
+echo
+echo "BPF program run time per call (kernel.bpf_stats_enabled; all processes' faults)"
+for view in stack process file; do
+	start_bg "tracing page faults" "$MEMMON" faults --comm fault_touch --by $view
+	"$W" anon "$N" "$ROUNDS" >/dev/null
+	printf "%-44s %9s ns\n" "memmon faults --comm fault_touch --by $view" "$(prog_ns on_minor_fault on_major_fault)"
+	stop_bg
+done
+start_bg "Attaching" bpftrace -e 'software:page-faults:1 { @[ustack, pid, comm] = count(); }'
+"$W" anon "$N" "$ROUNDS" >/dev/null
+printf "%-44s %9s ns\n" "bpftrace @[ustack, pid, comm] = count()" "$(prog_ns 1)"
+stop_bg

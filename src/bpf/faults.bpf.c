@@ -377,6 +377,13 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 
 	struct fault_counts *c = bpf_map_lookup_elem(&counts, &key);
 	if (!c) {
+		/* A process's first fault always makes a new row: announce it here, off the
+		 * path of every other fault. */
+		__u8 one = 1;
+		if (!bpf_map_lookup_elem(&seen, &tgid)) {
+			bpf_map_update_elem(&seen, &tgid, &one, BPF_ANY);
+			announce(tgid, FPE_NEW);
+		}
 		struct fault_counts zero = {};
 		/* Another CPU may add the same row first: EEXIST is fine. */
 		bpf_map_update_elem(&counts, &key, &zero, BPF_NOEXIST);
@@ -391,12 +398,6 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 	else
 		__sync_fetch_and_add(major ? &c->major_user : &c->minor_user, 1);
 	__sync_fetch_and_add(&c->bytes, 1ULL << (vi.page_shift & 63));
-
-	__u8 one = 1;
-	if (!bpf_map_lookup_elem(&seen, &tgid)) {
-		bpf_map_update_elem(&seen, &tgid, &one, BPF_ANY);
-		announce(tgid, FPE_NEW);
-	}
 	return 0;
 }
 
