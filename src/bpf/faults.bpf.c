@@ -144,14 +144,12 @@ struct mm_struct___int {
 
 static __always_inline bool mm_seq(struct mm_struct *mm, __u32 *seq)
 {
-	__u32 off;
+	/* Direct loads through the BTF pointer: no helper call on every fault. */
 	if (bpf_core_field_exists(((struct mm_struct___seqcount *)0)->mm_lock_seq))
-		off = bpf_core_field_offset(((struct mm_struct___seqcount *)0)->mm_lock_seq);
+		*seq = ((struct mm_struct___seqcount *)mm)->mm_lock_seq.sequence;
 	else if (bpf_core_field_exists(((struct mm_struct___int *)0)->mm_lock_seq))
-		off = bpf_core_field_offset(((struct mm_struct___int *)0)->mm_lock_seq);
+		*seq = ((struct mm_struct___int *)mm)->mm_lock_seq;
 	else
-		return false;
-	if (bpf_probe_read_kernel(seq, sizeof(*seq), (void *)mm + off))
 		return false;
 	return !(*seq & 1); /* odd: a writer is changing the layout right now */
 }
