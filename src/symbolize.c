@@ -219,6 +219,38 @@ int symbolizer_capture_pid(struct symbolizer *s, pid_t pid)
 	return 0;
 }
 
+int symbolizer_add_mapping(struct symbolizer *s, pid_t pid, uint64_t start, uint64_t end,
+			   uint64_t pgoff, const char *path)
+{
+	struct pid_maps *pm = get_pid(s, pid, true);
+	if (!pm)
+		return -ENOMEM;
+	for (int i = 0; i < pm->n; i++)
+		if (pm->maps[i].start == start && pm->maps[i].end == end &&
+		    strcmp(pm->maps[i].file->path, path) == 0)
+			return 0;
+	struct elf_file *f = get_file(s, path);
+	if (!f)
+		return -ENOMEM;
+	if (pm->n == pm->cap) {
+		int cap = pm->cap ? pm->cap * 2 : 32;
+		struct mapping *m = realloc(pm->maps, sizeof(*pm->maps) * cap);
+		if (!m)
+			return -ENOMEM;
+		pm->maps = m;
+		pm->cap = cap;
+	}
+	/* A new mapping over an old range replaces it, as in symbolizer_capture_pid. */
+	for (int i = 0; i < pm->n; i++) {
+		if (pm->maps[i].start < end && start < pm->maps[i].end) {
+			pm->maps[i] = pm->maps[--pm->n];
+			i--;
+		}
+	}
+	pm->maps[pm->n++] = (struct mapping){ start, end, pgoff, f };
+	return 0;
+}
+
 static const char *call_file(Dwarf_Die *cudie, Dwarf_Die *scope, int *line)
 {
 	Dwarf_Attribute attr;

@@ -32,6 +32,11 @@ void symbolizer_free(struct symbolizer *s);
 /* Reads /proc/PID/maps and remembers new file mappings. Returns 0 or -errno
  * (-ESRCH when the process is gone: what was captured before stays usable). */
 int symbolizer_capture_pid(struct symbolizer *s, pid_t pid);
+/* Adds one file mapping of pid learned elsewhere (e.g. from a BPF probe that saw the
+ * process fault in its code), for processes gone before /proc/PID/maps could be read.
+ * pgoff in bytes. Returns 0 or -ENOMEM. */
+int symbolizer_add_mapping(struct symbolizer *s, pid_t pid, uint64_t start, uint64_t end,
+			   uint64_t pgoff, const char *path);
 /* Forgets a pid's modules (e.g. after exec replaced its image). */
 void symbolizer_forget_pid(struct symbolizer *s, pid_t pid);
 
