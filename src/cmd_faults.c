@@ -349,7 +349,7 @@ static int run(struct faults_opts *o)
 		goto out;
 	}
 	if ((err = events_open(&r.events, bpf_map__fd(r.skel->maps.events), on_event, &r,
-			       (volatile uint64_t *)&r.skel->bss->memmon_lost_events))) {
+			       &r.skel->bss->memmon_lost_events))) {
 		ret = bpf_fail(CMD, "opening the ring buffer", err);
 		goto out;
 	}
