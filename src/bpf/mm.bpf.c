@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Memory events of watched processes: memory system calls with arguments and results
+ * (raw syscall tracepoints: one program for all of them), page faults with the mapping and
+ * the page-table entry as they were before the fault, and exec/fork/exit.
+ * The watch list is a hash of tgids that user space may pin and edit at run time. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "mm_event.h"
+#include "common.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile bool trace_all = false;      /* snoops without -p: every process */
+const volatile bool follow_forks = false;   /* --follow: children join the watch list */
+const volatile __u32 sys_mask = 0;          /* bit (1 << enum mm_sys) of calls to report */
+const volatile bool want_brk_stack = false; /* brk: capture the user stack */
+const volatile __u64 page_offset = 0;       /* direct map base; 0: do not walk page tables */
+const volatile __u64 page_offset_base_addr = 0; /* &page_offset_base when KASLR moves it */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u8);
+} watch_pids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20); /* --buffer-size */
+} events SEC(".maps");
+
+struct pending_call {
+	__u64 args[6];
+	__u64 ts_ns;
+	__u32 sys;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct pending_call);
+} pending SEC(".maps");
+
+static __always_inline bool watched(__u32 tgid)
+{
+	return trace_all || bpf_map_lookup_elem(&watch_pids, &tgid);
+}
+
+/* x86_64 numbers of the calls memmon decodes; -1 for everything else. */
+static __always_inline int mm_sys_of(long nr)
+{
+	switch (nr) {
+	case 12: return MM_SYS_BRK;
+	case 9: return MM_SYS_MMAP;
+	case 11: return MM_SYS_MUNMAP;
+	case 25: return MM_SYS_MREMAP;
+	case 10: return MM_SYS_MPROTECT;
+	case 28: return MM_SYS_MADVISE;
+	case 149: return MM_SYS_MLOCK;
+	case 150: return MM_SYS_MUNLOCK;
+	case 325: return MM_SYS_MLOCK2;
+	case 151: return MM_SYS_MLOCKALL;
+	case 152: return MM_SYS_MUNLOCKALL;
+	case 29: return MM_SYS_SHMGET;
+	case 30: return MM_SYS_SHMAT;
+	case 67: return MM_SYS_SHMDT;
+	case 31: return MM_SYS_SHMCTL;
+	default: return -1;
+	}
+}
+
+static __always_inline void fill_common(struct mm_event *e, __u32 kind)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	e->kind = kind;
+	e->tgid = id >> 32;
+	e->tid = (__u32)id;
+	e->ts_ns = bpf_ktime_get_ns();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+/* Walks dentries up to the root, crossing mount points, storing names innermost first.
+ * (bpf_d_path is not allowed in these program types.) */
+static __always_inline void fill_path(struct mm_event_big *b, struct file *f)
+{
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	struct vfsmount *vfs = BPF_CORE_READ(f, f_path.mnt);
+	struct mount *mnt = container_of(vfs, struct mount, mnt);
+	__u32 depth = 0;
+	b->e.path_truncated = 1;
+	for (int i = 0; i < MM_PATH_PARTS + 4; i++) {
+		struct dentry *root = BPF_CORE_READ(vfs, mnt_root);
+		struct dentry *parent = BPF_CORE_READ(d, d_parent);
+		if (d == root) {
+			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+			if (up == mnt) {
+				b->e.path_truncated = 0;
+				break;
+			}
+			d = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = up;
+			vfs = &up->mnt;
+			continue;
+		}
+		if (depth >= MM_PATH_PARTS)
+			break;
+		const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+		bpf_probe_read_kernel_str(b->path[depth], MM_NAME_LEN, name);
+		depth++;
+		if (d == parent) { /* a pseudo file (SysV shm, memfd...): its name alone */
+			b->e.path_truncated = 0;
+			break;
+		}
+		d = parent;
+	}
+	b->e.path_depth = depth;
+}
+
+static __always_inline struct file *fd_file(struct task_struct *task, int fd)
+{
+	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
+	unsigned int max = BPF_CORE_READ(task, files, fdt, max_fds);
+	struct file *f = NULL;
+	if (fd < 0 || (unsigned int)fd >= max)
+		return NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(mm_sys_enter, struct pt_regs *regs, long id)
+{
+	int sys = mm_sys_of(id);
+	if (sys < 0 || !(sys_mask & (1u << sys)))
+		return 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (!watched(pid_tgid >> 32))
+		return 0;
+	struct pending_call p = {};
+	p.sys = sys;
+	p.ts_ns = bpf_ktime_get_ns();
+	p.args[0] = BPF_CORE_READ(regs, di);
+	p.args[1] = BPF_CORE_READ(regs, si);
+	p.args[2] = BPF_CORE_READ(regs, dx);
+	p.args[3] = BPF_CORE_READ(regs, r10);
+	p.args[4] = BPF_CORE_READ(regs, r8);
+	p.args[5] = BPF_CORE_READ(regs, r9);
+	__u32 tid = (__u32)pid_tgid;
+	bpf_map_update_elem(&pending, &tid, &p, BPF_ANY);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(mm_sys_exit, struct pt_regs *regs, long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending_call *p = bpf_map_lookup_elem(&pending, &tid);
+	if (!p)
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file *f = NULL;
+	bool big = false;
+	if (p->sys == MM_SYS_MMAP && !(p->args[3] & 0x20 /* MAP_ANONYMOUS */)) {
+		f = fd_file(task, (int)p->args[4]);
+		big = f != NULL;
+	}
+	if (p->sys == MM_SYS_BRK && want_brk_stack)
+		big = true;
+	struct mm_event *e;
+	if (big)
+		e = reserve_or_count(&events, sizeof(struct mm_event_big));
+	else
+		e = reserve_or_count(&events, sizeof(struct mm_event));
+	if (!e) {
+		bpf_map_delete_elem(&pending, &tid);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_common(e, MM_EV_SYSCALL);
+	e->sys = p->sys;
+	for (int i = 0; i < 6; i++)
+		e->args[i] = p->args[i];
+	e->ret = ret;
+	if (big) {
+		struct mm_event_big *b = (void *)e;
+		if (f) {
+			e->has_file = 1;
+			fill_path(b, f);
+		}
+		if (p->sys == MM_SYS_BRK) {
+			long n = bpf_get_stack(ctx, b->stack, sizeof(b->stack), BPF_F_USER_STACK);
+			e->nstack = n > 0 ? n / sizeof(__u64) : 0;
+		}
+	}
+	bpf_map_delete_elem(&pending, &tid);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+struct vma_info {
+	__u64 start, end, flags, pgoff;
+	struct file *file;
+	bool found;
+};
+
+static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct vma_info *v = data;
+	v->found = true;
+	v->start = vma->vm_start;
+	v->end = vma->vm_end;
+	v->flags = BPF_CORE_READ(vma, vm_flags);
+	v->pgoff = vma->vm_pgoff;
+	v->file = vma->vm_file;
+	return 0;
+}
+
+#define PT_PRESENT 0x1ULL
+#define PT_RW 0x2ULL
+#define PT_PSE 0x80ULL
+#define PT_PROTNONE 0x100ULL
+#define PT_ADDR_MASK 0x000ffffffffff000ULL
+
+/* One level of the x86-64 4-level walk: reads the entry for addr in table tbl. */
+static __always_inline __u64 pt_entry(__u64 tbl, __u64 addr, int shift)
+{
+	__u64 v = 0;
+	if (bpf_probe_read_kernel(&v, sizeof(v), (void *)(tbl + ((addr >> shift) & 511) * 8)))
+		return ~0ULL;
+	return v;
+}
+
+/* The page-table entry of addr before the fault: none, present (writable?) or a swap
+ * entry. A fault reads it before the kernel's handler changes it. */
+static __always_inline void pte_state(struct mm_event *e, struct task_struct *task, __u64 addr)
+{
+	__u64 base = page_offset;
+	if (page_offset_base_addr &&
+	    bpf_probe_read_kernel(&base, sizeof(base), (void *)page_offset_base_addr))
+		return;
+	if (!base)
+		return;
+	__u64 tbl = (__u64)BPF_CORE_READ(task, mm, pgd);
+	int shifts[3] = { 39, 30, 21 };
+	for (int i = 0; i < 3; i++) {
+		__u64 v = pt_entry(tbl, addr, shifts[i]);
+		if (v == ~0ULL)
+			return;
+		if (!(v & PT_PRESENT)) {
+			e->pte_state = v ? PTE_SWAP : PTE_NONE; /* a non-present upper entry: none */
+			if (i < 2)
+				e->pte_state = PTE_NONE;
+			return;
+		}
+		if (i > 0 && (v & PT_PSE)) { /* huge page (THP or 1G) */
+			e->pte_state = PTE_PRESENT;
+			e->pte_write = !!(v & PT_RW);
+			return;
+		}
+		tbl = base + (v & PT_ADDR_MASK);
+	}
+	__u64 v = pt_entry(tbl, addr, 12);
+	if (v == ~0ULL)
+		return;
+	if (!v)
+		e->pte_state = PTE_NONE;
+	else if (v & (PT_PRESENT | PT_PROTNONE))
+		e->pte_state = PTE_PRESENT;
+	else
+		e->pte_state = PTE_SWAP;
+	e->pte_write = (v & PT_PRESENT) && (v & PT_RW);
+}
+
+static __always_inline int on_fault(void *ctx, __u64 address, struct pt_regs *regs, __u64 error_code)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (!watched(pid_tgid >> 32) || address >= 0x800000000000ULL)
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vma_info v = {};
+	long err = bpf_find_vma(task, address, vma_cb, &v, 0);
+	bool big = v.found && v.file;
+	struct mm_event *e;
+	if (big)
+		e = reserve_or_count(&events, sizeof(struct mm_event_big));
+	else
+		e = reserve_or_count(&events, sizeof(struct mm_event));
+	if (!e)
+		return 0;
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_common(e, MM_EV_FAULT);
+	e->addr = address;
+	e->ip = BPF_CORE_READ(regs, ip);
+	e->error_code = error_code;
+	e->vma_lookup_failed = err && err != -2 /* -ENOENT: no mapping */;
+	if (v.found) {
+		e->has_vma = 1;
+		e->vm_start = v.start;
+		e->vm_end = v.end;
+		e->vm_flags = v.flags;
+		e->vm_pgoff = v.pgoff;
+	}
+	pte_state(e, task, address);
+	if (big) {
+		e->has_file = 1;
+		fill_path((struct mm_event_big *)e, v.file);
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(mm_fault_user, unsigned long address, struct pt_regs *regs, unsigned long error_code)
+{
+	return on_fault(ctx, address, regs, error_code);
+}
+
+SEC("tp_btf/page_fault_kernel")
+int BPF_PROG(mm_fault_kernel, unsigned long address, struct pt_regs *regs, unsigned long error_code)
+{
+	return on_fault(ctx, address, regs, error_code);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(mm_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = p->tgid;
+	if (!watched(tgid))
+		return 0;
+	struct mm_event_big *b = reserve_or_count(&events, sizeof(*b));
+	if (!b)
+		return 0;
+	__builtin_memset(&b->e, 0, sizeof(b->e));
+	fill_common(&b->e, MM_EV_EXEC);
+	b->e.args[0] = old_pid;
+	struct file *f = BPF_CORE_READ(bprm, file);
+	if (f) {
+		b->e.has_file = 1;
+		fill_path(b, f);
+	}
+	bpf_ringbuf_submit(b, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(mm_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	if (ptgid == ctgid || !watched(ptgid)) /* a new thread is not a new process */
+		return 0;
+	if (follow_forks && !trace_all) {
+		__u8 one = 1;
+		bpf_map_update_elem(&watch_pids, &ctgid, &one, BPF_ANY);
+	}
+	struct mm_event *e = reserve_or_count(&events, sizeof(*e));
+	if (!e)
+		return 0;
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_common(e, MM_EV_FORK);
+	e->args[0] = ctgid;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(mm_exit, struct task_struct *p, bool group_dead)
+{
+	__u32 tgid = p->tgid;
+	if (p->pid != p->tgid || !watched(tgid)) /* the process ends with its main thread */
+		return 0;
+	if (!trace_all)
+		bpf_map_delete_elem(&watch_pids, &tgid);
+	struct mm_event *e = reserve_or_count(&events, sizeof(*e));
+	if (!e)
+		return 0;
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_common(e, MM_EV_EXIT);
+	e->ret = p->exit_code;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
