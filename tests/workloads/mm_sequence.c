@@ -2,7 +2,7 @@
  * brk growth (sbrk of 65536 bytes), an anonymous mmap of 139264 bytes (34 pages), writes to
  * exactly pages 0, 5 and 33 of it, an mmap of the file argv[1] read once at offset 4096,
  * munmap of both, then shmget(IPC_PRIVATE, 8192, IPC_CREAT|0600), shmat, a write, shmdt and
- * shmctl(IPC_RMID). The addresses go to stdout so the test can compare them.
+ * shmctl(IPC_RMID). The addresses go to stderr so the test can compare them.
  * Optional argv[2]: seconds to sleep before starting (to let a watcher attach by pid). */
 #include <fcntl.h>
 #include <stdio.h>
@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	shm[0] = (char)v;
 	shmdt(shm);
 	shmctl(id, IPC_RMID, NULL);
-	printf("brk %p\nanon %p\nfile %p\nshmid %d\nshm %p\n", old_brk, (void *)anon, (void *)file,
+	fprintf(stderr, "brk %p\nanon %p\nfile %p\nshmid %d\nshm %p\n", old_brk, (void *)anon, (void *)file,
 	       id, (void *)shm);
 	return 0;
 }
