@@ -2,6 +2,9 @@
  * page faults and process lifecycle of watched (or all) processes. */
 #ifndef MEMMON_MM_EVENT_H
 #define MEMMON_MM_EVENT_H
+#ifndef __VMLINUX_H__ /* user space; BPF gets the types from vmlinux.h */
+#include <linux/types.h>
+#endif
 
 #define MM_PATH_PARTS 12   /* path components kept, innermost first */
 #define MM_NAME_LEN 48     /* bytes per component (longer names are cut) */

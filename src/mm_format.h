@@ -2,7 +2,6 @@
  * and shm: both come from the same decoded arguments. */
 #ifndef MEMMON_MM_FORMAT_H
 #define MEMMON_MM_FORMAT_H
-#include <linux/types.h>
 #include "mm_event.h"
 #include <json-c/json.h>
 #include <stddef.h>
