@@ -5,18 +5,20 @@
 #include "json_out.h"
 #include "mm_event.h"
 #include "mm_snoop.h"
+#include "unwind_user.h"
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define BRK_MAX_SITES 4096
 #define BRK_MAX_PROCS 1024
+#define BRK_STACK_DEPTH 48
 
 struct brk_site {
 	__u32 tgid;
 	char comm[17];
 	int n;
-	uint64_t ips[MM_STACK_DEPTH];
+	uint64_t ips[BRK_STACK_DEPTH];
 	uint64_t calls;
 	int64_t grown;
 };
@@ -27,6 +29,7 @@ struct brk_state {
 	uint64_t dropped; /* calls of stacks beyond BRK_MAX_SITES */
 	struct { uint32_t tgid; uint64_t brk; } procs[BRK_MAX_PROCS];
 	int nprocs;
+	struct unwinder *unwinder;
 };
 
 static struct brk_state st;
@@ -39,7 +42,9 @@ static void usage(FILE *out)
 "Counts brk calls by process and user stack (where heap growth comes from) and prints\n"
 "the table, busiest stack first, every interval (-i) and at the end: calls, bytes the\n"
 "break moved (+ grew, - shrank), and the stack as func+off file:line [module].\n"
-"Stacks are walked by frame pointers: code built without them shows fewer frames.\n"
+"Stacks are unwound with the DWARF call frame information of the process's modules\n"
+"(from the registers and up to 8 KiB of the user stack at the call), so code built\n"
+"without frame pointers (glibc) unwinds too.\n"
 "\n"
 "  -p, --pid PID        only this process (repeatable); stops when all have exited\n"
 "  -- PROGRAM ARGS      launch PROGRAM and trace it from its first instruction\n"
@@ -72,7 +77,7 @@ static uint64_t swap_break(uint32_t tgid, uint64_t now)
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct mm_snoop_run *r = ctx;
-	const struct mm_event_big *b = data;
+	const struct mm_event_ustack *b = data;
 	const struct mm_event *e = &b->e;
 	if (size < sizeof(*b) || e->kind != MM_EV_SYSCALL || e->sys != MM_SYS_BRK)
 		return 0;
@@ -84,11 +89,17 @@ static int on_event(void *ctx, void *data, size_t size)
 	bool failed = e->ret < 0 && e->ret >= -4095;
 	uint64_t prev = failed ? 0 : swap_break(e->tgid, (uint64_t)e->ret);
 	int64_t grown = prev && e->args[0] ? (int64_t)((uint64_t)e->ret - prev) : 0;
-	int n = e->nstack < MM_STACK_DEPTH ? (int)e->nstack : MM_STACK_DEPTH;
+	struct unwind_regs regs = {
+		b->regs[MM_REG_IP], b->regs[MM_REG_SP], b->regs[MM_REG_BP], b->regs[MM_REG_BX],
+		b->regs[MM_REG_R12], b->regs[MM_REG_R13], b->regs[MM_REG_R14], b->regs[MM_REG_R15],
+	};
+	uint64_t pcs[BRK_STACK_DEPTH];
+	size_t len = b->stack_len < sizeof(b->stack) ? b->stack_len : sizeof(b->stack);
+	int n = unwind_user(st.unwinder, e->tgid, &regs, b->stack, len, pcs, BRK_STACK_DEPTH);
 	for (int i = 0; i < st.nsites; i++) {
 		struct brk_site *s = &st.sites[i];
 		if (s->tgid == e->tgid && s->n == n &&
-		     !memcmp(s->ips, b->stack, n * sizeof(uint64_t))) {
+		     !memcmp(s->ips, pcs, n * sizeof(uint64_t))) {
 			s->calls++;
 			s->grown += grown;
 			return 0;
@@ -104,7 +115,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	s->tgid = e->tgid;
 	memcpy(s->comm, comm, sizeof(comm));
 	s->n = n;
-	memcpy(s->ips, b->stack, n * sizeof(uint64_t));
+	memcpy(s->ips, pcs, n * sizeof(uint64_t));
 	s->calls = 1;
 	s->grown = grown;
 	return 0;
@@ -159,5 +170,12 @@ int cmd_brk(int argc, char **argv)
 		.on_end = print_table,
 	};
 	memset(&st, 0, sizeof(st));
-	return mm_snoop_main(&def, argc, argv);
+	st.unwinder = unwinder_new();
+	if (!st.unwinder) {
+		fprintf(stderr, "memmon brk: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	int rc = mm_snoop_main(&def, argc, argv);
+	unwinder_free(st.unwinder);
+	return rc;
 }

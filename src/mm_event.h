@@ -8,7 +8,8 @@
 
 #define MM_PATH_PARTS 12   /* path components kept, innermost first */
 #define MM_NAME_LEN 48     /* bytes per component (longer names are cut) */
-#define MM_STACK_DEPTH 32
+#define MM_USTACK_CHUNK 256 /* user stack copied in chunks until one fails */
+#define MM_USTACK_CHUNKS 32
 
 enum mm_kind { MM_EV_SYSCALL = 1, MM_EV_FAULT, MM_EV_EXEC, MM_EV_FORK, MM_EV_EXIT };
 
@@ -43,14 +44,27 @@ struct mm_event {
 	/* a file path (mmap's fd, a file fault, exec's file): components innermost first */
 	__u32 path_depth;
 	__u32 path_truncated;
-	__u32 nstack;       /* brk: user stack frames */
+	__u32 pad;
 };
 
-/* Events that carry a path and/or a stack: reserved at this larger size. */
+/* Events that carry a path: reserved at this larger size. */
 struct mm_event_big {
 	struct mm_event e;
 	char path[MM_PATH_PARTS][MM_NAME_LEN];
-	__u64 stack[MM_STACK_DEPTH];
+};
+
+/* The user registers unwinding needs (x86-64 callee-saved set plus ip and sp). */
+enum { MM_REG_IP, MM_REG_SP, MM_REG_BP, MM_REG_BX, MM_REG_R12, MM_REG_R13, MM_REG_R14,
+       MM_REG_R15, MM_NREGS };
+
+/* brk with --stack: registers and a copy of the top of the user stack, unwound in user
+ * space with the DWARF CFI of the process's modules (glibc has no frame pointers). */
+struct mm_event_ustack {
+	struct mm_event e;
+	__u64 regs[MM_NREGS];
+	__u32 stack_len;
+	__u32 pad;
+	char stack[MM_USTACK_CHUNK * MM_USTACK_CHUNKS];
 };
 
 #endif

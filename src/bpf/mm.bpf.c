@@ -154,6 +154,44 @@ int BPF_PROG(mm_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+/* A syscall event with the user registers and the top of the user stack. */
+static __always_inline int emit_ustack(void *ctx, struct pt_regs *regs, struct pending_call *p,
+				       long ret, __u32 tid)
+{
+	struct mm_event_ustack *u = reserve_or_count(&events, sizeof(*u));
+	if (!u) {
+		bpf_map_delete_elem(&pending, &tid);
+		return 0;
+	}
+	__builtin_memset(&u->e, 0, sizeof(u->e));
+	fill_common(&u->e, MM_EV_SYSCALL);
+	u->e.sys = p->sys;
+	for (int i = 0; i < 6; i++)
+		u->e.args[i] = p->args[i];
+	u->e.ret = ret;
+	u->regs[MM_REG_IP] = BPF_CORE_READ(regs, ip);
+	u->regs[MM_REG_SP] = BPF_CORE_READ(regs, sp);
+	u->regs[MM_REG_BP] = BPF_CORE_READ(regs, bp);
+	u->regs[MM_REG_BX] = BPF_CORE_READ(regs, bx);
+	u->regs[MM_REG_R12] = BPF_CORE_READ(regs, r12);
+	u->regs[MM_REG_R13] = BPF_CORE_READ(regs, r13);
+	u->regs[MM_REG_R14] = BPF_CORE_READ(regs, r14);
+	u->regs[MM_REG_R15] = BPF_CORE_READ(regs, r15);
+	__u64 sp = u->regs[MM_REG_SP];
+	__u32 len = 0;
+	for (int i = 0; i < MM_USTACK_CHUNKS; i++) {
+		/* the stack's top page ends the copy: a chunk past it fails */
+		if (bpf_probe_read_user(u->stack + i * MM_USTACK_CHUNK, MM_USTACK_CHUNK,
+					(void *)(sp + i * MM_USTACK_CHUNK)))
+			break;
+		len += MM_USTACK_CHUNK;
+	}
+	u->stack_len = len;
+	bpf_map_delete_elem(&pending, &tid);
+	bpf_ringbuf_submit(u, 0);
+	return 0;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(mm_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -161,17 +199,14 @@ int BPF_PROG(mm_sys_exit, struct pt_regs *regs, long ret)
 	struct pending_call *p = bpf_map_lookup_elem(&pending, &tid);
 	if (!p)
 		return 0;
+	if (p->sys == MM_SYS_BRK && want_brk_stack)
+		return emit_ustack(ctx, regs, p, ret, tid);
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *f = NULL;
-	bool big = false;
-	if (p->sys == MM_SYS_MMAP && !(p->args[3] & 0x20 /* MAP_ANONYMOUS */)) {
+	if (p->sys == MM_SYS_MMAP && !(p->args[3] & 0x20 /* MAP_ANONYMOUS */))
 		f = fd_file(task, (int)p->args[4]);
-		big = f != NULL;
-	}
-	if (p->sys == MM_SYS_BRK && want_brk_stack)
-		big = true;
 	struct mm_event *e;
-	if (big)
+	if (f)
 		e = reserve_or_count(&events, sizeof(struct mm_event_big));
 	else
 		e = reserve_or_count(&events, sizeof(struct mm_event));
@@ -185,16 +220,9 @@ int BPF_PROG(mm_sys_exit, struct pt_regs *regs, long ret)
 	for (int i = 0; i < 6; i++)
 		e->args[i] = p->args[i];
 	e->ret = ret;
-	if (big) {
-		struct mm_event_big *b = (void *)e;
-		if (f) {
-			e->has_file = 1;
-			fill_path(b, f);
-		}
-		if (p->sys == MM_SYS_BRK) {
-			long n = bpf_get_stack(ctx, b->stack, sizeof(b->stack), BPF_F_USER_STACK);
-			e->nstack = n > 0 ? n / sizeof(__u64) : 0;
-		}
+	if (f) {
+		e->has_file = 1;
+		fill_path((struct mm_event_big *)e, f);
 	}
 	bpf_map_delete_elem(&pending, &tid);
 	bpf_ringbuf_submit(e, 0);
