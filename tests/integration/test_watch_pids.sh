@@ -15,7 +15,7 @@ count() { grep -c "\"pid\":$1,.*\"call\":\"mmap\"" "$TMPD/log.json"; }
 "$MEMMON" watch --json --no-symbols --map "$MAP" >"$TMPD/log.json" 2>"$TMPD/err" &
 W=$!
 on_exit "kill $W 2>/dev/null"
-for _ in $(seq 50); do [ -e "$MAP" ] && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q tracing "$TMPD/err" && break; sleep 0.1; done
 [ -e "$MAP" ] || fail "watch did not pin $MAP: $(cat "$TMPD/err")"
 
 "$WORKLOADS/mm_ticker" 0 & A=$!
