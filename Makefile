@@ -14,10 +14,10 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 endif
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -std=gnu11 \
+override CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -std=gnu11 \
             -D_GNU_SOURCE -DMEMMON_VERSION='"$(VERSION)"' -I$(BUILD) -Isrc $(SANFLAGS)
 LDLIBS   += -lbpf -lelf -ldw -lz -ljson-c -lm
-LDFLAGS  += $(SANFLAGS)
+override LDFLAGS += $(SANFLAGS)
 
 ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 BPF_SRCS := $(wildcard src/bpf/*.bpf.c)

@@ -29,6 +29,13 @@ static const char *decode_flags(uint64_t flags, const struct flag_name *t, size_
 	return buf;
 }
 
+/* "|MAP_HUGE_2MB" for log2(size) = 21: the huge page size field of mmap and shmget. */
+static void huge_size_name(unsigned shift, const char *prefix, char *buf, size_t n)
+{
+	static const char *const units[] = { "B", "KB", "MB", "GB", "TB", "PB", "EB" };
+	snprintf(buf, n, "|%s_%llu%s", prefix, 1ULL << (shift % 10), units[shift / 10]);
+}
+
 const char *decode_prot(uint64_t prot, char *buf, size_t n)
 {
 	char rwx[4] = { prot & 1 ? 'r' : '-', prot & 2 ? 'w' : '-', prot & 4 ? 'x' : '-', 0 };
@@ -63,12 +70,7 @@ const char *decode_mmap_flags(uint64_t flags, char *buf, size_t n)
 	char size[32] = "";
 	if ((flags & 0x40000) && shift) {
 		flags &= ~(0x3fULL << 26);
-		if (shift >= 30)
-			snprintf(size, sizeof(size), "|MAP_HUGE_%uGB", 1u << (shift - 30));
-		else if (shift >= 20)
-			snprintf(size, sizeof(size), "|MAP_HUGE_%uMB", 1u << (shift - 20));
-		else
-			snprintf(size, sizeof(size), "|MAP_HUGE_%uKB", 1u << (shift - 10));
+		huge_size_name(shift, "MAP_HUGE", size, sizeof(size));
 	}
 	decode_flags(flags, t, sizeof(t) / sizeof(t[0]), buf, n);
 	size_t len = strlen(buf);
@@ -131,9 +133,7 @@ const char *decode_shmget_flags(uint64_t flags, char *buf, size_t n)
 	char size[32] = "";
 	if (shift) {
 		flags &= ~(0x3fULL << 26);
-		snprintf(size, sizeof(size), "|SHM_HUGE_%u%s", shift >= 30 ? 1u << (shift - 30) :
-			 shift >= 20 ? 1u << (shift - 20) : 1u << (shift - 10),
-			 shift >= 30 ? "GB" : shift >= 20 ? "MB" : "KB");
+		huge_size_name(shift, "SHM_HUGE", size, sizeof(size));
 	}
 	size_t len = 0;
 	buf[0] = '\0';
