@@ -8,7 +8,9 @@
 #include "mm_event.h"
 #include "mm_print.h"
 #include "mm_session.h"
+#include "mm.skel.h"
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +69,7 @@ static void check_lost(struct watch_state *w, bool final)
 static void on_tick(void *ctx)
 {
 	struct watch_state *w = ctx;
+	events_drain(&w->s.events); /* the BPF side wakes us only for a large backlog */
 	check_lost(w, false);
 	if (w->stop_when_empty && !w->list_emptied && mm_session_watch_count(&w->s) == 0) {
 		events_drain(&w->s.events);
@@ -190,6 +193,10 @@ int cmd_watch(int argc, char **argv)
 		fprintf(stderr, "memmon watch: %s; %llu events, %llu lost\n", reason,
 			(unsigned long long)w.pr.printed, (unsigned long long)mm_session_lost(&w.s));
 	}
+	if (getenv("MEMMON_DEBUG"))
+		fprintf(stderr, "memmon watch: vma lookups %llu, vma cache hits %llu\n",
+			(unsigned long long)w.s.skel->bss->vma_lookups,
+			(unsigned long long)w.s.skel->bss->vma_cache_hits);
 	mm_session_close(&w.s);
 	mm_printer_free(&w.pr);
 	if (end == LOOP_ERROR)

@@ -76,6 +76,7 @@ int mm_session_open(struct mm_session *s, const struct mm_session_opts *o)
 		setup_page_walk(k);
 	uint64_t size = o->buffer_size ? o->buffer_size : MM_BUFFER_DEFAULT;
 	bpf_map__set_max_entries(k->maps.events, size);
+	k->rodata->wakeup_bytes = size / 4;
 	bpf_program__set_autoload(k->progs.mm_sys_enter, o->sys_mask != 0);
 	bpf_program__set_autoload(k->progs.mm_sys_exit, o->sys_mask != 0);
 	bpf_program__set_autoload(k->progs.mm_fault_user, o->faults);

@@ -24,6 +24,7 @@ static uint64_t lost_shown;
 
 static void on_tick(void *ctx)
 {
+	events_drain(&run.s.events); /* the BPF side wakes us only for a large backlog */
 	uint64_t lost = mm_session_lost(&run.s);
 	if (lost != lost_shown) {
 		lost_shown = lost;

@@ -18,6 +18,7 @@ const volatile __u32 sys_mask = 0;          /* bit (1 << enum mm_sys) of calls t
 const volatile bool want_brk_stack = false; /* brk: capture the user stack */
 const volatile __u64 page_offset = 0;       /* direct map base; 0: do not walk page tables */
 const volatile __u64 page_offset_base_addr = 0; /* &page_offset_base when KASLR moves it */
+const volatile __u64 wakeup_bytes = 1 << 20; /* wake the reader only past this backlog */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -30,6 +31,34 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 << 20); /* --buffer-size */
 } events SEC(".maps");
+
+/* The last mapping a process faulted in, valid while vma_gen is unchanged: bpf_find_vma
+ * costs an irq_work per call (faults run with interrupts off), a fault storm in one
+ * mapping would pay it on every page. Every system call that can change a watched
+ * process's mappings moves vma_gen on entry and on exit. */
+struct vma_cached {
+	__u64 gen;
+	__u64 start, end, flags, pgoff;
+	struct file *file;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct vma_cached);
+} vma_cache SEC(".maps");
+
+__u64 vma_gen = 0;
+__u64 vma_cache_hits = 0;
+__u64 vma_lookups = 0;
+
+/* x86_64 calls that change mappings beyond those decoded: exec, pkey_mprotect,
+ * remap_file_pages, process_madvise, mseal. */
+static __always_inline bool changes_vmas(long nr)
+{
+	return nr == 59 || nr == 322 || nr == 329 || nr == 216 || nr == 440 || nr == 462;
+}
 
 struct pending_call {
 	__u64 args[6];
@@ -44,6 +73,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct pending_call);
 } pending SEC(".maps");
+
+/* Waking the reader on every event costs an interrupt per fault; it polls on its own every
+ * 100 ms, so wake it only when the backlog grows large. */
+static __always_inline void submit(void *e)
+{
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	bpf_ringbuf_submit(e, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
 
 static __always_inline bool watched(__u32 tgid)
 {
@@ -135,10 +172,13 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(mm_sys_enter, struct pt_regs *regs, long id)
 {
 	int sys = mm_sys_of(id);
-	if (sys < 0 || !(sys_mask & (1u << sys)))
+	if (sys < 0 && !changes_vmas(id))
 		return 0;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	if (!watched(pid_tgid >> 32))
+		return 0;
+	__sync_fetch_and_add(&vma_gen, 1);
+	if (sys < 0 || !(sys_mask & (1u << sys)))
 		return 0;
 	struct pending_call p = {};
 	p.sys = sys;
@@ -188,14 +228,20 @@ static __always_inline int emit_ustack(void *ctx, struct pt_regs *regs, struct p
 	}
 	u->stack_len = len;
 	bpf_map_delete_elem(&pending, &tid);
-	bpf_ringbuf_submit(u, 0);
+	submit(u);
 	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(mm_sys_exit, struct pt_regs *regs, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	long nr = BPF_CORE_READ(regs, orig_ax);
+	if (mm_sys_of(nr) < 0 && !changes_vmas(nr))
+		return 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (watched(pid_tgid >> 32))
+		__sync_fetch_and_add(&vma_gen, 1);
+	__u32 tid = (__u32)pid_tgid;
 	struct pending_call *p = bpf_map_lookup_elem(&pending, &tid);
 	if (!p)
 		return 0;
@@ -225,7 +271,7 @@ int BPF_PROG(mm_sys_exit, struct pt_regs *regs, long ret)
 		fill_path((struct mm_event_big *)e, f);
 	}
 	bpf_map_delete_elem(&pending, &tid);
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -310,7 +356,26 @@ static __always_inline int on_fault(void *ctx, __u64 address, struct pt_regs *re
 		return 0;
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct vma_info v = {};
-	long err = bpf_find_vma(task, address, vma_cb, &v, 0);
+	long err = 0;
+	__u32 tgid = pid_tgid >> 32;
+	__u64 gen = vma_gen;
+	struct vma_cached *c = bpf_map_lookup_elem(&vma_cache, &tgid);
+	if (c && c->gen == gen && c->start <= address && address < c->end) {
+		v.found = true;
+		v.start = c->start;
+		v.end = c->end;
+		v.flags = c->flags;
+		v.pgoff = c->pgoff;
+		v.file = c->file;
+		__sync_fetch_and_add(&vma_cache_hits, 1);
+	} else {
+		__sync_fetch_and_add(&vma_lookups, 1);
+		err = bpf_find_vma(task, address, vma_cb, &v, 0);
+		if (v.found) {
+			struct vma_cached n = { gen, v.start, v.end, v.flags, v.pgoff, v.file };
+			bpf_map_update_elem(&vma_cache, &tgid, &n, BPF_ANY);
+		}
+	}
 	bool big = v.found && v.file;
 	struct mm_event *e;
 	if (big)
@@ -337,7 +402,7 @@ static __always_inline int on_fault(void *ctx, __u64 address, struct pt_regs *re
 		e->has_file = 1;
 		fill_path((struct mm_event_big *)e, v.file);
 	}
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -359,6 +424,7 @@ int BPF_PROG(mm_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	__u32 tgid = p->tgid;
 	if (!watched(tgid))
 		return 0;
+	__sync_fetch_and_add(&vma_gen, 1);
 	struct mm_event_big *b = reserve_or_count(&events, sizeof(*b));
 	if (!b)
 		return 0;
@@ -370,7 +436,7 @@ int BPF_PROG(mm_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		b->e.has_file = 1;
 		fill_path(b, f);
 	}
-	bpf_ringbuf_submit(b, 0);
+	submit(b);
 	return 0;
 }
 
@@ -390,7 +456,7 @@ int BPF_PROG(mm_fork, struct task_struct *parent, struct task_struct *child)
 	__builtin_memset(e, 0, sizeof(*e));
 	fill_common(e, MM_EV_FORK);
 	e->args[0] = ctgid;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -408,6 +474,6 @@ int BPF_PROG(mm_exit, struct task_struct *p, bool group_dead)
 	__builtin_memset(e, 0, sizeof(*e));
 	fill_common(e, MM_EV_EXIT);
 	e->ret = p->exit_code;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
