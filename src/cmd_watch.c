@@ -54,6 +54,7 @@ struct watch_state {
 	struct mm_printer pr;
 	bool stop_when_empty;
 	bool list_emptied;
+	unsigned ticks;
 	uint64_t lost_shown;
 };
 
@@ -71,6 +72,8 @@ static void on_tick(void *ctx)
 	struct watch_state *w = ctx;
 	events_drain(&w->s.events); /* the BPF side wakes us only for a large backlog */
 	check_lost(w, false);
+	if (++w->ticks % 10 == 0) /* about once a second */
+		mm_session_prune(&w->s);
 	if (w->stop_when_empty && !w->list_emptied && mm_session_watch_count(&w->s) == 0) {
 		events_drain(&w->s.events);
 		w->list_emptied = true;
@@ -160,10 +163,15 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (w.s.reused_pin)
 		fprintf(stderr, "memmon watch: sharing the watch list already pinned at %s\n", map);
-	for (int i = 0; i < cli.npids; i++)
+	for (int i = 0; i < cli.npids; i++) {
 		if ((rc = mm_session_watch(&w.s, cli.pids[i])) < 0)
 			fprintf(stderr, "memmon watch: cannot watch pid %d: %s\n", cli.pids[i],
 				strerror(-rc));
+		else if (!mm_pid_alive(cli.pids[i]))
+			fprintf(stderr, "memmon watch: pid %d exited before tracing started\n",
+				cli.pids[i]);
+	}
+	mm_session_prune(&w.s);
 	if (cli.prog_argv) {
 		mm_session_watch(&w.s, child.pid);
 		if (launch_release(&child, "watch") < 0) {

@@ -141,6 +141,37 @@ int mm_session_watch_count(struct mm_session *s)
 	return n;
 }
 
+bool mm_pid_alive(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* "pid (comm) S ...": the state follows the last ')' (comm may hold one) */
+	const char *rp = strrchr(buf, ')');
+	return rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X' && rp[2] != '\0';
+}
+
+int mm_session_prune(struct mm_session *s)
+{
+	uint32_t keys[4096], key, next;
+	void *prev = NULL;
+	int n = 0, removed = 0;
+	while (n < 4096 && bpf_map_get_next_key(s->watch_fd, prev, &next) == 0) {
+		keys[n++] = next;
+		key = next;
+		prev = &key;
+	}
+	for (int i = 0; i < n; i++)
+		if (!mm_pid_alive((pid_t)keys[i]) && bpf_map_delete_elem(s->watch_fd, &keys[i]) == 0)
+			removed++;
+	return removed;
+}
+
 uint64_t mm_session_lost(struct mm_session *s)
 {
 	return events_lost(&s->events);

@@ -43,6 +43,11 @@ int mm_session_watch(struct mm_session *s, pid_t pid);
 /* Number of pids in the watch list. */
 int mm_session_watch_count(struct mm_session *s);
 uint64_t mm_session_lost(struct mm_session *s);
+/* Removes from the watch list pids whose process is gone or a zombie (it exited before
+ * its pid was added, so its exit was not seen). Returns how many were removed. */
+int mm_session_prune(struct mm_session *s);
+/* True if the process exists and is not a zombie. */
+bool mm_pid_alive(pid_t pid);
 void mm_session_close(struct mm_session *s);
 
 /* A ring buffer size must be a power of two of at least one page. */

@@ -82,4 +82,17 @@ assert_contains "$TMPD/log.txt" "shmget(IPC_PRIVATE, 8192, IPC_CREAT|0600) = "
 assert_contains "$TMPD/log.txt" "shmctl("
 assert_eq "$(grep -c "fault ANON    W user   $anon " "$TMPD/log.txt")" 1 "text line of the first anon fault"
 assert_contains "$TMPD/err2" "memmon watch: program exited;"
+
+# -p on a running process (it starts its sequence after 2 s): the same calls are logged,
+# and watch stops by itself once the process exited and left the watch list.
+"$WORKLOADS/mm_sequence" "$FILE" 2 2>"$TMPD/err3" & P=$!
+on_exit "kill $P 2>/dev/null"
+"$MEMMON" watch --json -p $P --map "$MAP" >"$TMPD/p.json" 2>"$TMPD/p.err" || fail "watch -p: $(cat "$TMPD/p.err")"
+wait $P
+anon=$(( $(awk '$1 == "anon" {print $2}' "$TMPD/err3") ))
+assert_eq "$(grep -c "\"pid\":$P,.*\"call\":\"mmap\",\"args\":{\"addr\":0,\"length\":139264,.*\"ret\":$anon," "$TMPD/p.json")" 1 "the anon mmap under -p"
+assert_eq "$(jq -c "select(.type == \"fault\" and .addr >= $anon and .addr < $anon + 139264) | [.class, .access, .addr - $anon]" "$TMPD/p.json" | paste -sd' ')" \
+	'["ANON","W",0] ["ANON","W",20580] ["ANON","W",139263]' "faults in the anon mapping under -p"
+assert_eq "$(tail -1 "$TMPD/p.json" | jq -r .reason)" "watch list empty" "why watch -p stopped"
+grep -q "\"type\":\"exit\",.*\"pid\":$P," "$TMPD/p.json" || fail "no exit record under -p"
 echo ok
