@@ -173,7 +173,7 @@ int cmd_watch(int argc, char **argv)
 	}
 	mm_session_prune(&w.s);
 	if (cli.prog_argv) {
-		mm_session_watch(&w.s, child.pid);
+		mm_session_watch_at_exec(&w.s, child.pid);
 		if (launch_release(&child, "watch") < 0) {
 			mm_session_close(&w.s);
 			mm_printer_free(&w.pr);

@@ -72,6 +72,7 @@ int mm_session_open(struct mm_session *s, const struct mm_session_opts *o)
 	k->rodata->follow_forks = o->follow;
 	k->rodata->sys_mask = o->sys_mask;
 	k->rodata->want_brk_stack = o->brk_stack;
+	k->rodata->lifecycle = o->lifecycle;
 	if (o->faults)
 		setup_page_walk(k);
 	uint64_t size = o->buffer_size ? o->buffer_size : MM_BUFFER_DEFAULT;
@@ -81,7 +82,7 @@ int mm_session_open(struct mm_session *s, const struct mm_session_opts *o)
 	bpf_program__set_autoload(k->progs.mm_sys_exit, o->sys_mask != 0);
 	bpf_program__set_autoload(k->progs.mm_fault_user, o->faults);
 	bpf_program__set_autoload(k->progs.mm_fault_kernel, o->faults);
-	bpf_program__set_autoload(k->progs.mm_exec, o->lifecycle);
+	bpf_program__set_autoload(k->progs.mm_exec, true); /* also starts launched programs */
 	bpf_program__set_autoload(k->progs.mm_fork, o->lifecycle || o->follow);
 	bpf_program__set_autoload(k->progs.mm_exit, o->lifecycle);
 	if (o->pin_path) {
@@ -126,6 +127,14 @@ int mm_session_watch(struct mm_session *s, pid_t pid)
 	uint32_t key = pid;
 	uint8_t one = 1;
 	return bpf_map_update_elem(s->watch_fd, &key, &one, BPF_ANY) ? -errno : 0;
+}
+
+int mm_session_watch_at_exec(struct mm_session *s, pid_t pid)
+{
+	uint32_t key = pid;
+	uint8_t one = 1;
+	return bpf_map_update_elem(bpf_map__fd(s->skel->maps.watch_at_exec), &key, &one, BPF_ANY) ?
+		       -errno : 0;
 }
 
 int mm_session_watch_count(struct mm_session *s)

@@ -40,6 +40,8 @@ struct mm_session {
 int mm_session_open(struct mm_session *s, const struct mm_session_opts *o);
 /* Adds a process to the watch list. 0 or -errno. */
 int mm_session_watch(struct mm_session *s, pid_t pid);
+/* Adds a process to the watch list when it next calls exec (a launched program). */
+int mm_session_watch_at_exec(struct mm_session *s, pid_t pid);
 /* Number of pids in the watch list. */
 int mm_session_watch_count(struct mm_session *s);
 uint64_t mm_session_lost(struct mm_session *s);

@@ -107,7 +107,7 @@ int mm_snoop_main(const struct mm_snoop_def *def, int argc, char **argv)
 	for (int i = 0; i < run.cli.npids; i++)
 		mm_session_watch(&run.s, run.cli.pids[i]);
 	if (run.cli.prog_argv) {
-		mm_session_watch(&run.s, child.pid);
+		mm_session_watch_at_exec(&run.s, child.pid);
 		if (launch_release(&child, cmd) < 0) {
 			mm_session_close(&run.s);
 			mm_printer_free(&run.pr);

@@ -16,6 +16,7 @@ const volatile bool trace_all = false;      /* snoops without -p: every process 
 const volatile bool follow_forks = false;   /* --follow: children join the watch list */
 const volatile __u32 sys_mask = 0;          /* bit (1 << enum mm_sys) of calls to report */
 const volatile bool want_brk_stack = false; /* brk: capture the user stack */
+const volatile bool lifecycle = false;      /* report exec/fork/exit */
 const volatile __u64 page_offset = 0;       /* direct map base; 0: do not walk page tables */
 const volatile __u64 page_offset_base_addr = 0; /* &page_offset_base when KASLR moves it */
 const volatile __u64 wakeup_bytes = 1 << 20; /* wake the reader only past this backlog */
@@ -26,6 +27,15 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } watch_pids SEC(".maps");
+
+/* A launched program joins the watch list at its exec, so the log starts with the exec and
+ * not with the faults of the forked memmon that waits to exec it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u8);
+} watch_at_exec SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -422,9 +432,16 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(mm_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u32 tgid = p->tgid;
+	if (bpf_map_lookup_elem(&watch_at_exec, &tgid)) {
+		__u8 one = 1;
+		bpf_map_update_elem(&watch_pids, &tgid, &one, BPF_ANY);
+		bpf_map_delete_elem(&watch_at_exec, &tgid);
+	}
 	if (!watched(tgid))
 		return 0;
-	__sync_fetch_and_add(&vma_gen, 1);
+	__sync_fetch_and_add(&vma_gen, 1); /* a new address space */
+	if (!lifecycle)
+		return 0;
 	struct mm_event_big *b = reserve_or_count(&events, sizeof(*b));
 	if (!b)
 		return 0;

@@ -26,6 +26,7 @@ path = sys.argv[3]
 def die(msg): sys.exit("FAIL: " + msg)
 pid = next(r["pid"] for r in recs if r["type"] == "exec")
 recs = [r for r in recs if r.get("pid", pid) == pid]
+if recs[0]["type"] != "exec": die("the log of a launched program must start at its exec, not %r" % recs[0])
 if [r["file"] for r in recs if r["type"] == "exec"] != [sys.argv[4]]: die("exec record")
 calls = [(i, r) for i, r in enumerate(recs) if r["type"] == "syscall"]
 start = next(k for k, (i, r) in enumerate(calls) if r["call"] == "mmap" and r["args"]["length"] == 139264)
