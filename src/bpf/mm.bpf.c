@@ -329,6 +329,8 @@ static __always_inline void pte_state(struct mm_event *e, struct task_struct *ta
 	if (!base)
 		return;
 	__u64 tbl = (__u64)BPF_CORE_READ(task, mm, pgd);
+	if (tbl < base || tbl - base >= (1ULL << 46)) /* not in the direct map: wrong base */
+		return;
 	int shifts[3] = { 39, 30, 21 };
 	for (int i = 0; i < 3; i++) {
 		__u64 v = pt_entry(tbl, addr, shifts[i]);
