@@ -55,6 +55,7 @@ struct watch_state {
 	bool stop_when_empty;
 	bool list_emptied;
 	unsigned ticks;
+	bool output_closed;
 	uint64_t lost_shown;
 };
 
@@ -72,6 +73,10 @@ static void on_tick(void *ctx)
 	struct watch_state *w = ctx;
 	events_drain(&w->s.events); /* the BPF side wakes us only for a large backlog */
 	check_lost(w, false);
+	if (ferror(stdout) && !w->output_closed) { /* e.g. `memmon watch | head` */
+		w->output_closed = true;
+		raise(SIGTERM);
+	}
 	if (++w->ticks % 10 == 0) /* about once a second */
 		mm_session_prune(&w->s);
 	if (w->stop_when_empty && !w->list_emptied && mm_session_watch_count(&w->s) == 0) {
@@ -190,7 +195,8 @@ int cmd_watch(int argc, char **argv)
 	enum loop_end end = loop_run(&l);
 	events_drain(&w.s.events);
 	check_lost(&w, true);
-	const char *reason = w.list_emptied ? "watch list empty" : loop_end_reason(end);
+	const char *reason = w.output_closed ? "output closed" :
+			     w.list_emptied ? "watch list empty" : loop_end_reason(end);
 	if (cli.json) {
 		struct json_object *e = json_record("end");
 		json_add_str(e, "reason", reason);

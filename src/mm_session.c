@@ -73,6 +73,7 @@ int mm_session_open(struct mm_session *s, const struct mm_session_opts *o)
 	k->rodata->sys_mask = o->sys_mask;
 	k->rodata->want_brk_stack = o->brk_stack;
 	k->rodata->lifecycle = o->lifecycle;
+	k->rodata->self_tgid = getpid();
 	if (o->faults)
 		setup_page_walk(k);
 	uint64_t size = o->buffer_size ? o->buffer_size : MM_BUFFER_DEFAULT;

@@ -2,6 +2,7 @@
 #include "json_out.h"
 #include "loop.h"
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 enum { OPT_BUFFER = OPT_COMMON_LAST };
@@ -21,10 +22,15 @@ static void on_interval(void *ctx)
 }
 
 static uint64_t lost_shown;
+static bool output_closed;
 
 static void on_tick(void *ctx)
 {
 	events_drain(&run.s.events); /* the BPF side wakes us only for a large backlog */
+	if (ferror(stdout) && !output_closed) { /* e.g. `memmon mmap | head` */
+		output_closed = true;
+		raise(SIGTERM);
+	}
 	uint64_t lost = mm_session_lost(&run.s);
 	if (lost != lost_shown) {
 		lost_shown = lost;
@@ -50,6 +56,7 @@ int mm_snoop_main(const struct mm_snoop_def *def, int argc, char **argv)
 	memset(&run, 0, sizeof(run));
 	snoop = def;
 	lost_shown = 0;
+	output_closed = false;
 	run.ctx = def->ctx;
 	unsigned long long buffer = MM_BUFFER_DEFAULT;
 	argc = cli_split_program(&run.cli, argc, argv);
@@ -129,11 +136,12 @@ int mm_snoop_main(const struct mm_snoop_def *def, int argc, char **argv)
 	uint64_t lost = mm_session_lost(&run.s);
 	if (run.cli.json) {
 		struct json_object *e = json_record("end");
-		json_add_str(e, "reason", loop_end_reason(end));
+		json_add_str(e, "reason", output_closed ? "output closed" : loop_end_reason(end));
 		json_add_u64(e, "lost", lost);
 		json_emit(e, stdout);
 	} else {
-		fprintf(stderr, "memmon %s: %s; %llu events lost\n", cmd, loop_end_reason(end),
+		fprintf(stderr, "memmon %s: %s; %llu events lost\n", cmd,
+			output_closed ? "output closed" : loop_end_reason(end),
 			(unsigned long long)lost);
 	}
 	mm_session_close(&run.s);

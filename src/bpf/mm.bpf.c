@@ -17,6 +17,7 @@ const volatile bool follow_forks = false;   /* --follow: children join the watch
 const volatile __u32 sys_mask = 0;          /* bit (1 << enum mm_sys) of calls to report */
 const volatile bool want_brk_stack = false; /* brk: capture the user stack */
 const volatile bool lifecycle = false;      /* report exec/fork/exit */
+const volatile __u32 self_tgid = 0;         /* memmon itself: never reported */
 const volatile __u64 page_offset = 0;       /* direct map base; 0: do not walk page tables */
 const volatile __u64 page_offset_base_addr = 0; /* &page_offset_base when KASLR moves it */
 const volatile __u64 wakeup_bytes = 1 << 20; /* wake the reader only past this backlog */
@@ -94,6 +95,8 @@ static __always_inline void submit(void *e)
 
 static __always_inline bool watched(__u32 tgid)
 {
+	if (tgid == self_tgid)
+		return false;
 	return trace_all || bpf_map_lookup_elem(&watch_pids, &tgid);
 }
 
@@ -482,9 +485,11 @@ int BPF_PROG(mm_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(mm_exit, struct task_struct *p, bool group_dead)
 {
-	__u32 tgid = p->tgid;
+	__u32 tgid = p->tgid, tid = p->pid;
+	bpf_map_delete_elem(&pending, &tid); /* a thread killed inside a call never returns */
 	if (p->pid != p->tgid || !watched(tgid)) /* the process ends with its main thread */
 		return 0;
+	bpf_map_delete_elem(&vma_cache, &tgid);
 	if (!trace_all)
 		bpf_map_delete_elem(&watch_pids, &tgid);
 	struct mm_event *e = reserve_or_count(&events, sizeof(*e));

@@ -1,10 +1,12 @@
 /* Faults in anonymous memory as fast as it can: maps SIZE bytes (default 512M; 4k, 1M, 2G
  * suffixes), opts out of transparent huge pages so every 4 KiB page faults once, writes
- * one byte per page, and prints "pages N ns_per_fault X" to stderr (time of the touch loop only). */
+ * one byte per page, and prints "pages N ns_per_fault X" to stderr (time of the touch loop
+ * only). Optional argv[2]: seconds to wait before mapping (prints "ready" first). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 static double now(void)
 {
@@ -23,6 +25,10 @@ int main(int argc, char **argv)
 		case 'm': case 'M': size <<= 20; break;
 		case 'g': case 'G': size <<= 30; break;
 		}
+	if (argc > 2) {
+		fprintf(stderr, "ready\n");
+		usleep((useconds_t)(atof(argv[2]) * 1e6));
+	}
 	char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
 		perror("mmap");
