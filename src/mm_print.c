@@ -108,9 +108,9 @@ static void print_fault(struct mm_printer *p, const struct mm_event *e, const ch
 		snprintf(where, sizeof(where), "[anon %s]", prot);
 	else
 		snprintf(where, sizeof(where), "[no mapping]");
-	fprintf(p->out, "%s fault %-7s %c %-6s 0x%" PRIx64 " %s ip 0x%" PRIx64 " %s\n", prefix,
+	fprintf(p->out, "%s fault %-7s %c %-6s 0x%" PRIx64 " %s ip 0x%" PRIx64 "%s%s\n", prefix,
 		fault_class_name(c), fault_access(e->error_code), fault_mode(e->error_code),
-		(uint64_t)e->addr, where, (uint64_t)e->ip, sym);
+		(uint64_t)e->addr, where, (uint64_t)e->ip, *sym ? " " : "", sym);
 }
 
 int mm_print_event(void *ctx, void *data, size_t size)
