@@ -3,10 +3,14 @@
  *                     counts the swapped ones in /proc/self/pagemap, then reads each page
  *                     back (a SWAP fault per swapped page) and checks its contents.
  *   mm_swapin huge  - maps 2 hugetlb pages of 2 MiB and writes one byte in each.
+ *   mm_swapin pressure MIB - run in a small memory cgroup: writes MIB MiB of anonymous
+ *                     memory (the limit pushes the oldest pages to swap), counts the pages
+ *                     in swap, then reads every page back and checks its contents.
  * Prints "base ADDR swapped N" or "base ADDR" to stderr; exit 0 when the data is intact. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -49,6 +53,29 @@ static int swap_test(void)
 	return bad ? 1 : 0;
 }
 
+static int pressure_test(long mib)
+{
+	long n = mib * 256;
+	char *p = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	madvise(p, n * PAGE, MADV_NOHUGEPAGE);
+	for (long i = 0; i < n; i++)
+		memset(p + i * PAGE, (int)(i % 251) + 1, PAGE);
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	long swapped = 0;
+	for (long i = 0; fd >= 0 && i < n; i++) {
+		uint64_t e;
+		if (pread(fd, &e, 8, ((uintptr_t)p / PAGE + i) * 8) == 8)
+			swapped += (e >> 62) & 1;
+	}
+	fprintf(stderr, "base %p pages %ld swapped %ld\n", (void *)p, n, swapped);
+	int bad = 0;
+	for (long i = 0; i < n; i++)
+		bad += ((volatile char *)p)[i * PAGE + 8] != (char)((i % 251) + 1);
+	return bad ? 1 : 0;
+}
+
 static int huge_test(void)
 {
 	char *p = mmap(NULL, 2 * HUGE, PROT_READ | PROT_WRITE,
@@ -70,6 +97,8 @@ int main(int argc, char **argv)
 		return swap_test();
 	if (argc > 1 && !strcmp(argv[1], "huge"))
 		return huge_test();
-	fprintf(stderr, "usage: mm_swapin swap|huge\n");
+	if (argc > 2 && !strcmp(argv[1], "pressure"))
+		return pressure_test(atol(argv[2]));
+	fprintf(stderr, "usage: mm_swapin swap|huge|pressure MIB\n");
 	return 2;
 }
