@@ -487,7 +487,7 @@ int BPF_PROG(mm_exit, struct task_struct *p, bool group_dead)
 {
 	__u32 tgid = p->tgid, tid = p->pid;
 	bpf_map_delete_elem(&pending, &tid); /* a thread killed inside a call never returns */
-	if (p->pid != p->tgid || !watched(tgid)) /* the process ends with its main thread */
+	if (!group_dead || !watched(tgid)) /* the process ends with its last thread */
 		return 0;
 	bpf_map_delete_elem(&vma_cache, &tgid);
 	if (!trace_all)
