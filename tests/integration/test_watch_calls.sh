@@ -42,4 +42,9 @@ if got != want:
 assert_contains "$TMPD/log.txt" "mlockall(MCL_CURRENT|MCL_FUTURE) = 0"
 assert_contains "$TMPD/log.txt" "mmap(NULL, 4096, r--, MAP_SHARED, 999, 0) = -1 EBADF"
 assert_contains "$TMPD/log.txt" "shmctl(999999999, IPC_RMID, NULL) = -1 EINVAL"
+# --comm: only processes of that name are printed
+"$MEMMON" watch --json --no-symbols --comm mm_calls --map "$MAP" -- "$WORKLOADS/mm_calls" >"$TMPD/c1.json" 2>/dev/null || fail "watch --comm"
+assert_eq "$(jq -r 'select(.type == "syscall" and .call == "mlockall") | .comm' "$TMPD/c1.json")" mm_calls "records with --comm mm_calls"
+"$MEMMON" watch --json --no-symbols --comm other --map "$MAP" -- "$WORKLOADS/mm_calls" >"$TMPD/c2.json" 2>/dev/null || fail "watch --comm other"
+assert_eq "$(jq -r 'select(.pid) | .type' "$TMPD/c2.json" | wc -l)" 0 "records with --comm other"
 echo ok
