@@ -19,7 +19,7 @@ CFLAGS   ?= -O2 -g
 MEMMON_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -std=gnu11 \
             -D_GNU_SOURCE -DMEMMON_VERSION='"$(VERSION)"' -I$(BUILD) -Isrc $(SANFLAGS)
 LDLIBS   += -lbpf -lelf -ldw -lz -ljson-c -lm
-LDFLAGS  += $(SANFLAGS)
+override LDFLAGS += $(SANFLAGS)
 
 ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 BPF_SRCS := $(wildcard src/bpf/*.bpf.c)
