@@ -117,11 +117,32 @@ int cli_common_option(struct cli *cli, const char *cmd, int code, const char *ar
 	}
 }
 
+bool pid_running(pid_t pid)
+{
+	char path[64], buf[512];
+	if (kill(pid, 0) != 0 && errno == ESRCH)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return errno != ENOENT;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *end = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
+	return !(end && end[1] == ' ' && (end[2] == 'Z' || end[2] == 'X'));
+}
+
 bool cli_check_pids(const struct cli *cli, const char *cmd)
 {
 	for (int i = 0; i < cli->npids; i++) {
 		if (kill(cli->pids[i], 0) && errno == ESRCH) {
 			fprintf(stderr, "memmon %s: pid %d does not exist\n", cmd, cli->pids[i]);
+			return false;
+		}
+		if (!pid_running(cli->pids[i])) {
+			fprintf(stderr, "memmon %s: pid %d has exited (a zombie not yet reaped)\n", cmd,
+				cli->pids[i]);
 			return false;
 		}
 	}

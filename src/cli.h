@@ -54,6 +54,8 @@ int cli_parse_size(const char *s, unsigned long long *out); /* 4096, 4k, 1M, 2G 
 /* Prints "memmon CMD: msg\nTry 'memmon CMD --help'." and returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* True while pid exists and is not a zombie (exited, not yet reaped). */
+bool pid_running(pid_t pid);
 /* Checks that every -p pid exists; prints a clear error and returns false if not. */
 bool cli_check_pids(const struct cli *cli, const char *cmd);
 

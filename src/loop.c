@@ -1,6 +1,8 @@
 #include "loop.h"
+#include "cli.h"
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -40,7 +42,7 @@ static bool all_pids_gone(const struct loop *l)
 	if (!l->npids)
 		return false;
 	for (int i = 0; i < l->npids; i++)
-		if (kill(l->pids[i], 0) == 0 || errno != ESRCH)
+		if (pid_running(l->pids[i]))
 			return false;
 	return true;
 }
