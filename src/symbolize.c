@@ -186,11 +186,19 @@ void symbolizer_forget_pid(struct symbolizer *s, pid_t pid)
 
 int symbolizer_capture_pid(struct symbolizer *s, pid_t pid)
 {
-	char path[64], line[4096 + 256];
+	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	FILE *fp = fopen(path, "re");
 	if (!fp)
 		return errno == ENOENT ? -ESRCH : -errno;
+	symbolizer_capture_maps(s, pid, fp);
+	fclose(fp);
+	return 0;
+}
+
+int symbolizer_capture_maps(struct symbolizer *s, pid_t pid, FILE *fp)
+{
+	char line[4096 + 256];
 	struct pid_maps *pm = get_pid(s, pid, true);
 	int added = 0;
 	while (fgets(line, sizeof(line), fp)) {
@@ -231,7 +239,6 @@ int symbolizer_capture_pid(struct symbolizer *s, pid_t pid)
 		pm->maps[pm->n++] = (struct mapping){ start, end, pgoff, f };
 		added++;
 	}
-	fclose(fp);
 	(void)added;
 	return 0;
 }

@@ -32,6 +32,9 @@ void symbolizer_free(struct symbolizer *s);
 /* Reads /proc/PID/maps and remembers new file mappings. Returns 0 or -errno
  * (-ESRCH when the process is gone: what was captured before stays usable). */
 int symbolizer_capture_pid(struct symbolizer *s, pid_t pid);
+/* Same from text in /proc/PID/maps format (e.g. a copy a process wrote of its own maps
+ * before dying). Returns 0. */
+int symbolizer_capture_maps(struct symbolizer *s, pid_t pid, FILE *maps);
 /* Forgets a pid's modules (e.g. after exec replaced its image). */
 void symbolizer_forget_pid(struct symbolizer *s, pid_t pid);
 

@@ -1,0 +1,117 @@
+/* Heap bugs for `memmon guard` tests. Each bug's line carries a marker comment the tests
+ * grep for, so they can assert exact source lines without hard-coding numbers.
+ *   guard_bugs overflow      write 1 byte past a 32-byte block
+ *   guard_bugs underflow     write 1 byte before a 24-byte block
+ *   guard_bugs uaf           read a 48-byte block after free
+ *   guard_bugs uaf-thread    a 64-byte block freed by one thread, read by another
+ *   guard_bugs million       a million 20-byte blocks; the 500000th is written 1 byte past
+ *                            its end (harmless to glibc: its usable size is 24); prints
+ *                            "survived" if nothing caught it
+ *   guard_bugs fork          the child of a fork overflows a 16-byte block */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static volatile char sink;
+
+__attribute__((noinline)) static char *make_block(size_t size)
+{
+	char *p = malloc(size); /* MARK:alloc */
+	memset(p, 'a', size);
+	return p;
+}
+
+__attribute__((noinline)) static void release_block(char *p)
+{
+	free(p); /* MARK:free */
+}
+
+__attribute__((noinline)) static void overflow_by_one(char *p, size_t size)
+{
+	p[size] = 'x'; /* MARK:overflow */
+}
+
+__attribute__((noinline)) static void underflow_by_one(char *p)
+{
+	p[-1] = 'x'; /* MARK:underflow */
+}
+
+__attribute__((noinline)) static void read_after_free(char *p, size_t at)
+{
+	sink = p[at]; /* MARK:uaf */
+}
+
+static char *shared_block;
+
+static void *freer_thread(void *arg)
+{
+	(void)arg;
+	release_block(shared_block);
+	return NULL;
+}
+
+static void *user_thread(void *arg)
+{
+	(void)arg;
+	read_after_free(shared_block, 8);
+	return NULL;
+}
+
+static int million(void)
+{
+	char *ring[64] = { 0 };
+	for (int i = 0; i < 1000000; i++) {
+		char *p = malloc(20);
+		if (i == 500000)
+			p[20] = 'x'; /* MARK:million */
+		else
+			p[0] = 'a';
+		free(ring[i % 64]);
+		ring[i % 64] = p;
+	}
+	for (int i = 0; i < 64; i++)
+		free(ring[i]);
+	printf("survived\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	if (!strcmp(mode, "overflow")) {
+		overflow_by_one(make_block(32), 32);
+	} else if (!strcmp(mode, "underflow")) {
+		underflow_by_one(make_block(24));
+	} else if (!strcmp(mode, "uaf")) {
+		char *p = make_block(48);
+		release_block(p);
+		read_after_free(p, 16);
+	} else if (!strcmp(mode, "uaf-thread")) {
+		pthread_t a, b;
+		shared_block = make_block(64);
+		pthread_create(&a, NULL, freer_thread, NULL);
+		pthread_join(a, NULL);
+		pthread_create(&b, NULL, user_thread, NULL);
+		pthread_join(b, NULL);
+	} else if (!strcmp(mode, "million")) {
+		return million();
+	} else if (!strcmp(mode, "fork")) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			overflow_by_one(make_block(16), 16);
+			_exit(0);
+		}
+		int st;
+		waitpid(pid, &st, 0);
+		printf("child %s\n", WIFSIGNALED(st) ? "killed" : "exited");
+		return 0;
+	} else {
+		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million|fork\n");
+		return 2;
+	}
+	printf("survived\n");
+	return 0;
+}
