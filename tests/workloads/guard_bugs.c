@@ -4,11 +4,14 @@
  *   guard_bugs underflow     write 1 byte before a 24-byte block
  *   guard_bugs uaf           read a 48-byte block after free
  *   guard_bugs uaf-thread    a 64-byte block freed by one thread, read by another
- *   guard_bugs million       a million 20-byte blocks; the 500000th is written 1 byte past
- *                            its end (harmless to glibc: its usable size is 24); prints
- *                            "survived" if nothing caught it
+ *   guard_bugs million K     a million 20-byte blocks; block K (-1: none, all: every block)
+ *                            is written 1 byte past its end, harmless to glibc (usable
+ *                            size 24); before that it prints whether block K is guarded
+ *                            (a guarded block's usable size is exactly 20)
  *   guard_bugs fork          the child of a fork overflows a 16-byte block */
+#include <malloc.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,12 +63,18 @@ static void *user_thread(void *arg)
 	return NULL;
 }
 
-static int million(void)
+static int million(const char *which)
 {
 	char *ring[64] = { 0 };
-	for (int i = 0; i < 1000000; i++) {
+	bool all = !strcmp(which, "all");
+	long victim = all ? -1 : strtol(which, NULL, 10);
+	for (long i = 0; i < 1000000; i++) {
 		char *p = malloc(20);
-		if (i == 500000)
+		if (i == victim) {
+			printf("victim %s\n", malloc_usable_size(p) == 20 ? "guarded" : "not guarded");
+			fflush(stdout);
+		}
+		if (i == victim || all)
 			p[20] = 'x'; /* MARK:million */
 		else
 			p[0] = 'a';
@@ -97,7 +106,7 @@ int main(int argc, char **argv)
 		pthread_create(&b, NULL, user_thread, NULL);
 		pthread_join(b, NULL);
 	} else if (!strcmp(mode, "million")) {
-		return million();
+		return million(argc > 2 ? argv[2] : "-1");
 	} else if (!strcmp(mode, "fork")) {
 		pid_t pid = fork();
 		if (pid == 0) {
@@ -109,7 +118,7 @@ int main(int argc, char **argv)
 		printf("child %s\n", WIFSIGNALED(st) ? "killed" : "exited");
 		return 0;
 	} else {
-		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million|fork\n");
+		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million K|fork\n");
 		return 2;
 	}
 	printf("survived\n");

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# memmon guard --all catches a 1-byte overflow, a 1-byte underflow (--left), a use after
+# free and a use after free from another thread in tests/workloads/guard_bugs.c, with the
+# exact block size, offset and the faulting, allocation and free stacks (function + line),
+# and the program still dies of SIGSEGV. No BPF needed: the guard is a preloaded library.
+source "$(dirname "$0")/lib.sh"
+SRC="$MEMMON_ROOT/tests/workloads/guard_bugs.c"
+BIN="$WORKLOADS/guard_bugs"
+line_of() { grep -n "MARK:$1" "$SRC" | cut -d: -f1; }
+
+# run NAME ARGS...: memmon guard --json ARGS; keeps JSON records in $TMPD/NAME.json
+run() {
+	local name=$1; shift
+	"$MEMMON" guard --json "$@" >"$TMPD/$name.out" 2>"$TMPD/$name.err"
+	echo $? >"$TMPD/$name.rc"
+	grep '^{' "$TMPD/$name.out" >"$TMPD/$name.json" || true
+}
+q() { jq -r "$2" "$TMPD/$1.json"; }
+frame() { q "$1" "select(.type==\"guard_error\") | .$2[$3] | \"\(.symbol) \(.line)\""; }
+
+run overflow --all -- "$BIN" overflow
+assert_eq "$(cat "$TMPD/overflow.rc")" 139 "exit status (SIGSEGV)"
+assert_eq "$(q overflow 'select(.type=="guard_error") | .kind')" heap-buffer-overflow kind
+assert_eq "$(q overflow 'select(.type=="guard_error") | "\(.access) \(.block_size) \(.offset) \(.bytes_past_end)"')" "write 32 32 1" "overflow facts"
+assert_eq "$(frame overflow fault_stack 0)" "overflow_by_one $(line_of overflow)" "faulting frame"
+assert_eq "$(q overflow 'select(.type=="guard_error") | .fault_stack[1].symbol')" main "faulting caller"
+assert_eq "$(frame overflow alloc_stack 0)" "make_block $(line_of alloc)" "allocating frame"
+assert_eq "$(q overflow 'select(.type=="guard_error") | .free_stack')" null "no free stack for a live block"
+assert_eq "$(jq -s 'map(select(.type=="guard_error")) | length' "$TMPD/overflow.json")" 1 "one report"
+
+run underflow --all --left -- "$BIN" underflow
+assert_eq "$(cat "$TMPD/underflow.rc")" 139 "exit status (SIGSEGV)"
+assert_eq "$(q underflow 'select(.type=="guard_error") | "\(.kind) \(.access) \(.block_size) \(.offset) \(.bytes_before_start)"')" "heap-buffer-underflow write 24 -1 1" "underflow facts"
+assert_eq "$(frame underflow fault_stack 0)" "underflow_by_one $(line_of underflow)" "faulting frame"
+assert_eq "$(frame underflow alloc_stack 0)" "make_block $(line_of alloc)" "allocating frame"
+
+run uaf --all -- "$BIN" uaf
+assert_eq "$(cat "$TMPD/uaf.rc")" 139 "exit status (SIGSEGV)"
+assert_eq "$(q uaf 'select(.type=="guard_error") | "\(.kind) \(.access) \(.block_size) \(.offset)"')" "heap-use-after-free read 48 16" "uaf facts"
+assert_eq "$(frame uaf fault_stack 0)" "read_after_free $(line_of uaf)" "faulting frame"
+assert_eq "$(frame uaf alloc_stack 0)" "make_block $(line_of alloc)" "allocating frame"
+assert_eq "$(frame uaf free_stack 0)" "release_block $(line_of free)" "freeing frame"
+assert_eq "$(q uaf 'select(.type=="guard_error") | [.pid == .tid, .alloc_tid == .pid, .free_tid == .pid] | all')" true "one thread"
+
+run uaf-thread --all -- "$BIN" uaf-thread
+assert_eq "$(cat "$TMPD/uaf-thread.rc")" 139 "exit status (SIGSEGV)"
+assert_eq "$(q uaf-thread 'select(.type=="guard_error") | "\(.kind) \(.block_size) \(.offset)"')" "heap-use-after-free 64 8" "uaf-thread facts"
+assert_eq "$(frame uaf-thread fault_stack 0)" "read_after_free $(line_of uaf)" "faulting frame"
+assert_eq "$(q uaf-thread 'select(.type=="guard_error") | .fault_stack[1].symbol')" user_thread "faulting thread's function"
+assert_eq "$(q uaf-thread 'select(.type=="guard_error") | .free_stack[1].symbol')" freer_thread "freeing thread's function"
+assert_eq "$(frame uaf-thread free_stack 0)" "release_block $(line_of free)" "freeing frame"
+assert_eq "$(q uaf-thread 'select(.type=="guard_error") | [.alloc_tid == .pid, .free_tid != .pid, .tid != .pid, .tid != .free_tid] | all')" true "three different threads"
+
+# The text report says the same in words.
+"$MEMMON" guard --all -- "$BIN" overflow >"$TMPD/text.out" 2>&1
+assert_contains "$TMPD/text.out" "memmon guard: heap-buffer-overflow in pid"
+assert_contains "$TMPD/text.out" "is 1 byte past the end of a 32-byte block at 0x"
+assert_contains "$TMPD/text.out" "overflow_by_one+0x"
+assert_contains "$TMPD/text.out" "guard_bugs.c:$(line_of overflow)"
+assert_not_contains "$TMPD/text.out" survived
+
+# A forked child keeps the guard; its report arrives; the parent goes on.
+run fork --all -- "$BIN" fork
+assert_eq "$(cat "$TMPD/fork.rc")" 0 "parent exit status"
+assert_contains "$TMPD/fork.out" "child killed"
+assert_eq "$(q fork 'select(.type=="guard_error") | "\(.kind) \(.block_size)"')" "heap-buffer-overflow 16" "child's report"
+child=$(q fork 'select(.type=="guard_error") | .pid')
+parent=$(q fork 'select(.type=="guard_stats") | .pid')
+[ -n "$child" ] && [ -n "$parent" ] && [ "$child" != "$parent" ] || fail "child report pid $child vs parent $parent"
+
+# Bad input: clear one-line errors and exit codes, no leftovers.
+"$MEMMON" guard -p 1 -- true >"$TMPD/e1" 2>&1; assert_eq $? 2 "-p exit"
+assert_contains "$TMPD/e1" "cannot be done safely"
+"$MEMMON" guard >"$TMPD/e2" 2>&1; assert_eq $? 2 "no program exit"
+"$MEMMON" guard --sample-rate 0 -- true >"$TMPD/e3" 2>&1; assert_eq $? 2 "bad rate exit"
+"$MEMMON" guard -- /nonexistent/prog >"$TMPD/e4" 2>&1; assert_eq $? 1 "missing program exit"
+assert_contains "$TMPD/e4" "cannot execute program"
+"$MEMMON" guard --help | grep -q -- "--sample-rate N" || fail "help"
+for d in /tmp/memmon-guard.*.*; do # a dead memmon's report directory is a leftover
+	[ -e "$d" ] || continue
+	pid=${d#/tmp/memmon-guard.}; pid=${pid%%.*}
+	kill -0 "$pid" 2>/dev/null || fail "left over $d"
+done
+echo ok
