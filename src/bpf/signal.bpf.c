@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Signals: every SIGSEGV/SIGBUS as it is generated (tp_btf/signal_generate), joined with the
+ * user page fault that caused it (tp_btf/page_fault_user, remembered per thread), with the
+ * user stack and the mappings around the address (bpf_find_vma) so user space can say
+ * what the address was: NULL page, no mapping, guard gap below a stack, read-only... */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "signal_event.h"
+#include "common.bpf.h"
+
+#define SIGBUS 7
+#define SIGSEGV 11
+#define PAGE 4096ULL
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct fault {
+	__u64 addr, error_code;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct fault);
+} last_fault SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(on_user_fault, unsigned long address, struct pt_regs *regs, unsigned long error_code)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct fault f = { .addr = address, .error_code = error_code };
+	bpf_map_update_elem(&last_fault, &tid, &f, BPF_ANY);
+	return 0;
+}
+
+static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct segv_vma *v = data;
+	v->start = vma->vm_start;
+	v->end = vma->vm_end;
+	v->flags = vma->vm_flags;
+	v->found = 1;
+	struct file *f = vma->vm_file;
+	if (f) {
+		v->file_backed = 1;
+		bpf_probe_read_kernel_str(v->file, sizeof(v->file),
+					  BPF_CORE_READ(f, f_path.dentry, d_name.name));
+	}
+	return 0;
+}
+
+static __always_inline void find_vma(struct task_struct *task, __u64 addr, struct segv_vma *out)
+{
+	struct segv_vma v = {};
+	if (addr)
+		bpf_find_vma(task, addr, vma_cb, &v, 0);
+	__builtin_memcpy(out, &v, sizeof(v));
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct *task, int group,
+	     int result)
+{
+	if (sig != SIGSEGV && sig != SIGBUS)
+		return 0;
+	struct segv_event *e = reserve_or_count(&events, sizeof(*e));
+	if (!e)
+		return 0;
+	__u64 cur = bpf_get_current_pid_tgid();
+	/* ring buffer memory is not zeroed: set every field */
+	e->code = 0;
+	e->addr = e->ip = e->sp = e->error_code = 0;
+	e->have_error_code = 0;
+	e->nframes = 0;
+	e->pid = BPF_CORE_READ(task, tgid);
+	e->tid = BPF_CORE_READ(task, pid);
+	e->sender_pid = cur >> 32;
+	e->sig = sig;
+	e->result = result;
+	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
+	if ((unsigned long)info > 1) { /* 0 and 1 are SEND_SIG_NOINFO / SEND_SIG_PRIV */
+		e->code = BPF_CORE_READ(info, si_code);
+		e->addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
+	}
+	e->from_fault = (__u32)cur == e->tid && e->code > 0;
+	if (e->from_fault) {
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+		e->ip = BPF_CORE_READ(regs, ip);
+		e->sp = BPF_CORE_READ(regs, sp);
+		struct fault *f = bpf_map_lookup_elem(&last_fault, &e->tid);
+		if (f && f->addr == e->addr) {
+			e->error_code = f->error_code;
+			e->have_error_code = 1;
+		}
+		long n = bpf_get_stack(ctx, e->frames, sizeof(e->frames), BPF_F_USER_STACK);
+		e->nframes = n < 0 ? (int)n : (int)((__u64)n >> 3);
+		find_vma(task, e->addr, &e->at);
+		struct mm_struct *mm = BPF_CORE_READ(task, mm);
+		e->stack_top = (BPF_CORE_READ(mm, env_end) + PAGE - 1) & ~(PAGE - 1);
+		e->stack_start = e->stack_top - BPF_CORE_READ(mm, stack_vm) * PAGE;
+		e->tls_base = BPF_CORE_READ(task, thread.fsbase);
+	} else {
+		struct segv_vma none = {};
+		__builtin_memcpy(&e->at, &none, sizeof(none));
+		e->stack_start = e->stack_top = e->tls_base = 0;
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

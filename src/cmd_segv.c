@@ -1,0 +1,164 @@
+/* memmon segv: every SIGSEGV and SIGBUS on the system as it happens (or of -p PIDs, --comm,
+ * or a launched program): who, where, what the address was, the user stack; stack
+ * overflows with their depth and the recursing function. */
+#include "bpf_util.h"
+#include "cli.h"
+#include "events.h"
+#include "json_out.h"
+#include "launch.h"
+#include "loop.h"
+#include "segv_print.h"
+#include "signal.skel.h"
+#include "symbolize.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+struct segv_ctx {
+	struct cli *cli;
+	struct symbolizer *sym;
+	pid_t child; /* launched program: only its signals */
+	unsigned long reported;
+};
+
+static int usage(void)
+{
+	printf("usage: memmon segv [-p PID]... [--comm NAME] [-d SECONDS] [--json] [-- PROGRAM [ARGS]]\n\n"
+	       "Reports every SIGSEGV and SIGBUS as it is generated, system-wide unless filtered:\n"
+	       "process, thread, signal code, faulting address, instruction and stack pointers, the\n"
+	       "access (read/write/exec), what the address was (NULL page, no mapping, read-only or\n"
+	       "non-executable mapping, PROT_NONE mapping, guard gap or guard page below a stack)\n"
+	       "and the symbolized user stack. A fault just below a thread's stack is reported as\n"
+	       "a stack overflow with the stack's depth and the function that recursed. Signals\n"
+	       "sent with kill() are reported with the sender's pid.\n\n"
+	       "  -p, --pid PID      only this process (repeatable)\n"
+	       "  --comm NAME        only processes with this name\n"
+	       "  -d, --duration S   stop after S seconds (default: until Ctrl-C)\n"
+	       "  --json             JSON Lines: one \"segv\" record per signal, then \"segv_summary\"\n"
+	       "  -- PROGRAM ARGS    launch PROGRAM, report its signals, stop when it exits\n"
+	       "  -h, --help         this help\n\n"
+	       "Needs root (BPF). Processes that die at once are symbolized from what memmon could\n"
+	       "read of their maps in time; a launched program always resolves.\n");
+	return EXIT_OK;
+}
+
+static int parse_args(int argc, char **argv, struct cli *cli)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS, { 0 } };
+	int c;
+	argc = cli_split_program(cli, argc, argv);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
+		if (c == 'h')
+			return usage() + 100;
+		if (c == '?')
+			return EXIT_USAGE;
+		int r = cli_common_option(cli, "segv", c, optarg);
+		if (r <= 0)
+			return r < 0 ? EXIT_USAGE : cli_usage_error("segv", "unexpected option");
+	}
+	if (optind < argc)
+		return cli_usage_error("segv", "unexpected argument '%s'", argv[optind]);
+	if (cli->prog_argv && cli->npids)
+		return cli_usage_error("segv", "-p and -- PROGRAM exclude each other");
+	return 0;
+}
+
+static int on_event(void *ctxp, void *data, size_t size)
+{
+	struct segv_ctx *ctx = ctxp;
+	const struct segv_event *e = data;
+	if (size < sizeof(*e))
+		return 0;
+	if (ctx->child ? (pid_t)e->pid != ctx->child : !cli_pid_selected(ctx->cli, e->pid))
+		return 0;
+	if (ctx->cli->comm && strncmp(e->comm, ctx->cli->comm, sizeof(e->comm) - 1) != 0)
+		return 0;
+	symbolizer_capture_pid(ctx->sym, e->pid); /* now, while it may still be alive */
+	segv_print(ctx->sym, e, ctx->cli->json);
+	ctx->reported++;
+	return 0;
+}
+
+static void on_child_stop(pid_t pid, void *ctxp)
+{
+	struct segv_ctx *ctx = ctxp;
+	symbolizer_capture_pid(ctx->sym, pid);
+}
+
+int cmd_segv(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	int rc = parse_args(argc, argv, &cli);
+	if (rc)
+		return rc >= 100 ? rc - 100 : rc;
+	if (!cli_check_pids(&cli, "segv"))
+		return EXIT_RUNTIME;
+	if ((rc = bpf_preflight("segv")))
+		return rc;
+	struct segv_ctx ctx = { .cli = &cli, .sym = symbolizer_new() };
+	struct signal_bpf *skel = signal_bpf__open_and_load();
+	if (!skel) {
+		symbolizer_free(ctx.sym);
+		return bpf_fail("segv", "loading the signal probes", -errno);
+	}
+	struct event_reader reader = { 0 };
+	struct launch child = { 0 };
+	bool launched = false;
+	int exit_code = EXIT_OK;
+	if ((rc = signal_bpf__attach(skel))) {
+		exit_code = bpf_fail("segv", "attaching to signal:signal_generate and exceptions:page_fault_user", rc);
+		goto out;
+	}
+	if ((rc = events_open(&reader, bpf_map__fd(skel->maps.events), on_event, &ctx,
+			      (volatile uint64_t *)&skel->bss->memmon_lost_events))) {
+		exit_code = bpf_fail("segv", "opening the ring buffer", rc);
+		goto out;
+	}
+	loop_install_signals();
+	if (cli.prog_argv) {
+		if (launch_prepare(&child, cli.prog_argv, "segv") < 0) {
+			exit_code = EXIT_RUNTIME;
+			goto out;
+		}
+		launched = true;
+		ctx.child = child.pid;
+		if (launch_release(&child, "segv") < 0) {
+			exit_code = EXIT_RUNTIME;
+			goto out;
+		}
+	} else if (!cli.json) {
+		fprintf(stderr, "memmon segv: tracing SIGSEGV and SIGBUS%s... Ctrl-C to stop\n",
+			cli.npids ? " of the given pids" : "");
+	}
+	struct loop l = { .events = &reader, .duration = cli.duration, .child = launched ? &child : NULL,
+			  .pids = cli.npids ? cli.pids : NULL, .npids = cli.npids, .ctx = &ctx,
+			  .on_child_stop = on_child_stop };
+	enum loop_end end = loop_run(&l);
+	events_drain(&reader);
+	if (end == LOOP_ERROR)
+		exit_code = EXIT_RUNTIME;
+	uint64_t lost = events_lost(&reader);
+	if (cli.json) {
+		struct json_object *o = json_record("segv_summary");
+		json_add_u64(o, "signals", ctx.reported);
+		json_add_u64(o, "lost_events", lost);
+		json_add_str(o, "end", loop_end_reason(end));
+		json_emit(o, stdout);
+	} else {
+		struct sym_stats st = symbolizer_stats(ctx.sym);
+		printf("memmon segv: %lu signal%s reported, %" PRIu64 " events lost, %" PRIu64
+		       " of %" PRIu64 " frames unresolved (%s)\n",
+		       ctx.reported, ctx.reported == 1 ? "" : "s", lost, st.unresolved, st.frames,
+		       loop_end_reason(end));
+	}
+	if (launched && end == LOOP_PROGRAM_EXITED)
+		exit_code = launch_exit_code(&child);
+out:
+	if (launched && !child.exited)
+		launch_abort(&child);
+	events_close(&reader);
+	signal_bpf__destroy(skel);
+	symbolizer_free(ctx.sym);
+	return exit_code;
+}
