@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <execinfo.h>
 #include <link.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ struct guard_pool guard_pool;
 
 enum { INIT_NONE, INIT_RUNNING, INIT_READY, INIT_OFF };
 static int init_state;
-static uint64_t sample_threshold; /* sample when rng < threshold: probability 1/rate */
+static double log_keep; /* log(1 - 1/rate): draws the gaps between guarded allocations */
 static bool sample_all, align_left;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static size_t *free_queue; /* ring of free slot indices, oldest-freed first */
@@ -38,6 +39,7 @@ static uintptr_t self_start, self_end; /* this library's code: dropped from stac
 
 static TLS int in_guard; /* our own code is running: nested allocations go to glibc */
 static TLS uint64_t rng_state;
+static TLS uint64_t countdown; /* eligible allocations until the next guarded one; 0: not drawn */
 
 static unsigned long env_ulong(const char *name, unsigned long dflt)
 {
@@ -76,7 +78,7 @@ static bool setup_pool(void)
 	if (!nslots || !rate)
 		return false;
 	sample_all = rate == 1;
-	sample_threshold = UINT64_MAX / rate;
+	log_keep = sample_all ? 0 : log1p(-1.0 / (double)rate);
 	align_left = env_ulong("MEMMON_GUARD_LEFT", 0) != 0;
 	size_t region = (2 * nslots + 1) * page;
 	void *base = mmap(NULL, region, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -151,6 +153,16 @@ static uint64_t next_random(void)
 	return rng_state;
 }
 
+/* Gaps between guarded allocations are geometric with p = 1/rate, which is exactly
+ * guarding each allocation independently with probability 1/rate, for the price of a
+ * decrement per allocation instead of a random number. */
+static uint64_t draw_gap(void)
+{
+	double u = (double)((next_random() >> 11) + 1) * 0x1p-53; /* (0, 1] */
+	double g = floor(log(u) / log_keep);
+	return g < 0x1p62 ? (uint64_t)g + 1 : 1ULL << 62;
+}
+
 static inline bool should_guard(size_t size, size_t align)
 {
 	if (__builtin_expect(in_guard, 0))
@@ -160,7 +172,14 @@ static inline bool should_guard(size_t size, size_t align)
 		return false;
 	if (size == 0 || size > guard_pool.page || align > guard_pool.page)
 		return false;
-	return sample_all || next_random() < sample_threshold;
+	if (sample_all)
+		return true;
+	if (__builtin_expect(!countdown, 0))
+		countdown = draw_gap();
+	if (--countdown)
+		return false;
+	countdown = draw_gap();
+	return true;
 }
 
 long guard_slot_of(uintptr_t addr)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sampling, stated honestly. With --sample-rate N every allocation is guarded independently
-# with probability 1/N (a per-thread xorshift64 compared with 2^64/N), so a bug in one
+# with probability 1/N (per-thread geometric gaps between guarded ones), so a bug in one
 # particular block is caught in a fraction 1/N of runs, provided a slot is free (pool_full
 # counts the times none was); a bug repeated in k blocks is caught with 1-(1-1/N)^k.
 # 1. The rate: 1,000,000 allocations at N=100 guard Binomial(1e6, 0.01) blocks: 10000,
