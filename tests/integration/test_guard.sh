@@ -51,6 +51,15 @@ assert_eq "$(q uaf-thread 'select(.type=="guard_error") | .free_stack[1].symbol'
 assert_eq "$(frame uaf-thread free_stack 0)" "release_block $(line_of free)" "freeing frame"
 assert_eq "$(q uaf-thread 'select(.type=="guard_error") | [.alloc_tid == .pid, .free_tid != .pid, .tid != .pid, .tid != .free_tid] | all')" true "three different threads"
 
+# A double free of a guarded block: reported with both free stacks, then abort().
+run double-free --all -- "$BIN" double-free
+assert_eq "$(cat "$TMPD/double-free.rc")" 134 "exit status (SIGABRT)"
+assert_eq "$(q double-free 'select(.type=="guard_error") | "\(.kind) \(.access) \(.block_size) \(.offset)"')" "double-free free 40 0" "double free facts"
+assert_eq "$(frame double-free fault_stack 0)" "release_block $(line_of free)" "second free"
+assert_eq "$(frame double-free free_stack 0)" "release_block $(line_of free)" "first free"
+assert_eq "$(frame double-free alloc_stack 0)" "make_block $(line_of alloc)" "allocation"
+[ "$(q double-free 'select(.type=="guard_error") | .fault_stack[1].line')" -gt "$(q double-free 'select(.type=="guard_error") | .free_stack[1].line')" ] || fail "second free's caller line is after the first's"
+
 # The text report says the same in words.
 "$MEMMON" guard --all -- "$BIN" overflow >"$TMPD/text.out" 2>&1
 assert_contains "$TMPD/text.out" "memmon guard: heap-buffer-overflow in pid"

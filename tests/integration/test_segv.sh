@@ -44,6 +44,13 @@ depth=$(q recurse '.stack_bytes')
 assert_ge "$depth" $((limit - 65536)) "stack depth"
 assert_le "$depth" $((limit + 65536)) "stack depth"
 
+# the same in a thread with a 1 MiB stack: it hits the thread's PROT_NONE guard page
+run thread-recurse
+assert_eq "$(q thread-recurse '"\(.what) \(.main_thread_stack) \(.recursing_function) \(.mapping.perms) \(.pid != .tid)"')" "stack-overflow false recurse ---p true" "thread overflow facts"
+depth=$(q thread-recurse '.stack_bytes')
+assert_ge "$depth" $((1048576 - 65536)) "thread stack depth"
+assert_le "$depth" 1048576 "thread stack depth"
+
 # text output says it in words
 timeout 60 "$MEMMON" segv -- "$BIN" recurse >"$TMPD/text.out" 2>&1
 assert_contains "$TMPD/text.out" "stack overflow of the main thread's stack"

@@ -8,7 +8,8 @@
  *                            is written 1 byte past its end, harmless to glibc (usable
  *                            size 24); before that it prints whether block K is guarded
  *                            (a guarded block's usable size is exactly 20)
- *   guard_bugs fork          the child of a fork overflows a 16-byte block */
+ *   guard_bugs fork          the child of a fork overflows a 16-byte block
+ *   guard_bugs double-free   frees a 40-byte block twice */
 #include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -105,6 +106,10 @@ int main(int argc, char **argv)
 		pthread_join(a, NULL);
 		pthread_create(&b, NULL, user_thread, NULL);
 		pthread_join(b, NULL);
+	} else if (!strcmp(mode, "double-free")) {
+		char *p = make_block(40);
+		release_block(p);
+		release_block(p);
 	} else if (!strcmp(mode, "million")) {
 		return million(argc > 2 ? argv[2] : "-1");
 	} else if (!strcmp(mode, "fork")) {
@@ -118,7 +123,7 @@ int main(int argc, char **argv)
 		printf("child %s\n", WIFSIGNALED(st) ? "killed" : "exited");
 		return 0;
 	} else {
-		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million K|fork\n");
+		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million K|fork|double-free\n");
 		return 2;
 	}
 	printf("survived\n");
