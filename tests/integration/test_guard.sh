@@ -60,6 +60,13 @@ assert_eq "$(frame double-free free_stack 0)" "release_block $(line_of free)" "f
 assert_eq "$(frame double-free alloc_stack 0)" "make_block $(line_of alloc)" "allocation"
 [ "$(q double-free 'select(.type=="guard_error") | .fault_stack[1].line')" -gt "$(q double-free 'select(.type=="guard_error") | .free_stack[1].line')" ] || fail "second free's caller line is after the first's"
 
+# C++: operator new/delete of libstdc++ go through the guarded malloc/free.
+run cxx --all -- "$BIN" cxx
+assert_eq "$(cat "$TMPD/cxx.rc")" 139 "exit status (SIGSEGV)"
+assert_eq "$(q cxx 'select(.type=="guard_error") | "\(.kind) \(.block_size) \(.alloc_stack[0].symbol)"')" "heap-use-after-free 24 _Znwm" "operator new facts"
+assert_eq "$(frame cxx alloc_stack 1)" "cxx $(line_of cxx-new)" "operator new's caller"
+assert_eq "$(frame cxx free_stack 0)" "cxx $(line_of cxx-delete)" "operator delete's caller (delete tail-calls free)"
+
 # The text report says the same in words.
 "$MEMMON" guard --all -- "$BIN" overflow >"$TMPD/text.out" 2>&1
 assert_contains "$TMPD/text.out" "memmon guard: heap-buffer-overflow in pid"

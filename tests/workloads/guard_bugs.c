@@ -9,7 +9,10 @@
  *                            size 24); before that it prints whether block K is guarded
  *                            (a guarded block's usable size is exactly 20)
  *   guard_bugs fork          the child of a fork overflows a 16-byte block
- *   guard_bugs double-free   frees a 40-byte block twice */
+ *   guard_bugs double-free   frees a 40-byte block twice
+ *   guard_bugs cxx           C++ operator new(24) / operator delete from libstdc++, then a
+ *                            read after the delete (dlopen keeps this a C program) */
+#include <dlfcn.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -64,6 +67,22 @@ static void *user_thread(void *arg)
 	return NULL;
 }
 
+__attribute__((noinline)) static int cxx(void)
+{
+	void *lib = dlopen("libstdc++.so.6", RTLD_NOW);
+	void *(*op_new)(size_t) = lib ? (void *(*)(size_t))dlsym(lib, "_Znwm") : NULL;
+	void (*op_delete)(void *) = lib ? (void (*)(void *))dlsym(lib, "_ZdlPv") : NULL;
+	if (!op_new || !op_delete) {
+		fprintf(stderr, "no libstdc++.so.6\n");
+		return 1;
+	}
+	char *p = op_new(24); /* MARK:cxx-new */
+	op_delete(p); /* MARK:cxx-delete */
+	read_after_free(p, 0);
+	printf("survived\n");
+	return 0;
+}
+
 static int million(const char *which)
 {
 	char *ring[64] = { 0 };
@@ -110,6 +129,8 @@ int main(int argc, char **argv)
 		char *p = make_block(40);
 		release_block(p);
 		release_block(p);
+	} else if (!strcmp(mode, "cxx")) {
+		return cxx();
 	} else if (!strcmp(mode, "million")) {
 		return million(argc > 2 ? argv[2] : "-1");
 	} else if (!strcmp(mode, "fork")) {
@@ -123,7 +144,7 @@ int main(int argc, char **argv)
 		printf("child %s\n", WIFSIGNALED(st) ? "killed" : "exited");
 		return 0;
 	} else {
-		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million K|fork|double-free\n");
+		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million K|fork|double-free|cxx\n");
 		return 2;
 	}
 	printf("survived\n");
