@@ -23,9 +23,9 @@ static void print_text(struct symbolizer *sym, const struct guard_report *r)
 	printf("memmon guard: %s in pid %d (thread %d)\n", r->kind, r->pid, r->tid);
 	bool is_free = !strcmp(r->kind, "double-free") || !strcmp(r->kind, "invalid-free");
 	if (r->has_block && is_free) {
-		printf("  free of 0x%" PRIx64 ": %s %" PRIu64 "-byte block at 0x%" PRIx64 "\n",
-		       r->addr, r->free_tid ? "already freed" : "not the start of a", r->block_size,
-		       r->block_addr);
+		printf("  free of 0x%" PRIx64 ": the %" PRIu64 "-byte block at 0x%" PRIx64 " %s\n",
+		       r->addr, r->block_size, r->block_addr,
+		       r->free_tid ? "was already freed" : "starts elsewhere");
 	} else if (r->has_block) {
 		char where[96];
 		describe_offset(r, where, sizeof(where));

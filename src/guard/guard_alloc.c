@@ -312,11 +312,13 @@ void *realloc(void *ptr, size_t size)
 {
 	if (!in_pool(ptr))
 		return ptr || !should_guard(size, 1) ? __libc_realloc(ptr, size) : malloc(size);
-	if (size == 0) {
-		free(ptr);
+	long slot = guard_slot_of((uintptr_t)ptr);
+	if (size == 0 || slot < 0 || guard_pool.meta[slot].ptr != (uintptr_t)ptr ||
+	    guard_pool.meta[slot].state != SLOT_LIVE) {
+		free(ptr); /* reports a double or invalid free */
 		return NULL;
 	}
-	size_t old = guard_pool.meta[guard_slot_of((uintptr_t)ptr)].size;
+	size_t old = guard_pool.meta[slot].size;
 	void *p = malloc(size);
 	if (p) {
 		memcpy(p, ptr, old < size ? old : size);
@@ -380,8 +382,10 @@ void *reallocarray(void *ptr, size_t n, size_t size)
 size_t malloc_usable_size(void *ptr)
 {
 	static size_t (*real)(void *);
-	if (in_pool(ptr))
-		return guard_pool.meta[guard_slot_of((uintptr_t)ptr)].size;
+	if (in_pool(ptr)) {
+		long slot = guard_slot_of((uintptr_t)ptr);
+		return slot >= 0 && guard_pool.meta[slot].ptr == (uintptr_t)ptr ? guard_pool.meta[slot].size : 0;
+	}
 	if (!real)
 		real = (size_t(*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
 	return ptr && real ? real(ptr) : 0;

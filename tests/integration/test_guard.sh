@@ -60,6 +60,11 @@ assert_eq "$(frame double-free free_stack 0)" "release_block $(line_of free)" "f
 assert_eq "$(frame double-free alloc_stack 0)" "make_block $(line_of alloc)" "allocation"
 [ "$(q double-free 'select(.type=="guard_error") | .fault_stack[1].line')" -gt "$(q double-free 'select(.type=="guard_error") | .free_stack[1].line')" ] || fail "second free's caller line is after the first's"
 
+# realloc of a guarded block: a new guarded block, allocated where realloc was called
+run realloc --all -- "$BIN" realloc
+assert_eq "$(q realloc 'select(.type=="guard_error") | "\(.kind) \(.block_size) \(.bytes_past_end)"')" "heap-buffer-overflow 100 1" "realloc facts"
+assert_eq "$(frame realloc alloc_stack 0)" "main $(line_of realloc)" "realloc's caller"
+
 # C++: operator new/delete of libstdc++ go through the guarded malloc/free.
 run cxx --all -- "$BIN" cxx
 assert_eq "$(cat "$TMPD/cxx.rc")" 139 "exit status (SIGSEGV)"

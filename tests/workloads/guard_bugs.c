@@ -10,6 +10,7 @@
  *                            (a guarded block's usable size is exactly 20)
  *   guard_bugs fork          the child of a fork overflows a 16-byte block
  *   guard_bugs double-free   frees a 40-byte block twice
+ *   guard_bugs realloc       grows a 16-byte block to 100 bytes, overflows the new one
  *   guard_bugs cxx           C++ operator new(24) / operator delete from libstdc++, then a
  *                            read after the delete (dlopen keeps this a C program) */
 #include <dlfcn.h>
@@ -129,6 +130,10 @@ int main(int argc, char **argv)
 		char *p = make_block(40);
 		release_block(p);
 		release_block(p);
+	} else if (!strcmp(mode, "realloc")) {
+		char *p = make_block(16);
+		p = realloc(p, 100); /* MARK:realloc */
+		overflow_by_one(p, 100);
 	} else if (!strcmp(mode, "cxx")) {
 		return cxx();
 	} else if (!strcmp(mode, "million")) {
@@ -144,7 +149,7 @@ int main(int argc, char **argv)
 		printf("child %s\n", WIFSIGNALED(st) ? "killed" : "exited");
 		return 0;
 	} else {
-		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million K|fork|double-free|cxx\n");
+		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million K|fork|double-free|realloc|cxx\n");
 		return 2;
 	}
 	printf("survived\n");
