@@ -72,6 +72,18 @@ assert_eq "$(q cxx 'select(.type=="guard_error") | "\(.kind) \(.block_size) \(.a
 assert_eq "$(frame cxx alloc_stack 1)" "cxx $(line_of cxx-new)" "operator new's caller"
 assert_eq "$(frame cxx free_stack 0)" "cxx $(line_of cxx-delete)" "operator delete's caller (delete tail-calls free)"
 
+# Correct multi-threaded programs run unharmed: 4 threads, every block filled and checked.
+# With 16 slots and 4 x 32 blocks live, some allocations must find the pool full.
+run threads --sample-rate 3 --slots 64 -- "$BIN" threads
+assert_eq "$(cat "$TMPD/threads.rc")" 0 "threads exit"
+assert_contains "$TMPD/threads.out" survived
+assert_ge "$(q threads 'select(.type=="guard_stats") | .guarded')" 1000 "guarded in threads"
+assert_eq "$(jq -s 'map(select(.type=="guard_error")) | length' "$TMPD/threads.json")" 0 "no false report"
+run threads-full --all --slots 16 -- "$BIN" threads
+assert_eq "$(cat "$TMPD/threads-full.rc")" 0 "threads (pool full) exit"
+assert_contains "$TMPD/threads-full.out" survived
+assert_ge "$(q threads-full 'select(.type=="guard_stats") | .pool_full')" 1 "pool full counted"
+
 # The text report says the same in words.
 "$MEMMON" guard --all -- "$BIN" overflow >"$TMPD/text.out" 2>&1
 assert_contains "$TMPD/text.out" "memmon guard: heap-buffer-overflow in pid"

@@ -11,6 +11,8 @@
  *   guard_bugs fork          the child of a fork overflows a 16-byte block
  *   guard_bugs double-free   frees a 40-byte block twice
  *   guard_bugs realloc       grows a 16-byte block to 100 bytes, overflows the new one
+ *   guard_bugs threads       4 threads x 100000 correct malloc/calloc/realloc/free of 1-5000
+ *                            bytes, each block filled and checked; prints "survived"
  *   guard_bugs cxx           C++ operator new(24) / operator delete from libstdc++, then a
  *                            read after the delete (dlopen keeps this a C program) */
 #include <dlfcn.h>
@@ -84,6 +86,46 @@ __attribute__((noinline)) static int cxx(void)
 	return 0;
 }
 
+static void *churn_thread(void *arg)
+{
+	unsigned long x = (unsigned long)arg * 2654435761u + 1;
+	char *live[32] = { 0 };
+	size_t sizes[32] = { 0 };
+	for (int i = 0; i < 100000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int k = (int)(x % 32);
+		if (live[k]) {
+			for (size_t j = 0; j < sizes[k]; j++)
+				if (live[k][j] != (char)(k + sizes[k]))
+					abort();
+			if (x & 0x100) {
+				free(live[k]);
+				live[k] = NULL;
+				continue;
+			}
+		}
+		size_t size = 1 + (x >> 8) % 5000;
+		char *p = (x & 0x200) ? realloc(live[k], size) : (free(live[k]), calloc(1, size));
+		memset(p, (char)(k + size), size);
+		live[k] = p;
+		sizes[k] = size;
+	}
+	for (int k = 0; k < 32; k++)
+		free(live[k]);
+	return NULL;
+}
+
+static int threads(void)
+{
+	pthread_t t[4];
+	for (long i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, churn_thread, (void *)(i + 1));
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	printf("survived\n");
+	return 0;
+}
+
 static int million(const char *which)
 {
 	char *ring[64] = { 0 };
@@ -134,6 +176,8 @@ int main(int argc, char **argv)
 		char *p = make_block(16);
 		p = realloc(p, 100); /* MARK:realloc */
 		overflow_by_one(p, 100);
+	} else if (!strcmp(mode, "threads")) {
+		return threads();
 	} else if (!strcmp(mode, "cxx")) {
 		return cxx();
 	} else if (!strcmp(mode, "million")) {
@@ -149,7 +193,7 @@ int main(int argc, char **argv)
 		printf("child %s\n", WIFSIGNALED(st) ? "killed" : "exited");
 		return 0;
 	} else {
-		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million K|fork|double-free|realloc|cxx\n");
+		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million K|fork|double-free|realloc|threads|cxx\n");
 		return 2;
 	}
 	printf("survived\n");
