@@ -96,6 +96,8 @@ static int parse_args(int argc, char **argv, struct cli *cli, struct guard_opts 
 	}
 	if (optind < argc)
 		return cli_usage_error("guard", "unexpected argument '%s' (the program goes after --)", argv[optind]);
+	if (cli->interval > 0 || cli->duration > 0 || cli->comm)
+		return cli_usage_error("guard", "-i, -d and --comm do not apply: guard runs until the program exits");
 	if (cli->npids)
 		return cli_usage_error("guard", "-p is not supported: replacing the allocator of a running "
 					       "process cannot be done safely; launch it with -- PROGRAM");

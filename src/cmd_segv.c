@@ -59,6 +59,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	}
 	if (optind < argc)
 		return cli_usage_error("segv", "unexpected argument '%s'", argv[optind]);
+	if (cli->interval > 0)
+		return cli_usage_error("segv", "-i does not apply: every signal is printed as it happens");
 	if (cli->prog_argv && cli->npids)
 		return cli_usage_error("segv", "-p and -- PROGRAM exclude each other");
 	return 0;

@@ -7,6 +7,8 @@ source "$(dirname "$0")/lib.sh"
 SRC="$MEMMON_ROOT/tests/workloads/guard_bugs.c"
 BIN="$WORKLOADS/guard_bugs"
 line_of() { grep -n "MARK:$1" "$SRC" | cut -d: -f1; }
+report_dirs() { ls -d /tmp/memmon-guard.*.* 2>/dev/null | sort; }
+report_dirs >"$TMPD/dirs.before"
 
 # run NAME ARGS...: memmon guard --json ARGS; keeps JSON records in $TMPD/NAME.json
 run() {
@@ -105,13 +107,15 @@ parent=$(q fork 'select(.type=="guard_stats") | .pid')
 "$MEMMON" guard -p 1 -- true >"$TMPD/e1" 2>&1; assert_eq $? 2 "-p exit"
 assert_contains "$TMPD/e1" "cannot be done safely"
 "$MEMMON" guard >"$TMPD/e2" 2>&1; assert_eq $? 2 "no program exit"
+"$MEMMON" guard -d 5 -- true >"$TMPD/e5" 2>&1; assert_eq $? 2 "-d exit"
 "$MEMMON" guard --sample-rate 0 -- true >"$TMPD/e3" 2>&1; assert_eq $? 2 "bad rate exit"
 "$MEMMON" guard -- /nonexistent/prog >"$TMPD/e4" 2>&1; assert_eq $? 1 "missing program exit"
 assert_contains "$TMPD/e4" "cannot execute program"
 "$MEMMON" guard --help | grep -q -- "--sample-rate N" || fail "help"
-for d in /tmp/memmon-guard.*.*; do # a dead memmon's report directory is a leftover
-	[ -e "$d" ] || continue
+# every memmon guard removed its report directory: a new one whose memmon is gone is left over
+report_dirs | comm -13 "$TMPD/dirs.before" - >"$TMPD/dirs.new"
+while read -r d; do
 	pid=${d#/tmp/memmon-guard.}; pid=${pid%%.*}
 	kill -0 "$pid" 2>/dev/null || fail "left over $d"
-done
+done <"$TMPD/dirs.new"
 echo ok
