@@ -80,6 +80,6 @@ clean:
 # unwind tables keep stacks through it walkable.
 GUARD_SRCS := $(wildcard src/guard/*.c)
 $(BUILD)/libmemmon_guard.so: $(GUARD_SRCS) $(wildcard src/guard/*.h) | $(BUILD)
-	$(CC) -O2 -g -fPIC -shared -fno-omit-frame-pointer -Wall -Wextra -Wshadow -std=gnu11 \
+	$(CC) -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -Wall -Wextra -Wshadow -std=gnu11 \
 		-D_GNU_SOURCE -Isrc/guard $(GUARD_SRCS) -o $@ -ldl -lpthread -lm
 all: $(BUILD)/libmemmon_guard.so

@@ -7,6 +7,9 @@
 #include <sys/types.h>
 
 #define GUARD_STACK_MAX 32
+/* The library is built with hidden visibility: only the allocator entry points are
+ * exported, so nothing else can clash with (or be interposed on by) the program. */
+#define GUARD_API __attribute__((visibility("default")))
 
 enum slot_state { SLOT_EMPTY = 0, SLOT_LIVE, SLOT_FREED };
 

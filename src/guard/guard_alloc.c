@@ -275,7 +275,7 @@ static inline bool in_pool(const void *p)
 	return (uintptr_t)p >= guard_pool.base && (uintptr_t)p < guard_pool.end;
 }
 
-void *malloc(size_t size)
+GUARD_API void *malloc(size_t size)
 {
 	if (should_guard(size, 1)) {
 		void *p = guarded_alloc(size, 1);
@@ -285,7 +285,7 @@ void *malloc(size_t size)
 	return __libc_malloc(size);
 }
 
-void free(void *ptr)
+GUARD_API void free(void *ptr)
 {
 	if (in_pool(ptr))
 		guarded_free(ptr);
@@ -293,7 +293,7 @@ void free(void *ptr)
 		__libc_free(ptr);
 }
 
-void *calloc(size_t n, size_t size)
+GUARD_API void *calloc(size_t n, size_t size)
 {
 	size_t total;
 	if (__builtin_mul_overflow(n, size, &total)) {
@@ -308,7 +308,7 @@ void *calloc(size_t n, size_t size)
 	return __libc_calloc(n, size);
 }
 
-void *realloc(void *ptr, size_t size)
+GUARD_API void *realloc(void *ptr, size_t size)
 {
 	if (!in_pool(ptr))
 		return ptr || !should_guard(size, 1) ? __libc_realloc(ptr, size) : malloc(size);
@@ -337,17 +337,17 @@ static void *aligned(size_t align, size_t size)
 	return __libc_memalign(align, size);
 }
 
-void *memalign(size_t align, size_t size)
+GUARD_API void *memalign(size_t align, size_t size)
 {
 	return aligned(align, size);
 }
 
-void *aligned_alloc(size_t align, size_t size)
+GUARD_API void *aligned_alloc(size_t align, size_t size)
 {
 	return aligned(align, size);
 }
 
-int posix_memalign(void **out, size_t align, size_t size)
+GUARD_API int posix_memalign(void **out, size_t align, size_t size)
 {
 	if (align < sizeof(void *) || (align & (align - 1)))
 		return EINVAL;
@@ -358,18 +358,18 @@ int posix_memalign(void **out, size_t align, size_t size)
 	return 0;
 }
 
-void *valloc(size_t size)
+GUARD_API void *valloc(size_t size)
 {
 	return aligned((size_t)sysconf(_SC_PAGESIZE), size);
 }
 
-void *pvalloc(size_t size)
+GUARD_API void *pvalloc(size_t size)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	return aligned(page, (size + page - 1) & ~(page - 1));
 }
 
-void *reallocarray(void *ptr, size_t n, size_t size)
+GUARD_API void *reallocarray(void *ptr, size_t n, size_t size)
 {
 	size_t total;
 	if (__builtin_mul_overflow(n, size, &total)) {
@@ -379,7 +379,7 @@ void *reallocarray(void *ptr, size_t n, size_t size)
 	return realloc(ptr, total);
 }
 
-size_t malloc_usable_size(void *ptr)
+GUARD_API size_t malloc_usable_size(void *ptr)
 {
 	static size_t (*real)(void *);
 	if (in_pool(ptr)) {
