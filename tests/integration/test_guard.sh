@@ -62,6 +62,11 @@ assert_eq "$(frame double-free free_stack 0)" "release_block $(line_of free)" "f
 assert_eq "$(frame double-free alloc_stack 0)" "make_block $(line_of alloc)" "allocation"
 [ "$(q double-free 'select(.type=="guard_error") | .fault_stack[1].line')" -gt "$(q double-free 'select(.type=="guard_error") | .free_stack[1].line')" ] || fail "second free's caller line is after the first's"
 
+# An exec'd program keeps the guard too.
+run exec --all -- "$BIN" exec
+assert_eq "$(cat "$TMPD/exec.rc")" 139 "exec'd program's exit status"
+assert_eq "$(q exec 'select(.type=="guard_error") | "\(.kind) \(.block_size) \(.fault_stack[0].symbol)"')" "heap-buffer-overflow 32 overflow_by_one" "report after exec"
+
 # realloc of a guarded block: a new guarded block, allocated where realloc was called
 run realloc --all -- "$BIN" realloc
 assert_eq "$(q realloc 'select(.type=="guard_error") | "\(.kind) \(.block_size) \(.bytes_past_end)"')" "heap-buffer-overflow 100 1" "realloc facts"

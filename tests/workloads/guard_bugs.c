@@ -13,6 +13,7 @@
  *   guard_bugs realloc       grows a 16-byte block to 100 bytes, overflows the new one
  *   guard_bugs threads       4 threads x 100000 correct malloc/calloc/realloc/free of 1-5000
  *                            bytes, each block filled and checked; prints "survived"
+ *   guard_bugs exec          execs itself as "guard_bugs overflow"
  *   guard_bugs cxx           C++ operator new(24) / operator delete from libstdc++, then a
  *                            read after the delete (dlopen keeps this a C program) */
 #include <dlfcn.h>
@@ -176,6 +177,10 @@ int main(int argc, char **argv)
 		char *p = make_block(16);
 		p = realloc(p, 100); /* MARK:realloc */
 		overflow_by_one(p, 100);
+	} else if (!strcmp(mode, "exec")) {
+		execl("/proc/self/exe", argv[0], "overflow", (char *)NULL);
+		perror("exec");
+		return 1;
 	} else if (!strcmp(mode, "threads")) {
 		return threads();
 	} else if (!strcmp(mode, "cxx")) {
@@ -193,7 +198,7 @@ int main(int argc, char **argv)
 		printf("child %s\n", WIFSIGNALED(st) ? "killed" : "exited");
 		return 0;
 	} else {
-		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million K|fork|double-free|realloc|threads|cxx\n");
+		fprintf(stderr, "usage: guard_bugs overflow|underflow|uaf|uaf-thread|million K|fork|double-free|realloc|threads|exec|cxx\n");
 		return 2;
 	}
 	printf("survived\n");
