@@ -31,10 +31,18 @@ for _ in range(reps):
         m = re.search(r"(\d+) allocations? guarded", out)
         if m:
             guarded[name] = m.group(1)
+def cpu_ms(cmd, n=20):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for _ in range(n):
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / n * 1000
+fixed = cpu_ms([memmon, "guard", "--", "/bin/true"]) - cpu_ms(["/bin/true"])
 base_med = statistics.median(times["plain program"])
 base_min = min(times["plain program"])
 for name, _ in configs:
     med, mn = statistics.median(times[name]), min(times[name])
     extra = f"   ({guarded[name]} of 1600000 allocations guarded)" if name in guarded else ""
     print(f"{name:33s} median {med:.3f} s (ratio {med / base_med:.3f})  min {mn:.3f} s (ratio {mn / base_min:.3f}){extra}")
+print(f"fixed cost of memmon guard (launch, preload, report collection): {fixed:.1f} ms CPU per run")
 PY

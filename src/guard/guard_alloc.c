@@ -69,6 +69,11 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *data)
 
 static void lock_pool(void) { pthread_mutex_lock(&pool_lock); }
 static void unlock_pool(void) { pthread_mutex_unlock(&pool_lock); }
+static void child_after_fork(void)
+{
+	pthread_mutex_unlock(&pool_lock);
+	rng_state = countdown = 0; /* a stream of its own, not a copy of the parent's */
+}
 
 static bool setup_pool(void)
 {
@@ -116,7 +121,7 @@ static bool guard_init(void)
 		void *prime[4];
 		backtrace(prime, 4); /* loads libgcc's unwinder now, not inside a fault handler */
 		dl_iterate_phdr(find_self, NULL);
-		pthread_atfork(lock_pool, unlock_pool, unlock_pool);
+		pthread_atfork(lock_pool, unlock_pool, child_after_fork);
 		guard_install_handler();
 	}
 	in_guard = 0;

@@ -179,7 +179,8 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
 	uintptr_t addr = (uintptr_t)si->si_addr;
 	ucontext_t *uc = ucv;
-	if (addr >= guard_pool.base && addr < guard_pool.end) {
+	/* si_code > 0: raised by the kernel for a fault, not sent with kill() */
+	if (si->si_code > 0 && addr >= guard_pool.base && addr < guard_pool.end) {
 		const char *kind;
 		const struct slot_meta *m = classify(addr, &kind);
 		void *raw[GUARD_STACK_MAX + 16];
