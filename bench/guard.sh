@@ -15,7 +15,7 @@ TMP=$(mktemp -d /tmp/memmon-bench-guard.$$.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 gcc -O2 -g "$ROOT/bench/guard_alloc_heavy.c" -o "$TMP/alloc_heavy"
 python3 - "$MEMMON" "$TMP/alloc_heavy" "$REPS" <<'PY'
-import resource, statistics, subprocess, sys, re
+import random, re, resource, statistics, subprocess, sys
 memmon, prog, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
 configs = [("plain program", [prog, "4"]),
            ("memmon guard (default rate)", [memmon, "guard", "--", prog, "4"]),
@@ -23,7 +23,7 @@ configs = [("plain program", [prog, "4"]),
 times = {name: [] for name, _ in configs}
 guarded = {}
 for _ in range(reps):
-    for name, cmd in configs:
+    for name, cmd in random.sample(configs, len(configs)):  # no fixed order effects
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         out = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=True).stdout
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
