@@ -2,7 +2,7 @@
 # memmon guard's overhead on an allocation-heavy program (bench/guard_alloc_heavy.c: 1.6M
 # malloc/free pairs of 16-256 bytes with a little work each), measured side by side in one
 # run: the plain program, the program under `memmon guard` at the default rate, and at
-# --sample-rate 1000 for scale. Runs are interleaved; each figure is CPU time (user+sys of
+# --sample-rate 1000 for scale. Runs are interleaved in a random order; each figure is CPU time (user+sys of
 # the program and memmon together, from getrusage: on a shared machine wall time mostly
 # measures the neighbours), median and minimum of REPS runs.
 # Usage: bench/guard.sh [BUILD] [REPS]
