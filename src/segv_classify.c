@@ -144,7 +144,10 @@ void segv_describe(const struct segv_event *e, const struct segv_class *c, char 
 		snprintf(buf, n, "read of an unreadable mapping (%s)", m);
 		break;
 	case SEGV_WHAT_BUS:
-		snprintf(buf, n, "bus error at %s", e->at.found ? m : "an address with no mapping");
+		if (e->at.found && e->at.file_backed && e->code == 2) /* BUS_ADRERR */
+			snprintf(buf, n, "%s beyond the end of the mapped file (%s)", c->access, m);
+		else
+			snprintf(buf, n, "bus error at %s", e->at.found ? m : "an address with no mapping");
 		break;
 	default:
 		snprintf(buf, n, "%s fault%s%s", c->access, e->at.found ? " in " : "", e->at.found ? m : "");

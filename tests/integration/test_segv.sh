@@ -51,6 +51,17 @@ depth=$(q thread-recurse '.stack_bytes')
 assert_ge "$depth" $((1048576 - 65536)) "thread stack depth"
 assert_le "$depth" 1048576 "thread stack depth"
 
+# SIGBUS: reading the second page of a 2-page mapping of a 1-page file
+timeout 60 "$MEMMON" segv --json -- "$BIN" bus "$TMPD/bus.file" >"$TMPD/bus.json" 2>&1
+assert_eq $? 135 "exit status (SIGBUS)"
+assert_eq "$(q bus '"\(.signal) \(.code) \(.what) \(.access) \(.mapping.perms) \(.mapping.file)"')" "SIGBUS BUS_ADRERR bus-error read r--s bus.file" "bus facts"
+assert_eq "$(q bus '"\(.stack[0].symbol) \(.stack[0].line)"')" "past_file_end $(line_of bus)" "faulting frame"
+assert_contains "$TMPD/bus.json" "read beyond the end of the mapped file"
+
+# executing heap memory
+run exec
+assert_eq "$(q exec '"\(.code) \(.what) \(.access) \(.mapping.perms) \(.addr == .ip)"')" "SEGV_ACCERR non-executable exec rw-p true" "exec facts"
+
 # text output says it in words
 timeout 60 "$MEMMON" segv -- "$BIN" recurse >"$TMPD/text.out" 2>&1
 assert_contains "$TMPD/text.out" "stack overflow of the main thread's stack"

@@ -111,6 +111,23 @@ static void test_thread_stack_overflow(void **state)
 	assert_string_equal(buf, "stack overflow of the thread's stack: write 8388616 bytes below its top, in its guard page");
 }
 
+static void test_bus(void **state)
+{
+	(void)state;
+	struct segv_class c;
+	struct segv_event e = fault(0x7f0000001010, 0x7fffefff0000, 4);
+	e.sig = 7;
+	e.code = 2;
+	map_at(&e, 0x7f0000000000, 0x7f0000002000, 9);
+	e.at.file_backed = 1;
+	strcpy(e.at.file, "data.bin");
+	assert_int_equal(what(&e, &c), SEGV_WHAT_BUS);
+	char buf[256];
+	segv_describe(&e, &c, buf, sizeof(buf));
+	assert_string_equal(buf, "read beyond the end of the mapped file (r--s mapping "
+				 "0x7f0000000000-0x7f0000002000 of data.bin)");
+}
+
 static void test_sent_and_names(void **state)
 {
 	(void)state;
@@ -137,7 +154,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_null_and_unmapped), cmocka_unit_test(test_protections),
 		cmocka_unit_test(test_main_stack_overflow), cmocka_unit_test(test_thread_stack_overflow),
-		cmocka_unit_test(test_sent_and_names),
+		cmocka_unit_test(test_bus), cmocka_unit_test(test_sent_and_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
