@@ -19,6 +19,7 @@ struct segv_ctx {
 	struct symbolizer *sym;
 	pid_t child; /* launched program: only its signals */
 	unsigned long reported;
+	double last_capture;
 };
 
 static int usage(void)
@@ -37,8 +38,9 @@ static int usage(void)
 	       "  --json             JSON Lines: one \"segv\" record per signal, then \"segv_summary\"\n"
 	       "  -- PROGRAM ARGS    launch PROGRAM, report its signals, stop when it exits\n"
 	       "  -h, --help         this help\n\n"
-	       "Needs root (BPF). Processes that die at once are symbolized from what memmon could\n"
-	       "read of their maps in time; a launched program always resolves.\n");
+	       "Needs root (BPF). Stacks resolve for a launched program and for -p processes (their\n"
+	       "maps are re-read every 2 s); other processes usually die before memmon can read\n"
+	       "their maps, and their frames print as raw addresses.\n");
 	return EXIT_OK;
 }
 
@@ -80,6 +82,19 @@ static int on_event(void *ctxp, void *data, size_t size)
 	segv_print(ctx->sym, e, ctx->cli->json);
 	ctx->reported++;
 	return 0;
+}
+
+/* A crashing process is usually gone before its event is read: keep the maps of the -p
+ * processes fresh (every 2 s) so their stacks resolve. */
+static void on_tick(void *ctxp)
+{
+	struct segv_ctx *ctx = ctxp;
+	double t = now_seconds();
+	if (!ctx->cli->npids || t - ctx->last_capture < 2)
+		return;
+	ctx->last_capture = t;
+	for (int i = 0; i < ctx->cli->npids; i++)
+		symbolizer_capture_pid(ctx->sym, ctx->cli->pids[i]);
 }
 
 static void on_child_stop(pid_t pid, void *ctxp)
@@ -135,7 +150,8 @@ int cmd_segv(int argc, char **argv)
 	}
 	struct loop l = { .events = &reader, .duration = cli.duration, .child = launched ? &child : NULL,
 			  .pids = cli.npids ? cli.pids : NULL, .npids = cli.npids, .ctx = &ctx,
-			  .on_child_stop = on_child_stop };
+			  .on_child_stop = on_child_stop, .on_tick = on_tick };
+	on_tick(&ctx);
 	enum loop_end end = loop_run(&l);
 	events_drain(&reader);
 	if (end == LOOP_ERROR)

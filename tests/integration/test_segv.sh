@@ -69,6 +69,12 @@ assert_contains "$TMPD/text.out" "recursing function: recurse (127 of 127 frames
 assert_contains "$TMPD/text.out" "segv_cases.c:$(line_of recurse) [segv_cases]  (x126)"
 assert_contains "$TMPD/text.out" "memmon segv: 1 signal reported, 0 events lost"
 
+# -p: a process that crashes later resolves (its maps were read while it lived)
+"$BIN" null-later 3 2>/dev/null & later=$!
+"$MEMMON" segv --json -p $later -d 20 >"$TMPD/later.json" 2>"$TMPD/later.err"
+wait $later 2>/dev/null
+assert_eq "$(q later '"\(.what) \(.pid) \(.stack[0].symbol) \(.stack[0].line)"')" "null-page $later deref $(line_of null)" "-p facts"
+
 # -p follows one running process; kill -SEGV from elsewhere is reported with its sender
 sleep 30 & victim=$!
 "$MEMMON" segv --json -p $victim -d 20 >"$TMPD/sent.json" 2>"$TMPD/sent.err" & mon=$!

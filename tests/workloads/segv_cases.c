@@ -4,7 +4,8 @@
  *   segv_cases recurse    unbounded recursion until the stack overflows
  *   segv_cases thread-recurse  the same in a thread with a 1 MiB stack
  *   segv_cases bus FILE   maps 2 pages of a 1-page FILE and reads the second (SIGBUS)
- *   segv_cases exec       calls code in a malloc'd (non-executable) buffer */
+ *   segv_cases exec       calls code in a malloc'd (non-executable) buffer
+ *   segv_cases null-later SECONDS  waits, then reads through a NULL pointer (for -p) */
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -69,7 +70,10 @@ int main(int argc, char **argv)
 		sink = recurse(0);
 	else if (!strcmp(mode, "bus") && argc > 2)
 		sink = past_file_end(argv[2]);
-	else if (!strcmp(mode, "exec"))
+	else if (!strcmp(mode, "null-later") && argc > 2) {
+		sleep((unsigned)atoi(argv[2]));
+		sink = deref(NULL);
+	} else if (!strcmp(mode, "exec"))
 		call_heap();
 	else if (!strcmp(mode, "thread-recurse")) {
 		pthread_attr_t attr;
@@ -80,7 +84,7 @@ int main(int argc, char **argv)
 		pthread_join(t, NULL);
 	}
 	else {
-		fprintf(stderr, "usage: segv_cases null|readonly|recurse|thread-recurse|bus FILE|exec\n");
+		fprintf(stderr, "usage: segv_cases null|readonly|recurse|thread-recurse|bus FILE|exec|null-later SECONDS\n");
 		return 2;
 	}
 	printf("survived\n");
