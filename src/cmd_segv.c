@@ -7,19 +7,35 @@
 #include "json_out.h"
 #include "launch.h"
 #include "loop.h"
+#include "segv_buildid.h"
 #include "segv_print.h"
 #include "signal.skel.h"
 #include "symbolize.h"
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define MAX_PENDING 64
+#define PENDING_WAIT 0.5 /* seconds to wait for a fault's delivery event */
+
+/* A fault waits here for its delivery event (its stack as build-ids) to arrive. */
+struct pending {
+	struct segv_event *e;
+	double since;
+	bool maps_known; /* memmon read the process's maps while it lived */
+};
 
 struct segv_ctx {
 	struct cli *cli;
 	struct symbolizer *sym;
+	struct buildid_index *buildids;
 	pid_t child; /* launched program: only its signals */
 	unsigned long reported;
 	double last_capture;
+	struct pending pending[MAX_PENDING];
+	int npending;
+	pid_t next_fake_pid;
 };
 
 static int usage(void)
@@ -38,9 +54,10 @@ static int usage(void)
 	       "  --json             JSON Lines: one \"segv\" record per signal, then \"segv_summary\"\n"
 	       "  -- PROGRAM ARGS    launch PROGRAM, report its signals, stop when it exits\n"
 	       "  -h, --help         this help\n\n"
-	       "Needs root (BPF). Stacks resolve for a launched program and for -p processes (their\n"
-	       "maps are re-read every 2 s); other processes usually die before memmon can read\n"
-	       "their maps, and their frames print as raw addresses.\n");
+	       "Needs root (BPF). Stacks resolve through the process's maps when memmon could read\n"
+	       "them (a launched program, -p processes: re-read every 2 s), else through the\n"
+	       "build-ids the kernel records as the signal is delivered: the executable by its path,\n"
+	       "libraries found in the system library directories.\n");
 	return EXIT_OK;
 }
 
@@ -68,19 +85,90 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	return 0;
 }
 
+static bool selected(struct segv_ctx *ctx, pid_t pid, const char *comm)
+{
+	if (ctx->child ? pid != ctx->child : !cli_pid_selected(ctx->cli, pid))
+		return false;
+	return !comm || !ctx->cli->comm || strncmp(comm, ctx->cli->comm, 15) == 0;
+}
+
+/* Prints a fault, resolving its stack in its own process if memmon read its maps, else
+ * through the build-ids of its delivery event d (may be NULL). */
+static void report(struct segv_ctx *ctx, const struct segv_event *e, bool maps_known,
+		   const struct segv_deliver_event *d)
+{
+	uint64_t ips[SEGV_STACK_DEPTH];
+	int n = e->nframes > SEGV_STACK_DEPTH ? SEGV_STACK_DEPTH : e->nframes > 0 ? e->nframes : 0;
+	memcpy(ips, e->frames, n * sizeof(ips[0]));
+	struct segv_stack st = { e->pid, ips, n, e->frames };
+	if (d && n && !maps_known) {
+		st.pid = --ctx->next_fake_pid;
+		int m = segv_buildid_stack(ctx->buildids, ctx->sym, d, st.pid, ips);
+		st.n = m < n ? m : n;
+	}
+	segv_print(ctx->sym, e, &st, ctx->cli->json);
+	ctx->reported++;
+}
+
+static void flush_pending(struct segv_ctx *ctx, double older_than)
+{
+	double t = now_seconds();
+	int kept = 0;
+	for (int i = 0; i < ctx->npending; i++) {
+		if (t - ctx->pending[i].since >= older_than) {
+			report(ctx, ctx->pending[i].e, ctx->pending[i].maps_known, NULL);
+			free(ctx->pending[i].e);
+		} else {
+			ctx->pending[kept++] = ctx->pending[i];
+		}
+	}
+	ctx->npending = kept;
+}
+
+static void on_generate(struct segv_ctx *ctx, const struct segv_event *e)
+{
+	if (!selected(ctx, e->pid, e->comm))
+		return;
+	/* now, while it may still be alive; a launched program's and -p processes' maps were
+	 * read before */
+	symbolizer_capture_pid(ctx->sym, e->pid);
+	bool known = symbolizer_knows_pid(ctx->sym, e->pid);
+	if (!e->from_fault) {
+		report(ctx, e, known, NULL);
+		return;
+	}
+	if (ctx->npending == MAX_PENDING)
+		flush_pending(ctx, -1);
+	struct segv_event *copy = malloc(sizeof(*copy));
+	if (!copy) {
+		report(ctx, e, known, NULL);
+		return;
+	}
+	*copy = *e;
+	ctx->pending[ctx->npending++] = (struct pending){ copy, now_seconds(), known };
+}
+
+static void on_deliver(struct segv_ctx *ctx, const struct segv_deliver_event *d)
+{
+	for (int i = 0; i < ctx->npending; i++) {
+		struct segv_event *e = ctx->pending[i].e;
+		if (e->tid != d->tid || e->pid != d->pid)
+			continue;
+		report(ctx, e, ctx->pending[i].maps_known, d);
+		free(e);
+		ctx->pending[i] = ctx->pending[--ctx->npending];
+		return;
+	}
+}
+
 static int on_event(void *ctxp, void *data, size_t size)
 {
 	struct segv_ctx *ctx = ctxp;
-	const struct segv_event *e = data;
-	if (size < sizeof(*e))
-		return 0;
-	if (ctx->child ? (pid_t)e->pid != ctx->child : !cli_pid_selected(ctx->cli, e->pid))
-		return 0;
-	if (ctx->cli->comm && strncmp(e->comm, ctx->cli->comm, sizeof(e->comm) - 1) != 0)
-		return 0;
-	symbolizer_capture_pid(ctx->sym, e->pid); /* now, while it may still be alive */
-	segv_print(ctx->sym, e, ctx->cli->json);
-	ctx->reported++;
+	__u32 kind = size >= sizeof(kind) ? *(const __u32 *)data : 0;
+	if (kind == SEGV_EVENT_GENERATE && size >= sizeof(struct segv_event))
+		on_generate(ctx, data);
+	else if (kind == SEGV_EVENT_DELIVER && size >= sizeof(struct segv_deliver_event))
+		on_deliver(ctx, data);
 	return 0;
 }
 
@@ -89,6 +177,7 @@ static int on_event(void *ctxp, void *data, size_t size)
 static void on_tick(void *ctxp)
 {
 	struct segv_ctx *ctx = ctxp;
+	flush_pending(ctx, PENDING_WAIT);
 	double t = now_seconds();
 	if (!ctx->cli->npids || t - ctx->last_capture < 2)
 		return;
@@ -113,10 +202,11 @@ int cmd_segv(int argc, char **argv)
 		return EXIT_RUNTIME;
 	if ((rc = bpf_preflight("segv")))
 		return rc;
-	struct segv_ctx ctx = { .cli = &cli, .sym = symbolizer_new() };
+	struct segv_ctx ctx = { .cli = &cli, .sym = symbolizer_new(), .buildids = buildid_index_new() };
 	struct signal_bpf *skel = signal_bpf__open_and_load();
 	if (!skel) {
 		symbolizer_free(ctx.sym);
+		buildid_index_free(ctx.buildids);
 		return bpf_fail("segv", "loading the signal probes", -errno);
 	}
 	struct event_reader reader = { 0 };
@@ -154,6 +244,7 @@ int cmd_segv(int argc, char **argv)
 	on_tick(&ctx);
 	enum loop_end end = loop_run(&l);
 	events_drain(&reader);
+	flush_pending(&ctx, -1);
 	if (end == LOOP_ERROR)
 		exit_code = EXIT_RUNTIME;
 	uint64_t lost = events_lost(&reader);
@@ -177,6 +268,8 @@ out:
 		launch_abort(&child);
 	events_close(&reader);
 	signal_bpf__destroy(skel);
+	flush_pending(&ctx, -1);
 	symbolizer_free(ctx.sym);
+	buildid_index_free(ctx.buildids);
 	return exit_code;
 }

@@ -8,6 +8,11 @@
 
 #define SEGV_STACK_DEPTH 127
 #define SEGV_FILE_LEN 64
+#define SEGV_PATH_DEPTH 24 /* components of the executable's path */
+#define SEGV_NAME_LEN 64
+
+/* Both events share the ring buffer; the first field says which one it is. */
+enum { SEGV_EVENT_GENERATE = 1, SEGV_EVENT_DELIVER = 2 };
 
 /* A mapping as bpf_find_vma saw it. */
 struct segv_vma {
@@ -18,6 +23,7 @@ struct segv_vma {
 };
 
 struct segv_event {
+	__u32 kind;           /* SEGV_EVENT_GENERATE */
 	__u32 pid, tid;       /* the process and thread the signal is for */
 	__u32 sender_pid;     /* the process that generated it (itself for a fault) */
 	__s32 sig, code, result;
@@ -35,6 +41,26 @@ struct segv_event {
 	__u64 stack_top;      /* page above mm->env_end: the top of the main stack */
 	__u64 tls_base;       /* thread pointer (x86 fsbase): a pthread stack's top */
 	__u64 frames[SEGV_STACK_DEPTH];
+};
+
+/* The layout of the kernel's struct bpf_stack_build_id. */
+struct segv_build_id {
+	__s32 status; /* 1: build_id + offset valid, 2: only ip, 0: empty */
+	__u8 build_id[20];
+	__u64 offset_or_ip;
+};
+
+/* Sent when the faulting thread dequeues the signal (signal:signal_deliver), still alive:
+ * its stack as build-id + file offset and its executable's path, so stacks of processes
+ * that are gone before memmon reads their maps still resolve. */
+struct segv_deliver_event {
+	__u32 kind; /* SEGV_EVENT_DELIVER */
+	__u32 pid, tid;
+	__s32 nframes;
+	__u32 npath;
+	__u32 pad;
+	char path[SEGV_PATH_DEPTH][SEGV_NAME_LEN]; /* last component first */
+	struct segv_build_id frames[SEGV_STACK_DEPTH];
 };
 
 #endif

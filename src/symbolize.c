@@ -177,6 +177,12 @@ static struct pid_maps *get_pid(struct symbolizer *s, pid_t pid, bool create)
 	return pm;
 }
 
+bool symbolizer_knows_pid(struct symbolizer *s, pid_t pid)
+{
+	struct pid_maps *pm = get_pid(s, pid, false);
+	return pm && pm->n > 0;
+}
+
 void symbolizer_forget_pid(struct symbolizer *s, pid_t pid)
 {
 	struct pid_maps *pm = get_pid(s, pid, false);

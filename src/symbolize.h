@@ -35,6 +35,8 @@ int symbolizer_capture_pid(struct symbolizer *s, pid_t pid);
 /* Same from text in /proc/PID/maps format (e.g. a copy a process wrote of its own maps
  * before dying). Returns 0. */
 int symbolizer_capture_maps(struct symbolizer *s, pid_t pid, FILE *maps);
+/* True if file mappings of pid were captured (an exiting process's maps read empty). */
+bool symbolizer_knows_pid(struct symbolizer *s, pid_t pid);
 /* Forgets a pid's modules (e.g. after exec replaced its image). */
 void symbolizer_forget_pid(struct symbolizer *s, pid_t pid);
 

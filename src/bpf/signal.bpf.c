@@ -10,6 +10,10 @@
 #include "signal_event.h"
 #include "common.bpf.h"
 
+#ifndef container_of
+#define container_of(ptr, type, member) ((type *)((void *)(ptr) - __builtin_offsetof(type, member)))
+#endif
+
 #define SIGBUS 7
 #define SIGSEGV 11
 #define PAGE 4096ULL
@@ -29,7 +33,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
+	__uint(max_entries, 1024 * 1024);
 } events SEC(".maps");
 
 SEC("tp_btf/page_fault_user")
@@ -76,6 +80,7 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct
 		return 0;
 	__u64 cur = bpf_get_current_pid_tgid();
 	/* ring buffer memory is not zeroed: set every field */
+	e->kind = SEGV_EVENT_GENERATE;
 	e->code = 0;
 	e->addr = e->ip = e->sp = e->error_code = 0;
 	e->have_error_code = 0;
@@ -112,6 +117,94 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct
 		__builtin_memcpy(&e->at, &none, sizeof(none));
 		e->stack_start = e->stack_top = e->tls_base = 0;
 	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* The executable's path, walked up through its dentries and mount points (d_path's walk;
+ * bpf_d_path is not available to tracepoints). bpf_loop keeps the verifier from exploring
+ * every iteration's branches; names collect in a per-CPU scratch buffer. */
+struct path_scratch {
+	char path[SEGV_PATH_DEPTH][SEGV_NAME_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct path_scratch);
+} scratch SEC(".maps");
+
+struct path_walk {
+	struct dentry *d;
+	struct vfsmount *vfs;
+	struct mount *mnt;
+	__u32 n;
+};
+
+static long path_step(__u64 i, void *data)
+{
+	struct path_walk *w = data;
+	struct dentry *d = w->d; /* locals: CO-RE relocates kernel types, not path_walk */
+	struct vfsmount *vfs = w->vfs;
+	struct mount *mnt = w->mnt;
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	if (d == BPF_CORE_READ(vfs, mnt_root) || d == parent) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+		if (up == mnt || !up)
+			return 1; /* the root */
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->vfs = &up->mnt;
+		return 0;
+	}
+	__u32 zero = 0, n = w->n;
+	struct path_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (!sc || n >= SEGV_PATH_DEPTH)
+		return 1;
+	bpf_probe_read_kernel_str(sc->path[n], SEGV_NAME_LEN, BPF_CORE_READ(d, d_name.name));
+	w->n = n + 1;
+	w->d = parent;
+	return 0;
+}
+
+static __always_inline void exe_path(struct task_struct *task, struct segv_deliver_event *e)
+{
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	struct vfsmount *vfs = BPF_CORE_READ(exe, f_path.mnt);
+	struct path_walk w = { .d = BPF_CORE_READ(exe, f_path.dentry), .vfs = vfs,
+			       .mnt = container_of(vfs, struct mount, mnt) };
+	e->npath = 0;
+	if (!exe || bpf_loop(64, path_step, &w, 0) < 0)
+		return;
+	__u32 zero = 0;
+	struct path_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (!sc)
+		return;
+	bpf_probe_read_kernel(e->path, sizeof(e->path), sc->path);
+	e->npath = w.n;
+}
+
+SEC("tp_btf/signal_deliver")
+int BPF_PROG(on_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
+{
+	if ((sig != SIGSEGV && sig != SIGBUS) || (unsigned long)info <= 1 ||
+	    BPF_CORE_READ(info, si_code) <= 0)
+		return 0;
+	struct segv_deliver_event *e = reserve_or_count(&events, sizeof(*e));
+	if (!e)
+		return 0;
+	__u64 cur = bpf_get_current_pid_tgid();
+	struct task_struct *task = bpf_get_current_task_btf();
+	e->kind = SEGV_EVENT_DELIVER;
+	e->pid = cur >> 32;
+	e->tid = (__u32)cur;
+	e->pad = 0;
+	/* its own program run: the mmap lock taken by signal_generate's bpf_find_vma has
+	 * been released by now, so the build-id lookup can take it */
+	long n = bpf_get_stack(ctx, e->frames, sizeof(e->frames), BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
+	e->nframes = n < 0 ? (int)n : (int)((__u64)n / sizeof(struct segv_build_id));
+	exe_path(task, e);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -69,6 +69,20 @@ assert_contains "$TMPD/text.out" "recursing function: recurse (127 of 127 frames
 assert_contains "$TMPD/text.out" "segv_cases.c:$(line_of recurse) [segv_cases]  (x126)"
 assert_contains "$TMPD/text.out" "memmon segv: 1 signal reported, 0 events lost"
 
+# System-wide: a process that is gone before memmon reads its maps still resolves, through
+# the build-ids of its stack (the executable's path comes with the event; libc is found in
+# the library directories).
+"$MEMMON" segv --json -d 8 >"$TMPD/wide.json" 2>"$TMPD/wide.err" & mon=$!
+on_exit "kill $mon 2>/dev/null"
+sleep 3
+"$BIN" null 2>/dev/null & crasher=$!
+wait $crasher 2>/dev/null
+wait $mon
+jq -c "select(.type==\"segv\" and .pid==$crasher)" "$TMPD/wide.json" >"$TMPD/wide1.json"
+assert_eq "$(q wide1 '"\(.what) \(.stack[0].symbol) \(.stack[0].line) \(.stack[1].symbol)"')" "null-page deref $(line_of null) main" "system-wide facts"
+assert_eq "$(q wide1 '.stack[2].module' | xargs basename)" libc.so.6 "libc frame's module"
+assert_eq "$(q wide1 '.stack[0].addr == .ip')" true "frames show the captured addresses"
+
 # -p: a process that crashes later resolves (its maps were read while it lived)
 "$BIN" null-later 3 2>/dev/null & later=$!
 "$MEMMON" segv --json -p $later -d 20 >"$TMPD/later.json" 2>"$TMPD/later.err"
