@@ -20,13 +20,17 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* The latest user page fault on each CPU. A fatal fault raises its signal on the same CPU
+ * moments later, so one slot per CPU (checked by thread id and address) is enough, and far
+ * cheaper on every page fault of the system than a hash map keyed by thread. */
 struct fault {
 	__u64 addr, error_code;
+	__u32 tid;
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct fault);
 } last_fault SEC(".maps");
@@ -39,9 +43,13 @@ struct {
 SEC("tp_btf/page_fault_user")
 int BPF_PROG(on_user_fault, unsigned long address, struct pt_regs *regs, unsigned long error_code)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct fault f = { .addr = address, .error_code = error_code };
-	bpf_map_update_elem(&last_fault, &tid, &f, BPF_ANY);
+	__u32 zero = 0;
+	struct fault *f = bpf_map_lookup_elem(&last_fault, &zero);
+	if (f) {
+		f->addr = address;
+		f->error_code = error_code;
+		f->tid = (__u32)bpf_get_current_pid_tgid();
+	}
 	return 0;
 }
 
@@ -100,9 +108,15 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 		e->ip = BPF_CORE_READ(regs, ip);
 		e->sp = BPF_CORE_READ(regs, sp);
-		struct fault *f = bpf_map_lookup_elem(&last_fault, &e->tid);
-		if (f && f->addr == e->addr) {
+		__u32 zero = 0;
+		struct fault *f = bpf_map_lookup_elem(&last_fault, &zero);
+		if (f && f->tid == e->tid && f->addr == e->addr) {
 			e->error_code = f->error_code;
+			e->have_error_code = 1;
+		} else if (bpf_core_field_exists(task->thread.error_code) &&
+			   BPF_CORE_READ(task, thread.cr2) == e->addr) {
+			/* migrated since the fault: x86 keeps the fault's error code in the task */
+			e->error_code = BPF_CORE_READ(task, thread.error_code);
 			e->have_error_code = 1;
 		}
 		long n = bpf_get_stack(ctx, e->frames, sizeof(e->frames), BPF_F_USER_STACK);
