@@ -117,6 +117,9 @@ assert_contains "$TMPD/e1" "cannot be done safely"
 "$MEMMON" guard -- /nonexistent/prog >"$TMPD/e4" 2>&1; assert_eq $? 1 "missing program exit"
 assert_contains "$TMPD/e4" "cannot execute program"
 "$MEMMON" guard --help | grep -q -- "--sample-rate N" || fail "help"
+mkdir "$TMPD/bin" && cp "$MEMMON" "$TMPD/bin/memmon" # installed without its library
+"$TMPD/bin/memmon" guard -- true >"$TMPD/e6" 2>&1; assert_eq $? 1 "missing library exit"
+assert_contains "$TMPD/e6" "libmemmon_guard.so not found"
 # every memmon guard removed its report directory: a new one whose memmon is gone is left over
 report_dirs | comm -13 "$TMPD/dirs.before" - >"$TMPD/dirs.new"
 while read -r d; do
