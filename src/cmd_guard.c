@@ -20,16 +20,17 @@
 #define GUARD_DEFAULT_RATE 5000
 #define GUARD_DEFAULT_SLOTS 512
 
-enum { OPT_SAMPLE_RATE = OPT_COMMON_LAST, OPT_ALL, OPT_LEFT, OPT_SLOTS };
+enum { OPT_SAMPLE_RATE = OPT_COMMON_LAST, OPT_ALL, OPT_LEFT, OPT_SLOTS, OPT_ALIGN };
 
 struct guard_opts {
-	long rate, slots;
+	long rate, slots, align;
 	bool left;
 };
 
 static int usage(void)
 {
-	printf("usage: memmon guard [--sample-rate N | --all] [--left] [--slots N] [--json] -- PROGRAM [ARGS]\n\n"
+	printf("usage: memmon guard [--sample-rate N | --all] [--left | --align N] [--slots N] [--json]\n"
+	       "                    -- PROGRAM [ARGS]\n\n"
 	       "Catches heap-buffer overflows, underflows and use after free in a running program\n"
 	       "without rebuilding it: one allocation in N is placed alone on a page between\n"
 	       "inaccessible guard pages (libmemmon_guard.so, preloaded). A bad access faults at\n"
@@ -39,6 +40,10 @@ static int usage(void)
 	       "  --all            guard every allocation (for short test runs)\n"
 	       "  --left           align guarded blocks to the left guard page: catches underflows\n"
 	       "                   instead of overflows\n"
+	       "  --align N        alignment of right-aligned blocks (power of two, default 16, as\n"
+	       "                   malloc promises): an overflow within the padding up to it is not\n"
+	       "                   caught; 1 catches every byte but breaks programs that rely on\n"
+	       "                   malloc's alignment\n"
 	       "  --slots N        at most N guarded blocks live or quarantined (default %d;\n"
 	       "                   each costs one page of memory while in use)\n"
 	       "  --json           JSON Lines output (guard_error, guard_stats records)\n"
@@ -60,6 +65,7 @@ static int parse_args(int argc, char **argv, struct cli *cli, struct guard_opts 
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "left", no_argument, NULL, OPT_LEFT },
 		{ "slots", required_argument, NULL, OPT_SLOTS },
+		{ "align", required_argument, NULL, OPT_ALIGN },
 		{ 0 },
 	};
 	int c;
@@ -78,6 +84,10 @@ static int parse_args(int argc, char **argv, struct cli *cli, struct guard_opts 
 			break;
 		case OPT_LEFT:
 			go->left = true;
+			break;
+		case OPT_ALIGN:
+			if (cli_parse_long(optarg, 1, 4096, &go->align) || (go->align & (go->align - 1)))
+				return cli_usage_error("guard", "--align wants a power of two from 1 to 4096, got '%s'", optarg);
 			break;
 		case OPT_SLOTS:
 			if (cli_parse_long(optarg, 1, 1L << 20, &go->slots))
@@ -131,6 +141,8 @@ static int setup_env(const char *lib, const char *dir, const struct guard_opts *
 	snprintf(num, sizeof(num), "%ld", go->slots);
 	rc |= setenv("MEMMON_GUARD_SLOTS", num, 1);
 	rc |= setenv("MEMMON_GUARD_LEFT", go->left ? "1" : "0", 1);
+	snprintf(num, sizeof(num), "%ld", go->align);
+	rc |= setenv("MEMMON_GUARD_ALIGN", num, 1);
 	rc |= setenv("MEMMON_GUARD_DIR", dir, 1);
 	return rc;
 }
@@ -205,7 +217,7 @@ static int collect(const char *dir, bool json)
 int cmd_guard(int argc, char **argv)
 {
 	struct cli cli = { 0 };
-	struct guard_opts go = { .rate = GUARD_DEFAULT_RATE, .slots = GUARD_DEFAULT_SLOTS };
+	struct guard_opts go = { .rate = GUARD_DEFAULT_RATE, .slots = GUARD_DEFAULT_SLOTS, .align = 16 };
 	int rc = parse_args(argc, argv, &cli, &go);
 	if (rc)
 		return rc >= 100 ? rc - 100 : rc;

@@ -31,6 +31,7 @@ enum { INIT_NONE, INIT_RUNNING, INIT_READY, INIT_OFF };
 static int init_state;
 static double log_keep; /* log(1 - 1/rate): draws the gaps between guarded allocations */
 static bool sample_all, align_left;
+static size_t right_align = 16; /* alignment of right-aligned blocks */
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static size_t *free_queue; /* ring of free slot indices, oldest-freed first */
 static size_t queue_head, queue_len;
@@ -85,6 +86,9 @@ static bool setup_pool(void)
 	sample_all = rate == 1;
 	log_keep = sample_all ? 0 : log1p(-1.0 / (double)rate);
 	align_left = env_ulong("MEMMON_GUARD_LEFT", 0) != 0;
+	right_align = env_ulong("MEMMON_GUARD_ALIGN", 16);
+	if (!right_align || (right_align & (right_align - 1)) || right_align > page)
+		right_align = 16;
 	size_t region = (2 * nslots + 1) * page;
 	void *base = mmap(NULL, region, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	size_t meta_bytes = nslots * (sizeof(struct slot_meta) + sizeof(size_t));
@@ -234,13 +238,12 @@ static void *guarded_alloc(size_t size, size_t align)
 
 	uintptr_t start = guard_slot_start(i);
 	mprotect((void *)start, guard_pool.page, PROT_READ | PROT_WRITE);
-	/* Right-aligned at the block's natural alignment (a type's size is a multiple of its
-	 * alignment, capped at malloc's 16), so even a 1-byte overflow touches the guard. */
-	size_t natural = size & -size;
-	if (natural > 16)
-		natural = 16;
-	if (align < natural)
-		align = natural;
+	/* Right-aligned so that an overflow past the alignment padding touches the guard.
+	 * 16 by default: malloc promises it, and programs rely on it (a header followed by a
+	 * flexible array has an odd size but needs the header's alignment); 1 catches every
+	 * byte, for programs that allow it. */
+	if (align < right_align)
+		align = right_align;
 	uintptr_t p = align_left ? start : (start + guard_pool.page - size) & ~(uintptr_t)(align - 1);
 	m->ptr = p;
 	m->size = size;

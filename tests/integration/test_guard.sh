@@ -67,10 +67,17 @@ run exec --all -- "$BIN" exec
 assert_eq "$(cat "$TMPD/exec.rc")" 139 "exec'd program's exit status"
 assert_eq "$(q exec 'select(.type=="guard_error") | "\(.kind) \(.block_size) \(.fault_stack[0].symbol)"')" "heap-buffer-overflow 32 overflow_by_one" "report after exec"
 
-# realloc of a guarded block: a new guarded block, allocated where realloc was called
-run realloc --all -- "$BIN" realloc
+# realloc of a guarded block: a new guarded block, allocated where realloc was called.
+# 100 is not a multiple of the default 16-byte alignment: --align 1 leaves no padding.
+run realloc --all --align 1 -- "$BIN" realloc
 assert_eq "$(q realloc 'select(.type=="guard_error") | "\(.kind) \(.block_size) \(.bytes_past_end)"')" "heap-buffer-overflow 100 1" "realloc facts"
 assert_eq "$(frame realloc alloc_stack 0)" "main $(line_of realloc)" "realloc's caller"
+
+# With the default 16-byte alignment the same 1-byte overflow of a 100-byte block lands in
+# the 12 bytes of padding before the guard page: not caught (documented), program unharmed.
+run realloc-aligned --all -- "$BIN" realloc
+assert_eq "$(cat "$TMPD/realloc-aligned.rc")" 0 "padding overflow exit"
+assert_contains "$TMPD/realloc-aligned.out" survived
 
 # C++: operator new/delete of libstdc++ go through the guarded malloc/free.
 run cxx --all -- "$BIN" cxx
@@ -113,6 +120,7 @@ parent=$(q fork 'select(.type=="guard_stats") | .pid')
 assert_contains "$TMPD/e1" "cannot be done safely"
 "$MEMMON" guard >"$TMPD/e2" 2>&1; assert_eq $? 2 "no program exit"
 "$MEMMON" guard -d 5 -- true >"$TMPD/e5" 2>&1; assert_eq $? 2 "-d exit"
+"$MEMMON" guard --align 3 -- true >"$TMPD/e7" 2>&1; assert_eq $? 2 "bad align exit"
 "$MEMMON" guard --sample-rate 0 -- true >"$TMPD/e3" 2>&1; assert_eq $? 2 "bad rate exit"
 "$MEMMON" guard -- /nonexistent/prog >"$TMPD/e4" 2>&1; assert_eq $? 1 "missing program exit"
 assert_contains "$TMPD/e4" "cannot execute program"

@@ -35,7 +35,7 @@ for i in 1 2 3 4 5 6; do
 	if [ $c = 1 ]; then
 		assert_eq "$(cat "$TMPD/one.$i.rc")" 139 "run $i exit status"
 		grep '^{' "$TMPD/one.$i" | jq -r 'select(.type=="guard_error") | "\(.block_size) \(.bytes_past_end) \(.fault_stack[0].symbol)"' >"$TMPD/facts"
-		assert_eq "$(cat "$TMPD/facts")" "20 1 million" "run $i report"
+		assert_eq "$(cat "$TMPD/facts")" "32 1 million" "run $i report"
 	else
 		assert_eq "$(cat "$TMPD/one.$i.rc")" 0 "run $i exit status"
 		assert_eq "$(grep '"type":"guard_stats"' "$TMPD/one.$i" | jq -r .pool_full)" 0 "run $i pool_full"
@@ -46,5 +46,5 @@ echo "one overflowed block in 1e6, rate 8: caught in $caught of 6 runs (expected
 
 "$MEMMON" guard --json -- "$BIN" million all >"$TMPD/all.out" 2>&1
 assert_eq $? 139 "default rate, every block overflowed: exit status"
-assert_eq "$(grep '^{' "$TMPD/all.out" | jq -r 'select(.type=="guard_error") | "\(.kind) \(.block_size) \(.bytes_past_end)"')" "heap-buffer-overflow 20 1" "default-rate report"
+assert_eq "$(grep '^{' "$TMPD/all.out" | jq -r 'select(.type=="guard_error") | "\(.kind) \(.block_size) \(.bytes_past_end)"')" "heap-buffer-overflow 32 1" "default-rate report"
 echo ok

@@ -4,10 +4,10 @@
  *   guard_bugs underflow     write 1 byte before a 24-byte block
  *   guard_bugs uaf           read a 48-byte block after free
  *   guard_bugs uaf-thread    a 64-byte block freed by one thread, read by another
- *   guard_bugs million K     a million 20-byte blocks; block K (-1: none, all: every block)
+ *   guard_bugs million K     a million 32-byte blocks; block K (-1: none, all: every block)
  *                            is written 1 byte past its end, harmless to glibc (usable
- *                            size 24); before that it prints whether block K is guarded
- *                            (a guarded block's usable size is exactly 20)
+ *                            size 40); before that it prints whether block K is guarded
+ *                            (a guarded block's usable size is exactly 32)
  *   guard_bugs fork          the child of a fork overflows a 16-byte block
  *   guard_bugs double-free   frees a 40-byte block twice
  *   guard_bugs realloc       grows a 16-byte block to 100 bytes, overflows the new one
@@ -133,13 +133,13 @@ static int million(const char *which)
 	bool all = !strcmp(which, "all");
 	long victim = all ? -1 : strtol(which, NULL, 10);
 	for (long i = 0; i < 1000000; i++) {
-		char *p = malloc(20);
+		char *p = malloc(32);
 		if (i == victim) {
-			printf("victim %s\n", malloc_usable_size(p) == 20 ? "guarded" : "not guarded");
+			printf("victim %s\n", malloc_usable_size(p) == 32 ? "guarded" : "not guarded");
 			fflush(stdout);
 		}
 		if (i == victim || all)
-			p[20] = 'x'; /* MARK:million */
+			p[32] = 'x'; /* MARK:million */
 		else
 			p[0] = 'a';
 		free(ring[i % 64]);
