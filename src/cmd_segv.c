@@ -218,7 +218,7 @@ int cmd_segv(int argc, char **argv)
 		goto out;
 	}
 	if ((rc = events_open(&reader, bpf_map__fd(skel->maps.events), on_event, &ctx,
-			      (volatile uint64_t *)&skel->bss->memmon_lost_events))) {
+			      (void *)&skel->bss->memmon_lost_events))) {
 		exit_code = bpf_fail("segv", "opening the ring buffer", rc);
 		goto out;
 	}
