@@ -23,4 +23,4 @@ done
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 off=$(median <"$TMP/off") on=$(median <"$TMP/on")
 printf "page fault without memmon segv: %.0f ns CPU\n" "$off"
-printf "page fault with memmon segv:    %.0f ns CPU   ratio %.3f\n" "$on" "$(echo "$on / $off" | bc -l)"
+printf "page fault with memmon segv:    %.0f ns CPU   ratio %.3f\n" "$on" "$(awk -v a="$on" -v b="$off" 'BEGIN {print a / b}')"
