@@ -76,3 +76,13 @@ test: all unit
 
 clean:
 	rm -rf $(BUILD) build-asan
+
+# libmemmon_guard.so: the guard-page allocator `memmon guard` preloads into programs. Its
+# sources live in src/guard/ so they are not linked into memmon itself. Never built with
+# sanitizers (it is preloaded into uninstrumented programs); frame pointers keep stacks
+# through it walkable.
+GUARD_SRCS := $(wildcard src/guard/*.c)
+$(BUILD)/libmemmon_guard.so: $(GUARD_SRCS) $(wildcard src/guard/*.h) | $(BUILD)
+	$(CC) -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -Wall -Wextra -Wshadow -std=gnu11 \
+		-D_GNU_SOURCE -Isrc/guard $(GUARD_SRCS) -o $@ -ldl -lpthread -lm
+all: $(BUILD)/libmemmon_guard.so

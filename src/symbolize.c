@@ -160,6 +160,12 @@ static struct pid_maps *get_pid(struct symbolizer *s, pid_t pid, bool create)
 	return pm;
 }
 
+bool symbolizer_knows_pid(struct symbolizer *s, pid_t pid)
+{
+	struct pid_maps *pm = get_pid(s, pid, false);
+	return pm && pm->n > 0;
+}
+
 void symbolizer_forget_pid(struct symbolizer *s, pid_t pid)
 {
 	struct pid_maps *pm = get_pid(s, pid, false);
@@ -169,13 +175,20 @@ void symbolizer_forget_pid(struct symbolizer *s, pid_t pid)
 
 int symbolizer_capture_pid(struct symbolizer *s, pid_t pid)
 {
-	char path[64], line[4096 + 256];
+	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	FILE *fp = fopen(path, "re");
 	if (!fp)
 		return errno == ENOENT ? -ESRCH : -errno;
-	struct pid_maps *pm = get_pid(s, pid, true);
-	int added = 0;
+	symbolizer_capture_maps(s, pid, fp);
+	fclose(fp);
+	return 0;
+}
+
+int symbolizer_capture_maps(struct symbolizer *s, pid_t pid, FILE *fp)
+{
+	char line[4096 + 256];
+	get_pid(s, pid, true); /* known, even with no code mapping yet */
 	while (fgets(line, sizeof(line), fp)) {
 		uint64_t start, end, pgoff;
 		char perms[8];
@@ -187,35 +200,8 @@ int symbolizer_capture_pid(struct symbolizer *s, pid_t pid)
 		name[strcspn(name, "\n")] = 0;
 		if (name[0] != '/' || perms[2] != 'x')
 			continue; /* only executable file mappings hold code addresses */
-		bool known = false;
-		for (int i = 0; i < pm->n; i++) {
-			if (pm->maps[i].start == start && pm->maps[i].end == end &&
-			    strcmp(pm->maps[i].file->path, name) == 0) {
-				known = true;
-				break;
-			}
-		}
-		if (known)
-			continue;
-		struct elf_file *f = get_file(s, name);
-		if (!f)
-			continue;
-		if (pm->n == pm->cap) {
-			pm->cap = pm->cap ? pm->cap * 2 : 32;
-			pm->maps = realloc(pm->maps, sizeof(*pm->maps) * pm->cap);
-		}
-		/* A new mapping over an old range replaces it (dlclose + dlopen). */
-		for (int i = 0; i < pm->n; i++) {
-			if (pm->maps[i].start < end && start < pm->maps[i].end) {
-				pm->maps[i] = pm->maps[--pm->n];
-				i--;
-			}
-		}
-		pm->maps[pm->n++] = (struct mapping){ start, end, pgoff, f };
-		added++;
+		symbolizer_add_mapping(s, pid, start, end, pgoff, name);
 	}
-	fclose(fp);
-	(void)added;
 	return 0;
 }
 
@@ -240,7 +226,7 @@ int symbolizer_add_mapping(struct symbolizer *s, pid_t pid, uint64_t start, uint
 		pm->maps = m;
 		pm->cap = cap;
 	}
-	/* A new mapping over an old range replaces it, as in symbolizer_capture_pid. */
+	/* A new mapping over an old range replaces it (dlclose + dlopen, exec). */
 	for (int i = 0; i < pm->n; i++) {
 		if (pm->maps[i].start < end && start < pm->maps[i].end) {
 			pm->maps[i] = pm->maps[--pm->n];

@@ -37,6 +37,11 @@ int symbolizer_capture_pid(struct symbolizer *s, pid_t pid);
  * pgoff in bytes. Returns 0 or -ENOMEM. */
 int symbolizer_add_mapping(struct symbolizer *s, pid_t pid, uint64_t start, uint64_t end,
 			   uint64_t pgoff, const char *path);
+/* Same from text in /proc/PID/maps format (e.g. a copy a process wrote of its own maps
+ * before dying). Returns 0. */
+int symbolizer_capture_maps(struct symbolizer *s, pid_t pid, FILE *maps);
+/* True if file mappings of pid were captured (an exiting process's maps read empty). */
+bool symbolizer_knows_pid(struct symbolizer *s, pid_t pid);
 /* Forgets a pid's modules (e.g. after exec replaced its image). */
 void symbolizer_forget_pid(struct symbolizer *s, pid_t pid);
 
