@@ -43,10 +43,13 @@ st = [r for r in rows if r["type"] == "fault_stack"]
 assert all(r["minor"] == 0 for r in st), "a minor fault counted as swap-in"
 hit = [r for r in st if r["user_stack"] and r["user_stack"][0]["symbol"] == "read_back_pages"
        and r["user_stack"][0]["line"] == int(sys.argv[2])]
-assert len(hit) == 1, hit
-r = hit[0]
-assert r["major"] == int(sys.argv[3]), (r["major"], sys.argv[3])
-assert r["bytes"] == 4096 * r["major"], r
+# The frame-pointer walk cannot read stack pages that are themselves swapped out, so a few
+# faults may land in a row whose stack stops after the first frame: count them all.
+assert hit, st
+assert sum(r["major"] for r in hit) == int(sys.argv[3]), ([r["major"] for r in hit], sys.argv[3])
+assert all(r["bytes"] == 4096 * r["major"] for r in hit), hit
+r = max(hit, key=lambda r: r["major"])
+assert r["major"] >= int(sys.argv[3]) * 9 // 10, r["major"]
 assert r["user_stack"][1]["symbol"] == "main", r["user_stack"][1]
 ' "$TMPD/swap.json" "$line" "$majflt" || fail "swap-in row at read_back_pages:$line"
 echo ok
