@@ -24,6 +24,19 @@ struct stack_key {
 	__u32 tgid;
 };
 
+/* An outstanding block: processes share addresses (fork), so the key holds the process. */
+struct alloc_key {
+	__u64 addr;
+	__u32 tgid; /* 0 for kernel allocations */
+	__u32 pad;
+};
+
+/* A file by device (kernel encoding) and inode: which allocator library a code address is in. */
+struct lib_id {
+	__u64 dev;
+	__u64 ino;
+};
+
 struct alloc_info {
 	__u64 size;
 	__u64 ts_ns;
@@ -69,6 +82,8 @@ struct alloc_counters {
 	__u64 stack_failures;   /* stack map full or collision */
 	__u64 pending_dropped;  /* per-thread call table full */
 	__u64 sampled_out;
+	__u64 internal_frees;   /* the allocator library freeing its own memory: ignored */
+	__u64 stacks_dropped;   /* per-stack totals table full */
 };
 
 #endif

@@ -35,23 +35,31 @@ static const char usage_text[] =
 	"  -d, --duration SEC   stop after SEC seconds\n"
 	"      --top N          stacks per report (default 10)\n"
 	"      --older-than MS  only allocations older than MS milliseconds\n"
-	"      --min-size B     ignore allocations smaller than B bytes\n"
+	"      --min-size B     ignore allocations smaller than B bytes (4k, 1M also work)\n"
 	"      --max-size B     ignore allocations larger than B bytes\n"
-	"      --sample-rate N  track one allocation in N (invalid frees then not reported)\n"
+	"      --sample-rate N  track one allocation in N; totals are of the sampled ones\n"
+	"                       (invalid frees are then not reported)\n"
 	"      --show-allocs    list each outstanding allocation (address, size, age)\n"
 	"      --combined       report only the in-kernel per-stack totals (the default\n"
 	"                       unless --older-than or --show-allocs need each allocation)\n"
 	"      --free-stacks    keep the full stack of every free (double-free reports then\n"
 	"                       show the whole first-free stack, not just its caller; slower)\n"
+	"      --max-errors N   print at most N memory errors, count the rest (default 100)\n"
 	"      --max-allocs N   size of the outstanding-allocation table (default 524288)\n"
 	"      --json           JSON Lines: leak_stack, leak_report, leak_error, leak_alloc\n"
+	"                       (a launched program's stdout then goes to stderr)\n"
 	"  -h, --help           this help\n\n"
 	"Ends on Ctrl-C, SIGTERM, --duration, the launched program's exit or the traced\n"
-	"processes' exit, and prints a final report. Needs root (CAP_BPF, CAP_PERFMON).\n";
+	"processes' exit, and prints a final report. A launched program still running then\n"
+	"gets 2 s to exit on its own before it is killed. Invalid frees are reported only for\n"
+	"a launched program with nothing filtered (no --min/max-size, --sample-rate), and\n"
+	"frees by the allocator library itself (glibc freeing its own caches) are not errors.\n"
+	"Exit status: 0, or 1 (runtime failure), 2 (usage); not the program's.\n"
+	"Needs root (CAP_BPF, CAP_PERFMON).\n";
 
 enum {
 	OPT_LIB = OPT_COMMON_LAST, OPT_KERNEL, OPT_TOP, OPT_OLDER, OPT_MIN, OPT_MAX, OPT_SAMPLE,
-	OPT_SHOW, OPT_COMBINED, OPT_MAX_ALLOCS, OPT_FREE_STACKS,
+	OPT_SHOW, OPT_COMBINED, OPT_MAX_ALLOCS, OPT_FREE_STACKS, OPT_MAX_ERRORS,
 };
 
 static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
@@ -70,6 +78,7 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 		{ "combined", no_argument, NULL, OPT_COMBINED },
 		{ "max-allocs", required_argument, NULL, OPT_MAX_ALLOCS },
 		{ "free-stacks", no_argument, NULL, OPT_FREE_STACKS },
+		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 		{ 0 },
 	};
 	long v;
@@ -79,10 +88,17 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 	o->max_size = ~0ULL;
 	o->sample_rate = 1;
 	o->max_allocs = 524288;
+	o->max_errors = 100;
 	argc = cli_split_program(&o->cli, argc, argv);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+		if (c == 'i' && optarg && strcmp(optarg, "0") == 0) {
+			o->cli.interval = 0; /* only the final report */
+			continue;
+		}
+		if (c == OPT_COMM)
+			return cli_usage_error("leak", "--comm is not supported: name processes with -p");
 		int r = cli_common_option(&o->cli, "leak", c, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
@@ -120,9 +136,15 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 		case OPT_SHOW: o->show_allocs = true; break;
 		case OPT_COMBINED: o->combined = true; break;
 		case OPT_FREE_STACKS: o->free_stacks = true; break;
+		case OPT_MAX_ERRORS:
+			if (cli_parse_long(optarg, 0, 1 << 30, &v))
+				return cli_usage_error("leak", "invalid --max-errors '%s'", optarg);
+			o->max_errors = (uint32_t)v;
+			break;
 		case OPT_MAX_ALLOCS:
-			if (cli_parse_long(optarg, 1024, 1 << 26, &v))
-				return cli_usage_error("leak", "invalid --max-allocs '%s' (1024..67108864)", optarg);
+			/* each entry costs ~128 bytes of kernel memory, allocated up front */
+			if (cli_parse_long(optarg, 1024, 1 << 23, &v))
+				return cli_usage_error("leak", "invalid --max-allocs '%s' (1024..8388608)", optarg);
 			o->max_allocs = (uint32_t)v;
 			break;
 		case '?':
@@ -136,6 +158,8 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 		return cli_usage_error("leak", "--combined cannot be used with --older-than or --show-allocs");
 	if (o->min_size > o->max_size)
 		return cli_usage_error("leak", "--min-size is larger than --max-size");
+	if (o->kernel && (o->lib || o->free_stacks))
+		return cli_usage_error("leak", "--lib and --free-stacks apply to user allocations, not --kernel");
 	if (o->cli.prog_argv && o->cli.npids)
 		return cli_usage_error("leak", "give either -p PID or -- PROGRAM, not both");
 	if (!o->kernel && !o->cli.prog_argv && !o->cli.npids)

@@ -12,7 +12,9 @@
 int launch_prepare(struct launch *l, char **argv, const char *cmd)
 {
 	int go[2], err[2];
+	bool to_stderr = l->stdout_to_stderr;
 	memset(l, 0, sizeof(*l));
+	l->stdout_to_stderr = to_stderr;
 	if (!argv || !argv[0]) {
 		fprintf(stderr, "memmon %s: no program after --\n", cmd);
 		return -EINVAL;
@@ -36,6 +38,8 @@ int launch_prepare(struct launch *l, char **argv, const char *cmd)
 		if (n != 1 || c != 'g')
 			_exit(127); /* memmon died before attaching its probes: do not run untraced */
 		signal(SIGPIPE, SIG_DFL);
+		if (to_stderr)
+			dup2(STDERR_FILENO, STDOUT_FILENO);
 		execvp(argv[0], argv);
 		int e = errno;
 		if (write(err[1], &e, sizeof(e)) < 0)
@@ -98,6 +102,7 @@ bool launch_poll(struct launch *l, void (*on_stop)(pid_t pid, void *ctx), void *
 		int event = (unsigned)st >> 16;
 		int sig = WSTOPSIG(st);
 		if (event == PTRACE_EVENT_EXIT || event == PTRACE_EVENT_EXEC) {
+			l->last_stop = event;
 			if (on_stop)
 				on_stop(l->pid, ctx);
 			ptrace(PTRACE_CONT, l->pid, 0, 0);
@@ -106,6 +111,7 @@ bool launch_poll(struct launch *l, void (*on_stop)(pid_t pid, void *ctx), void *
 		} else {
 			/* A signal on its way to the program: capture the mappings first in case
 			 * it is fatal (abort() after a double free), then deliver it. */
+			l->last_stop = 0;
 			if (on_stop && (sig == SIGABRT || sig == SIGSEGV || sig == SIGBUS))
 				on_stop(l->pid, ctx);
 			ptrace(PTRACE_CONT, l->pid, 0, sig);

@@ -14,9 +14,12 @@ struct launch {
 	bool traced; /* seized with ptrace */
 	bool exited;
 	int status;  /* wait status once exited */
+	bool stdout_to_stderr; /* set before launch_prepare: keep stdout for memmon's JSON */
+	int last_stop;         /* during on_stop: PTRACE_EVENT_EXEC, PTRACE_EVENT_EXIT or 0 (signal) */
 };
 
-/* Forks the child, which waits. Returns 0 or -errno (message printed). */
+/* Forks the child, which waits. Returns 0 or -errno (message printed). Options in *l
+ * (stdout_to_stderr) are kept; everything else is reset. */
 int launch_prepare(struct launch *l, char **argv, const char *cmd);
 /* Lets the child exec. Returns 0, or -errno if exec failed (message printed). */
 int launch_release(struct launch *l, const char *cmd);

@@ -12,7 +12,7 @@ struct leak_opts {
 	int top;
 	uint64_t older_than_ns;
 	unsigned long long min_size, max_size;
-	uint32_t sample_rate, max_allocs;
+	uint32_t sample_rate, max_allocs, max_errors;
 };
 
 /* The BPF maps both probe sets share (see alloc_event.h). */
@@ -24,6 +24,7 @@ struct leak_maps {
 	int allocs, combined, stacks;
 	const struct alloc_counters *counters;
 	const struct event_reader *events;
+	uint64_t errors; /* double/invalid frees reported (user mode) */
 };
 
 /* A stack key as instruction pointers: user stacks start with the caller's return address;

@@ -6,6 +6,7 @@
 #include "leak_report.h"
 #include <bpf/bpf.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -18,6 +19,10 @@ int leak_stack_ips(const struct leak_maps *m, const struct stack_key *k, bool ke
 		ips[n++] = k->retaddr;
 	if (k->stackid >= 0 && bpf_map_lookup_elem(m->stacks, &k->stackid, chain) == 0) {
 		for (int i = 0; i < ALLOC_STACK_DEPTH && chain[i]; i++) {
+			/* A frame-pointer walk through code without frame pointers reads garbage:
+			 * stop at the first value that cannot be a user code address. */
+			if (!kernel && (chain[i] < 4096 || chain[i] >> 56))
+				break;
 			/* Newer kernels add the return address themselves when a uprobe sits on
 			 * `push %rbp`; a return address after a call to the allocator cannot
 			 * legitimately repeat as the next frame, so drop the copy. */
@@ -36,34 +41,76 @@ static uint64_t ktime_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* Addresses print as hex strings: JSON numbers above 2^53 lose digits in most readers. */
+static void addr_text(uint64_t key, bool kernel, char *buf, size_t n)
+{
+	if (kernel && key >> 63)
+		snprintf(buf, n, "pfn 0x%" PRIx64, (uint64_t)(key & ~(1ULL << 63)));
+	else if (kernel && key >> 62)
+		snprintf(buf, n, "percpu 0x%" PRIx64, (uint64_t)(key & ~(1ULL << 62)));
+	else
+		snprintf(buf, n, "0x%" PRIx64, key);
+}
+
 static void show_alloc(const struct leak_opts *o, int report_no, uint64_t addr,
 		       const struct alloc_info *a, uint64_t now, bool kernel)
 {
-	double age = (now - a->ts_ns) / 1e9;
+	char where[48], age[32];
+	addr_text(addr, kernel, where, sizeof(where));
+	snprintf(age, sizeof(age), "%.3f", (now - a->ts_ns) / 1e9);
 	if (o->cli.json) {
 		struct json_object *j = json_record("leak_alloc");
 		json_add_int(j, "report", report_no);
 		if (!kernel)
 			json_add_int(j, "pid", a->key.tgid);
-		json_add_u64(j, "addr", addr);
+		json_add_str(j, "addr", where);
 		json_add_u64(j, "size", a->size);
-		json_add_double(j, "age_s", age);
+		json_object_object_add(j, "age_s", json_object_new_double_s(atof(age), age));
 		json_add_str(j, "allocator", alloc_fn_name(a->fn));
 		json_emit(j, stdout);
 	} else {
-		printf("  addr 0x%" PRIx64 " size %" PRIu64 " age %.3fs %s", addr, (uint64_t)a->size,
-		       age, alloc_fn_name(a->fn));
+		printf("  %s size %" PRIu64 " age %ss %s", where, (uint64_t)a->size, age,
+		       alloc_fn_name(a->fn));
 		if (!kernel)
 			printf(" pid %u", a->key.tgid);
 		printf("\n");
 	}
 }
 
-static void collect_per_alloc(const struct leak_maps *m, const struct leak_opts *o,
-			      int report_no, bool kernel, struct leak_rows *rows)
+/* --show-allocs: each allocation, listed after the report. */
+struct listed_alloc {
+	uint64_t addr;
+	struct alloc_info a;
+};
+struct alloc_list {
+	struct listed_alloc *v;
+	size_t n, cap;
+};
+
+static void alloc_list_add(struct alloc_list *l, uint64_t addr, const struct alloc_info *a)
 {
-	uint64_t key, next, now = ktime_now();
-	uint64_t *prev = NULL;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		struct listed_alloc *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = (struct listed_alloc){ addr, *a };
+}
+
+static int older_first(const void *x, const void *y)
+{
+	const struct listed_alloc *a = x, *b = y;
+	return a->a.ts_ns < b->a.ts_ns ? -1 : a->a.ts_ns > b->a.ts_ns;
+}
+
+static void collect_per_alloc(const struct leak_maps *m, const struct leak_opts *o,
+			      bool kernel, struct leak_rows *rows, struct alloc_list *list)
+{
+	struct alloc_key key, next, *prev = NULL;
+	uint64_t now = ktime_now();
 	struct alloc_info a;
 	while (bpf_map_get_next_key(m->allocs, prev, &next) == 0) {
 		key = next;
@@ -77,7 +124,7 @@ static void collect_per_alloc(const struct leak_maps *m, const struct leak_opts 
 		if (!r->oldest_ns || a.ts_ns < r->oldest_ns)
 			r->oldest_ns = a.ts_ns;
 		if (o->show_allocs)
-			show_alloc(o, report_no, key, &a, now, kernel);
+			alloc_list_add(list, key.addr, &a);
 	}
 }
 
@@ -102,8 +149,9 @@ void leak_report_now(const struct leak_maps *m, const struct leak_opts *o,
 {
 	struct leak_rows rows = { 0 };
 	struct leak_totals t = { 0 };
+	struct alloc_list list = { 0 };
 	if (o->older_than_ns || o->show_allocs)
-		collect_per_alloc(m, o, report_no, kernel, &rows);
+		collect_per_alloc(m, o, kernel, &rows, &list);
 	else
 		collect_combined(m, &rows);
 	for (size_t i = 0; i < rows.n; i++) {
@@ -118,8 +166,23 @@ void leak_report_now(const struct leak_maps *m, const struct leak_opts *o,
 	t.stack_failures = m->counters->stack_failures;
 	t.pending_dropped = m->counters->pending_dropped;
 	t.sampled_out = m->counters->sampled_out;
+	t.stacks_dropped = m->counters->stacks_dropped;
+	t.internal_frees = m->counters->internal_frees;
+	t.errors = m->errors;
 	struct leak_print p = { .sym = sym, .json = o->cli.json, .kernel = kernel, .top = o->top,
 				.report_no = report_no, .reason = reason };
 	leak_report_print(&p, &rows, &t);
 	leak_rows_free(&rows);
+	if (o->show_allocs) {
+		uint64_t now = ktime_now();
+		if (list.n > 1)
+			qsort(list.v, list.n, sizeof(*list.v), older_first);
+		if (!o->cli.json)
+			printf("outstanding allocations of report %d, oldest first:\n", report_no);
+		for (size_t i = 0; i < list.n; i++)
+			show_alloc(o, report_no, list.v[i].addr, &list.v[i].a, now, kernel);
+		if (!o->cli.json)
+			printf("\n");
+	}
+	free(list.v);
 }

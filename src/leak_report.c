@@ -102,6 +102,10 @@ static void print_counters_text(const struct leak_totals *t, struct sym_stats ss
 		printf(", not sampled: %" PRIu64, t->sampled_out);
 	if (t->pending_dropped)
 		printf(", calls missed (thread table full): %" PRIu64, t->pending_dropped);
+	if (t->stacks_dropped)
+		printf(", allocations missing from totals (stack table full): %" PRIu64, t->stacks_dropped);
+	if (t->errors)
+		printf(", memory errors: %" PRIu64, t->errors);
 	printf("\n");
 }
 
@@ -162,6 +166,9 @@ void leak_report_print(const struct leak_print *p, struct leak_rows *rows,
 		json_add_u64(o, "stack_failures", t->stack_failures);
 		json_add_u64(o, "pending_dropped", t->pending_dropped);
 		json_add_u64(o, "sampled_out", t->sampled_out);
+		json_add_u64(o, "stacks_dropped", t->stacks_dropped);
+		json_add_u64(o, "internal_frees", t->internal_frees);
+		json_add_u64(o, "errors", t->errors);
 		json_add_u64(o, "frames", ss.frames);
 		json_add_u64(o, "frames_unresolved", ss.unresolved);
 		json_emit(o, stdout);

@@ -33,6 +33,7 @@ void leak_rows_free(struct leak_rows *r);
 struct leak_totals {
 	uint64_t bytes, count, stacks;
 	uint64_t lost_events, allocs_dropped, stack_failures, pending_dropped, sampled_out;
+	uint64_t stacks_dropped, internal_frees, errors;
 };
 
 struct leak_print {

@@ -20,6 +20,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 struct probe_def {
 	const char *name;
@@ -59,6 +62,22 @@ struct leak_user {
 	double last_capture;
 };
 
+/* The BPF side tells the library's own frees and mmaps (of memory it manages itself)
+ * from the program's by the file a return address lies in. */
+static int remember_library(struct leak_user *u, const char *lib)
+{
+	struct stat st;
+	if (stat(lib, &st))
+		return -errno;
+	struct lib_id id = {
+		/* the kernel's dev_t encoding (MKDEV), not glibc's */
+		.dev = ((uint64_t)major(st.st_dev) << 20) | minor(st.st_dev),
+		.ino = st.st_ino,
+	};
+	__u8 one = 1;
+	return bpf_map_update_elem(bpf_map__fd(u->skel->maps.libs), &id, &one, BPF_ANY) ? -errno : 0;
+}
+
 /* Attaches every allocator probe found in lib, for one process: all entries on one
  * program and all returns on another (see uprobe_attach.h). */
 static int attach_pid(struct leak_user *u, pid_t pid, const char *lib)
@@ -96,11 +115,15 @@ static int attach_pid(struct leak_user *u, pid_t pid, const char *lib)
 				"pass the allocator library or static executable with --lib PATH\n", lib);
 		return -1;
 	}
-	int err = uprobe_set_attach(&u->probes, u->skel->progs.alloc_enter, pid, lib, entries,
-				    nentries, false);
+	/* Returns first: a call already under way when its entry probe arrives then has no
+	 * return probe waiting for it, rather than a pending entry whose return never fires. */
+	int err = uprobe_set_attach(&u->probes, u->skel->progs.alloc_return, pid, lib, returns,
+				    nreturns, true);
 	if (!err)
-		err = uprobe_set_attach(&u->probes, u->skel->progs.alloc_return, pid, lib, returns,
-					nreturns, true);
+		err = uprobe_set_attach(&u->probes, u->skel->progs.alloc_enter, pid, lib, entries,
+					nentries, false);
+	if (!err)
+		err = remember_library(u, lib);
 	if (err) {
 		bpf_fail("leak", "attaching the uprobes", err);
 		return -1;
@@ -121,10 +144,19 @@ static int library_for_pid(const struct leak_opts *o, pid_t pid, char *lib, size
 		fprintf(stderr, "memmon leak: pid %d does not exist\n", pid);
 		return -1;
 	}
+	if (err && err != -ENOENT) {
+		fprintf(stderr, "memmon leak: cannot read /proc/%d/maps: %s\n", pid, strerror(-err));
+		return -1;
+	}
 	if (err) {
 		char exe[64];
 		snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
 		ssize_t len = readlink(exe, lib, n - 1);
+		if (len <= 0 && errno == ENOENT) {
+			fprintf(stderr, "memmon leak: pid %d is a kernel thread: it has no user-space "
+					"allocations (memmon leak --kernel traces the kernel's)\n", pid);
+			return -1;
+		}
 		if (len <= 0) {
 			fprintf(stderr, "memmon leak: cannot read %s: %s\n", exe, strerror(errno));
 			return -1;
@@ -148,7 +180,9 @@ static int library_for_program(const struct leak_opts *o, const char *prog, char
 		fprintf(stderr, "memmon leak: cannot execute program '%s': %s\n", prog, strerror(-err));
 		return -1;
 	}
-	if (!elf_is_dynamic(path)) {
+	/* A static executable holds its allocator; a dynamic one (or a script, whose
+	 * interpreter is) uses the system's libc, the same file memmon maps. */
+	if (program_elf_kind(path) == ELF_STATIC) {
 		snprintf(lib, n, "%s", path);
 		return 0;
 	}
@@ -167,6 +201,7 @@ static struct leak_maps maps_of(struct leak_user *u)
 		.stacks = bpf_map__fd(u->skel->maps.stacks),
 		.counters = &u->skel->bss->counters,
 		.events = &u->events,
+		.errors = u->errors,
 	};
 }
 
@@ -204,14 +239,22 @@ static int on_error_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*e))
 		return 0;
 	u->errors++;
+	if (u->errors > u->o->max_errors) {
+		if (u->errors == u->o->max_errors + 1 && !u->o->cli.json)
+			printf("(more memory errors are counted, not shown: --max-errors %u)\n\n",
+			       u->o->max_errors);
+		return 0;
+	}
 	bool dbl = e->kind == ERR_DOUBLE_FREE;
+	char addr[24];
+	snprintf(addr, sizeof(addr), "0x%" PRIx64, (uint64_t)e->addr);
 	if (u->o->cli.json) {
 		struct json_object *o = json_record("leak_error");
 		json_add_str(o, "error", dbl ? "double_free" : "invalid_free");
 		json_add_int(o, "pid", e->tgid);
 		json_add_int(o, "tid", e->tid);
 		json_add_str(o, "comm", e->comm);
-		json_add_u64(o, "addr", e->addr);
+		json_add_str(o, "addr", addr);
 		if (dbl)
 			json_add_u64(o, "size", e->size);
 		json_object_object_add(o, "free_stack", error_stack_json(u, &e->free_key));
@@ -260,9 +303,50 @@ static void on_tick(void *ctx)
 	}
 }
 
+/* exec replaced the program's image: what it held before is gone, not leaked. The
+ * program is stopped at its exec event, so no probe updates its entries meanwhile. */
+static void forget_process_allocations(struct leak_user *u, pid_t pid)
+{
+	int allocs = bpf_map__fd(u->skel->maps.allocs);
+	int combined = bpf_map__fd(u->skel->maps.combined);
+	struct alloc_key key, next, *prev = NULL, *doomed = NULL;
+	size_t n = 0, cap = 0;
+	while (bpf_map_get_next_key(allocs, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (key.tgid != (__u32)pid)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			struct alloc_key *d = realloc(doomed, cap * sizeof(*d));
+			if (!d)
+				break;
+			doomed = d;
+		}
+		doomed[n++] = key;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct alloc_info a;
+		struct stack_stats st;
+		if (bpf_map_lookup_elem(allocs, &doomed[i], &a))
+			continue;
+		if (bpf_map_lookup_elem(combined, &a.key, &st) == 0) {
+			st.bytes -= a.size;
+			st.count--;
+			bpf_map_update_elem(combined, &a.key, &st, BPF_EXIST);
+		}
+		bpf_map_delete_elem(allocs, &doomed[i]);
+	}
+	free(doomed);
+}
+
 static void on_child_stop(pid_t pid, void *ctx)
 {
 	struct leak_user *u = ctx;
+	if (u->child.last_stop == PTRACE_EVENT_EXEC) {
+		forget_process_allocations(u, pid);
+		symbolizer_forget_pid(u->sym, pid);
+	}
 	symbolizer_capture_pid(u->sym, pid);
 }
 
@@ -276,7 +360,10 @@ static int setup(struct leak_user *u)
 	u->skel->rodata->max_size = o->max_size;
 	u->skel->rodata->sample_rate = o->sample_rate;
 	/* Only a program traced from its first instruction has no allocations we missed. */
-	u->skel->rodata->report_invalid = o->cli.prog_argv != NULL;
+	/* Only a program traced from its first instruction, with every block tracked, has no
+	 * blocks we did not see: then a free of an unknown pointer is an error. */
+	u->skel->rodata->report_invalid = o->cli.prog_argv != NULL && o->min_size == 0 &&
+					  o->max_size == ~0ULL && o->sample_rate == 1;
 	u->skel->rodata->free_stacks = o->free_stacks;
 	struct bpf_program *progs[] = { u->skel->progs.alloc_enter, u->skel->progs.alloc_return };
 	uprobe_set_prepare(&u->probes, progs, 2);
@@ -303,6 +390,7 @@ int leak_user_run(const struct leak_opts *o)
 	if (o->cli.prog_argv) {
 		if (library_for_program(o, o->cli.prog_argv[0], lib, sizeof(lib)))
 			goto out;
+		u.child.stdout_to_stderr = o->cli.json;
 		if (launch_prepare(&u.child, o->cli.prog_argv, "leak"))
 			goto out;
 		u.launched = true;

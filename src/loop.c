@@ -47,12 +47,30 @@ static bool all_pids_gone(const struct loop *l)
 	return true;
 }
 
+/* Lets a launched program that is still running end on its own for up to 2 s. */
+static void finish_child(struct loop *l)
+{
+	double until = now_seconds() + 2;
+	while (l->child && !launch_poll(l->child, l->on_child_stop, l->ctx) && now_seconds() < until) {
+		if (l->events)
+			events_poll(l->events, 20);
+		else
+			nanosleep(&(struct timespec){ 0, 20 * 1000000L }, NULL);
+	}
+	if (l->events)
+		events_drain(l->events);
+}
+
 enum loop_end loop_run(struct loop *l)
 {
 	double start = now_seconds(), next = l->interval > 0 ? start + l->interval : 0;
 	for (;;) {
-		if (stop_signal)
+		if (stop_signal) {
+			finish_child(l);
 			return LOOP_SIGNAL;
+		}
+		if (ferror(stdout))
+			return LOOP_OUTPUT_CLOSED;
 		double t = now_seconds();
 		if (l->duration > 0 && t - start >= l->duration)
 			return LOOP_DURATION;
@@ -95,6 +113,7 @@ const char *loop_end_reason(enum loop_end e)
 	case LOOP_DURATION: return "duration elapsed";
 	case LOOP_PROGRAM_EXITED: return "program exited";
 	case LOOP_PIDS_EXITED: return "traced processes exited";
+	case LOOP_OUTPUT_CLOSED: return "output closed";
 	default: return "error";
 	}
 }

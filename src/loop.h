@@ -1,5 +1,7 @@
 /* The run loop of a live command: poll events, print every interval, stop on Ctrl-C,
- * SIGTERM, --duration, the launched program's exit, or when every -p pid has exited. */
+ * SIGTERM, --duration, the launched program's exit, when every -p pid has exited, or when
+ * stdout is closed (memmon ... | head). On Ctrl-C or SIGTERM a launched program gets up to
+ * 2 s to finish (it received Ctrl-C too, from the terminal), so its cleanup is traced. */
 #ifndef MEMMON_LOOP_H
 #define MEMMON_LOOP_H
 #include "events.h"
@@ -7,7 +9,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-enum loop_end { LOOP_SIGNAL, LOOP_DURATION, LOOP_PROGRAM_EXITED, LOOP_PIDS_EXITED, LOOP_ERROR };
+enum loop_end {
+	LOOP_SIGNAL, LOOP_DURATION, LOOP_PROGRAM_EXITED, LOOP_PIDS_EXITED, LOOP_OUTPUT_CLOSED,
+	LOOP_ERROR
+};
 
 struct loop {
 	struct event_reader *events; /* may be NULL */

@@ -13,7 +13,7 @@ int proc_find_library(pid_t pid, const char *prefix, char *out, size_t n)
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	FILE *fp = fopen(path, "re");
 	if (!fp)
-		return -ESRCH;
+		return errno == ENOENT ? -ESRCH : -errno;
 	int err = -ENOENT;
 	while (fgets(line, sizeof(line), fp)) {
 		char *name = strchr(line, '/');
@@ -52,26 +52,27 @@ int resolve_program(const char *name, char *out, size_t n)
 	return -ENOENT;
 }
 
-bool elf_is_dynamic(const char *path)
+enum program_kind program_elf_kind(const char *path)
 {
-	bool dyn = false;
+	enum program_kind kind = ELF_NOT_ELF;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
+		return ELF_NOT_ELF;
 	elf_version(EV_CURRENT);
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	size_t nph;
 	if (elf && elf_kind(elf) == ELF_K_ELF && elf_getphdrnum(elf, &nph) == 0) {
+		kind = ELF_STATIC;
 		for (size_t i = 0; i < nph; i++) {
 			GElf_Phdr ph;
 			if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_INTERP)
-				dyn = true;
+				kind = ELF_DYNAMIC;
 		}
 	}
 	if (elf)
 		elf_end(elf);
 	close(fd);
-	return dyn;
+	return kind;
 }
 
 void proc_comm(pid_t pid, char *out, size_t n)

@@ -272,6 +272,17 @@ static int resolve_in_file(struct elf_file *f, uint64_t vaddr, uint64_t lookup, 
 	Dwarf_Die *cudie = dwfl_module_addrdie(f->mod, la, &bias);
 	Dwarf_Die *scopes = NULL;
 	int nscopes = cudie ? dwarf_getscopes(cudie, la - bias, &scopes) : 0;
+	if (nscopes > 0) {
+		/* The innermost scope's parents in the DIE tree: an inlined caller whose address
+		 * ranges the compiler left imprecise is still found (as eu-addr2line -i does). */
+		Dwarf_Die innermost = scopes[0], *chain = NULL;
+		int nchain = dwarf_getscopes_die(&innermost, &chain);
+		if (nchain > 0) {
+			free(scopes);
+			scopes = chain;
+			nscopes = nchain;
+		}
+	}
 	for (int i = 0; i < nscopes && n < max - 1; i++) {
 		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
 			continue;
@@ -295,7 +306,7 @@ int symbolize_user(struct symbolizer *s, pid_t pid, uint64_t addr, bool return_a
 {
 	s->stats.frames++;
 	struct pid_maps *pm = get_pid(s, pid, false);
-	if (!pm || !pm->n || !false) {
+	if (!pm || !pm->n) {
 		symbolizer_capture_pid(s, pid);
 		pm = get_pid(s, pid, false);
 	}

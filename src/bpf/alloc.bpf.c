@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* User-space allocator probes: malloc family and anonymous mmap/munmap.
  * Entry probes record the size and the stack per thread, return probes turn that into an
- * outstanding allocation keyed by address; free looks the address up. The outermost
+ * outstanding allocation keyed by process and address; free looks it up. The outermost
  * allocator call on a thread defines what happened (glibc's realloc calls malloc and free
- * inside), so nested calls are ignored. */
+ * inside), so nested calls are ignored; the allocator library's own frees and mmaps of
+ * memory it manages itself (tcache teardown, arena heaps, thread stacks) are not the
+ * program's and are ignored too. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -12,11 +14,14 @@
 #include "common.bpf.h"
 
 #define MAP_ANONYMOUS 0x20
+#define EEXIST 17
+#define EFAULT 14
 
 const volatile __u64 min_size = 0;
 const volatile __u64 max_size = ~0ULL;
 const volatile __u32 sample_rate = 1;
-const volatile bool report_invalid = false; /* traced from the start: unknown frees are errors */
+/* Traced from the start with nothing filtered out: an unknown free is an error. */
+const volatile bool report_invalid = false;
 /* Full stacks of every free cost as much as the allocation's; by default a free keeps
  * only its caller (for the "first freed at" of a double free). */
 const volatile bool free_stacks = false;
@@ -25,11 +30,11 @@ struct alloc_counters counters = {};
 
 struct pending {
 	__u64 size;
-	__u64 arg;   /* realloc: old pointer; posix_memalign: memptr */
+	__u64 arg;      /* realloc: old pointer; posix_memalign: memptr */
+	__u64 entry_sp; /* stack pointer at the outermost call's entry */
 	struct stack_key key;
 	__u32 fn;
-	__u16 depth;  /* nested allocator calls below the outermost one */
-	__u16 active; /* a call is in progress (task storage outlives calls) */
+	__u32 active;   /* a call is in progress (task storage outlives calls) */
 };
 
 /* The call in progress on each thread. Task storage finds it from the task itself: no
@@ -41,16 +46,10 @@ struct {
 	__type(value, struct pending);
 } pending SEC(".maps");
 
-static __always_inline struct pending *pending_get(bool create)
-{
-	return bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0,
-				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
-}
-
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 524288); /* resized by --max-allocs */
-	__type(key, __u64);
+	__type(key, struct alloc_key);
 	__type(value, struct alloc_info);
 } allocs SEC(".maps");
 
@@ -68,16 +67,29 @@ struct {
 	__uint(value_size, ALLOC_STACK_DEPTH * sizeof(__u64));
 } stacks SEC(".maps");
 
+/* The allocator libraries probed, by device and inode (filled by user space). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, struct lib_id);
+	__type(value, __u8);
+} libs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
 /* Recently freed blocks, to tell a double free from an invalid one: a direct-mapped cache
  * indexed by address hash. An array slot write costs a fraction of an LRU hash update
- * (measured ~0.1 vs ~0.7 us per free); a collision forgets the older block. The address is
+ * (measured ~0.1 vs ~0.7 us per free); a collision forgets the older block. The key is
  * written last and checked again after reading, so a slot rewritten meanwhile is ignored. */
 #define FREED_SLOTS 65536
 /* BPF has no fence instruction; the JIT keeps store and load order on x86 (TSO), so a
  * compiler barrier is enough there. Elsewhere a torn slot can only garble a report. */
 #define barrier() asm volatile("" ::: "memory")
 struct freed_slot {
-	__u64 addr;
+	struct alloc_key key;
 	struct freed_info info;
 };
 struct {
@@ -87,57 +99,69 @@ struct {
 	__type(value, struct freed_slot);
 } freed SEC(".maps");
 
-static __always_inline struct freed_slot *freed_slot_of(__u64 addr)
+static __always_inline struct freed_slot *freed_slot_of(struct alloc_key *k)
 {
-	__u32 idx = (__u32)((addr >> 4) * 0x9E3779B97F4A7C15ULL >> 48) & (FREED_SLOTS - 1);
+	__u64 h = ((k->addr >> 4) ^ ((__u64)k->tgid << 40)) * 0x9E3779B97F4A7C15ULL;
+	__u32 idx = (__u32)(h >> 48) & (FREED_SLOTS - 1);
 	return bpf_map_lookup_elem(&freed, &idx);
 }
 
-static __always_inline void freed_remember(__u64 addr, struct freed_info *f)
+static __always_inline bool same_key(struct alloc_key *a, struct alloc_key *b)
 {
-	struct freed_slot *s = freed_slot_of(addr);
-	if (!s)
-		return;
-	s->addr = 0;
-	barrier();
-	s->info = *f;
-	barrier();
-	s->addr = addr;
+	return a->addr == b->addr && a->tgid == b->tgid;
 }
 
-static __always_inline bool freed_recall(__u64 addr, struct freed_info *out)
+static __always_inline void freed_remember(struct alloc_key *k, struct freed_info *f)
 {
-	struct freed_slot *s = freed_slot_of(addr);
-	if (!s || s->addr != addr)
+	struct freed_slot *s = freed_slot_of(k);
+	if (!s)
+		return;
+	s->key.addr = 0;
+	barrier();
+	s->info = *f;
+	s->key.tgid = k->tgid;
+	barrier();
+	s->key.addr = k->addr;
+}
+
+static __always_inline bool freed_recall(struct alloc_key *k, struct freed_info *out)
+{
+	struct freed_slot *s = freed_slot_of(k);
+	if (!s || !same_key(&s->key, k))
 		return false;
 	*out = s->info;
 	barrier();
-	return s->addr == addr;
+	return same_key(&s->key, k);
 }
 
-static __always_inline void freed_forget(__u64 addr)
+static __always_inline void freed_forget(struct alloc_key *k)
 {
-	struct freed_slot *s = freed_slot_of(addr);
-	if (s && s->addr == addr)
-		s->addr = 0;
+	struct freed_slot *s = freed_slot_of(k);
+	if (s && same_key(&s->key, k))
+		s->key.addr = 0;
 }
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
-} events SEC(".maps");
+static __always_inline struct alloc_key key_of(__u64 addr)
+{
+	struct alloc_key k = { .addr = addr, .tgid = bpf_get_current_pid_tgid() >> 32 };
+	return k;
+}
 
 /* The cookie's low 32 bits hold how many bytes the function pushed before the probe, so
  * the return address is found at sp + that, wherever the probe sits. */
+static __always_inline __u64 sp_at_entry(struct pt_regs *ctx)
+{
+	return PT_REGS_SP(ctx) + (__u32)bpf_get_attach_cookie(ctx);
+}
+
 static __always_inline struct stack_key capture_stack(struct pt_regs *ctx)
 {
 	struct stack_key k = {};
-	__u64 sp_delta = (__u32)bpf_get_attach_cookie(ctx);
-	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)(PT_REGS_SP(ctx) + sp_delta));
+	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)sp_at_entry(ctx));
 	/* Skip frame 0 (the probe address itself): the chain starts at the caller's caller. */
 	k.stackid = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK | 1);
 	/* -EFAULT: no frame beyond the caller (a thread's start function); not a failure. */
-	if (k.stackid < 0 && k.stackid != -14)
+	if (k.stackid < 0 && k.stackid != -EFAULT)
 		__sync_fetch_and_add(&counters.stack_failures, 1);
 	k.tgid = bpf_get_current_pid_tgid() >> 32;
 	return k;
@@ -147,46 +171,89 @@ static __always_inline struct stack_key capture_stack(struct pt_regs *ctx)
 static __always_inline struct stack_key capture_caller(struct pt_regs *ctx)
 {
 	struct stack_key k = { .stackid = -1 };
-	__u64 sp_delta = (__u32)bpf_get_attach_cookie(ctx);
-	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)(PT_REGS_SP(ctx) + sp_delta));
+	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)sp_at_entry(ctx));
 	k.tgid = bpf_get_current_pid_tgid() >> 32;
 	return k;
 }
 
-static __always_inline bool in_allocator(void)
+struct vma_check {
+	bool in_lib;
+};
+
+static long vma_is_lib(struct task_struct *task, struct vm_area_struct *vma, void *data)
 {
-	struct pending *p = pending_get(false);
-	return p && p->active;
+	struct vma_check *c = data;
+	struct file *f = vma->vm_file;
+	if (!f)
+		return 0;
+	struct lib_id id = {
+		.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev),
+		.ino = BPF_CORE_READ(f, f_inode, i_ino),
+	};
+	c->in_lib = bpf_map_lookup_elem(&libs, &id) != NULL;
+	return 0;
+}
+
+/* Is this return address inside one of the probed allocator libraries? Costs a VMA
+ * lookup, so it is asked only on rare paths (mmap calls, frees of unknown blocks). */
+static __always_inline bool caller_in_lib(__u64 retaddr)
+{
+	struct vma_check c = {};
+	bpf_find_vma(bpf_get_current_task_btf(), retaddr, vma_is_lib, &c, 0);
+	return c.in_lib;
+}
+
+/* The call in progress on this thread, if any, seen from a probe at a function's entry
+ * whose entry stack pointer is sp. A call made inside the one in progress has sp below its
+ * entry_sp, or equal for a tail call (glibc's realloc(NULL, n) jumps to malloc); above it,
+ * that call's frame is gone and its return was never seen: it is stale and dropped. */
+static __always_inline struct pending *current_call(__u64 sp)
+{
+	struct pending *p = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0, 0);
+	if (!p || !p->active)
+		return NULL;
+	if (sp > p->entry_sp) {
+		p->active = 0;
+		return NULL;
+	}
+	return p;
+}
+
+static __always_inline bool in_allocator(struct pt_regs *ctx)
+{
+	return current_call(sp_at_entry(ctx)) != NULL;
 }
 
 static __always_inline int enter(struct pt_regs *ctx, __u32 fn, __u64 size, __u64 arg)
 {
-	struct pending *p = pending_get(true);
+	__u64 sp = sp_at_entry(ctx);
+	if (current_call(sp))
+		return 0; /* nested inside another allocator call */
+	struct pending *p = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0,
+						 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!p) {
 		__sync_fetch_and_add(&counters.pending_dropped, 1);
-		return 0;
-	}
-	if (p->active) {
-		p->depth++;
 		return 0;
 	}
 	p->size = size;
 	p->arg = arg;
 	p->fn = fn;
-	p->depth = 0;
+	p->entry_sp = sp;
 	p->key = capture_stack(ctx);
 	p->active = 1;
 	return 0;
 }
 
-/* Returns the outermost call in progress on this thread, or NULL for nested/unknown ones. */
-static __always_inline struct pending *leave(void)
+/* At a return probe: the outermost call returning (its `ret` popped the return address,
+ * so sp is entry_sp + 8), or NULL for nested calls and untracked ones. */
+static __always_inline struct pending *leave(struct pt_regs *ctx)
 {
-	struct pending *p = pending_get(false);
-	if (!p || !p->active)
+	__u64 sp = PT_REGS_SP(ctx);
+	struct pending *p = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0, 0);
+	if (!p || !p->active || sp < p->entry_sp + 8)
 		return NULL;
-	if (p->depth) {
-		p->depth--;
+	if (sp > p->entry_sp + 8) { /* stale, see current_call() */
+		p->active = 0;
 		return NULL;
 	}
 	return p;
@@ -195,20 +262,20 @@ static __always_inline struct pending *leave(void)
 static __always_inline void stats_add(struct stack_key *key, __u64 size, __u32 fn)
 {
 	struct stack_stats *s = bpf_map_lookup_elem(&combined, key);
-	if (s) {
-		__sync_fetch_and_add(&s->bytes, size);
-		__sync_fetch_and_add(&s->count, 1);
-		s->fn = fn;
-		return;
-	}
-	struct stack_stats ns = { .bytes = size, .count = 1, .fn = fn };
-	if (bpf_map_update_elem(&combined, key, &ns, BPF_NOEXIST)) {
-		s = bpf_map_lookup_elem(&combined, key);
-		if (s) {
-			__sync_fetch_and_add(&s->bytes, size);
-			__sync_fetch_and_add(&s->count, 1);
+	if (!s) {
+		struct stack_stats ns = { .fn = fn };
+		if (bpf_map_update_elem(&combined, key, &ns, BPF_NOEXIST) &&
+		    !bpf_map_lookup_elem(&combined, key)) {
+			__sync_fetch_and_add(&counters.stacks_dropped, 1);
+			return;
 		}
+		s = bpf_map_lookup_elem(&combined, key);
+		if (!s)
+			return;
 	}
+	__sync_fetch_and_add(&s->bytes, size);
+	__sync_fetch_and_add(&s->count, 1);
+	s->fn = fn;
 }
 
 static __always_inline void stats_sub(struct stack_key *key, __u64 size)
@@ -224,42 +291,55 @@ static __always_inline void record_alloc(__u64 addr, struct pending *p)
 {
 	if (!addr)
 		return;
+	struct alloc_key k = key_of(addr);
 	if (p->size < min_size || p->size > max_size ||
 	    (sample_rate > 1 && bpf_get_prandom_u32() % sample_rate)) {
 		if (sample_rate > 1 && p->size >= min_size && p->size <= max_size)
 			__sync_fetch_and_add(&counters.sampled_out, 1);
 		/* An untracked block at a freed address: its free must not look like a
 		 * double free. Tracked blocks need no such delete: free finds them first. */
-		freed_forget(addr);
+		freed_forget(&k);
 		return;
 	}
 	struct alloc_info a = { .size = p->size, .ts_ns = bpf_ktime_get_ns(), .key = p->key,
 				.fn = p->fn };
-	if (bpf_map_update_elem(&allocs, &addr, &a, BPF_ANY)) {
+	long err = bpf_map_update_elem(&allocs, &k, &a, BPF_NOEXIST);
+	if (err == -EEXIST) {
+		/* A block we still hold was handed out again: its free was missed. Take it
+		 * out of its stack's totals before replacing it. */
+		struct alloc_info *old = bpf_map_lookup_elem(&allocs, &k);
+		if (old)
+			stats_sub(&old->key, old->size);
+		err = bpf_map_update_elem(&allocs, &k, &a, BPF_ANY);
+	}
+	if (err) {
 		__sync_fetch_and_add(&counters.allocs_dropped, 1);
+		freed_forget(&k);
 		return;
 	}
 	stats_add(&a.key, a.size, a.fn);
 }
 
 /* Forgets an outstanding block, remembering it as freed. */
-static __always_inline void forget_found(__u64 addr, struct alloc_info *a, struct stack_key *free_key)
+static __always_inline void forget_found(struct alloc_key *k, struct alloc_info *a,
+					 struct stack_key *free_key)
 {
 	struct freed_info f = { .alloc_key = a->key, .size = a->size, .ts_ns = bpf_ktime_get_ns() };
 	if (free_key)
 		f.free_key = *free_key;
 	stats_sub(&a->key, a->size);
-	bpf_map_delete_elem(&allocs, &addr);
-	freed_remember(addr, &f);
+	bpf_map_delete_elem(&allocs, k);
+	freed_remember(k, &f);
 }
 
 /* Forgets a block; returns false if it was not an outstanding allocation. */
 static __always_inline bool forget_alloc(__u64 addr, struct stack_key *free_key)
 {
-	struct alloc_info *a = bpf_map_lookup_elem(&allocs, &addr);
+	struct alloc_key k = key_of(addr);
+	struct alloc_info *a = bpf_map_lookup_elem(&allocs, &k);
 	if (!a)
 		return false;
-	forget_found(addr, a, free_key);
+	forget_found(&k, a, free_key);
 	return true;
 }
 
@@ -294,35 +374,42 @@ static __always_inline int do_free(struct pt_regs *ctx, __u64 addr)
 {
 	if (!addr)
 		return 0;
-	if (in_allocator())
+	if (in_allocator(ctx))
 		return 0; /* inside realloc & co: the outer call accounts for it */
-	struct alloc_info *a = bpf_map_lookup_elem(&allocs, &addr);
+	struct alloc_key k = key_of(addr);
+	struct alloc_info *a = bpf_map_lookup_elem(&allocs, &k);
 	if (a) {
 		struct stack_key key = free_stacks ? capture_stack(ctx) : capture_caller(ctx);
-		forget_found(addr, a, &key);
+		forget_found(&k, a, &key);
 		return 0;
 	}
 	struct freed_info first;
-	if (freed_recall(addr, &first)) {
-		struct stack_key key = capture_stack(ctx);
-		report_error(ERR_DOUBLE_FREE, addr, &key, &first);
-	} else if (report_invalid && sample_rate <= 1) {
-		struct stack_key key = capture_stack(ctx);
-		report_error(ERR_INVALID_FREE, addr, &key, NULL);
+	bool again = freed_recall(&k, &first);
+	if (!again && !(report_invalid && counters.allocs_dropped == 0))
+		return 0;
+	struct stack_key key = capture_caller(ctx);
+	if (caller_in_lib(key.retaddr)) {
+		/* The library freeing memory it manages itself (glibc's tcache teardown at
+		 * thread exit frees cached chunks and the tcache): not the program's doing. */
+		__sync_fetch_and_add(&counters.internal_frees, 1);
+		return 0;
 	}
+	key = capture_stack(ctx);
+	report_error(again ? ERR_DOUBLE_FREE : ERR_INVALID_FREE, addr, &key, again ? &first : NULL);
 	return 0;
 }
 
 /* munmap of a mapping we saw: all of it frees it, its head leaves the rest outstanding. */
-static __always_inline int do_munmap(__u64 a, __u64 len)
+static __always_inline int do_munmap(struct pt_regs *ctx, __u64 addr, __u64 len)
 {
-	if (in_allocator())
+	if (in_allocator(ctx))
 		return 0;
-	struct alloc_info *info = bpf_map_lookup_elem(&allocs, &a);
+	struct alloc_key k = key_of(addr);
+	struct alloc_info *info = bpf_map_lookup_elem(&allocs, &k);
 	if (!info || info->fn != FN_MMAP)
-		return 0; /* not an mapping we saw: not an error, munmap takes any range */
+		return 0; /* not a mapping we saw: not an error, munmap takes any range */
 	if (len >= info->size) {
-		forget_alloc(a, NULL);
+		forget_found(&k, info, NULL);
 		return 0;
 	}
 	struct alloc_info rest = *info;
@@ -330,14 +417,14 @@ static __always_inline int do_munmap(__u64 a, __u64 len)
 	struct stack_stats *s = bpf_map_lookup_elem(&combined, &info->key);
 	if (s)
 		__sync_fetch_and_sub(&s->bytes, len);
-	bpf_map_delete_elem(&allocs, &a);
-	__u64 na = a + len;
-	bpf_map_update_elem(&allocs, &na, &rest, BPF_ANY);
+	bpf_map_delete_elem(&allocs, &k);
+	struct alloc_key nk = { .addr = addr + len, .tgid = k.tgid };
+	bpf_map_update_elem(&allocs, &nk, &rest, BPF_ANY);
 	return 0;
 }
 
 /* One entry program for every allocator function: the attach cookie says which function
- * (high 32 bits) and how far the probe sits into it (low 32 bits, see capture_stack). One
+ * (high 32 bits) and how far the probe sits into it (low 32 bits, see sp_at_entry). One
  * program lets one uprobe_multi link carry every entry probe. */
 SEC("uprobe")
 int alloc_enter(struct pt_regs *ctx)
@@ -348,7 +435,7 @@ int alloc_enter(struct pt_regs *ctx)
 	case FN_FREE:
 		return do_free(ctx, a0);
 	case FN_MUNMAP:
-		return do_munmap(a0, a1);
+		return do_munmap(ctx, a0, a1);
 	case FN_MALLOC:
 	case FN_VALLOC:
 		return enter(ctx, fn, a0, 0);
@@ -366,9 +453,14 @@ int alloc_enter(struct pt_regs *ctx)
 	case FN_MEMALIGN:
 		return enter(ctx, fn, a1, 0);
 	case FN_MMAP:
-		/* Inside the allocator, enter() counts the mmap as nested: its block is
-		 * counted once. Other mmaps count only when anonymous. */
-		if (!(PT_REGS_PARM4(ctx) & MAP_ANONYMOUS) && !in_allocator())
+		if (in_allocator(ctx))
+			return 0; /* the allocator's own mmap: its block is counted once */
+		if (!(PT_REGS_PARM4(ctx) & MAP_ANONYMOUS))
+			return 0;
+		/* Mappings the library makes for itself (arena heaps set up inside free,
+		 * thread stacks) are not the program's allocations. */
+		struct stack_key caller = capture_caller(ctx);
+		if (caller_in_lib(caller.retaddr))
 			return 0;
 		return enter(ctx, fn, a1, 0);
 	}
@@ -379,7 +471,7 @@ int alloc_enter(struct pt_regs *ctx)
 SEC("uretprobe")
 int BPF_KRETPROBE(alloc_return, void *ret)
 {
-	struct pending *p = leave();
+	struct pending *p = leave(ctx);
 	if (!p)
 		return 0;
 	__u64 addr = (__u64)ret;

@@ -30,7 +30,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 524288);
-	__type(key, __u64);
+	__type(key, struct alloc_key); /* tgid 0: kernel objects are global */
 	__type(value, struct alloc_info);
 } allocs SEC(".maps");
 
@@ -48,8 +48,9 @@ struct {
 	__uint(value_size, ALLOC_STACK_DEPTH * sizeof(__u64));
 } stacks SEC(".maps");
 
-static __always_inline void on_alloc(void *ctx, __u64 key, __u64 size, __u64 call_site, __u32 fn)
+static __always_inline void on_alloc(void *ctx, __u64 addr, __u64 size, __u64 call_site, __u32 fn)
 {
+	struct alloc_key key = { .addr = addr };
 	if (size < min_size || size > max_size)
 		return;
 	if (filter_pids) {
@@ -84,8 +85,9 @@ static __always_inline void on_alloc(void *ctx, __u64 key, __u64 size, __u64 cal
 	s->fn = fn;
 }
 
-static __always_inline void on_free(__u64 key)
+static __always_inline void on_free(__u64 addr)
 {
+	struct alloc_key key = { .addr = addr };
 	struct alloc_info *a = bpf_map_lookup_elem(&allocs, &key);
 	if (!a)
 		return; /* allocated before tracing, by an untraced process, or not sampled */
