@@ -19,7 +19,7 @@ u=() n=() m=() ratios=()
 for r in $(seq "$ROUNDS"); do
 	u+=("$($B "$N")")
 	n+=("$(bpftrace -e "$naive" -c "$B $N" 2>/dev/null | grep -E '^[0-9.]+$' | head -1)")
-	out=$(build/memmon leak --json -- $B "$N" 2>/dev/null)
+	out=$(build/memmon leak --json -- $B "$N" 2>&1) # with --json the program's stdout goes to stderr
 	m+=("$(grep -E '^[0-9.]+$' <<<"$out" | head -1)")
 	json=$(grep '^{' <<<"$out")
 	left=$(jq -r 'select(.type=="leak_stack" and (.frames[0].module // "" | endswith("alloc_pairs"))) | .count' <<<"$json" | awk '{s+=$1} END {print s+0}')
