@@ -29,7 +29,9 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);
+	/* A stack whose bucket another stack holds is not captured (-EEXIST); more buckets
+	 * make that rarer. */
+	__uint(max_entries, 65536);
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, PAGES_STACK_DEPTH * sizeof(__u64));
 } stacks SEC(".maps");
