@@ -3,7 +3,8 @@
 # pseudo file systems BPF tracing uses. Safe to run again.
 set -euo pipefail
 PKGS=(make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev libdw-dev zlib1g-dev
-      libjson-c-dev libcmocka-dev bpftrace smem procps jq python3 libc6-dbg xz-utils binutils)
+      libjson-c-dev libcmocka-dev bpftrace smem procps jq python3 libc6-dbg xz-utils binutils
+      libclang-rt-14-dev)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
