@@ -208,30 +208,15 @@ int cmd_compact(int argc, char **argv)
 	fprintf(stderr, "Tracing compaction and migration... Hit Ctrl-C to end.\n");
 	struct loop l = { .interval = cli.interval, .duration = cli.duration, .ctx = &ctx,
 			  .on_interval = on_interval };
-	trace_target_loop(&tt, &l);
-	double start = now_seconds();
-	ctx.last = start;
-	enum loop_end end = loop_run(&l);
-	double secs = now_seconds() - start;
-	/* the last, partial interval, so the per-interval records add up to the total */
-	if (ctx.intervals)
-		on_interval(&ctx);
+	double secs;
+	enum loop_end end = trace_target_run_intervals(&tt, &l, &ctx.last, &ctx.intervals, &secs);
 	report(&ctx, true, secs);
-	unsigned long long full = skel->bss->table_full;
-	if (cli.json) {
-		struct json_object *o = json_record("summary");
-		json_add_double(o, "seconds", secs);
-		json_add_u64(o, "not_counted", full);
-		json_add_str(o, "end", loop_end_reason(end));
-		json_add_u64(o, "children_not_followed", skel->bss->children_not_followed);
-		json_emit(o, stdout);
-	} else {
-		printf("%s after %.1f s; %llu events not counted (table full)\n", loop_end_reason(end),
-		       secs, full);
-	}
-	if (skel->bss->children_not_followed)
-		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n", CMD,
-			(unsigned long long)skel->bss->children_not_followed);
+	struct trace_summary summary = {
+		.cmd = CMD, .json = cli.json, .end = end, .secs = secs, .dropped_key = "not_counted",
+		.dropped_what = "events not counted (table full)", .dropped = skel->bss->table_full,
+		.children_not_followed = skel->bss->children_not_followed,
+	};
+	trace_summary_print(&summary);
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : trace_target_exit_code(&tt);
 out:
 	trace_target_abort(&tt);
