@@ -11,10 +11,14 @@
 
 int launch_prepare(struct launch *l, char **argv, const char *cmd)
 {
+	return launch_prepare_flags(l, argv, cmd, 0);
+}
+
+int launch_prepare_flags(struct launch *l, char **argv, const char *cmd, unsigned flags)
+{
 	int go[2], err[2];
-	bool to_stderr = l->stdout_to_stderr;
+	bool to_stderr = flags & LAUNCH_STDOUT_TO_STDERR;
 	memset(l, 0, sizeof(*l));
-	l->stdout_to_stderr = to_stderr;
 	if (!argv || !argv[0]) {
 		fprintf(stderr, "memmon %s: no program after --\n", cmd);
 		return -EINVAL;

@@ -14,13 +14,14 @@ struct launch {
 	bool traced; /* seized with ptrace */
 	bool exited;
 	int status;  /* wait status once exited */
-	bool stdout_to_stderr; /* set before launch_prepare: keep stdout for memmon's JSON */
 	int last_stop;         /* during on_stop: PTRACE_EVENT_EXEC, PTRACE_EVENT_EXIT or 0 (signal) */
 };
 
-/* Forks the child, which waits. Returns 0 or -errno (message printed). Options in *l
- * (stdout_to_stderr) are kept; everything else is reset. */
+/* Forks the child, which waits. Returns 0 or -errno (message printed). */
 int launch_prepare(struct launch *l, char **argv, const char *cmd);
+/* The same with flags: LAUNCH_STDOUT_TO_STDERR keeps memmon's stdout for its JSON. */
+#define LAUNCH_STDOUT_TO_STDERR 1u
+int launch_prepare_flags(struct launch *l, char **argv, const char *cmd, unsigned flags);
 /* Lets the child exec. Returns 0, or -errno if exec failed (message printed). */
 int launch_release(struct launch *l, const char *cmd);
 /* Reaps/continues the child without blocking. on_stop is called when the child stops at

@@ -67,7 +67,8 @@ int leak_kernel_run(const struct leak_opts *o)
 	for (int i = 0; i < o->cli.npids; i++)
 		trace_tgid(&k, o->cli.pids[i]);
 	if (o->cli.prog_argv) {
-		if (launch_prepare(&child, o->cli.prog_argv, "leak"))
+		if (launch_prepare_flags(&child, o->cli.prog_argv, "leak",
+					 o->cli.json ? LAUNCH_STDOUT_TO_STDERR : 0))
 			goto out;
 		launched = true;
 		trace_tgid(&k, child.pid);

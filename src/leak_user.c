@@ -390,8 +390,8 @@ int leak_user_run(const struct leak_opts *o)
 	if (o->cli.prog_argv) {
 		if (library_for_program(o, o->cli.prog_argv[0], lib, sizeof(lib)))
 			goto out;
-		u.child.stdout_to_stderr = o->cli.json;
-		if (launch_prepare(&u.child, o->cli.prog_argv, "leak"))
+		if (launch_prepare_flags(&u.child, o->cli.prog_argv, "leak",
+					 o->cli.json ? LAUNCH_STDOUT_TO_STDERR : 0))
 			goto out;
 		u.launched = true;
 		u.pids[u.npids++] = u.child.pid;
