@@ -29,7 +29,11 @@ assert_eq "$(jq -r 'select(.type == "summary") | .not_counted' "$TMPD/site.json"
 timeout 60 "$MEMMON" kmem --top 0 --json --no-pages -- "$WORKLOADS/kmem_objects" pipes 211 >"$TMPD/cache.json" 2>/dev/null
 assert_eq $? 0 "kmem exit code"
 cache() { jq -r "select(.type == \"kmem_total\" and .cache == \"$1\") | .$2" "$TMPD/cache.json"; }
-assert_eq "$(cache kmalloc-cg-1k count)" 211 "kmalloc-cg-1k objects"
+# The cache row also holds whatever else the process's context put in that size class (CI once
+# saw one such object); the exact per-site count is checked above, so here: all 211, at most 3 more.
+c1k=$(cache kmalloc-cg-1k count)
+assert_ge "$c1k" 211 "kmalloc-cg-1k objects"
+assert_le "$c1k" 214 "kmalloc-cg-1k objects beyond the pipes"
 assert_ge "$(cache kmalloc-cg-192 count)" 211 "kmalloc-cg-192 objects"
 assert_eq "$(jq -s '[.[] | select(.type == "kmem_total" and .kind == "pages")] | length' "$TMPD/cache.json")" 0 "page rows under --no-pages"
 
@@ -67,5 +71,7 @@ assert_eq "$(jq -c -s '[.[] | select(.type == "kmem" and .site_function == "allo
 # 5. the text view
 timeout 60 "$MEMMON" kmem -- "$WORKLOADS/kmem_objects" pipes 50 >"$TMPD/out.txt" 2>/dev/null
 assert_contains "$TMPD/out.txt" "CACHE                         COUNT        BYTES    REQ_BYTES     COUNT/s       KB/s"
-grep -qE '^kmalloc-cg-1k +50 +51200 +32000 ' "$TMPD/out.txt" || { cat "$TMPD/out.txt"; fail "kmalloc-cg-1k row"; }
+grep -qE '^kmalloc-cg-1k +5[0-3] +' "$TMPD/out.txt" || { cat "$TMPD/out.txt"; fail "kmalloc-cg-1k row"; }
+timeout 60 "$MEMMON" kmem --by site -- "$WORKLOADS/kmem_objects" pipes 50 >"$TMPD/site.txt" 2>/dev/null
+grep -qE '^alloc_pipe_info\+0x[0-9a-f]+ +kmalloc-cg-1k +50 +51200 +32000 ' "$TMPD/site.txt" || { cat "$TMPD/site.txt"; fail "alloc_pipe_info row"; }
 echo ok
