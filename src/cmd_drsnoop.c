@@ -265,7 +265,7 @@ int cmd_drsnoop(int argc, char **argv)
 	if (skel->bss->children_not_followed)
 		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n", CMD,
 			(unsigned long long)skel->bss->children_not_followed);
-	rc = end == LOOP_ERROR ? EXIT_RUNTIME : trace_target_exit_code(&tt);
+	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
 out:
 	trace_target_abort(&tt);
 	events_close(&er);

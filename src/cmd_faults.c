@@ -332,7 +332,7 @@ static int run(struct faults_opts *o)
 		proc_names_add(&r.procs, (uint32_t)o->cli.pids[i], NULL);
 	}
 	if (o->cli.prog_argv) {
-		if (launch_prepare(&child, o->cli.prog_argv, CMD))
+		if (launch_prepare_flags(&child, o->cli.prog_argv, CMD, o->cli.json ? LAUNCH_STDOUT_TO_STDERR : 0))
 			goto out;
 		launched = true;
 		add_target(&r, child.pid, 2); /* counted from its exec on */
@@ -383,9 +383,7 @@ static int run(struct faults_opts *o)
 		goto out;
 	}
 	report(&r, true, loop_end_reason(end));
-	ret = EXIT_OK;
-	if (launched && child.exited)
-		ret = launch_exit_code(&child);
+	ret = EXIT_OK; /* memmon's status, not the program's (DESIGN: 0, 1, 2) */
 out:
 	if (launched && !child.exited)
 		launch_abort(&child);

@@ -238,7 +238,7 @@ int cmd_guard(int argc, char **argv)
 	}
 	loop_install_signals();
 	struct launch child;
-	if (launch_prepare(&child, cli.prog_argv, "guard") < 0 || launch_release(&child, "guard") < 0) {
+	if (launch_prepare_flags(&child, cli.prog_argv, "guard", cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0 || launch_release(&child, "guard") < 0) {
 		collect(dir, cli.json);
 		rmdir(dir);
 		return EXIT_RUNTIME;

@@ -294,7 +294,7 @@ int cmd_kmem(int argc, char **argv)
 		.children_not_followed = skel->bss->children_not_followed,
 	};
 	trace_summary_print(&summary);
-	rc = end == LOOP_ERROR ? EXIT_RUNTIME : trace_target_exit_code(&tt);
+	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
 out:
 	trace_target_abort(&tt);
 	kmem_table_free(&ctx.table);

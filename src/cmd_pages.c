@@ -308,7 +308,7 @@ int cmd_pages(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	sigaction(SIGUSR1, &sa, NULL);
 	if (run.cli.prog_argv) {
-		if (launch_prepare(&child, run.cli.prog_argv, CMD))
+		if (launch_prepare_flags(&child, run.cli.prog_argv, CMD, run.cli.json ? LAUNCH_STDOUT_TO_STDERR : 0))
 			goto out;
 		launched = true;
 		add_tgid(&run, child.pid);

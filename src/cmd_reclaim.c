@@ -261,7 +261,7 @@ int cmd_reclaim(int argc, char **argv)
 		.children_not_followed = skel->bss->children_not_followed,
 	};
 	trace_summary_print(&summary);
-	rc = end == LOOP_ERROR ? EXIT_RUNTIME : trace_target_exit_code(&tt);
+	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
 out:
 	trace_target_abort(&tt);
 	vmscan_table_free(&ctx.table);

@@ -224,7 +224,7 @@ int cmd_segv(int argc, char **argv)
 	}
 	loop_install_signals();
 	if (cli.prog_argv) {
-		if (launch_prepare(&child, cli.prog_argv, "segv") < 0) {
+		if (launch_prepare_flags(&child, cli.prog_argv, "segv", cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0) {
 			exit_code = EXIT_RUNTIME;
 			goto out;
 		}

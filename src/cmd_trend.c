@@ -265,7 +265,7 @@ int cmd_trend(int argc, char **argv)
 	char comm[64] = "?";
 	loop_install_signals();
 	if (cli.prog_argv) {
-		if (launch_prepare(&child, cli.prog_argv, "trend"))
+		if (launch_prepare_flags(&child, cli.prog_argv, "trend", cli.json ? LAUNCH_STDOUT_TO_STDERR : 0))
 			return EXIT_RUNTIME;
 		if (launch_release(&child, "trend"))
 			return EXIT_RUNTIME;

@@ -156,7 +156,7 @@ int cmd_watch(int argc, char **argv)
 	struct launch child = { 0 };
 	int rc;
 	loop_install_signals();
-	if (cli.prog_argv && launch_prepare(&child, cli.prog_argv, "watch") < 0) {
+	if (cli.prog_argv && launch_prepare_flags(&child, cli.prog_argv, "watch", cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0) {
 		mm_printer_free(&w.pr);
 		return EXIT_RUNTIME;
 	}
@@ -211,6 +211,8 @@ int cmd_watch(int argc, char **argv)
 		fprintf(stderr, "memmon watch: vma lookups %llu, vma cache hits %llu\n",
 			(unsigned long long)w.s.skel->bss->vma_lookups,
 			(unsigned long long)w.s.skel->bss->vma_cache_hits);
+	if (cli.prog_argv && !child.exited)
+		launch_abort(&child); /* -d ended tracing: the program does not run on unwatched */
 	mm_session_close(&w.s);
 	mm_printer_free(&w.pr);
 	if (end == LOOP_ERROR)

@@ -101,7 +101,7 @@ int mm_snoop_main(const struct mm_snoop_def *def, int argc, char **argv)
 	struct launch child = { 0 };
 	int rc;
 	loop_install_signals();
-	if (run.cli.prog_argv && launch_prepare(&child, run.cli.prog_argv, cmd) < 0) {
+	if (run.cli.prog_argv && launch_prepare_flags(&child, run.cli.prog_argv, cmd, run.cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0) {
 		mm_printer_free(&run.pr);
 		return EXIT_RUNTIME;
 	}
@@ -144,6 +144,8 @@ int mm_snoop_main(const struct mm_snoop_def *def, int argc, char **argv)
 			output_closed ? "output closed" : loop_end_reason(end),
 			(unsigned long long)lost);
 	}
+	if (run.cli.prog_argv && !child.exited)
+		launch_abort(&child); /* -d ended tracing: the program does not run on untraced */
 	mm_session_close(&run.s);
 	mm_printer_free(&run.pr);
 	return end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;

@@ -11,7 +11,8 @@ int trace_target_prepare(struct trace_target *t, struct cli *cli, const char *cm
 	if (!cli_check_pids(cli, cmd))
 		return EXIT_RUNTIME;
 	if (cli->prog_argv) {
-		if (launch_prepare(&t->child, cli->prog_argv, cmd) < 0)
+		if (launch_prepare_flags(&t->child, cli->prog_argv, cmd,
+					 cli->json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0)
 			return EXIT_RUNTIME;
 		t->launched = true;
 	}
@@ -63,11 +64,6 @@ void trace_target_loop(struct trace_target *t, struct loop *l)
 	l->child = t->launched ? &t->child : NULL;
 	l->pids = t->cli->pids;
 	l->npids = t->cli->npids;
-}
-
-int trace_target_exit_code(const struct trace_target *t)
-{
-	return t->launched ? launch_exit_code(&t->child) : EXIT_OK;
 }
 
 enum loop_end trace_target_run_intervals(struct trace_target *t, struct loop *l,

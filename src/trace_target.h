@@ -29,8 +29,6 @@ int trace_target_release(struct trace_target *t, const char *cmd);
 void trace_target_abort(struct trace_target *t);
 /* Sets the loop's child/pids from the target. */
 void trace_target_loop(struct trace_target *t, struct loop *l);
-/* The exit code after the loop: the program's, else EXIT_OK. */
-int trace_target_exit_code(const struct trace_target *t);
 
 /* The run of an interval command (reclaim, kmem, compact): sets the loop's stop
  * conditions, starts the first interval at *interval_start, runs the loop, then prints the
