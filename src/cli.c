@@ -38,6 +38,8 @@ int cli_parse_double(const char *s, double min, double max, double *out)
 	char *end;
 	if (!s || !*s)
 		return -1;
+	if (strpbrk(s, "xXpP")) /* strtod also reads hex floats: "0x10" is not 0 seconds */
+		return -1;
 	errno = 0;
 	double v = strtod(s, &end);
 	if (errno || *end || isnan(v) || v < min || v > max)
@@ -95,17 +97,24 @@ int cli_common_option(struct cli *cli, const char *cmd, int code, const char *ar
 		cli->pids[cli->npids++] = (pid_t)v;
 		return 1;
 	case OPT_COMM:
+		/* The kernel keeps 15 characters of a task's name: a longer NAME would silently
+		 * match nothing in every command. */
+		if (!*arg || strlen(arg) > 15) {
+			cli_usage_error(cmd, "--comm '%s': a task name has 1 to 15 characters "
+					"(the kernel truncates longer ones: pass the first 15)", arg);
+			return -1;
+		}
 		cli->comm = arg;
 		return 1;
 	case 'i':
 		if (cli_parse_double(arg, 0.01, 86400 * 365, &cli->interval)) {
-			cli_usage_error(cmd, "invalid interval '%s' (seconds, > 0)", arg);
+			cli_usage_error(cmd, "invalid interval '%s' (seconds, 0.01 or more)", arg);
 			return -1;
 		}
 		return 1;
 	case 'd':
 		if (cli_parse_double(arg, 0.01, 86400 * 365, &cli->duration)) {
-			cli_usage_error(cmd, "invalid duration '%s' (seconds, > 0)", arg);
+			cli_usage_error(cmd, "invalid duration '%s' (seconds, 0.01 or more)", arg);
 			return -1;
 		}
 		return 1;

@@ -8,6 +8,7 @@
 #include "json_out.h"
 #include "loop.h"
 #include "memcg_path.h"
+#include "stack_trim.h"
 #include "symbolize.h"
 #include "trace_target.h"
 #include "vmscan.skel.h"
@@ -60,6 +61,8 @@ static void print_stack(struct drsnoop_ctx *c, const struct reclaim_event *e, bo
 	if (id >= 0 && bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.stacks), &id, ips) == 0)
 		while (n < VMSCAN_STACK_DEPTH && ips[n])
 			n++;
+	if (!kernel)
+		n = stack_trim_user(c->sym, (pid_t)e->pid, (uint64_t *)ips, n);
 	if (!kernel && n >= 1 && e->user_caller && (n < 2 || ips[1] != e->user_caller)) {
 		memmove(&ips[2], &ips[1], (n - 1) * sizeof(ips[0]));
 		ips[1] = e->user_caller;

@@ -167,9 +167,6 @@ static int parse_args(struct faults_opts *o, int argc, char **argv)
 		return cli_usage_error(CMD, "--folded and --json cannot be combined");
 	if (o->kernel_stacks && o->view != VIEW_STACK)
 		return cli_usage_error(CMD, "--kernel-stacks needs the stack view");
-	if (o->cli.comm && strlen(o->cli.comm) > 15)
-		return cli_usage_error(CMD, "--comm '%s' is longer than a comm (15 characters)",
-				       o->cli.comm);
 	return -1;
 }
 

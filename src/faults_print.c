@@ -1,5 +1,6 @@
 #include "faults_print.h"
 #include "json_out.h"
+#include "stack_trim.h"
 #include <bpf/bpf.h>
 #include <inttypes.h>
 #include <string.h>
@@ -93,7 +94,7 @@ static int read_stack(int fd, int32_t id, uint64_t *ips)
 static int read_user_stack(const struct faults_report *r, const struct fault_key *k,
 			   uint64_t *ips)
 {
-	int n = read_stack(r->stacks_fd, k->ustack, ips);
+	int n = stack_trim_user(r->sym, (pid_t)k->tgid, ips, read_stack(r->stacks_fd, k->ustack, ips));
 	if (!k->retaddr || n < 1 || (n >= 2 && ips[1] == k->retaddr))
 		return n;
 	struct sym_frame fr[SYM_MAX_INLINE];

@@ -166,6 +166,15 @@ bool symbolizer_knows_pid(struct symbolizer *s, pid_t pid)
 	return pm && pm->n > 0;
 }
 
+bool symbolizer_maps_addr(struct symbolizer *s, pid_t pid, uint64_t addr)
+{
+	struct pid_maps *pm = get_pid(s, pid, false);
+	for (int i = 0; pm && i < pm->n; i++)
+		if (addr >= pm->maps[i].start && addr < pm->maps[i].end)
+			return true;
+	return false;
+}
+
 void symbolizer_forget_pid(struct symbolizer *s, pid_t pid)
 {
 	struct pid_maps *pm = get_pid(s, pid, false);

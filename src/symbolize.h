@@ -42,6 +42,8 @@ int symbolizer_add_mapping(struct symbolizer *s, pid_t pid, uint64_t start, uint
 int symbolizer_capture_maps(struct symbolizer *s, pid_t pid, FILE *maps);
 /* True if file mappings of pid were captured (an exiting process's maps read empty). */
 bool symbolizer_knows_pid(struct symbolizer *s, pid_t pid);
+/* True if addr lies in a file mapping captured for pid (no counting, no re-capture). */
+bool symbolizer_maps_addr(struct symbolizer *s, pid_t pid, uint64_t addr);
 /* Forgets a pid's modules (e.g. after exec replaced its image). */
 void symbolizer_forget_pid(struct symbolizer *s, pid_t pid);
 

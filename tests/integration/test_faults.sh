@@ -30,7 +30,7 @@ print(hit[0][sys.argv[3]] if len(hit) == 1 else "rows=%d" % len(hit))' "$@"
 # 1. N pages of an anonymous mapping, touched in touch_anon_pages: N minor faults there.
 N=300
 "$MEMMON" faults --json -- "$W" anon $N >"$TMPD/anon.json" 2>"$TMPD/anon.err" || fail "anon run: $(cat "$TMPD/anon.err")"
-assert_contains "$TMPD/anon.json" "anon pages $N minflt $N majflt 0"
+assert_contains "$TMPD/anon.err" "anon pages $N minflt $N majflt 0"
 assert_eq "$(stack_row "$TMPD/anon.json" touch_anon_pages "$LINE_ANON" minor)" $N "minor faults at touch_anon_pages:$LINE_ANON"
 assert_eq "$(stack_row "$TMPD/anon.json" touch_anon_pages "$LINE_ANON" major)" 0 "major faults at touch_anon_pages"
 assert_eq "$(stack_row "$TMPD/anon.json" touch_anon_pages "$LINE_ANON" bytes)" $((N * 4096)) "bytes at touch_anon_pages"
@@ -60,12 +60,12 @@ F="$TMPD/faults-file.$$.dat"
 dd if=/dev/urandom of="$F" bs=4096 count=$((K * 16)) status=none
 cat "$F" >/dev/null
 "$MEMMON" faults --by file --json -- "$W" file "$F" $K 16 >"$TMPD/warm.json" 2>"$TMPD/warm.err" || fail "warm run: $(cat "$TMPD/warm.err")"
-assert_contains "$TMPD/warm.json" "file pages $K minflt $K majflt 0"
+assert_contains "$TMPD/warm.err" "file pages $K minflt $K majflt 0"
 assert_eq "$(file_row "$TMPD/warm.json" "$F" minor)" $K "minor faults on $F"
 assert_eq "$(file_row "$TMPD/warm.json" "$F" major)" 0 "major faults on warm $F"
 assert_eq "$(file_row "$TMPD/warm.json" "$F" kind)" file "kind of $F"
 "$MEMMON" faults --by file --json -- "$W" file "$F" $K 1 cold >"$TMPD/cold.json" 2>"$TMPD/cold.err" || fail "cold run: $(cat "$TMPD/cold.err")"
-assert_contains "$TMPD/cold.json" "file pages $K minflt 0 majflt $K"
+assert_contains "$TMPD/cold.err" "file pages $K minflt 0 majflt $K"
 assert_eq "$(file_row "$TMPD/cold.json" "$F" major)" $K "major faults on $F after dropping its cache"
 assert_eq "$(file_row "$TMPD/cold.json" "$F" minor)" 0 "minor faults on cold $F"
 # Anonymous memory has its own rows; the anon run's pages are plain anonymous mmap.
@@ -79,8 +79,8 @@ cat "$F" >/dev/null
 grep -qE "^ +$K +0 +256\.0 KiB +$F\$" "$TMPD/warm.txt" || { cat "$TMPD/warm.txt"; fail "text file row"; }
 
 # 4. Faults the kernel takes on the program's behalf (read(2) into untouched pages).
-"$MEMMON" faults --kernel-stacks --json -- "$W" kread 40 >"$TMPD/kread.json" 2>/dev/null || fail "kread run"
-grep -qE "kread pages 40 minflt 4[0-9] " "$TMPD/kread.json" || fail "kread workload output"
+"$MEMMON" faults --kernel-stacks --json -- "$W" kread 40 >"$TMPD/kread.json" 2>"$TMPD/kread.err" || fail "kread run"
+grep -qE "kread pages 40 minflt 4[0-9] " "$TMPD/kread.err" || fail "kread workload output"
 json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{") and "fault_stack" in l]

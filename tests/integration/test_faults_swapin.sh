@@ -31,8 +31,8 @@ echo 100 > $CG/memory.swappiness
 # The shell joins the cgroup and execs the workload: the same process, traced from its exec.
 timeout 60 "$MEMMON" faults --swapin --json -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $W swap $N" \
 	>"$TMPD/swap.json" 2>"$TMPD/err" || fail "run: $(cat "$TMPD/err")"
-majflt=$(sed -n "s/^swap pages $N minflt [0-9]* majflt \([0-9]*\) .*/\1/p" "$TMPD/swap.json")
-[ -n "$majflt" ] || { cat "$TMPD/swap.json"; fail "workload output"; }
+majflt=$(sed -n "s/^swap pages $N minflt [0-9]* majflt \([0-9]*\) .*/\1/p" "$TMPD/err")
+[ -n "$majflt" ] || { cat "$TMPD/err"; fail "workload output"; }
 # Most of the 16 MiB did not fit in 8 MiB, so most pages come back from swap.
 assert_ge "$majflt" $((N / 2)) "swap-ins the workload measured"
 line=$(grep -n FAULT_LINE_SWAPIN "$MEMMON_ROOT/tests/workloads/fault_touch.c" | cut -d: -f1)

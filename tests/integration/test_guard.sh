@@ -10,7 +10,8 @@ line_of() { grep -n "MARK:$1" "$SRC" | cut -d: -f1; }
 report_dirs() { ls -d /tmp/memmon-guard.*.* 2>/dev/null | sort; }
 report_dirs >"$TMPD/dirs.before"
 
-# run NAME ARGS...: memmon guard --json ARGS; keeps JSON records in $TMPD/NAME.json
+# run NAME ARGS...: memmon guard --json ARGS; JSON records in $TMPD/NAME.json, the
+# program's own output (its stdout goes to stderr under --json) in $TMPD/NAME.err
 run() {
 	local name=$1; shift
 	"$MEMMON" guard --json "$@" >"$TMPD/$name.out" 2>"$TMPD/$name.err"
@@ -77,7 +78,7 @@ assert_eq "$(frame realloc alloc_stack 0)" "main $(line_of realloc)" "realloc's 
 # the 12 bytes of padding before the guard page: not caught (documented), program unharmed.
 run realloc-aligned --all -- "$BIN" realloc
 assert_eq "$(cat "$TMPD/realloc-aligned.rc")" 0 "padding overflow exit"
-assert_contains "$TMPD/realloc-aligned.out" survived
+assert_contains "$TMPD/realloc-aligned.err" survived
 
 # C++: operator new/delete of libstdc++ go through the guarded malloc/free.
 run cxx --all -- "$BIN" cxx
@@ -90,12 +91,12 @@ assert_eq "$(frame cxx free_stack 0)" "cxx $(line_of cxx-delete)" "operator dele
 # With 16 slots and 4 x 32 blocks live, some allocations must find the pool full.
 run threads --sample-rate 3 --slots 64 -- "$BIN" threads
 assert_eq "$(cat "$TMPD/threads.rc")" 0 "threads exit"
-assert_contains "$TMPD/threads.out" survived
+assert_contains "$TMPD/threads.err" survived
 assert_ge "$(q threads 'select(.type=="guard_stats") | .guarded')" 1000 "guarded in threads"
 assert_eq "$(jq -s 'map(select(.type=="guard_error")) | length' "$TMPD/threads.json")" 0 "no false report"
 run threads-full --all --slots 16 -- "$BIN" threads
 assert_eq "$(cat "$TMPD/threads-full.rc")" 0 "threads (pool full) exit"
-assert_contains "$TMPD/threads-full.out" survived
+assert_contains "$TMPD/threads-full.err" survived
 assert_ge "$(q threads-full 'select(.type=="guard_stats") | .pool_full')" 1 "pool full counted"
 
 # The text report says the same in words.
@@ -109,7 +110,7 @@ assert_not_contains "$TMPD/text.out" survived
 # A forked child keeps the guard; its report arrives; the parent goes on.
 run fork --all -- "$BIN" fork
 assert_eq "$(cat "$TMPD/fork.rc")" 0 "parent exit status"
-assert_contains "$TMPD/fork.out" "child killed"
+assert_contains "$TMPD/fork.err" "child killed"
 assert_eq "$(q fork 'select(.type=="guard_error") | "\(.kind) \(.block_size)"')" "heap-buffer-overflow 16" "child's report"
 child=$(q fork 'select(.type=="guard_error") | .pid')
 parent=$(q fork 'select(.type=="guard_stats") | .pid')

@@ -54,6 +54,21 @@ static void test_parse_double(void **state)
 	assert_int_not_equal(cli_parse_double("0", 0.01, 10, &v), 0);
 	assert_int_not_equal(cli_parse_double("nan", 0, 10, &v), 0);
 	assert_int_not_equal(cli_parse_double("1s", 0, 10, &v), 0);
+	assert_int_not_equal(cli_parse_double("0x10", 0, 100, &v), 0); /* not 16 s */
+	assert_int_equal(cli_parse_double("1e1", 0, 100, &v), 0);
+	assert_true(v == 10);
+}
+
+/* --comm: a task name is at most 15 characters; a longer one would match nothing. */
+static void test_comm_option(void **state)
+{
+	struct cli c = { 0 };
+	assert_int_equal(cli_common_option(&c, "test", OPT_COMM, "exactly15chars_"), 1);
+	assert_string_equal(c.comm, "exactly15chars_");
+	c.comm = NULL;
+	assert_int_equal(cli_common_option(&c, "test", OPT_COMM, "sixteen_chars_xy"), -1);
+	assert_int_equal(cli_common_option(&c, "test", OPT_COMM, ""), -1);
+	assert_null(c.comm);
 }
 
 static void test_split_program(void **state)
@@ -208,6 +223,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_long),    cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_parse_double),  cmocka_unit_test(test_split_program),
+		cmocka_unit_test(test_comm_option),
 		cmocka_unit_test(test_probe_site),    cmocka_unit_test(test_probe_site_libc),
 		cmocka_unit_test(test_ksyms),         cmocka_unit_test(test_frame_format),
 		cmocka_unit_test(test_leak_rows),     cmocka_unit_test(test_symbolize_self),
