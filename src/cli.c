@@ -81,6 +81,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_one_target(const struct cli *cli, const char *cmd)
+{
+	if (cli->npids && cli->prog_argv)
+		return cli_usage_error(cmd, "give either -p PID or -- PROGRAM, not both");
+	return 0;
+}
+
 int cli_common_option(struct cli *cli, const char *cmd, int code, const char *arg)
 {
 	long v;
@@ -152,6 +159,38 @@ bool cli_check_pids(const struct cli *cli, const char *cmd)
 		if (!pid_running(cli->pids[i])) {
 			fprintf(stderr, "memmon %s: pid %d has exited (a zombie not yet reaped)\n", cmd,
 				cli->pids[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* PF_KTHREAD in the flags field (9th) of /proc/PID/stat. */
+bool pid_is_kernel_thread(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')');
+	unsigned long flags = 0;
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		return false;
+	return flags & 0x00200000UL;
+}
+
+bool cli_check_user_pids(const struct cli *cli, const char *cmd)
+{
+	if (!cli_check_pids(cli, cmd))
+		return false;
+	for (int i = 0; i < cli->npids; i++) {
+		if (pid_is_kernel_thread(cli->pids[i])) {
+			fprintf(stderr, "memmon %s: pid %d is a kernel thread: it has no user-space "
+					"memory\n", cmd, cli->pids[i]);
 			return false;
 		}
 	}

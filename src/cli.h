@@ -42,6 +42,9 @@ struct cli {
 /* Splits argv at "--" into cli->prog_argv; returns the argc before it. */
 int cli_split_program(struct cli *cli, int argc, char **argv);
 
+/* -p and -- PROGRAM name two different targets: EXIT_USAGE (message printed) if both are
+ * given, else 0. (watch alone takes both: its watch list holds any set of processes.) */
+int cli_one_target(const struct cli *cli, const char *cmd);
 /* Handles one common option. Returns 1 if handled, 0 if not a common option,
  * -1 on a bad value (already reported on stderr). 'h' is not handled here. */
 int cli_common_option(struct cli *cli, const char *cmd, int code, const char *arg);
@@ -58,6 +61,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 bool pid_running(pid_t pid);
 /* Checks that every -p pid exists; prints a clear error and returns false if not. */
 bool cli_check_pids(const struct cli *cli, const char *cmd);
+/* The same for commands about user-space memory: a kernel thread is refused too. */
+bool cli_check_user_pids(const struct cli *cli, const char *cmd);
+bool pid_is_kernel_thread(pid_t pid);
 
 /* True if pid is in the -p list (or the list is empty). */
 bool cli_pid_selected(const struct cli *cli, pid_t tgid);

@@ -150,8 +150,8 @@ static int parse_args(struct faults_opts *o, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(CMD, "unexpected argument '%s' (a program goes after --)",
 				       argv[optind]);
-	if (o->cli.npids && o->cli.prog_argv)
-		return cli_usage_error(CMD, "-p and -- PROGRAM cannot be combined");
+	if (cli_one_target(&o->cli, CMD))
+		return EXIT_USAGE;
 	if (o->hugetlb && o->swapin)
 		return cli_usage_error(CMD, "--hugetlb and --swapin cannot be combined");
 	if (o->summary && (o->view_given || o->folded || o->kernel_stacks))
@@ -307,7 +307,7 @@ static int run(struct faults_opts *o)
 
 	if (bpf_preflight(CMD))
 		return EXIT_RUNTIME;
-	if (o->cli.npids && !cli_check_pids(&o->cli, CMD))
+	if (o->cli.npids && !cli_check_user_pids(&o->cli, CMD))
 		return EXIT_RUNTIME;
 	loop_install_signals();
 	if (o->view == VIEW_STACK) {

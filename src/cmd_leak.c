@@ -160,8 +160,8 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 		return cli_usage_error("leak", "--min-size is larger than --max-size");
 	if (o->kernel && (o->lib || o->free_stacks))
 		return cli_usage_error("leak", "--lib and --free-stacks apply to user allocations, not --kernel");
-	if (o->cli.prog_argv && o->cli.npids)
-		return cli_usage_error("leak", "give either -p PID or -- PROGRAM, not both");
+	if (cli_one_target(&o->cli, "leak"))
+		return EXIT_USAGE;
 	if (!o->kernel && !o->cli.prog_argv && !o->cli.npids)
 		return cli_usage_error("leak", "nothing to trace: give -p PID, -- PROGRAM or --kernel");
 	return 0;

@@ -282,6 +282,10 @@ int cmd_pages(int argc, char **argv)
 		po_opt_free(&run.opt);
 		return rc < 0 ? usage(stdout) : rc;
 	}
+	if (cli_one_target(&run.cli, CMD)) {
+		po_opt_free(&run.opt);
+		return EXIT_USAGE;
+	}
 	if (bpf_preflight(CMD) || !cli_check_pids(&run.cli, CMD)) {
 		po_opt_free(&run.opt);
 		return EXIT_RUNTIME;

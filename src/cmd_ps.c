@@ -268,7 +268,7 @@ int cmd_ps(int argc, char **argv)
 	int r = parse_args(argc, argv, &o);
 	if (r >= 0)
 		return r;
-	if (!cli_check_pids(&o.cli, "ps"))
+	if (!cli_check_user_pids(&o.cli, "ps"))
 		return EXIT_RUNTIME;
 	struct meminfo mi;
 	if ((r = meminfo_read(&mi))) {

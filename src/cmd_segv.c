@@ -80,8 +80,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		return cli_usage_error("segv", "unexpected argument '%s'", argv[optind]);
 	if (cli->interval > 0)
 		return cli_usage_error("segv", "-i does not apply: every signal is printed as it happens");
-	if (cli->prog_argv && cli->npids)
-		return cli_usage_error("segv", "-p and -- PROGRAM exclude each other");
+	if (cli_one_target(cli, "segv"))
+		return EXIT_USAGE;
 	return 0;
 }
 
@@ -198,7 +198,7 @@ int cmd_segv(int argc, char **argv)
 	int rc = parse_args(argc, argv, &cli);
 	if (rc)
 		return rc >= 100 ? rc - 100 : rc;
-	if (!cli_check_pids(&cli, "segv"))
+	if (!cli_check_user_pids(&cli, "segv"))
 		return EXIT_RUNTIME;
 	if ((rc = bpf_preflight("segv")))
 		return rc;

@@ -257,7 +257,7 @@ int cmd_trend(int argc, char **argv)
 		return cli_usage_error("trend", "--comm is not supported: give -p PID or -- PROGRAM");
 	if ((cli.npids != 1) == !cli.prog_argv || cli.npids > 1)
 		return cli_usage_error("trend", "give exactly one of -p PID or -- PROGRAM");
-	if (!cli_check_pids(&cli, "trend"))
+	if (!cli_check_user_pids(&cli, "trend"))
 		return EXIT_RUNTIME;
 
 	struct trend tr = { .json = cli.json };

@@ -139,7 +139,7 @@ int cmd_watch(int argc, char **argv)
 		return cli_usage_error("watch", "-i/--interval does not apply: watch logs every event");
 	if (strlen(map) >= sizeof(((struct mm_session *)0)->pin_path) || map[0] != '/')
 		return cli_usage_error("watch", "--map needs an absolute path under /sys/fs/bpf");
-	if (!cli_check_pids(&cli, "watch"))
+	if (!cli_check_user_pids(&cli, "watch"))
 		return EXIT_RUNTIME;
 
 	static struct watch_state w; /* the printer's symbol cache is large */

@@ -85,7 +85,9 @@ int mm_snoop_main(const struct mm_snoop_def *def, int argc, char **argv)
 				       argv[optind]);
 	if (run.cli.interval > 0 && !def->on_interval)
 		return cli_usage_error(cmd, "-i/--interval does not apply: every call is printed");
-	if (!cli_check_pids(&run.cli, cmd))
+	if (cli_one_target(&run.cli, cmd))
+		return EXIT_USAGE;
+	if (!cli_check_user_pids(&run.cli, cmd))
 		return EXIT_RUNTIME;
 	if (mm_printer_init(&run.pr, run.cli.json, run.cli.comm, def->symbols)) {
 		fprintf(stderr, "memmon %s: out of memory\n", cmd);

@@ -8,6 +8,8 @@ int trace_target_prepare(struct trace_target *t, struct cli *cli, const char *cm
 {
 	t->cli = cli;
 	t->launched = false;
+	if (cli_one_target(cli, cmd))
+		return EXIT_USAGE;
 	if (!cli_check_pids(cli, cmd))
 		return EXIT_RUNTIME;
 	if (cli->prog_argv) {

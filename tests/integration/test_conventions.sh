@@ -29,4 +29,27 @@ for c in "${cmds[@]}"; do
 	[ -z "$left" ] || { kill $left; fail "$c -d 1: the program ($left) was left running"; }
 	assert_eq $rc 0 "$c -d 1: exit status"
 done
+# -p and -- PROGRAM together: a usage error everywhere but watch (whose list takes both).
+for c in leak mmap brk shm faults reclaim drsnoop compact oom kmem pages segv trend; do
+	"$MEMMON" "$c" -p $$ -- true >/dev/null 2>"$TMPD/both.err"
+	assert_eq $? 2 "$c -p PID -- PROGRAM: exit status"
+done
+
+# --comm longer than a task name can be: a usage error, never a silent empty report.
+for c in ps mmap brk shm faults reclaim drsnoop compact oom kmem segv; do
+	"$MEMMON" "$c" --comm sixteen_chars_xy -d 1 >/dev/null 2>"$TMPD/comm.err"
+	assert_eq $? 2 "$c --comm of 16 characters: exit status"
+	assert_contains "$TMPD/comm.err" "1 to 15 characters"
+done
+
+# A kernel thread has no user memory: commands about user memory say so (exit 1).
+KTHREAD=$(awk '/^Name:\tkthreadd$/ {print FILENAME}' /proc/[0-9]*/status 2>/dev/null | head -1 | cut -d/ -f3)
+if [ -n "$KTHREAD" ]; then # not visible inside a pid namespace
+	for c in leak watch mmap brk shm faults segv trend ps; do
+		dur=(-d 1); [ "$c" = ps ] && dur=() # a snapshot
+		timeout 20 "$MEMMON" "$c" -p "$KTHREAD" "${dur[@]}" >/dev/null 2>"$TMPD/kt.err"
+		assert_eq $? 1 "$c -p kernel thread: exit status"
+		assert_contains "$TMPD/kt.err" "kernel thread"
+	done
+fi
 echo ok
