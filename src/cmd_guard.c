@@ -24,7 +24,7 @@ enum { OPT_SAMPLE_RATE = OPT_COMMON_LAST, OPT_ALL, OPT_LEFT, OPT_SLOTS, OPT_ALIG
 
 struct guard_opts {
 	long rate, slots, align;
-	bool left;
+	bool left, all, rate_set, align_set; /* *_set: given on the command line */
 };
 
 static int usage(void)
@@ -78,8 +78,10 @@ static int parse_args(int argc, char **argv, struct cli *cli, struct guard_opts 
 		case OPT_SAMPLE_RATE:
 			if (cli_parse_long(optarg, 1, 1L << 30, &go->rate))
 				return cli_usage_error("guard", "--sample-rate wants a number from 1, got '%s'", optarg);
+			go->rate_set = true;
 			break;
 		case OPT_ALL:
+			go->all = true;
 			go->rate = 1;
 			break;
 		case OPT_LEFT:
@@ -88,6 +90,7 @@ static int parse_args(int argc, char **argv, struct cli *cli, struct guard_opts 
 		case OPT_ALIGN:
 			if (cli_parse_long(optarg, 1, 4096, &go->align) || (go->align & (go->align - 1)))
 				return cli_usage_error("guard", "--align wants a power of two from 1 to 4096, got '%s'", optarg);
+			go->align_set = true;
 			break;
 		case OPT_SLOTS:
 			if (cli_parse_long(optarg, 1, 1L << 20, &go->slots))
@@ -106,6 +109,11 @@ static int parse_args(int argc, char **argv, struct cli *cli, struct guard_opts 
 	}
 	if (optind < argc)
 		return cli_usage_error("guard", "unexpected argument '%s' (the program goes after --)", argv[optind]);
+	if (go->all && go->rate_set)
+		return cli_usage_error("guard", "--all and --sample-rate exclude each other");
+	if (go->left && go->align_set)
+		return cli_usage_error("guard", "--left and --align exclude each other (--align sets "
+					       "the alignment of right-aligned blocks)");
 	if (cli->interval > 0 || cli->duration > 0 || cli->comm)
 		return cli_usage_error("guard", "-i, -d and --comm do not apply: guard runs until the program exits");
 	if (cli->npids)

@@ -12,12 +12,14 @@
 #include "proc_libs.h"
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char usage_text[] =
 	"usage: memmon leak [options] -p PID [-p PID ...]\n"
@@ -167,6 +169,25 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* --lib names a file to probe: say plainly when it is missing or not an ELF object. */
+static int check_lib(const char *lib)
+{
+	int fd = open(lib, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "memmon leak: cannot open --lib %s: %s\n", lib, strerror(errno));
+		return -1;
+	}
+	unsigned char magic[4] = { 0 };
+	ssize_t n = read(fd, magic, sizeof(magic));
+	close(fd);
+	if (n != 4 || memcmp(magic, "\177ELF", 4)) {
+		fprintf(stderr, "memmon leak: --lib %s is not an ELF file (give the allocator's "
+				"shared library or a static executable)\n", lib);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_leak(int argc, char **argv)
 {
 	struct leak_opts o;
@@ -174,7 +195,9 @@ int cmd_leak(int argc, char **argv)
 	int r = parse_leak_options(&o, argc, argv);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
-	if (!cli_check_pids(&o.cli, "leak"))
+	if (!(o.kernel ? cli_check_pids(&o.cli, "leak") : cli_check_user_pids(&o.cli, "leak")))
+		return EXIT_RUNTIME;
+	if (o.lib && check_lib(o.lib))
 		return EXIT_RUNTIME;
 	if (bpf_preflight("leak"))
 		return EXIT_RUNTIME;

@@ -220,7 +220,14 @@ int cmd_pageowner(int argc, char **argv)
 			po_print_json(out, &opt, groups, n);
 		else
 			po_print_text(out, &opt, groups, n);
-		print_summary(&run, po_parser_counts(p), n, in_name, json, out);
+		struct po_counts c = po_parser_counts(p);
+		print_summary(&run, c, n, in_name, json, out);
+		if (c.records == 0 && c.malformed > 0) {
+			/* Nothing but garbage: the wrong file, not an empty dump. */
+			fprintf(stderr, "memmon pageowner: %s is not a page_owner dump (no valid record)\n",
+				in_name);
+			rc = EXIT_RUNTIME;
+		}
 		if (fflush(out) || ferror(out)) {
 			fprintf(stderr, "memmon pageowner: cannot write output: %s\n", strerror(errno));
 			rc = EXIT_RUNTIME;

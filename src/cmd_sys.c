@@ -281,6 +281,17 @@ static int parse_args(int argc, char **argv, struct sys_opts *o)
 	return -1;
 }
 
+/* Orders /proc/buddyinfo lists (MAX_ORDER + 1, 11 on x86-64), or -1 if unreadable. */
+static int buddy_orders(void)
+{
+	struct text_buf buf = { 0 };
+	struct buddy_zone zones[BUDDY_MAX_ZONES];
+	int r = proc_read_file("/proc/buddyinfo", &buf);
+	int n = r ? r : buddyinfo_parse(buf.data, buf.len, zones, BUDDY_MAX_ZONES);
+	text_buf_free(&buf);
+	return n > 0 ? zones[0].norders : -1;
+}
+
 int cmd_sys(int argc, char **argv)
 {
 	struct sys_opts o = { .slabs = 10, .order = -1 };
@@ -300,6 +311,10 @@ int cmd_sys(int argc, char **argv)
 		while (mi.hugepagesize && ((uint64_t)page_size / 1024 << (o.order + 1)) <= mi.hugepagesize)
 			o.order++;
 	}
+	int orders = buddy_orders();
+	if (orders > 0 && o.order >= orders)
+		return cli_usage_error("sys", "--order %d: this kernel's largest order is %d", o.order,
+				       orders - 1);
 	loop_install_signals();
 	/* Screens on a fixed grid from the start, so -d D -i I gives exactly D/I of them. */
 	long screens = !o.repeat ? 1 : o.duration > 0 ? (long)(o.duration / o.interval + 1e-9) : -1;

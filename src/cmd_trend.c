@@ -10,10 +10,12 @@
 #include "trend_sample.h"
 #include "trend_verdict.h"
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { OPT_SVG = OPT_COMMON_LAST };
 
@@ -128,6 +130,26 @@ static void fits_free(struct fits *f)
 	free(f->uss);
 	free(f->heap);
 	free(f->anon);
+}
+
+/* --svg is written at the end: find out now, not after the whole run, that it cannot be. */
+static bool svg_path_writable(const char *path)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = 0;
+	else
+		*slash = 0;
+	const char *bad = access(path, F_OK) == 0 ? (access(path, W_OK) ? path : NULL) :
+			  access(dir, W_OK) ? dir : NULL;
+	if (bad)
+		fprintf(stderr, "memmon trend: cannot write --svg %s: %s: %s\n", path, bad,
+			strerror(errno));
+	return !bad;
 }
 
 static int report(const struct trend *tr, const char *comm, const char *svg)
@@ -258,6 +280,8 @@ int cmd_trend(int argc, char **argv)
 	if ((cli.npids != 1) == !cli.prog_argv || cli.npids > 1)
 		return cli_usage_error("trend", "give exactly one of -p PID or -- PROGRAM");
 	if (!cli_check_user_pids(&cli, "trend"))
+		return EXIT_RUNTIME;
+	if (svg && !svg_path_writable(svg))
 		return EXIT_RUNTIME;
 
 	struct trend tr = { .json = cli.json };

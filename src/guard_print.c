@@ -36,7 +36,9 @@ static void print_text(struct symbolizer *sym, const struct guard_report *r)
 		printf("  %s of 0x%" PRIx64 " in the guard pool, no block there\n",
 		       is_free ? "free" : r->access, r->addr);
 	}
-	printf("  %s by thread %d:\n", is_free ? "freed again" : "faulting access", r->tid);
+	bool dbl = !strcmp(r->kind, "double-free");
+	printf("  %s by thread %d:\n", dbl ? "freed again" : is_free ? "freed" : "faulting access",
+	       r->tid);
 	stack_print(sym, stdout, r->pid, false, r->fault.ips, r->fault.n, is_free, "    ");
 	if (r->has_block) {
 		printf("  allocated by thread %d:\n", r->alloc_tid);

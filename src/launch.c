@@ -1,6 +1,8 @@
 #include "launch.h"
+#include "proc_libs.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,15 @@ int launch_prepare_flags(struct launch *l, char **argv, const char *cmd, unsigne
 		fprintf(stderr, "memmon %s: no program after --\n", cmd);
 		return -EINVAL;
 	}
+	/* Found and executable before anything is set up: the error names the program. */
+	char path[PATH_MAX];
+	int rerr = resolve_program(argv[0], path, sizeof(path));
+	if (rerr) {
+		fprintf(stderr, "memmon %s: cannot execute program '%s': %s\n", cmd, argv[0],
+			strerror(-rerr));
+		return rerr;
+	}
+	l->prog = argv[0];
 	if (pipe2(go, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
 		fprintf(stderr, "memmon %s: pipe: %s\n", cmd, strerror(errno));
 		return -errno;
@@ -79,7 +90,8 @@ int launch_release(struct launch *l, const char *cmd)
 	close(l->err_fd);
 	l->err_fd = -1;
 	if (n == (ssize_t)sizeof(e)) {
-		fprintf(stderr, "memmon %s: cannot execute program: %s\n", cmd, strerror(e));
+		fprintf(stderr, "memmon %s: cannot execute program '%s': %s\n", cmd,
+			l->prog ? l->prog : "?", strerror(e));
 		int st;
 		waitpid(l->pid, &st, 0);
 		l->exited = true;

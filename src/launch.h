@@ -14,6 +14,7 @@ struct launch {
 	bool traced; /* seized with ptrace */
 	bool exited;
 	int status;  /* wait status once exited */
+	const char *prog;      /* argv[0] as given, for messages */
 	int last_stop;         /* during on_stop: PTRACE_EVENT_EXEC, PTRACE_EVENT_EXIT or 0 (signal) */
 };
 

@@ -4,6 +4,7 @@
 #include "bpf_util.h"
 #include "launch.h"
 #include "leak.h"
+#include "leak_report.h"
 #include "loop.h"
 #include "symbolize.h"
 #include <bpf/bpf.h>
@@ -80,9 +81,9 @@ int leak_kernel_run(const struct leak_opts *o)
 	if (launched && launch_release(&child, "leak"))
 		goto out;
 	if (!o->cli.json)
-		fprintf(stderr, "memmon leak: tracing kernel allocations%s; reports every %gs. "
-				"Ctrl-C to end.\n", k.skel->rodata->filter_pids ? " of the given processes" : "",
-			o->cli.interval);
+		fprintf(stderr, "memmon leak: tracing kernel allocations%s; %s. Ctrl-C to end.\n",
+			k.skel->rodata->filter_pids ? " of the given processes" : "",
+			leak_report_schedule(o->cli.interval));
 	struct loop l = {
 		.interval = o->cli.interval, .duration = o->cli.duration,
 		.child = launched ? &child : NULL, .pids = o->cli.pids, .npids = o->cli.npids,

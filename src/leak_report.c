@@ -15,6 +15,16 @@ static const char *const fn_names[FN_COUNT] = {
 	[FN_PERCPU] = "percpu_alloc",
 };
 
+const char *leak_report_schedule(double interval)
+{
+	static char buf[64];
+	if (interval > 0)
+		snprintf(buf, sizeof(buf), "reports every %gs", interval);
+	else
+		snprintf(buf, sizeof(buf), "one report at the end");
+	return buf;
+}
+
 const char *alloc_fn_name(uint32_t fn)
 {
 	return fn < FN_COUNT && fn_names[fn] ? fn_names[fn] : "?";

@@ -45,6 +45,8 @@ struct leak_print {
 };
 
 const char *alloc_fn_name(uint32_t fn);
+/* "reports every 5s" or "one report at the end" (-i 0), for the start-up line. */
+const char *leak_report_schedule(double interval);
 void leak_report_print(const struct leak_print *p, struct leak_rows *rows,
 		       const struct leak_totals *t);
 

@@ -412,7 +412,7 @@ int leak_user_run(const struct leak_opts *o)
 	}
 	if (!o->cli.json) {
 		fprintf(stderr, "memmon leak: tracing %s in %s", u.launched ? "program" : "pids", lib);
-		fprintf(stderr, "; reports every %gs. Ctrl-C to end.\n", o->cli.interval);
+		fprintf(stderr, "; %s. Ctrl-C to end.\n", leak_report_schedule(o->cli.interval));
 	}
 	struct loop l = {
 		.events = &u.events, .interval = o->cli.interval, .duration = o->cli.duration,
