@@ -10,7 +10,7 @@
 /* Which allocator function a probe sits on (also the BPF cookie's low byte). */
 enum alloc_fn {
 	FN_MALLOC, FN_CALLOC, FN_REALLOC, FN_REALLOCARRAY, FN_POSIX_MEMALIGN, FN_ALIGNED_ALLOC,
-	FN_MEMALIGN, FN_VALLOC, FN_PVALLOC, FN_MMAP, FN_FREE, FN_MUNMAP,
+	FN_MEMALIGN, FN_VALLOC, FN_PVALLOC, FN_MMAP, FN_FREE, FN_MUNMAP, FN_MREMAP,
 	/* kernel allocators (leak --kernel) */
 	FN_KMALLOC, FN_KMEM_CACHE, FN_PAGES, FN_PERCPU, FN_COUNT
 };
@@ -74,6 +74,27 @@ struct alloc_error_event {
 	struct stack_key first_free; /* double free: the first free */
 	struct stack_key alloc_key;  /* double free: the allocation */
 	char comm[16];
+};
+
+/* Anonymous mappings are followed in user space (leak_regions.h): the BPF side reports
+ * the calls. Kinds start above alloc_error_kind's: both share the ring buffer. */
+enum alloc_map_event_kind {
+	MAP_EV_MMAP = 16,    /* addr, len, key: a new allocation (mmap returned) */
+	MAP_EV_UNMAP,        /* addr, len: these pages are unmapped (munmap called; or
+			      * a MAP_FIXED mapping that is no allocation replaced them) */
+	MAP_EV_REMAP_BEGIN,  /* addr, len, flags: mremap(old, old_len, ..., flags) called */
+	MAP_EV_REMAP_END,    /* addr, len, key: it returned addr (~0: failed) for len bytes */
+};
+
+struct alloc_map_event {
+	__u32 kind;
+	__u32 tgid;
+	__u32 tid;
+	__u32 flags;
+	__u64 addr;
+	__u64 len;
+	__u64 ts_ns;
+	struct stack_key key;
 };
 
 /* Counters the BPF side keeps in .bss and every report prints. */

@@ -20,11 +20,13 @@ struct event_reader;
 struct alloc_counters;
 struct symbolizer;
 struct stack_key;
+struct leak_regions;
 struct leak_maps {
 	int allocs, combined, stacks;
 	const struct alloc_counters *counters;
 	const struct event_reader *events;
 	uint64_t errors; /* double/invalid frees reported (user mode) */
+	const struct leak_regions *regions; /* anonymous mappings (user mode), or NULL */
 };
 
 /* A stack key as instruction pointers: user stacks start with the caller's return address;

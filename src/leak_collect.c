@@ -4,6 +4,7 @@
 #include "json_out.h"
 #include "leak.h"
 #include "leak_report.h"
+#include "leak_regions.h"
 #include <bpf/bpf.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -144,16 +145,48 @@ static void collect_combined(const struct leak_maps *m, struct leak_rows *rows)
 	}
 }
 
+/* Anonymous mappings live in user space (leak_regions.h), one allocation per contiguous
+ * piece: a mapping split in two by munmap counts as two. */
+struct region_collect {
+	const struct leak_opts *o;
+	struct leak_rows *rows;
+	struct alloc_list *list;
+	uint64_t now;
+	bool per_alloc;
+};
+
+static void collect_region(const struct leak_region *g, void *ctx)
+{
+	struct region_collect *c = ctx;
+	struct alloc_info a = { .size = g->end - g->start, .ts_ns = g->ts_ns, .key = g->key,
+				.fn = g->fn };
+	if (c->per_alloc && c->now - a.ts_ns < c->o->older_than_ns)
+		return;
+	struct leak_row *r = leak_rows_get(c->rows, &a.key);
+	r->bytes += a.size;
+	r->count++;
+	r->fn = a.fn;
+	if (c->per_alloc && (!r->oldest_ns || a.ts_ns < r->oldest_ns))
+		r->oldest_ns = a.ts_ns;
+	if (c->per_alloc && c->o->show_allocs)
+		alloc_list_add(c->list, g->start, &a);
+}
+
 void leak_report_now(const struct leak_maps *m, const struct leak_opts *o,
 		     struct symbolizer *sym, bool kernel, int report_no, const char *reason)
 {
 	struct leak_rows rows = { 0 };
 	struct leak_totals t = { 0 };
 	struct alloc_list list = { 0 };
-	if (o->older_than_ns || o->show_allocs)
+	bool per_alloc = o->older_than_ns || o->show_allocs;
+	if (per_alloc)
 		collect_per_alloc(m, o, kernel, &rows, &list);
 	else
 		collect_combined(m, &rows);
+	/* after the BPF totals: collect_combined sets a row's totals, this adds to them */
+	struct region_collect rc = { .o = o, .rows = &rows, .list = &list, .now = ktime_now(),
+				     .per_alloc = per_alloc };
+	leak_regions_each(m->regions, collect_region, &rc);
 	for (size_t i = 0; i < rows.n; i++) {
 		struct leak_row *r = &rows.rows[i];
 		r->nips = leak_stack_ips(m, &r->key, kernel, r->ips);
@@ -162,7 +195,7 @@ void leak_report_now(const struct leak_maps *m, const struct leak_opts *o,
 		t.stacks++;
 	}
 	t.lost_events = m->events ? events_lost(m->events) : 0;
-	t.allocs_dropped = m->counters->allocs_dropped;
+	t.allocs_dropped = m->counters->allocs_dropped + leak_regions_dropped(m->regions);
 	t.stack_failures = m->counters->stack_failures;
 	t.pending_dropped = m->counters->pending_dropped;
 	t.sampled_out = m->counters->sampled_out;

@@ -6,6 +6,7 @@
 #include "json_out.h"
 #include "launch.h"
 #include "leak.h"
+#include "leak_regions.h"
 #include "leak_report.h"
 #include "loop.h"
 #include "probe_site.h"
@@ -45,6 +46,7 @@ static const struct probe_def probe_defs[] = {
 	{ "mmap", FN_MMAP, true, false },
 	{ "free", FN_FREE, false, true },
 	{ "munmap", FN_MUNMAP, false, false },
+	{ "mremap", FN_MREMAP, true, false },
 };
 
 struct leak_user {
@@ -57,6 +59,7 @@ struct leak_user {
 	pid_t pids[CLI_MAX_PIDS];
 	int npids;
 	struct uprobe_set probes;
+	struct leak_regions *regions; /* anonymous mappings (see alloc.bpf.c, map_event) */
 	int report_no;
 	uint64_t errors;
 	double last_capture;
@@ -202,6 +205,7 @@ static struct leak_maps maps_of(struct leak_user *u)
 		.counters = &u->skel->bss->counters,
 		.events = &u->events,
 		.errors = u->errors,
+		.regions = u->regions,
 	};
 }
 
@@ -232,10 +236,32 @@ static struct json_object *error_stack_json(struct leak_user *u, const struct st
 	return stack_json(u->sym, (pid_t)k->tgid, false, ips, n, true);
 }
 
-static int on_error_event(void *ctx, void *data, size_t size)
+static void on_map_event(struct leak_user *u, const struct alloc_map_event *e)
+{
+	switch (e->kind) {
+	case MAP_EV_MMAP:
+		leak_regions_map(u->regions, e->tgid, e->addr, e->len, FN_MMAP, e->ts_ns, &e->key);
+		break;
+	case MAP_EV_UNMAP:
+		leak_regions_unmap(u->regions, e->tgid, e->addr, e->len);
+		break;
+	case MAP_EV_REMAP_BEGIN:
+		leak_regions_remap_begin(u->regions, e->tgid, e->tid, e->addr, e->len, e->flags);
+		break;
+	case MAP_EV_REMAP_END:
+		leak_regions_remap_end(u->regions, e->tgid, e->tid, e->addr, e->len, e->ts_ns, &e->key);
+		break;
+	}
+}
+
+static int on_event(void *ctx, void *data, size_t size)
 {
 	struct leak_user *u = ctx;
 	const struct alloc_error_event *e = data;
+	if (size >= sizeof(struct alloc_map_event) && *(const __u32 *)data >= MAP_EV_MMAP) {
+		on_map_event(u, data);
+		return 0;
+	}
 	if (size < sizeof(*e))
 		return 0;
 	u->errors++;
@@ -304,9 +330,12 @@ static void on_tick(void *ctx)
 }
 
 /* exec replaced the program's image: what it held before is gone, not leaked. The
- * program is stopped at its exec event, so no probe updates its entries meanwhile. */
+ * program is stopped at its exec event, so no probe updates its entries meanwhile; the
+ * mapping events it queued before are applied first. */
 static void forget_process_allocations(struct leak_user *u, pid_t pid)
 {
+	events_drain(&u->events);
+	leak_regions_forget(u->regions, (__u32)pid);
 	int allocs = bpf_map__fd(u->skel->maps.allocs);
 	int combined = bpf_map__fd(u->skel->maps.combined);
 	struct alloc_key key, next, *prev = NULL, *doomed = NULL;
@@ -371,7 +400,11 @@ static int setup(struct leak_user *u)
 	int err = alloc_bpf__load(u->skel);
 	if (err)
 		return bpf_fail("leak", "loading the BPF programs", err);
-	err = events_open(&u->events, bpf_map__fd(u->skel->maps.events), on_error_event, u,
+	long page = sysconf(_SC_PAGESIZE);
+	u->regions = leak_regions_new(o->max_allocs, page > 0 ? (uint64_t)page : 4096);
+	if (!u->regions)
+		return bpf_fail("leak", "allocating the mapping table", ENOMEM);
+	err = events_open(&u->events, bpf_map__fd(u->skel->maps.events), on_event, u,
 			  &u->skel->bss->memmon_lost_events);
 	if (err)
 		return bpf_fail("leak", "opening the ring buffer", err);
@@ -434,6 +467,7 @@ out:
 	uprobe_set_destroy(&u.probes);
 	events_close(&u.events);
 	alloc_bpf__destroy(u.skel);
+	leak_regions_free(u.regions);
 	symbolizer_free(u.sym);
 	return rc;
 }

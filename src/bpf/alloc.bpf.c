@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* User-space allocator probes: malloc family and anonymous mmap/munmap.
+/* User-space allocator probes: malloc family and anonymous mmap/munmap/mremap.
  * Entry probes record the size and the stack per thread, return probes turn that into an
  * outstanding allocation keyed by process and address; free looks it up. The outermost
  * allocator call on a thread defines what happened (glibc's realloc calls malloc and free
@@ -13,6 +13,7 @@
 #include "alloc_event.h"
 #include "common.bpf.h"
 
+#define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
 #define EEXIST 17
 #define EFAULT 14
@@ -287,15 +288,24 @@ static __always_inline void stats_sub(struct stack_key *key, __u64 size)
 	}
 }
 
+/* Is an allocation of this size tracked (--min-size, --max-size, --sample-rate)? */
+static __always_inline bool track_size(__u64 size)
+{
+	if (size < min_size || size > max_size)
+		return false;
+	if (sample_rate > 1 && bpf_get_prandom_u32() % sample_rate) {
+		__sync_fetch_and_add(&counters.sampled_out, 1);
+		return false;
+	}
+	return true;
+}
+
 static __always_inline void record_alloc(__u64 addr, struct pending *p)
 {
 	if (!addr)
 		return;
 	struct alloc_key k = key_of(addr);
-	if (p->size < min_size || p->size > max_size ||
-	    (sample_rate > 1 && bpf_get_prandom_u32() % sample_rate)) {
-		if (sample_rate > 1 && p->size >= min_size && p->size <= max_size)
-			__sync_fetch_and_add(&counters.sampled_out, 1);
+	if (!track_size(p->size)) {
 		/* An untracked block at a freed address: its free must not look like a
 		 * double free. Tracked blocks need no such delete: free finds them first. */
 		freed_forget(&k);
@@ -399,27 +409,94 @@ static __always_inline int do_free(struct pt_regs *ctx, __u64 addr)
 	return 0;
 }
 
-/* munmap of a mapping we saw: all of it frees it, its head leaves the rest outstanding. */
+/* Anonymous mappings: munmap may take any page range (a mapping's middle or tail, several
+ * mappings, a range starting inside one) and mremap grows, shrinks, moves and copies them,
+ * so they must be found by address range, which a hash keyed by start cannot do and a
+ * bounded walk in BPF cannot do for every process. The probes therefore only report the
+ * calls through the ring buffer and user space keeps the mappings in an ordered table
+ * (leak_regions.c) applied in ring-buffer order. That order is the kernel's wherever it
+ * matters: the ring buffer orders reservations globally, and each event is reserved on the
+ * side of the system call that keeps it ahead of whatever the call makes possible. An unmap
+ * (munmap, mremap's old range at BEGIN) is reserved at entry, before the kernel frees the
+ * pages, so a mapping that later reuses them (reserved at mmap's return, after the kernel
+ * handed them out) comes after it; a new mapping is reserved at return, after the pages
+ * are its own. mremap's old pieces are held aside from BEGIN to END, so a mapping made in
+ * the range it vacated before its return is seen does not find them there. Nested calls
+ * (glibc's realloc growing a chunk with mremap, free unmapping one) are the allocator's and
+ * ignored like every nested call. */
+static __always_inline void map_event(__u32 kind, __u64 addr, __u64 len, __u32 flags,
+				      struct stack_key *key)
+{
+	struct alloc_map_event *e = reserve_or_count(&events, sizeof(*e));
+	if (!e)
+		return;
+	__u64 id = bpf_get_current_pid_tgid();
+	e->kind = kind;
+	e->tgid = id >> 32;
+	e->tid = (__u32)id;
+	e->flags = flags;
+	e->addr = addr;
+	e->len = len;
+	e->ts_ns = bpf_ktime_get_ns();
+	if (key)
+		e->key = *key;
+	else
+		__builtin_memset(&e->key, 0, sizeof(e->key));
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* The program's anonymous mmaps are allocations. Any MAP_FIXED mapping also replaces what
+ * was mapped in its range: its return is followed too, to unmap that (pending arg: 1 =
+ * an allocation, 0 = only a replacement). */
+static __always_inline int do_mmap(struct pt_regs *ctx, __u64 len, __u64 flags)
+{
+	if (in_allocator(ctx))
+		return 0; /* the allocator's own mmap: its block is counted once */
+	bool alloc = flags & MAP_ANONYMOUS;
+	if (alloc) {
+		/* Mappings the library makes for itself (arena heaps set up inside free,
+		 * thread stacks) are not the program's allocations. */
+		struct stack_key caller = capture_caller(ctx);
+		alloc = !caller_in_lib(caller.retaddr);
+	}
+	if (!alloc && !(flags & MAP_FIXED))
+		return 0;
+	return enter(ctx, FN_MMAP, len, alloc);
+}
+
+static __always_inline void mmap_done(__u64 addr, struct pending *p)
+{
+	if (addr == ~0ULL)
+		return; /* MAP_FAILED */
+	if (!p->arg) {
+		map_event(MAP_EV_UNMAP, addr, p->size, 0, NULL);
+		return;
+	}
+	if (!track_size(p->size))
+		return;
+	/* A free of this address is no double free of a block once there. */
+	struct alloc_key k = key_of(addr);
+	freed_forget(&k);
+	map_event(MAP_EV_MMAP, addr, p->size, 0, &p->key);
+}
+
 static __always_inline int do_munmap(struct pt_regs *ctx, __u64 addr, __u64 len)
+{
+	if (!in_allocator(ctx))
+		map_event(MAP_EV_UNMAP, addr, len, 0, NULL);
+	return 0;
+}
+
+/* mremap(old, old_len, new_len, flags, ...): BEGIN now, END at its return. */
+static __always_inline int do_mremap(struct pt_regs *ctx, __u64 old, __u64 old_len,
+				     __u64 new_len, __u32 flags)
 {
 	if (in_allocator(ctx))
 		return 0;
-	struct alloc_key k = key_of(addr);
-	struct alloc_info *info = bpf_map_lookup_elem(&allocs, &k);
-	if (!info || info->fn != FN_MMAP)
-		return 0; /* not a mapping we saw: not an error, munmap takes any range */
-	if (len >= info->size) {
-		forget_found(&k, info, NULL);
-		return 0;
-	}
-	struct alloc_info rest = *info;
-	rest.size -= len;
-	struct stack_stats *s = bpf_map_lookup_elem(&combined, &info->key);
-	if (s)
-		__sync_fetch_and_sub(&s->bytes, len);
-	bpf_map_delete_elem(&allocs, &k);
-	struct alloc_key nk = { .addr = addr + len, .tgid = k.tgid };
-	bpf_map_update_elem(&allocs, &nk, &rest, BPF_ANY);
+	enter(ctx, FN_MREMAP, new_len, old);
+	struct pending *p = current_call(sp_at_entry(ctx));
+	if (p && p->fn == FN_MREMAP) /* else no END will come (thread table full) */
+		map_event(MAP_EV_REMAP_BEGIN, old, old_len, flags, NULL);
 	return 0;
 }
 
@@ -436,6 +513,8 @@ int alloc_enter(struct pt_regs *ctx)
 		return do_free(ctx, a0);
 	case FN_MUNMAP:
 		return do_munmap(ctx, a0, a1);
+	case FN_MREMAP:
+		return do_mremap(ctx, a0, a1, a2, PT_REGS_PARM4(ctx));
 	case FN_MALLOC:
 	case FN_VALLOC:
 		return enter(ctx, fn, a0, 0);
@@ -453,16 +532,7 @@ int alloc_enter(struct pt_regs *ctx)
 	case FN_MEMALIGN:
 		return enter(ctx, fn, a1, 0);
 	case FN_MMAP:
-		if (in_allocator(ctx))
-			return 0; /* the allocator's own mmap: its block is counted once */
-		if (!(PT_REGS_PARM4(ctx) & MAP_ANONYMOUS))
-			return 0;
-		/* Mappings the library makes for itself (arena heaps set up inside free,
-		 * thread stacks) are not the program's allocations. */
-		struct stack_key caller = capture_caller(ctx);
-		if (caller_in_lib(caller.retaddr))
-			return 0;
-		return enter(ctx, fn, a1, 0);
+		return do_mmap(ctx, a1, PT_REGS_PARM4(ctx));
 	}
 	return 0;
 }
@@ -494,8 +564,10 @@ int BPF_KRETPROBE(alloc_return, void *ret)
 		}
 		break;
 	case FN_MMAP:
-		if (addr != ~0ULL)
-			record_alloc(addr, p);
+		mmap_done(addr, p);
+		break;
+	case FN_MREMAP: /* ~0 (MAP_FAILED) too: the old range then stays */
+		map_event(MAP_EV_REMAP_END, addr, p->size, 0, &p->key);
 		break;
 	default:
 		record_alloc(addr, p);
