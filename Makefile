@@ -18,7 +18,8 @@ endif
 CFLAGS   ?= -O2 -g
 MEMMON_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -std=gnu11 \
             -D_GNU_SOURCE -DMEMMON_VERSION='"$(VERSION)"' -I$(BUILD) -Isrc $(SANFLAGS)
-LDLIBS   += -lbpf -lelf -ldw -lz -ljson-c -lm
+# libstdc++ for __cxa_demangle (C++ names in stacks, src/demangle.c)
+LDLIBS   += -lbpf -lelf -ldw -lz -ljson-c -lm -lstdc++
 override LDFLAGS += $(SANFLAGS)
 
 ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
