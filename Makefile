@@ -3,6 +3,7 @@
 # skeleton build/<name>.skel.h, so adding a command or a probe set needs no Makefile edit.
 
 CC       ?= gcc
+CXX      ?= g++
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
 BUILD    ?= build
@@ -18,7 +19,8 @@ endif
 CFLAGS   ?= -O2 -g
 MEMMON_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -std=gnu11 \
             -D_GNU_SOURCE -DMEMMON_VERSION='"$(VERSION)"' -I$(BUILD) -Isrc $(SANFLAGS)
-LDLIBS   += -lbpf -lelf -ldw -lz -ljson-c -lm
+# libstdc++ for __cxa_demangle (C++ names in stacks, src/demangle.c)
+LDLIBS   += -lbpf -lelf -ldw -lz -ljson-c -lm -lstdc++
 override LDFLAGS += $(SANFLAGS)
 
 ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
@@ -32,7 +34,10 @@ LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
-WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(WORKLOAD_SRCS))
+WORKLOAD_CXX_SRCS := $(wildcard tests/workloads/*.cc)
+WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(WORKLOAD_SRCS)) \
+             $(patsubst tests/workloads/%.cc,$(BUILD)/workloads/%,$(WORKLOAD_CXX_SRCS)) \
+             $(patsubst tests/workloads/%.cc,$(BUILD)/workloads/%-static-libstdc++,$(WORKLOAD_CXX_SRCS))
 
 .PHONY: all clean test unit workloads
 all: $(BUILD)/memmon $(BUILD)/memmon-demo workloads
@@ -63,6 +68,13 @@ $(BUILD)/memmon-demo: demo/fibonacci_leak.c | $(BUILD)
 # exact functions and lines.
 $(BUILD)/workloads/%: tests/workloads/%.c | $(BUILD)
 	$(CC) -O0 -g -fno-omit-frame-pointer -pthread -Wall $< -o $@ -lm
+
+# C++ workloads, the same way; each also linked with -static-libstdc++ (operator new then
+# lives in the executable).
+$(BUILD)/workloads/%: tests/workloads/%.cc | $(BUILD)
+	$(CXX) -O0 -g -fno-omit-frame-pointer -pthread -Wall $< -o $@ -lm
+$(BUILD)/workloads/%-static-libstdc++: tests/workloads/%.cc | $(BUILD)
+	$(CXX) -O0 -g -fno-omit-frame-pointer -pthread -Wall -static-libstdc++ $< -o $@ -lm
 
 workloads: $(WORKLOADS)
 

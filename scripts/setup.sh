@@ -2,7 +2,7 @@
 # Installs everything memmon needs to build, run and test (Debian 12), and mounts the
 # pseudo file systems BPF tracing uses. Safe to run again.
 set -euo pipefail
-PKGS=(make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev libdw-dev zlib1g-dev
+PKGS=(make gcc g++ clang llvm pkg-config bpftool libbpf-dev libelf-dev libdw-dev zlib1g-dev
       libjson-c-dev libcmocka-dev bpftrace smem procps jq python3 libc6-dbg xz-utils binutils
       libclang-rt-14-dev)
 missing=()

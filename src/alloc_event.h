@@ -7,10 +7,21 @@
 
 #define ALLOC_STACK_DEPTH 64
 
-/* Which allocator function a probe sits on (also the BPF cookie's low byte). */
+/* The entry probes' attach cookie: which function (bits 32-63); the function's size in
+ * bytes, capped (bits 16-31), and how far into it the probe sits (bits 8-15), so a probe
+ * knows the function's address range; bytes pushed before the probe (bits 0-7), so the
+ * return address is at sp + that. */
+#define ALLOC_COOKIE(fn, size, probe_delta, sp_delta)                                     \
+	((__u64)(fn) << 32 | (__u64)((size) > 0xffff ? 0xffff : (size)) << 16 |           \
+	 (__u64)((probe_delta) & 0xff) << 8 | (__u64)((sp_delta) & 0xff))
+
+/* Which allocator function a probe sits on (the BPF cookie's high 32 bits). */
 enum alloc_fn {
 	FN_MALLOC, FN_CALLOC, FN_REALLOC, FN_REALLOCARRAY, FN_POSIX_MEMALIGN, FN_ALIGNED_ALLOC,
 	FN_MEMALIGN, FN_VALLOC, FN_PVALLOC, FN_MMAP, FN_FREE, FN_MUNMAP, FN_MREMAP,
+	/* C++ operator new and new[] (every variant: nothrow, aligned): wrappers around the
+	 * malloc family, see "wrapper" in bpf/alloc.bpf.c */
+	FN_NEW, FN_NEW_ARRAY,
 	/* kernel allocators (leak --kernel) */
 	FN_KMALLOC, FN_KMEM_CACHE, FN_PAGES, FN_PERCPU, FN_COUNT
 };

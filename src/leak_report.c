@@ -12,6 +12,7 @@ static const char *const fn_names[FN_COUNT] = {
 	[FN_ALIGNED_ALLOC] = "aligned_alloc", [FN_MEMALIGN] = "memalign", [FN_VALLOC] = "valloc",
 	[FN_PVALLOC] = "pvalloc", [FN_MMAP] = "mmap", [FN_FREE] = "free", [FN_MUNMAP] = "munmap",
 	[FN_MREMAP] = "mremap",
+	[FN_NEW] = "operator new", [FN_NEW_ARRAY] = "operator new[]",
 	[FN_KMALLOC] = "kmalloc", [FN_KMEM_CACHE] = "kmem_cache_alloc", [FN_PAGES] = "alloc_pages",
 	[FN_PERCPU] = "percpu_alloc",
 };

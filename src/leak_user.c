@@ -1,4 +1,5 @@
-/* memmon leak in user mode: uprobes on the process's allocator. */
+/* memmon leak in user mode: uprobes on the process's allocator (leak_probes.c), the run
+ * loop, error events and reports. */
 #include "alloc_event.h"
 #include "alloc.skel.h"
 #include "bpf_util.h"
@@ -6,11 +7,10 @@
 #include "json_out.h"
 #include "launch.h"
 #include "leak.h"
+#include "leak_probes.h"
 #include "leak_regions.h"
 #include "leak_report.h"
 #include "loop.h"
-#include "probe_site.h"
-#include "proc_libs.h"
 #include "uprobe_attach.h"
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -22,32 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ptrace.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-
-struct probe_def {
-	const char *name;
-	enum alloc_fn fn;
-	bool has_return;
-	bool skip_null; /* f(NULL) is a no-op: the probe may skip the NULL check */
-};
-
-static const struct probe_def probe_defs[] = {
-	{ "malloc", FN_MALLOC, true, false },
-	{ "calloc", FN_CALLOC, true, false },
-	{ "realloc", FN_REALLOC, true, false },
-	{ "reallocarray", FN_REALLOCARRAY, true, false },
-	{ "posix_memalign", FN_POSIX_MEMALIGN, true, false },
-	/* glibc's aligned_alloc and memalign are one function: the first name wins. */
-	{ "aligned_alloc", FN_ALIGNED_ALLOC, true, false },
-	{ "memalign", FN_MEMALIGN, true, false },
-	{ "valloc", FN_VALLOC, true, false },
-	{ "pvalloc", FN_PVALLOC, true, false },
-	{ "mmap", FN_MMAP, true, false },
-	{ "free", FN_FREE, false, true },
-	{ "munmap", FN_MUNMAP, false, false },
-	{ "mremap", FN_MREMAP, true, false },
-};
 
 struct leak_user {
 	const struct leak_opts *o;
@@ -64,137 +38,6 @@ struct leak_user {
 	uint64_t errors;
 	double last_capture;
 };
-
-/* The BPF side tells the library's own frees and mmaps (of memory it manages itself)
- * from the program's by the file a return address lies in. */
-static int remember_library(struct leak_user *u, const char *lib)
-{
-	struct stat st;
-	if (stat(lib, &st))
-		return -errno;
-	struct lib_id id = {
-		/* the kernel's dev_t encoding (MKDEV), not glibc's */
-		.dev = ((uint64_t)major(st.st_dev) << 20) | minor(st.st_dev),
-		.ino = st.st_ino,
-	};
-	__u8 one = 1;
-	return bpf_map_update_elem(bpf_map__fd(u->skel->maps.libs), &id, &one, BPF_ANY) ? -errno : 0;
-}
-
-/* Attaches every allocator probe found in lib, for one process: all entries on one
- * program and all returns on another (see uprobe_attach.h). */
-static int attach_pid(struct leak_user *u, pid_t pid, const char *lib)
-{
-	enum { NDEFS = sizeof(probe_defs) / sizeof(probe_defs[0]) };
-	struct uprobe_spec entries[NDEFS], returns[NDEFS];
-	int nentries = 0, nreturns = 0;
-	bool have_malloc = false, have_free = false;
-	for (size_t i = 0; i < NDEFS; i++) {
-		const struct probe_def *d = &probe_defs[i];
-		struct probe_site site;
-		int err = probe_site_find(lib, d->name, d->skip_null, &site);
-		if (err == -ENOENT)
-			continue;
-		if (err) {
-			fprintf(stderr, "memmon leak: cannot read %s: %s\n", lib, strerror(-err));
-			return -1;
-		}
-		bool alias = false; /* two names, one function: probe it once */
-		for (int j = 0; j < nreturns && !alias; j++)
-			alias = returns[j].offset == site.func_offset;
-		for (int j = 0; j < nentries && !alias; j++)
-			alias = entries[j].offset == site.probe_offset;
-		if (alias)
-			continue;
-		entries[nentries++] = (struct uprobe_spec){ site.probe_offset,
-							    (uint64_t)d->fn << 32 | site.sp_delta };
-		if (d->has_return)
-			returns[nreturns++] = (struct uprobe_spec){ site.func_offset, 0 };
-		have_malloc |= d->fn == FN_MALLOC;
-		have_free |= d->fn == FN_FREE;
-	}
-	if (!have_malloc || !have_free) {
-		fprintf(stderr, "memmon leak: %s does not export malloc and free: "
-				"pass the allocator library or static executable with --lib PATH\n", lib);
-		return -1;
-	}
-	/* Returns first: a call already under way when its entry probe arrives then has no
-	 * return probe waiting for it, rather than a pending entry whose return never fires. */
-	int err = uprobe_set_attach(&u->probes, u->skel->progs.alloc_return, pid, lib, returns,
-				    nreturns, true);
-	if (!err)
-		err = uprobe_set_attach(&u->probes, u->skel->progs.alloc_enter, pid, lib, entries,
-					nentries, false);
-	if (!err)
-		err = remember_library(u, lib);
-	if (err) {
-		bpf_fail("leak", "attaching the uprobes", err);
-		return -1;
-	}
-	return 0;
-}
-
-/* The library to probe for a running process: --lib, its libc, or its own executable when
- * it is statically linked. */
-static int library_for_pid(const struct leak_opts *o, pid_t pid, char *lib, size_t n)
-{
-	if (o->lib) {
-		snprintf(lib, n, "%s", o->lib);
-		return 0;
-	}
-	int err = proc_find_library(pid, "libc.so", lib, n);
-	if (err == -ESRCH) {
-		fprintf(stderr, "memmon leak: pid %d does not exist\n", pid);
-		return -1;
-	}
-	if (err && err != -ENOENT) {
-		fprintf(stderr, "memmon leak: cannot read /proc/%d/maps: %s\n", pid, strerror(-err));
-		return -1;
-	}
-	if (err) {
-		char exe[64];
-		snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
-		ssize_t len = readlink(exe, lib, n - 1);
-		if (len <= 0 && errno == ENOENT) {
-			fprintf(stderr, "memmon leak: pid %d is a kernel thread: it has no user-space "
-					"allocations (memmon leak --kernel traces the kernel's)\n", pid);
-			return -1;
-		}
-		if (len <= 0) {
-			fprintf(stderr, "memmon leak: cannot read %s: %s\n", exe, strerror(errno));
-			return -1;
-		}
-		lib[len] = 0; /* statically linked: the allocator is in the executable */
-	}
-	return 0;
-}
-
-/* The library for a program about to be launched: memmon's own libc for a dynamic
- * executable (the same file the program will map), the executable itself if static. */
-static int library_for_program(const struct leak_opts *o, const char *prog, char *lib, size_t n)
-{
-	char path[PATH_MAX];
-	if (o->lib) {
-		snprintf(lib, n, "%s", o->lib);
-		return 0;
-	}
-	int err = resolve_program(prog, path, sizeof(path));
-	if (err) {
-		fprintf(stderr, "memmon leak: cannot execute program '%s': %s\n", prog, strerror(-err));
-		return -1;
-	}
-	/* A static executable holds its allocator; a dynamic one (or a script, whose
-	 * interpreter is) uses the system's libc, the same file memmon maps. */
-	if (program_elf_kind(path) == ELF_STATIC) {
-		snprintf(lib, n, "%s", path);
-		return 0;
-	}
-	if (proc_find_library(getpid(), "libc.so", lib, n)) {
-		fprintf(stderr, "memmon leak: cannot find libc: pass --lib PATH\n");
-		return -1;
-	}
-	return 0;
-}
 
 static struct leak_maps maps_of(struct leak_user *u)
 {
@@ -414,21 +257,22 @@ static int setup(struct leak_user *u)
 int leak_user_run(const struct leak_opts *o)
 {
 	struct leak_user u = { .o = o };
-	char lib[PATH_MAX];
+	struct leak_targets t;
+	char what[3 * PATH_MAX];
 	int rc = EXIT_RUNTIME;
 	loop_install_signals();
 	u.sym = symbolizer_new();
 	if (setup(&u))
 		goto out;
 	if (o->cli.prog_argv) {
-		if (library_for_program(o, o->cli.prog_argv[0], lib, sizeof(lib)))
+		if (leak_targets_for_program(o, o->cli.prog_argv[0], &t))
 			goto out;
 		if (launch_prepare_flags(&u.child, o->cli.prog_argv, "leak",
 					 o->cli.json ? LAUNCH_STDOUT_TO_STDERR : 0))
 			goto out;
 		u.launched = true;
 		u.pids[u.npids++] = u.child.pid;
-		if (attach_pid(&u, u.child.pid, lib)) {
+		if (leak_attach(u.skel, &u.probes, u.child.pid, &t)) {
 			launch_abort(&u.child);
 			goto out;
 		}
@@ -437,14 +281,15 @@ int leak_user_run(const struct leak_opts *o)
 	} else {
 		for (int i = 0; i < o->cli.npids; i++) {
 			pid_t pid = o->cli.pids[i];
-			if (library_for_pid(o, pid, lib, sizeof(lib)) || attach_pid(&u, pid, lib))
+			if (leak_targets_for_pid(o, pid, &t) || leak_attach(u.skel, &u.probes, pid, &t))
 				goto out;
 			u.pids[u.npids++] = pid;
 		}
 		capture_all(&u);
 	}
 	if (!o->cli.json) {
-		fprintf(stderr, "memmon leak: tracing %s in %s", u.launched ? "program" : "pids", lib);
+		leak_targets_describe(&t, what, sizeof(what));
+		fprintf(stderr, "memmon leak: tracing %s in %s", u.launched ? "program" : "pids", what);
 		fprintf(stderr, "; %s. Ctrl-C to end.\n", leak_report_schedule(o->cli.interval));
 	}
 	struct loop l = {

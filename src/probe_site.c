@@ -44,7 +44,7 @@ void probe_site_decode(const uint8_t *code, size_t len, bool skip_null_check,
 	out->emulated = push_len(code, len) > 0;
 }
 
-static int find_symbol(Elf *elf, const char *name, GElf_Addr *value)
+static int find_symbol(Elf *elf, const char *name, GElf_Addr *value, GElf_Xword *size)
 {
 	Elf_Scn *scn = NULL;
 	int found = -ENOENT;
@@ -63,6 +63,7 @@ static int find_symbol(Elf *elf, const char *name, GElf_Addr *value)
 			if (!s || strcmp(s, name))
 				continue;
 			*value = sym.st_value;
+			*size = sym.st_size;
 			return 0;
 		}
 	}
@@ -80,10 +81,11 @@ int probe_site_find(const char *path, const char *name, bool skip_null_check,
 	int err = -EINVAL;
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	GElf_Addr value;
+	GElf_Xword size;
 	size_t nph;
 	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getphdrnum(elf, &nph))
 		goto out;
-	err = find_symbol(elf, name, &value);
+	err = find_symbol(elf, name, &value, &size);
 	if (err)
 		goto out;
 	err = -ENOENT;
@@ -94,6 +96,7 @@ int probe_site_find(const char *path, const char *name, bool skip_null_check,
 		if (value < ph.p_vaddr || value >= ph.p_vaddr + ph.p_filesz)
 			continue;
 		out->func_offset = value - ph.p_vaddr + ph.p_offset;
+		out->func_size = size;
 		uint8_t code[16];
 		ssize_t got = pread(fd, code, sizeof(code), (off_t)out->func_offset);
 		probe_site_decode(code, got > 0 ? (size_t)got : 0, skip_null_check, out);

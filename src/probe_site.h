@@ -10,6 +10,7 @@
 
 struct probe_site {
 	uint64_t func_offset;  /* file offset of the function's first instruction */
+	uint64_t func_size;    /* bytes, from the symbol table (0 if it does not say) */
 	uint64_t probe_offset; /* file offset where the entry probe goes */
 	uint64_t sp_delta;     /* bytes pushed between entry and probe (return address at sp+this) */
 	bool emulated;         /* the probed instruction is one the kernel emulates (fast) */

@@ -1,4 +1,5 @@
 #include "symbolize.h"
+#include "demangle.h"
 #include "ksyms.h"
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -40,6 +41,7 @@ struct symbolizer {
 	int npids, cappids;
 	struct ksyms *ksyms;
 	bool ksyms_tried;
+	struct demangler *demangler;
 	struct sym_stats stats;
 };
 
@@ -54,7 +56,10 @@ static const Dwfl_Callbacks offline_callbacks = {
 struct symbolizer *symbolizer_new(void)
 {
 	elf_version(EV_CURRENT);
-	return calloc(1, sizeof(struct symbolizer));
+	struct symbolizer *s = calloc(1, sizeof(struct symbolizer));
+	if (s)
+		s->demangler = demangler_new();
+	return s;
 }
 
 static void elf_file_free(struct elf_file *f)
@@ -76,6 +81,7 @@ void symbolizer_free(struct symbolizer *s)
 		free(s->pids[i].maps);
 	free(s->pids);
 	ksyms_free(s->ksyms);
+	demangler_free(s->demangler);
 	free(s);
 }
 
@@ -262,6 +268,17 @@ static const char *call_file(Dwarf_Die *cudie, Dwarf_Die *scope, int *line)
 	return dwarf_filesrc(files, v, NULL, NULL);
 }
 
+/* An inlined function's name: its linkage name when it has one (C++: qualified, demangled
+ * later, as eu-addr2line does; DW_AT_name would say just "fill"), else its DWARF name. */
+static const char *inlined_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	const char *n = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &attr));
+	if (!n)
+		n = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr));
+	return n ? n : dwarf_diename(die);
+}
+
 /* Fills out[] from DWARF: inlined chain first, the real function last. */
 static int resolve_in_file(struct elf_file *f, uint64_t vaddr, uint64_t lookup, uint64_t addr,
 			   struct sym_frame *out, int max)
@@ -296,7 +313,7 @@ static int resolve_in_file(struct elf_file *f, uint64_t vaddr, uint64_t lookup, 
 		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
 			continue;
 		out[n] = (struct sym_frame){ .addr = addr, .module = f->path, .module_offset = vaddr,
-					     .symbol = dwarf_diename(&scopes[i]), .file = file,
+					     .symbol = inlined_name(&scopes[i]), .file = file,
 					     .line = line, .inlined = true };
 		if (!out[n].symbol)
 			out[n].symbol = "[inlined]";
@@ -358,6 +375,11 @@ int symbolize_user(struct symbolizer *s, pid_t pid, uint64_t addr, bool return_a
 				max < SYM_MAX_INLINE ? max : SYM_MAX_INLINE);
 	if (!out[n - 1].symbol)
 		s->stats.unresolved++;
+	for (int i = 0; i < n; i++) {
+		const char *raw = out[i].symbol;
+		out[i].symbol = demangle(s->demangler, raw);
+		out[i].mangled = out[i].symbol != raw ? raw : NULL;
+	}
 	return n;
 }
 
@@ -418,6 +440,7 @@ struct json_object *sym_frame_json(const struct sym_frame *f)
 	snprintf(addr, sizeof(addr), "0x%" PRIx64, f->addr);
 	json_object_object_add(o, "addr", json_object_new_string(addr));
 	json_object_object_add(o, "symbol", f->symbol ? json_object_new_string(f->symbol) : NULL);
+	json_object_object_add(o, "mangled", f->mangled ? json_object_new_string(f->mangled) : NULL);
 	json_object_object_add(o, "offset", json_object_new_uint64(f->offset));
 	json_object_object_add(o, "file", f->file ? json_object_new_string(f->file) : NULL);
 	json_object_object_add(o, "line", f->line ? json_object_new_int(f->line) : NULL);

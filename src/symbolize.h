@@ -17,7 +17,9 @@ struct sym_frame {
 	uint64_t addr;          /* the address as captured */
 	const char *module;     /* path or [kernel]/[module]; NULL if no mapping known */
 	uint64_t module_offset; /* address relative to the module's ELF vaddrs */
-	const char *symbol;     /* function (for inlined frames: the inlined function) */
+	const char *symbol;     /* function (for inlined frames: the inlined function), C++
+				 * names demangled */
+	const char *mangled;    /* the raw name when symbol is a demangled C++ name, else NULL */
 	uint64_t offset;        /* addr - symbol start; 0 for inlined frames */
 	const char *file;       /* source file or NULL */
 	int line;               /* 0 if unknown */
@@ -63,7 +65,7 @@ struct sym_stats symbolizer_stats(const struct symbolizer *s);
 
 /* "func+0x1a (file.c:12) [module]" or "module+0x1234" or "0x7f..." */
 void sym_frame_format(const struct sym_frame *f, char *buf, size_t n);
-/* {"addr","symbol","offset","file","line","module","inlined"} */
+/* {"addr","symbol","mangled","offset","file","line","module","module_offset","inlined"} */
 struct json_object *sym_frame_json(const struct sym_frame *f);
 
 /* Whole stacks: ips[0] is the innermost frame. user stacks need pid; kernel ones pid=0.

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* User-space allocator probes: malloc family and anonymous mmap/munmap/mremap.
+/* User-space allocator probes: malloc family, anonymous mmap/munmap/mremap, C++ operator new.
  * Entry probes record the size and the stack per thread, return probes turn that into an
  * outstanding allocation keyed by process and address; free looks it up. The outermost
  * allocator call on a thread defines what happened (glibc's realloc calls malloc and free
  * inside), so nested calls are ignored; the allocator library's own frees and mmaps of
  * memory it manages itself (tcache teardown, arena heaps, thread stacks) are not the
- * program's and are ignored too. */
+ * program's and are ignored too.
+ *
+ * operator new is a wrapper: it has no return probe, because a uretprobe replaces the
+ * return address with a trampoline the C++ unwinder cannot step through, and a bad_alloc
+ * thrown through it would terminate the program. Its entry records the call (size, the
+ * user's stack); the allocator it calls (malloc, aligned_alloc) is its "inner" call, and
+ * that call's return records the block under operator new's name, size and stack. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -36,6 +42,15 @@ struct pending {
 	struct stack_key key;
 	__u32 fn;
 	__u32 active;   /* a call is in progress (task storage outlives calls) */
+	/* A wrapper call (operator new): the innermost wrapper function entered so far (new
+	 * nothrow calls new; new[] tail-jumps to new), and the inner allocator call. */
+	__u64 wrap_lo, wrap_hi; /* its code range */
+	__u64 wrap_sp;          /* its entry stack pointer */
+	__u64 wrap_ret;         /* its return address */
+	__u64 inner_sp;         /* entry stack pointer of the inner call; 0: none yet */
+	__u64 inner_arg;
+	__u32 inner_fn;
+	__u32 pad;
 };
 
 /* The call in progress on each thread. Task storage finds it from the task itself: no
@@ -148,11 +163,49 @@ static __always_inline struct alloc_key key_of(__u64 addr)
 	return k;
 }
 
-/* The cookie's low 32 bits hold how many bytes the function pushed before the probe, so
+/* The cookie says how many bytes the function pushed before the probe (ALLOC_COOKIE), so
  * the return address is found at sp + that, wherever the probe sits. */
 static __always_inline __u64 sp_at_entry(struct pt_regs *ctx)
 {
-	return PT_REGS_SP(ctx) + (__u32)bpf_get_attach_cookie(ctx);
+	return PT_REGS_SP(ctx) + (bpf_get_attach_cookie(ctx) & 0xff);
+}
+
+static __always_inline __u64 retaddr_at(__u64 sp)
+{
+	__u64 r = 0;
+	bpf_probe_read_user(&r, sizeof(r), (void *)sp);
+	return r;
+}
+
+static __always_inline bool is_wrapper(__u32 fn)
+{
+	return fn == FN_NEW || fn == FN_NEW_ARRAY;
+}
+
+/* The probed function's code range, from the probe address (a uprobe handler sees the
+ * probed instruction's address in ip) and the cookie's offset and size. */
+static __always_inline void wrapper_enter(struct pending *p, struct pt_regs *ctx, __u64 sp,
+					  __u64 ret)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	p->wrap_lo = PT_REGS_IP(ctx) - ((cookie >> 8) & 0xff);
+	p->wrap_hi = p->wrap_lo + ((cookie >> 16) & 0xffff);
+	p->wrap_sp = sp;
+	p->wrap_ret = ret;
+}
+
+/* Is a call entering at sp, returning to ret, part of the wrapper call p? It is when the
+ * innermost wrapper made it (ret inside that function), tail-jumped to it (same sp and
+ * return address), or it runs inside the inner call. Anything else means the wrapper's
+ * inner call never came (an operator new that does not use a probed allocator) and the
+ * wrapper returned long ago. */
+static __always_inline bool wrapper_owns(struct pending *p, __u64 sp, __u64 ret)
+{
+	if (p->inner_sp && sp < p->inner_sp)
+		return true;
+	if (ret >= p->wrap_lo && ret < p->wrap_hi)
+		return true;
+	return sp == p->wrap_sp && ret == p->wrap_ret;
 }
 
 static __always_inline struct stack_key capture_stack(struct pt_regs *ctx)
@@ -222,16 +275,49 @@ static __always_inline struct pending *current_call(__u64 sp)
 
 static __always_inline bool in_allocator(struct pt_regs *ctx)
 {
-	return current_call(sp_at_entry(ctx)) != NULL;
+	__u64 sp = sp_at_entry(ctx);
+	struct pending *p = current_call(sp);
+	if (!p)
+		return false;
+	if (!is_wrapper(p->fn) || wrapper_owns(p, sp, retaddr_at(sp)))
+		return true;
+	p->active = 0; /* a stale wrapper call */
+	return false;
+}
+
+/* An allocator call made while a wrapper call is in progress: returns true if it belongs
+ * to the wrapper (and notes it), false if the wrapper was stale and is now dropped. */
+static __always_inline bool wrapper_nested(struct pending *p, struct pt_regs *ctx, __u32 fn,
+					   __u64 sp, __u64 size, __u64 arg)
+{
+	__u64 ret = retaddr_at(sp);
+	if (!wrapper_owns(p, sp, ret)) {
+		p->active = 0;
+		return false;
+	}
+	if (p->inner_sp && sp < p->inner_sp)
+		return true; /* inside the inner call (malloc's own mmap) */
+	if (is_wrapper(fn)) {
+		/* new nothrow -> new, new[] -> new: the size is passed on unchanged (taking it
+		 * anyway keeps a repeated call after a stale one right) */
+		wrapper_enter(p, ctx, sp, ret);
+		p->size = size;
+	} else if (!p->inner_sp) {
+		p->inner_sp = sp;
+		p->inner_fn = fn;
+		p->inner_arg = arg;
+	}
+	return true;
 }
 
 static __always_inline int enter(struct pt_regs *ctx, __u32 fn, __u64 size, __u64 arg)
 {
 	__u64 sp = sp_at_entry(ctx);
-	if (current_call(sp))
+	struct pending *p = current_call(sp);
+	if (p && (!is_wrapper(p->fn) || wrapper_nested(p, ctx, fn, sp, size, arg)))
 		return 0; /* nested inside another allocator call */
-	struct pending *p = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0,
-						 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	p = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!p) {
 		__sync_fetch_and_add(&counters.pending_dropped, 1);
 		return 0;
@@ -241,23 +327,29 @@ static __always_inline int enter(struct pt_regs *ctx, __u32 fn, __u64 size, __u6
 	p->fn = fn;
 	p->entry_sp = sp;
 	p->key = capture_stack(ctx);
+	p->inner_sp = 0;
+	if (is_wrapper(fn))
+		wrapper_enter(p, ctx, sp, p->key.retaddr);
 	p->active = 1;
 	return 0;
 }
 
 /* At a return probe: the outermost call returning (its `ret` popped the return address,
- * so sp is entry_sp + 8), or NULL for nested calls and untracked ones. */
+ * so sp is entry_sp + 8), or a wrapper's inner call returning (inner_sp + 8); NULL for
+ * nested calls and untracked ones. */
 static __always_inline struct pending *leave(struct pt_regs *ctx)
 {
 	__u64 sp = PT_REGS_SP(ctx);
 	struct pending *p = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0, 0);
-	if (!p || !p->active || sp < p->entry_sp + 8)
+	if (!p || !p->active)
 		return NULL;
 	if (sp > p->entry_sp + 8) { /* stale, see current_call() */
 		p->active = 0;
 		return NULL;
 	}
-	return p;
+	if (is_wrapper(p->fn))
+		return p->inner_sp && sp == p->inner_sp + 8 ? p : NULL;
+	return sp == p->entry_sp + 8 ? p : NULL;
 }
 
 static __always_inline void stats_add(struct stack_key *key, __u64 size, __u32 fn)
@@ -531,13 +623,19 @@ int alloc_enter(struct pt_regs *ctx)
 	case FN_ALIGNED_ALLOC:
 	case FN_MEMALIGN:
 		return enter(ctx, fn, a1, 0);
+	case FN_NEW:
+	case FN_NEW_ARRAY: /* the size comes first in every variant */
+		return enter(ctx, fn, a0, 0);
 	case FN_MMAP:
 		return do_mmap(ctx, a1, PT_REGS_PARM4(ctx));
 	}
 	return 0;
 }
 
-/* One return probe for every allocating function: the pending call says which. */
+/* One return probe for every allocating function: the pending call says which. A
+ * wrapper's inner call returning records the wrapper's allocation; if it failed, the
+ * wrapper call ends here too (operator new then throws, or retries after calling the new
+ * handler: that retry is then counted as the inner allocator's own call). */
 SEC("uretprobe")
 int BPF_KRETPROBE(alloc_return, void *ret)
 {
@@ -545,21 +643,23 @@ int BPF_KRETPROBE(alloc_return, void *ret)
 	if (!p)
 		return 0;
 	__u64 addr = (__u64)ret;
-	switch (p->fn) {
+	bool wrapped = is_wrapper(p->fn);
+	__u64 arg = wrapped ? p->inner_arg : p->arg;
+	switch (wrapped ? p->inner_fn : p->fn) {
 	case FN_REALLOC:
 	case FN_REALLOCARRAY:
 		if (addr) {
-			if (p->arg)
-				forget_alloc(p->arg, &p->key);
+			if (arg)
+				forget_alloc(arg, &p->key);
 			record_alloc(addr, p);
-		} else if (p->size == 0 && p->arg) {
-			forget_alloc(p->arg, &p->key); /* realloc(p, 0) frees p */
+		} else if (p->size == 0 && arg) {
+			forget_alloc(arg, &p->key); /* realloc(p, 0) frees p */
 		}
 		break;
 	case FN_POSIX_MEMALIGN:
 		if (addr == 0) { /* returns 0 on success, the block is in *memptr */
 			__u64 block = 0;
-			bpf_probe_read_user(&block, sizeof(block), (void *)p->arg);
+			bpf_probe_read_user(&block, sizeof(block), (void *)arg);
 			record_alloc(block, p);
 		}
 		break;

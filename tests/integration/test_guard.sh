@@ -83,7 +83,8 @@ assert_contains "$TMPD/realloc-aligned.err" survived
 # C++: operator new/delete of libstdc++ go through the guarded malloc/free.
 run cxx --all -- "$BIN" cxx
 assert_eq "$(cat "$TMPD/cxx.rc")" 139 "exit status (SIGSEGV)"
-assert_eq "$(q cxx 'select(.type=="guard_error") | "\(.kind) \(.block_size) \(.alloc_stack[0].symbol)"')" "heap-use-after-free 24 _Znwm" "operator new facts"
+assert_eq "$(q cxx 'select(.type=="guard_error") | "\(.kind) \(.block_size) \(.alloc_stack[0].symbol) \(.alloc_stack[0].mangled)"')" \
+	"heap-use-after-free 24 operator new(unsigned long) _Znwm" "operator new facts (demangled)"
 assert_eq "$(frame cxx alloc_stack 1)" "cxx $(line_of cxx-new)" "operator new's caller"
 assert_eq "$(frame cxx free_stack 0)" "cxx $(line_of cxx-delete)" "operator delete's caller (delete tail-calls free)"
 

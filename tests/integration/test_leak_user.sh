@@ -22,7 +22,7 @@ assert_eq "$(jq -r 'select(.type=="leak_stack") | [.bytes,.count,.allocator,.fra
 assert_eq "$(jq -r 'select(.type=="leak_report") | [.bytes,.count,.lost_events] | @tsv' "$TMPD/json")" "$(printf '409600\t100\t0')" "json totals"
 # every frame has the documented fields
 assert_eq "$(jq -r 'select(.type=="leak_stack") | .frames[0] | keys | join(",")' "$TMPD/json")" \
-	"addr,file,inlined,line,module,module_offset,offset,symbol" "frame fields"
+	"addr,file,inlined,line,mangled,module,module_offset,offset,symbol" "frame fields"
 
 # 2b. The same through one perf-event uprobe per function, for kernels without uprobe_multi.
 MEMMON_NO_UPROBE_MULTI=1 "$MEMMON" leak --json -- "$W/leak_fixed" >"$TMPD/json2" 2>/dev/null || fail "perf-uprobe run failed"

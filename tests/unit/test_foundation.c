@@ -14,6 +14,7 @@
 #include "ksyms.h"
 #include "leak_report.h"
 #include "probe_site.h"
+#include "proc_libs.h"
 #include "symbolize.h"
 
 static void test_parse_long(void **state)
@@ -130,8 +131,29 @@ static void test_probe_site_libc(void **state)
 	struct probe_site s;
 	assert_int_equal(probe_site_find("/lib/x86_64-linux-gnu/libc.so.6", "malloc", false, &s), 0);
 	assert_true(s.func_offset > 0);
+	assert_true(s.func_size > 0);
 	assert_int_equal(probe_site_find("/lib/x86_64-linux-gnu/libc.so.6", "no_such_function_xyz", false, &s), -ENOENT);
 	assert_true(probe_site_find("/nonexistent", "malloc", false, &s) < 0);
+}
+
+/* memmon leak's operator new probes: every variant is found in libstdc++ (which this test,
+ * like memmon, links), with a size, and the probe inside the function. */
+static void test_probe_site_operator_new(void **state)
+{
+	static const char *const names[] = {
+		"_Znwm", "_ZnwmRKSt9nothrow_t", "_ZnwmSt11align_val_t",
+		"_ZnwmSt11align_val_tRKSt9nothrow_t", "_Znam", "_ZnamRKSt9nothrow_t",
+		"_ZnamSt11align_val_t", "_ZnamSt11align_val_tRKSt9nothrow_t",
+	};
+	char lib[4096];
+	struct probe_site s;
+	assert_int_equal(proc_find_library(getpid(), "libstdc++.so", lib, sizeof(lib)), 0);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		assert_int_equal(probe_site_find(lib, names[i], false, &s), 0);
+		assert_true(s.func_size > 0);
+		assert_true(s.probe_offset >= s.func_offset);
+		assert_true(s.probe_offset < s.func_offset + s.func_size);
+	}
 }
 
 static void test_ksyms(void **state)
@@ -225,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_parse_double),  cmocka_unit_test(test_split_program),
 		cmocka_unit_test(test_comm_option),
 		cmocka_unit_test(test_probe_site),    cmocka_unit_test(test_probe_site_libc),
+		cmocka_unit_test(test_probe_site_operator_new),
 		cmocka_unit_test(test_ksyms),         cmocka_unit_test(test_frame_format),
 		cmocka_unit_test(test_leak_rows),     cmocka_unit_test(test_symbolize_self),
 	};
