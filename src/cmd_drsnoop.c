@@ -257,7 +257,7 @@ int cmd_drsnoop(int argc, char **argv)
 		json_add_u64(o, "pages_reclaimed", ctx.total_pages);
 		json_add_u64(o, "lost_events", events_lost(&er));
 		json_add_double(o, "seconds", secs);
-		json_add_str(o, "end", loop_end_reason(end));
+		json_add_str(o, "reason", loop_end_reason(end));
 		json_add_u64(o, "children_not_followed", skel->bss->children_not_followed);
 		json_emit(o, stdout);
 	} else {

@@ -266,7 +266,7 @@ int cmd_oom(int argc, char **argv)
 		json_add_u64(o, "kills", ctx.kills);
 		json_add_u64(o, "lost_events", events_lost(&er));
 		json_add_double(o, "seconds", secs);
-		json_add_str(o, "end", loop_end_reason(end));
+		json_add_str(o, "reason", loop_end_reason(end));
 		json_add_u64(o, "children_not_followed", skel->bss->children_not_followed);
 		json_emit(o, stdout);
 	} else {

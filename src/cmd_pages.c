@@ -168,7 +168,7 @@ static void print_report(struct pages_run *run, const char *why)
 	if (run->cli.json) {
 		po_print_json(stdout, &run->opt, g, n);
 		struct json_object *j = json_record("pages_summary");
-		json_add_str(j, "end", why);
+		json_add_str(j, "reason", why);
 		json_add_u64(j, "allocations", c->allocs);
 		json_add_u64(j, "allocated_pages", c->alloc_pages);
 		json_add_u64(j, "frees", c->frees);

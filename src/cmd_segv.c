@@ -252,7 +252,7 @@ int cmd_segv(int argc, char **argv)
 		struct json_object *o = json_record("segv_summary");
 		json_add_u64(o, "signals", ctx.reported);
 		json_add_u64(o, "lost_events", lost);
-		json_add_str(o, "end", loop_end_reason(end));
+		json_add_str(o, "reason", loop_end_reason(end));
 		json_emit(o, stdout);
 	} else {
 		struct sym_stats st = symbolizer_stats(ctx.sym);

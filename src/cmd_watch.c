@@ -201,7 +201,7 @@ int cmd_watch(int argc, char **argv)
 		struct json_object *e = json_record("end");
 		json_add_str(e, "reason", reason);
 		json_add_u64(e, "events", w.pr.printed);
-		json_add_u64(e, "lost", mm_session_lost(&w.s));
+		json_add_u64(e, "lost_events", mm_session_lost(&w.s));
 		json_emit(e, stdout);
 	} else {
 		fprintf(stderr, "memmon watch: %s; %llu events, %llu lost\n", reason,

@@ -287,10 +287,10 @@ static void print_footer(const struct faults_report *r, size_t hidden, FILE *out
 		json_add_u64(o, "table_full", r->counters.table_full);
 		json_add_u64(o, "stack_failures", r->counters.stack_failures);
 		json_add_u64(o, "vma_unknown", r->counters.vma_unknown);
-		json_add_u64(o, "events_lost", r->events_lost);
+		json_add_u64(o, "lost_events", r->events_lost);
 		json_add_u64(o, "frames", st.frames);
 		json_add_u64(o, "frames_unresolved", st.unresolved);
-		json_add_str(o, "end", r->end_reason);
+		json_add_str(o, "reason", r->end_reason);
 		json_emit(o, out);
 		return;
 	}

@@ -139,7 +139,7 @@ int mm_snoop_main(const struct mm_snoop_def *def, int argc, char **argv)
 	if (run.cli.json) {
 		struct json_object *e = json_record("end");
 		json_add_str(e, "reason", output_closed ? "output closed" : loop_end_reason(end));
-		json_add_u64(e, "lost", lost);
+		json_add_u64(e, "lost_events", lost);
 		json_emit(e, stdout);
 	} else {
 		fprintf(stderr, "memmon %s: %s; %llu events lost\n", cmd,

@@ -88,7 +88,7 @@ void trace_summary_print(const struct trace_summary *s)
 		struct json_object *o = json_record("summary");
 		json_add_double(o, "seconds", s->secs);
 		json_add_u64(o, s->dropped_key, s->dropped);
-		json_add_str(o, "end", loop_end_reason(s->end));
+		json_add_str(o, "reason", loop_end_reason(s->end));
 		json_add_u64(o, "children_not_followed", s->children_not_followed);
 		json_emit(o, stdout);
 	} else {

@@ -41,7 +41,7 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 r = [r for r in rows if r["type"] == "fault_stack" and r["user_stack"] and r["user_stack"][0]["symbol"] == "touch_anon_pages"][0]
 assert r["user_stack"][1]["symbol"] == "main", r["user_stack"][1]
 rep = [r for r in rows if r["type"] == "faults_report"][-1]
-assert rep["final"] and rep["end"] == "program exited" and rep["table_full"] == 0, rep
+assert rep["final"] and rep["reason"] == "program exited" and rep["table_full"] == 0, rep
 ' "$TMPD/anon.json" || fail "caller of touch_anon_pages or final report"
 
 # Text output: the same row with function+offset and file:line.
@@ -110,7 +110,7 @@ json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 assert all(r["pid"] == int(sys.argv[2]) for r in rows if r["type"] == "fault_stack"), "other pid"
-assert rows[-1]["end"] == "traced processes exited", rows[-1]
+assert rows[-1]["reason"] == "traced processes exited", rows[-1]
 ' "$TMPD/p.json" $wpid || fail "-p rows"
 
 # 6. By process and the rate view agree with the stack view's total.
@@ -190,7 +190,7 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 st = [r for r in rows if r["type"] == "fault_stack"]
 assert st and all(r["comm"] == "fault_touch" for r in st), set(r["comm"] for r in st)
-assert rows[-1]["end"] == "interrupted", rows[-1]
+assert rows[-1]["reason"] == "interrupted", rows[-1]
 ' "$TMPD/comm.json" || fail "--comm rows"
 json_query '
 import json, sys

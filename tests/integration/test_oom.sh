@@ -67,5 +67,5 @@ wait $apid; assert_eq $? 0 "system-wide tracer exit code"
 pid2=$(cat "$TMPD/pid2")
 assert_eq "$(jq -r 'select(.type == "summary") | .kills' "$TMPD/filtered.json")" 0 "kills reported for another pid"
 assert_eq "$(jq -s "[.[] | select(.type == \"oom_kill\" and .victim.pid == $pid2)] | length" "$TMPD/all.json")" 1 "system-wide reports of the kill"
-assert_eq "$(jq -r 'select(.type == "summary") | .end' "$TMPD/all.json")" "interrupted" "end reason"
+assert_eq "$(jq -r 'select(.type == "summary") | .reason' "$TMPD/all.json")" "interrupted" "end reason"
 echo ok

@@ -110,7 +110,7 @@ assert_eq "$((held + dropped + frees))" "$allocs" "held + dropped + freed = allo
 # cached, so the report at the program's exit holds them under __filemap_get_folio.
 "$MEMMON" pages --json -- dd if=/dev/zero of="$TMPD/dd-data.$$" bs=4096 count=48 \
 	>"$TMPD/dd.json" 2>"$TMPD/dd.err" || { cat "$TMPD/dd.err"; fail "memmon pages -- dd"; }
-assert_eq "$(jq -r 'select(.type=="pages_summary") | .end' "$TMPD/dd.json")" "program exited" "end reason"
+assert_eq "$(jq -r 'select(.type=="pages_summary") | .reason' "$TMPD/dd.json")" "program exited" "end reason"
 dd_pages=$(jq -s '[.[] | select(.type=="pageowner_block" and .comm=="dd" and
 	any(.stack[]; test("^__filemap_get_folio\\+")) and
 	any(.stack[]; test("^generic_perform_write\\+"))) | .pages] | add' "$TMPD/dd.json")

@@ -32,7 +32,7 @@ want = [("mmap", {"addr": 0, "length": 139264, "prot": "rw-", "flags": "MAP_PRIV
         ("munmap", {"addr": f, "length": 8192}, 0, None),
         ("munmap", {"addr": a, "length": 139264}, 0, None)]
 if got != want: sys.exit("FAIL: mmap sequence\n got  %r\n want %r" % (got, want))
-if recs[-1] != {"type": "end", "reason": "program exited", "lost": 0}: sys.exit("FAIL: end %r" % recs[-1])
+if recs[-1] != {"type": "end", "reason": "program exited", "lost_events": 0}: sys.exit("FAIL: end %r" % recs[-1])
 ' "$TMPD/mmap.json" "$TMPD/mmap.err" "$FILE" || fail "mmap log"
 
 # --- mmap -p on a running process: only its calls; stops when it exits

@@ -12,12 +12,12 @@ import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 storm = [r for r in recs if r["type"] == "fault" and r.get("vm_end", 0) - r.get("vm_start", 0) == 64 << 20]
 end, lost = recs[-1], [r for r in recs if r["type"] == "lost"]
-if end["type"] != "end" or not lost or lost[-1] != {"type": "lost", "events": end["lost"], "final": True}:
+if end["type"] != "end" or not lost or lost[-1] != {"type": "lost", "events": end["lost_events"], "final": True}:
     sys.exit("FAIL: lost/end records %r %r" % (lost[-1:], end))
 if len(storm) > 16384 or any(r["class"] != "ANON" or r["access"] != "W" for r in storm): sys.exit("FAIL: storm faults")
-if len(storm) + end["lost"] < 16384: sys.exit("FAIL: %d logged + %d lost < 16384" % (len(storm), end["lost"]))
-if sys.argv[2] == "1" and not (end["lost"] > 0 and len(storm) < 16384): sys.exit("FAIL: expected a loss, lost %d" % end["lost"])
-if sys.argv[2] == "0" and (end["lost"] != 0 or len(storm) != 16384): sys.exit("FAIL: lost %d, logged %d" % (end["lost"], len(storm)))
+if len(storm) + end["lost_events"] < 16384: sys.exit("FAIL: %d logged + %d lost < 16384" % (len(storm), end["lost_events"]))
+if sys.argv[2] == "1" and not (end["lost_events"] > 0 and len(storm) < 16384): sys.exit("FAIL: expected a loss, lost %d" % end["lost_events"])
+if sys.argv[2] == "0" and (end["lost_events"] != 0 or len(storm) != 16384): sys.exit("FAIL: lost %d, logged %d" % (end["lost_events"], len(storm)))
 ' "$1" "$2"
 }
 # memmon is stopped (SIGSTOP) while the storm runs, so the 16 KiB buffer must overflow.

@@ -72,7 +72,7 @@ if (r["class"], r["access"], r["addr"], r["file"], r["vm_shared"]) != ("FILE", "
 ex = [r for r in recs if r["type"] == "exit"]
 if len(ex) != 1 or ex[0]["exit_code"] != 0: die("exit record %r" % ex)
 end = recs[-1]
-if end["type"] != "end" or end["lost"] != 0 or end["reason"] != "program exited": die("end record %r" % end)
+if end["type"] != "end" or end["lost_events"] != 0 or end["reason"] != "program exited": die("end record %r" % end)
 ' "$TMPD/log.json" "$TMPD/err" "$FILE" "$WORKLOADS/mm_sequence" || fail "log does not match the sequence"
 
 # Text output: the same calls, decoded on one line each.
