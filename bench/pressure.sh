@@ -25,7 +25,7 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 start_tracer() {
 	"$MEMMON" "$@" >"$TMP/out" 2>"$TMP/err" &
 	TRACER=$!
-	for _ in $(seq 100); do grep -q Tracing "$TMP/err" && return 0; sleep 0.1; done
+	for _ in $(seq 100); do grep -q "tracing" "$TMP/err" && return 0; sleep 0.1; done
 	cat "$TMP/err" >&2
 	return 1
 }

@@ -205,7 +205,7 @@ int cmd_compact(int argc, char **argv)
 	}
 	if ((rc = trace_target_release(&tt, CMD)))
 		goto out;
-	fprintf(stderr, "Tracing compaction and migration... Hit Ctrl-C to end.\n");
+	fprintf(stderr, "memmon compact: tracing compaction and migration; Ctrl-C to end\n");
 	struct loop l = { .interval = cli.interval, .duration = cli.duration, .ctx = &ctx,
 			  .on_interval = on_interval };
 	double secs;

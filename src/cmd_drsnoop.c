@@ -239,7 +239,7 @@ int cmd_drsnoop(int argc, char **argv)
 	}
 	if ((rc = trace_target_release(&tt, CMD)))
 		goto out;
-	fprintf(stderr, "Tracing reclaim episodes... Hit Ctrl-C to end.\n");
+	fprintf(stderr, "memmon drsnoop: tracing direct reclaim episodes; Ctrl-C to end\n");
 	if (!cli.json)
 		printf("%-12s %-16s %7s %7s %-6s %9s %8s %5s %s\n", "TIME", "COMM", "PID", "TID",
 		       "KIND", "LAT(ms)", "PAGES", "ORDER", "GFP");

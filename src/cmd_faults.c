@@ -351,7 +351,7 @@ static int run(struct faults_opts *o)
 		goto out;
 	}
 	if (!o->cli.json && !o->folded)
-		fprintf(stderr, "memmon %s: tracing page faults%s; Ctrl-C to stop\n", CMD,
+		fprintf(stderr, "memmon %s: tracing page faults%s; Ctrl-C to end\n", CMD,
 			o->cli.npids ? " of the given pids" : o->cli.prog_argv ? " of the program" :
 								     " system-wide");
 	r.start = r.last = r.last_refresh = now_seconds();

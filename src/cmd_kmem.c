@@ -282,7 +282,7 @@ int cmd_kmem(int argc, char **argv)
 	}
 	if ((rc = trace_target_release(&tt, CMD)))
 		goto out;
-	fprintf(stderr, "Tracing kernel allocations... Hit Ctrl-C to end.\n");
+	fprintf(stderr, "memmon kmem: tracing kernel allocations; Ctrl-C to end\n");
 	struct loop l = { .interval = cli.interval, .duration = cli.duration, .ctx = &ctx,
 			  .on_interval = on_interval };
 	double secs;

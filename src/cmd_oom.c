@@ -254,7 +254,7 @@ int cmd_oom(int argc, char **argv)
 	}
 	if ((rc = trace_target_release(&tt, CMD)))
 		goto out;
-	fprintf(stderr, "Tracing OOM kills... Hit Ctrl-C to end.\n");
+	fprintf(stderr, "memmon oom: tracing OOM kills; Ctrl-C to end\n");
 	struct loop l = { .events = &er, .duration = cli.duration, .ctx = &ctx };
 	trace_target_loop(&tt, &l);
 	double start = now_seconds();

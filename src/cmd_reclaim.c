@@ -249,7 +249,7 @@ int cmd_reclaim(int argc, char **argv)
 	}
 	if ((rc = trace_target_release(&tt, CMD)))
 		goto out;
-	fprintf(stderr, "Tracing reclaim (by %s)... Hit Ctrl-C to end.\n", by_names[ctx.by]);
+	fprintf(stderr, "memmon reclaim: tracing reclaim (by %s); Ctrl-C to end\n", by_names[ctx.by]);
 	struct loop l = { .interval = cli.interval, .duration = cli.duration, .ctx = &ctx,
 			  .on_interval = on_interval };
 	double secs;

@@ -235,7 +235,7 @@ int cmd_segv(int argc, char **argv)
 			goto out;
 		}
 	} else if (!cli.json) {
-		fprintf(stderr, "memmon segv: tracing SIGSEGV and SIGBUS%s... Ctrl-C to stop\n",
+		fprintf(stderr, "memmon segv: tracing SIGSEGV and SIGBUS%s; Ctrl-C to end\n",
 			cli.npids ? " of the given pids" : "");
 	}
 	struct loop l = { .events = &reader, .duration = cli.duration, .child = launched ? &child : NULL,

@@ -186,7 +186,7 @@ int cmd_watch(int argc, char **argv)
 		}
 	}
 	w.stop_when_empty = cli.npids > 0 && !cli.prog_argv;
-	fprintf(stderr, "memmon watch: tracing; watch list at %s; Ctrl-C to stop\n", map);
+	fprintf(stderr, "memmon watch: tracing; watch list at %s; Ctrl-C to end\n", map);
 	struct loop l = {
 		.events = &w.s.events, .duration = cli.duration,
 		.child = cli.prog_argv ? &child : NULL, .ctx = &w,

@@ -81,7 +81,7 @@ int leak_kernel_run(const struct leak_opts *o)
 	if (launched && launch_release(&child, "leak"))
 		goto out;
 	if (!o->cli.json)
-		fprintf(stderr, "memmon leak: tracing kernel allocations%s; %s. Ctrl-C to end.\n",
+		fprintf(stderr, "memmon leak: tracing kernel allocations%s; %s; Ctrl-C to end\n",
 			k.skel->rodata->filter_pids ? " of the given processes" : "",
 			leak_report_schedule(o->cli.interval));
 	struct loop l = {

@@ -290,7 +290,7 @@ int leak_user_run(const struct leak_opts *o)
 	if (!o->cli.json) {
 		leak_targets_describe(&t, what, sizeof(what));
 		fprintf(stderr, "memmon leak: tracing %s in %s", u.launched ? "program" : "pids", what);
-		fprintf(stderr, "; %s. Ctrl-C to end.\n", leak_report_schedule(o->cli.interval));
+		fprintf(stderr, "; %s; Ctrl-C to end\n", leak_report_schedule(o->cli.interval));
 	}
 	struct loop l = {
 		.events = &u.events, .interval = o->cli.interval, .duration = o->cli.duration,

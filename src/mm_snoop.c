@@ -123,7 +123,7 @@ int mm_snoop_main(const struct mm_snoop_def *def, int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 	}
-	fprintf(stderr, "memmon %s: tracing %s; Ctrl-C to stop\n", cmd,
+	fprintf(stderr, "memmon %s: tracing %s; Ctrl-C to end\n", cmd,
 		all ? "every process" : "the selected processes");
 	struct loop l = {
 		.events = &run.s.events, .interval = run.cli.interval, .duration = run.cli.duration,

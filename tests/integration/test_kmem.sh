@@ -57,7 +57,7 @@ cp "$WORKLOADS/kmem_objects" "$TMPD/$name"
 "$MEMMON" kmem --comm "$name" --by site --top 0 --json --no-pages -i 3600 >"$TMPD/comm.json" 2>"$TMPD/comm.err" &
 kpid=$!
 on_exit "kill $kpid 2>/dev/null"
-for _ in $(seq 200); do grep -q Tracing "$TMPD/comm.err" && break; sleep 0.1; done
+for _ in $(seq 200); do grep -q "tracing" "$TMPD/comm.err" && break; sleep 0.1; done
 "$WORKLOADS/kmem_objects" pipes 25   # same program, other name: not counted
 "$TMPD/$name" pipes 40
 kill -INT $kpid

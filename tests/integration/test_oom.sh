@@ -58,7 +58,7 @@ fpid=$!
 "$MEMMON" oom --json >"$TMPD/all.json" 2>"$TMPD/a.err" &
 apid=$!
 on_exit "kill $fpid $apid 2>/dev/null"
-for _ in $(seq 200); do grep -q Tracing "$TMPD/f.err" && grep -q Tracing "$TMPD/a.err" && break; sleep 0.1; done
+for _ in $(seq 200); do grep -q "tracing" "$TMPD/f.err" && grep -q "tracing" "$TMPD/a.err" && break; sleep 0.1; done
 sh -c "echo \$\$ > $CG/cgroup.procs && echo \$\$ > $TMPD/pid2 && exec $WORKLOADS/oom_hog 256"
 sleep 0.5
 kill -INT $fpid $apid

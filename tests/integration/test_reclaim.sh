@@ -31,9 +31,9 @@ rpid=$!
 "$MEMMON" drsnoop --json -p "$pid" >"$TMPD/d.json" 2>"$TMPD/d.err" &
 dpid=$!
 on_exit "kill $rpid $dpid 2>/dev/null"
-for _ in $(seq 200); do grep -q Tracing "$TMPD/r.err" && grep -q Tracing "$TMPD/d.err" && break; sleep 0.1; done
-grep -q Tracing "$TMPD/r.err" || { cat "$TMPD/r.err"; fail "reclaim did not start"; }
-grep -q Tracing "$TMPD/d.err" || { cat "$TMPD/d.err"; fail "drsnoop did not start"; }
+for _ in $(seq 200); do grep -q "tracing" "$TMPD/r.err" && grep -q "tracing" "$TMPD/d.err" && break; sleep 0.1; done
+grep -q "tracing" "$TMPD/r.err" || { cat "$TMPD/r.err"; fail "reclaim did not start"; }
+grep -q "tracing" "$TMPD/d.err" || { cat "$TMPD/d.err"; fail "drsnoop did not start"; }
 touch "$GO"
 wait $pid || fail "workload failed"
 wait $rpid; assert_eq $? 0 "reclaim exit code"
