@@ -1,5 +1,6 @@
 #include "cli.h"
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -79,6 +80,21 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'memmon %s --help'.\n", cmd);
 	return EXIT_USAGE;
+}
+
+static char **cli_argv;
+
+void cli_set_argv(char **argv)
+{
+	cli_argv = argv;
+}
+
+int cli_bad_option(const char *cmd)
+{
+	const char *arg = cli_argv && optind > 0 ? cli_argv[optind - 1] : NULL;
+	if (arg)
+		return cli_usage_error(cmd, "unknown option, or no value after '%s'", arg);
+	return cli_usage_error(cmd, "unknown option");
 }
 
 int cli_one_target(const struct cli *cli, const char *cmd)

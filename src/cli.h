@@ -42,6 +42,10 @@ struct cli {
 /* Splits argv at "--" into cli->prog_argv; returns the argc before it. */
 int cli_split_program(struct cli *cli, int argc, char **argv);
 
+/* getopt's message for a bad option, with memmon's form: "memmon CMD: unknown option, or
+ * no value after '-x'" (main sets opterr = 0 and hands the argv over). Returns EXIT_USAGE. */
+void cli_set_argv(char **argv);
+int cli_bad_option(const char *cmd);
 /* -p and -- PROGRAM name two different targets: EXIT_USAGE (message printed) if both are
  * given, else 0. (watch alone takes both: its watch list holds any set of processes.) */
 int cli_one_target(const struct cli *cli, const char *cmd);

@@ -137,13 +137,13 @@ static int parse_args(struct faults_opts *o, int argc, char **argv)
 		case ':':
 			return cli_usage_error(CMD, "option '%s' needs a value", argv[optind - 1]);
 		case '?':
-			return cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(CMD);
 		default: {
 			int r = cli_common_option(&o->cli, CMD, c, optarg);
 			if (r < 0)
 				return EXIT_USAGE;
 			if (r == 0)
-				return cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
+				return cli_bad_option(CMD);
 		}
 		}
 	}

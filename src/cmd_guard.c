@@ -97,13 +97,13 @@ static int parse_args(int argc, char **argv, struct cli *cli, struct guard_opts 
 				return cli_usage_error("guard", "--slots wants a number from 1 to 1048576, got '%s'", optarg);
 			break;
 		case '?':
-			return EXIT_USAGE;
+			return cli_bad_option("guard");
 		default: {
 			int r = cli_common_option(cli, "guard", c, optarg);
 			if (r < 0)
 				return EXIT_USAGE;
 			if (r == 0)
-				return cli_usage_error("guard", "unexpected option");
+				return cli_bad_option("guard");
 		}
 		}
 	}

@@ -155,7 +155,7 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 			break;
 		case '?':
 		default:
-			return cli_usage_error("leak", "unknown or incomplete option '%s'", argv[optind - 1]);
+			return cli_bad_option("leak");
 		}
 	}
 	if (optind < argc)

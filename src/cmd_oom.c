@@ -193,7 +193,7 @@ static int parse(struct cli *cli, int argc, char **argv)
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r == 0)
-			return cli_usage_error(CMD, "unknown option");
+			return cli_bad_option(CMD);
 	}
 	if (optind < argc)
 		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);

@@ -170,7 +170,7 @@ static int parse_args(int argc, char **argv, struct po_options *o, bool *json, b
 			break;
 		case 'h': return -1;
 		default:
-			return cli_usage_error(CMD, "bad or incomplete option '%s'", argv[optind - 1]);
+			return cli_bad_option(CMD);
 		}
 	}
 	po_opt_finish(o);

@@ -255,7 +255,7 @@ static int parse_args(struct pages_run *run, int argc, char **argv)
 			if (r < 0)
 				return EXIT_USAGE;
 			if (r == 0)
-				return cli_usage_error(CMD, "bad or incomplete option '%s'", argv[optind - 1]);
+				return cli_bad_option(CMD);
 		}
 		}
 	}

@@ -132,7 +132,7 @@ int cmd_pmap(int argc, char **argv)
 			usage();
 			return EXIT_OK;
 		}
-		return cli_usage_error("pmap", "unknown option");
+		return cli_bad_option("pmap");
 	}
 	if (optind < argc)
 		return cli_usage_error("pmap", "unexpected argument '%s'", argv[optind]);

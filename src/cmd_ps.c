@@ -248,7 +248,7 @@ static int parse_args(int argc, char **argv, struct ps_opts *o)
 			else
 				return cli_usage_error("ps", "--by takes 'user' or 'mapping', not '%s'", optarg);
 			break;
-		default: return cli_usage_error("ps", "unknown option");
+		default: return cli_bad_option("ps");
 		}
 	}
 	if (optind < argc)

@@ -74,7 +74,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			return EXIT_USAGE;
 		int r = cli_common_option(cli, "segv", c, optarg);
 		if (r <= 0)
-			return r < 0 ? EXIT_USAGE : cli_usage_error("segv", "unexpected option");
+			return r < 0 ? EXIT_USAGE : cli_bad_option("segv");
 	}
 	if (optind < argc)
 		return cli_usage_error("segv", "unexpected argument '%s'", argv[optind]);

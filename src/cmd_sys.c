@@ -265,7 +265,7 @@ static int parse_args(int argc, char **argv, struct sys_opts *o)
 				return cli_usage_error("sys", "invalid --order '%s' (0-%d)", optarg, BUDDY_MAX_ORDERS - 1);
 			o->order = (int)v;
 			break;
-		default: return cli_usage_error("sys", "unknown option");
+		default: return cli_bad_option("sys");
 		}
 	}
 	if (optind < argc)

@@ -271,7 +271,7 @@ int cmd_trend(int argc, char **argv)
 			svg = optarg;
 			continue;
 		}
-		return cli_usage_error("trend", "unknown option");
+		return cli_bad_option("trend");
 	}
 	if (optind < argc)
 		return cli_usage_error("trend", "unexpected argument '%s'", argv[optind]);

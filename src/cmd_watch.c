@@ -122,13 +122,13 @@ int cmd_watch(int argc, char **argv)
 				return cli_usage_error("watch", "invalid --buffer-size '%s' (a power of "
 							"two, at least a page, at most 4G)", optarg);
 			break;
-		case '?': return cli_usage_error("watch", "unknown option");
+		case '?': return cli_bad_option("watch");
 		default: {
 			int r = cli_common_option(&cli, "watch", c, optarg);
 			if (r < 0)
 				return EXIT_USAGE;
 			if (r == 0)
-				return cli_usage_error("watch", "unknown option");
+				return cli_bad_option("watch");
 		}
 		}
 	}

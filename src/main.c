@@ -1,6 +1,7 @@
 /* memmon: one binary, one subcommand per question (see commands.def). */
 #include "cli.h"
 #include "commands.h"
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,7 +49,12 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(commands[i].name, name))
+		{
+			/* Commands report bad options themselves, naming memmon and the command. */
+			opterr = 0;
+			cli_set_argv(argv + 1);
 			return commands[i].fn(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "memmon: unknown command '%s'\n", name);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -70,13 +70,13 @@ int mm_snoop_main(const struct mm_snoop_def *def, int argc, char **argv)
 				return cli_usage_error(cmd, "invalid --buffer-size '%s' (a power of two, "
 							    "at least a page, at most 4G)", optarg);
 			break;
-		case '?': return cli_usage_error(cmd, "unknown option");
+		case '?': return cli_bad_option(cmd);
 		default: {
 			int r = cli_common_option(&run.cli, cmd, c, optarg);
 			if (r < 0)
 				return EXIT_USAGE;
 			if (r == 0)
-				return cli_usage_error(cmd, "unknown option");
+				return cli_bad_option(cmd);
 		}
 		}
 	}

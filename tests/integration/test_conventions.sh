@@ -29,6 +29,14 @@ for c in "${cmds[@]}"; do
 	[ -z "$left" ] || { kill $left; fail "$c -d 1: the program ($left) was left running"; }
 	assert_eq $rc 0 "$c -d 1: exit status"
 done
+# A bad option: exit 2 and one message in memmon's form, from every command (but
+# watch-pids, whose arguments are PID and -PID: it says the pid is invalid).
+for c in $("$MEMMON" help | awk '/^Commands:/ {on = 1; next} on && NF && $1 != "watch-pids" {print $1}'); do
+	"$MEMMON" "$c" --no-such-option >/dev/null 2>"$TMPD/opt.err"
+	assert_eq $? 2 "$c --no-such-option: exit status"
+	assert_eq "$(head -1 "$TMPD/opt.err")" "memmon $c: unknown option, or no value after '--no-such-option'" "$c: message"
+done
+
 # -p and -- PROGRAM together: a usage error everywhere but watch (whose list takes both).
 for c in leak mmap brk shm faults reclaim drsnoop compact oom kmem pages segv trend; do
 	"$MEMMON" "$c" -p $$ -- true >/dev/null 2>"$TMPD/both.err"

@@ -9,7 +9,7 @@ expect() { # expect STATUS PATTERN CMD...
 	grep -q -- "$pat" "$TMPD/out" || { cat "$TMPD/out"; fail "'$*' did not say '$pat'"; }
 }
 expect 2 "nothing to trace" "$MEMMON" leak
-expect 2 "unknown or incomplete option" "$MEMMON" leak --bogus -p 1
+expect 2 "unknown option, or no value after '--bogus'" "$MEMMON" leak --bogus -p 1
 expect 2 "invalid pid" "$MEMMON" leak -p abc
 expect 2 "invalid --top" "$MEMMON" leak --top 0 -p 1
 expect 2 "either -p PID or -- PROGRAM" "$MEMMON" leak -p 1 -- /bin/true
