@@ -71,7 +71,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		if (c == 'h')
 			return usage() + 100;
 		if (c == '?')
-			return EXIT_USAGE;
+			return cli_bad_option("segv");
 		int r = cli_common_option(cli, "segv", c, optarg);
 		if (r <= 0)
 			return r < 0 ? EXIT_USAGE : cli_bad_option("segv");

@@ -31,7 +31,7 @@ for c in "${cmds[@]}"; do
 done
 # A bad option: exit 2 and one message in memmon's form, from every command (but
 # watch-pids, whose arguments are PID and -PID: it says the pid is invalid).
-for c in $("$MEMMON" help | awk '/^Commands:/ {on = 1; next} on && NF && $1 != "watch-pids" {print $1}'); do
+for c in $("$MEMMON" help | awk '/^Commands:/ {on = 1; next} on && /^  [a-z]/ && $1 != "watch-pids" {print $1}'); do
 	"$MEMMON" "$c" --no-such-option >/dev/null 2>"$TMPD/opt.err"
 	assert_eq $? 2 "$c --no-such-option: exit status"
 	assert_eq "$(head -1 "$TMPD/opt.err")" "memmon $c: unknown option, or no value after '--no-such-option'" "$c: message"
