@@ -165,7 +165,12 @@ void leak_report_print(const struct leak_print *p, struct leak_rows *rows,
 		}
 		stack_print(p->sym, stdout, pid, p->kernel, r->ips, r->nips, !p->kernel, "    ");
 	}
-	struct sym_stats ss = symbolizer_stats(p->sym);
+	/* Frames of this report only: the symbolizer's counters run for the whole session
+	 * (error reports between two reports are in the next one's figures). */
+	static struct sym_stats reported;
+	struct sym_stats all = symbolizer_stats(p->sym);
+	struct sym_stats ss = { all.frames - reported.frames, all.unresolved - reported.unresolved };
+	reported = all;
 	if (p->json) {
 		struct json_object *o = json_record("leak_report");
 		json_add_int(o, "report", p->report_no);
