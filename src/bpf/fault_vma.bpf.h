@@ -80,11 +80,13 @@ static long fault_vma_cb(struct task_struct *task, struct vm_area_struct *vma, v
  * shmat, exec, stack growth, made by any thread, another process (process_madvise) or the
  * kernel (khugepaged), through calls memmon decodes or not. */
 #define FAULT_VMA_BLOCK_SHIFT 21
-struct fault_vma_key {
-	__u32 tgid;
-	__u32 pad;
-	__u64 block;
-};
+/* The key: tgid in the high half, the block number in the low one (a 5-level address
+ * space has more blocks: two 8 PiB apart share a slot, which the range check sorts out).
+ * 8 bytes hash faster than 16, and the lookup is on every fault. */
+static __always_inline __u64 fault_vma_key(__u32 tgid, __u64 block)
+{
+	return (__u64)tgid << 32 | (__u32)block;
+}
 struct fault_vma_cached {
 	__u64 mm;
 	__u64 birth; /* start time of the process */
@@ -96,7 +98,7 @@ struct fault_vma_cached {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, FAULT_VMA_CACHE_ENTRIES);
-	__type(key, struct fault_vma_key);
+	__type(key, __u64); /* fault_vma_key() */
 	__type(value, struct fault_vma_cached);
 } vma_cache SEC(".maps");
 
@@ -136,8 +138,8 @@ static __always_inline bool fault_vma_valid(struct fault_vma_cached *c, struct m
 enum { FAULT_VMA_CACHED = 0, FAULT_VMA_FRESH = 1 };
 
 /* Fills *v with the mapping of addr in the current process (tgid). Returns FAULT_VMA_FRESH
- * if bpf_find_vma found it now (the first fault of this mapping since the mappings last
- * changed, in this 2 MiB block), FAULT_VMA_CACHED if it came from the cache, or
+ * if bpf_find_vma found it now (nothing in the cache knew it: a mapping not faulted in
+ * since the mappings last changed), FAULT_VMA_CACHED if it came from the cache, or
  * bpf_find_vma's error: -ENOENT no mapping covers addr, another one (-EBUSY) the mapping
  * could not be looked up. v->file is the mapping's file either way (the mapping holds it
  * while the mappings are unchanged). */
@@ -147,7 +149,7 @@ static __always_inline long fault_vma_find(__u32 tgid, __u64 addr, struct fault_
 	struct mm_struct *mm = task->mm;
 	__u64 birth = task->group_leader->start_time;
 	__u64 block = addr >> FAULT_VMA_BLOCK_SHIFT;
-	struct fault_vma_key k = { .tgid = tgid, .block = block };
+	__u64 k = fault_vma_key(tgid, block);
 	struct fault_vma_cached *c;
 	__u32 seq = 0;
 	bool cacheable = mm && fault_vma_mm_seq(mm, &seq);
@@ -160,15 +162,15 @@ static __always_inline long fault_vma_find(__u32 tgid, __u64 addr, struct fault_
 		/* A mapping larger than a block is likely in a neighbouring block's entry
 		 * already: faults run through big mappings up (heap, buffers) or down
 		 * (stacks). Two lookups are cheap beside bpf_find_vma. */
-		k.block = block - 1;
+		k = fault_vma_key(tgid, block - 1);
 		c = bpf_map_lookup_elem(&vma_cache, &k);
 		if (!c || !fault_vma_valid(c, mm, birth, seq, addr)) {
-			k.block = block + 1;
+			k = fault_vma_key(tgid, block + 1);
 			c = bpf_map_lookup_elem(&vma_cache, &k);
 		}
 		if (c && fault_vma_valid(c, mm, birth, seq, addr)) {
 			*v = c->v;
-			k.block = block;
+			k = fault_vma_key(tgid, block);
 			bpf_map_update_elem(&vma_cache, &k, c, BPF_ANY);
 			return FAULT_VMA_CACHED;
 		}
@@ -181,7 +183,7 @@ static __always_inline long fault_vma_find(__u32 tgid, __u64 addr, struct fault_
 		return -ENOENT;
 	if (cacheable) {
 		struct fault_vma_cached n = { .mm = (__u64)mm, .birth = birth, .seq = seq, .v = *v };
-		k.block = block;
+		k = fault_vma_key(tgid, block);
 		bpf_map_update_elem(&vma_cache, &k, &n, BPF_ANY);
 	}
 	return FAULT_VMA_FRESH;
