@@ -10,11 +10,9 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "faults_event.h"
+#include "fault_vma.bpf.h"
+#include "file_path.bpf.h"
 #include "common.bpf.h"
-
-#define VM_EXEC 0x00000004UL
-#define VM_HUGETLB 0x00400000UL
-#define PAGE_SHIFT 12
 
 /* Which processes: all, the tgids in `targets`, and/or one comm. */
 const volatile bool filter_pids = false;
@@ -95,9 +93,10 @@ struct {
 	__uint(max_entries, 64 * 1024);
 } events SEC(".maps");
 
+/* The mapping as this program counts it (fault_vma.bpf.h finds it). */
 struct vma_info {
-	__u32 kind;
-	__u32 flags;
+	__u32 kind;   /* enum fault_kind */
+	__u32 flags;  /* FF_* */
 	__u64 ino;
 	__u32 dev;
 	__u32 page_shift;
@@ -107,52 +106,8 @@ struct vma_info {
 	__u32 pad;
 	struct file *file;
 };
-
-/* bpf_find_vma costs ~25 us per call here (mmap_lock trylock and an irq_work to unlock
- * from this context), ten times a fault. So what it finds is cached per process and 2 MiB
- * block of addresses, valid while the vma still covers the address and the mm's
- * mm_lock_seq (bumped by every mmap write lock: mmap, munmap, mprotect, brk, mremap)
- * has not moved. */
-#define VMA_BLOCK_SHIFT 21
-struct vma_cache_key {
-	__u32 tgid;
-	__u32 pad;
-	__u64 block;
-};
-struct vma_cache_val {
-	__u64 mm;
-	__u32 seq;
-	__u32 pad;
-	struct vma_info vi; /* file pointer not used from the cache */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct vma_cache_key);
-	__type(value, struct vma_cache_val);
-} vma_cache SEC(".maps");
-
-/* Per-VMA locking kernels (6.4+) have mm->mm_lock_seq (an int, later a seqcount whose
- * first member is the sequence); without it nothing is cached. */
-struct mm_struct___seqcount {
-	seqcount_t mm_lock_seq;
-} __attribute__((preserve_access_index));
-struct mm_struct___int {
-	int mm_lock_seq;
-} __attribute__((preserve_access_index));
-
-static __always_inline bool mm_seq(struct mm_struct *mm, __u32 *seq)
-{
-	/* Direct loads through the BTF pointer: no helper call on every fault. */
-	if (bpf_core_field_exists(((struct mm_struct___seqcount *)0)->mm_lock_seq))
-		*seq = ((struct mm_struct___seqcount *)mm)->mm_lock_seq.sequence;
-	else if (bpf_core_field_exists(((struct mm_struct___int *)0)->mm_lock_seq))
-		*seq = ((struct mm_struct___int *)mm)->mm_lock_seq;
-	else
-		return false;
-	return !(*seq & 1); /* odd: a writer is changing the layout right now */
-}
+_Static_assert(FVMA_FILE == FK_FILE && FVMA_HEAP == FK_HEAP && FVMA_STACK == FK_STACK &&
+	       FVMA_ANON == FK_ANON, "fault_vma_kind is enum fault_kind");
 
 static __always_inline bool selected(__u32 tgid)
 {
@@ -212,45 +167,7 @@ static __always_inline void announce_map(__u32 tgid, struct vma_info *vi)
 	bpf_ringbuf_submit(e, 0);
 }
 
-static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
-{
-	struct vma_info *vi = data;
-	struct file *f = BPF_CORE_READ(vma, vm_file);
-	unsigned long flags = BPF_CORE_READ(vma, vm_flags);
-	unsigned long start = BPF_CORE_READ(vma, vm_start), end = BPF_CORE_READ(vma, vm_end);
-
-	vi->page_shift = PAGE_SHIFT;
-	vi->start = start;
-	vi->end = end;
-	vi->pgoff = BPF_CORE_READ(vma, vm_pgoff) << PAGE_SHIFT;
-	vi->exec = !!(flags & VM_EXEC);
-	if (f) {
-		vi->kind = FK_FILE;
-		vi->file = f;
-		vi->ino = BPF_CORE_READ(f, f_inode, i_ino);
-		vi->dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
-		if (flags & VM_HUGETLB) {
-			struct hugetlbfs_sb_info *sbi = BPF_CORE_READ(f, f_inode, i_sb, s_fs_info);
-			vi->flags |= FF_HUGETLB;
-			vi->page_shift = PAGE_SHIFT + BPF_CORE_READ(sbi, hstate, order);
-		}
-		return 0;
-	}
-	struct mm_struct *mm = BPF_CORE_READ(vma, vm_mm);
-	unsigned long start_brk = BPF_CORE_READ(mm, start_brk), brk = BPF_CORE_READ(mm, brk);
-	unsigned long start_stack = BPF_CORE_READ(mm, start_stack);
-	if (start <= brk && end >= start_brk && start_brk != brk)
-		vi->kind = FK_HEAP;
-	else if (start <= start_stack && start_stack < end)
-		vi->kind = FK_STACK;
-	else
-		vi->kind = FK_ANON;
-	if (flags & VM_HUGETLB) /* only through a file today, but keep it exact */
-		vi->flags |= FF_HUGETLB;
-	return 0;
-}
-
-/* Records the file's path once, walking dentries and mount points up to the root. */
+/* Records the file's path once. */
 static __always_inline void remember_file(struct vma_info *vi)
 {
 	struct fault_file_key fk = { .ino = vi->ino, .dev = vi->dev };
@@ -260,69 +177,34 @@ static __always_inline void remember_file(struct vma_info *vi)
 	struct fault_file_info *info = bpf_map_lookup_elem(&file_scratch, &zero);
 	if (!info)
 		return;
-	info->nparts = 0;
-	info->truncated = 0;
-	struct file *f = vi->file;
-	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
-	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
-	struct mount *mnt = (void *)vm - bpf_core_field_offset(struct mount, mnt);
-	__u32 n = 0;
-	for (int i = 0; i < FAULT_PATH_PARTS + 4; i++) {
-		struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
-		struct dentry *parent = BPF_CORE_READ(d, d_parent);
-		if (d == root) {
-			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
-			if (up == mnt || !up)
-				break;
-			d = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = up;
-			continue;
-		}
-		if (n >= FAULT_PATH_PARTS) {
-			info->truncated = 1;
-			break;
-		}
-		const unsigned char *name = BPF_CORE_READ(d, d_name.name);
-		bpf_probe_read_kernel_str(info->parts[n & (FAULT_PATH_PARTS - 1)], FAULT_NAME_LEN,
-					  name);
-		n++;
-		/* A pseudo file (anonymous hugetlb, memfd) is its own parent: its name is all. */
-		if (d == parent)
-			break;
-		d = parent;
-	}
-	info->nparts = n;
+	info->nparts = FILE_PATH(vi->file, info->parts, &info->truncated);
 	bpf_map_update_elem(&files, &fk, info, BPF_NOEXIST);
 }
 
-/* Fills vi for addr; true if it came from bpf_find_vma (vi->file is valid). */
+/* Fills vi for addr; true if bpf_find_vma looked the mapping up now rather than the cache
+ * knowing it (a new mapping, or the mappings changed): the moment to announce it and
+ * remember its file. */
 static __always_inline bool classify(__u32 tgid, __u64 addr, struct vma_info *vi)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct mm_struct *mm = task->mm;
-	struct vma_cache_key ck = { .tgid = tgid, .block = addr >> VMA_BLOCK_SHIFT };
-	__u32 seq = 0;
-	bool cacheable = mm && mm_seq(mm, &seq);
-	if (cacheable) {
-		struct vma_cache_val *cv = bpf_map_lookup_elem(&vma_cache, &ck);
-		if (cv && cv->mm == (__u64)mm && cv->seq == seq && cv->vi.start <= addr &&
-		    addr < cv->vi.end) {
-			*vi = cv->vi;
-			vi->file = NULL;
-			return false;
-		}
-	}
-	if (bpf_find_vma(task, addr, vma_cb, vi, 0) != 0 || !vi->end) {
+	struct fault_vma v;
+	long r = fault_vma_find(tgid, addr, &v);
+	if (r < 0) {
 		__sync_fetch_and_add(&counters.vma_unknown, 1);
-		vi->page_shift = PAGE_SHIFT;
+		vi->page_shift = FVMA_PAGE_SHIFT;
 		vi->kind = FK_UNKNOWN;
 		return false;
 	}
-	if (cacheable) {
-		struct vma_cache_val cv = { .mm = (__u64)mm, .seq = seq, .vi = *vi };
-		bpf_map_update_elem(&vma_cache, &ck, &cv, BPF_ANY);
-	}
-	return true;
+	vi->kind = v.kind;
+	vi->flags = (v.flags & FVMA_VM_HUGETLB) ? FF_HUGETLB : 0;
+	vi->ino = v.ino;
+	vi->dev = v.dev;
+	vi->page_shift = v.page_shift;
+	vi->start = v.start;
+	vi->end = v.end;
+	vi->pgoff = v.pgoff << FVMA_PAGE_SHIFT;
+	vi->exec = !!(v.flags & FVMA_VM_EXEC);
+	vi->file = v.file;
+	return r == FAULT_VMA_FRESH;
 }
 
 static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool major)

@@ -9,6 +9,9 @@
 #include <bpf/bpf_core_read.h>
 #include "mm_event.h"
 #include "common.bpf.h"
+#define FAULT_VMA_CACHE_ENTRIES 4096
+#include "fault_vma.bpf.h"
+#include "file_path.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -43,33 +46,10 @@ struct {
 	__uint(max_entries, 8 << 20); /* --buffer-size */
 } events SEC(".maps");
 
-/* The last mapping a process faulted in, valid while vma_gen is unchanged: bpf_find_vma
- * costs an irq_work per call (faults run with interrupts off), a fault storm in one
- * mapping would pay it on every page. Every system call that can change a watched
- * process's mappings moves vma_gen on entry and on exit. */
-struct vma_cached {
-	__u64 gen;
-	__u64 start, end, flags, pgoff;
-	struct file *file;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u32);
-	__type(value, struct vma_cached);
-} vma_cache SEC(".maps");
-
-__u64 vma_gen = 0;
+/* MEMMON_DEBUG counters of the fault probe: bpf_find_vma calls, and faults whose mapping
+ * came from fault_vma.bpf.h's cache. */
 __u64 vma_cache_hits = 0;
 __u64 vma_lookups = 0;
-
-/* x86_64 calls that change mappings beyond those decoded: exec, pkey_mprotect,
- * remap_file_pages, process_madvise, mseal. */
-static __always_inline bool changes_vmas(long nr)
-{
-	return nr == 59 || nr == 322 || nr == 329 || nr == 216 || nr == 440 || nr == 462;
-}
 
 struct pending_call {
 	__u64 args[6];
@@ -133,41 +113,9 @@ static __always_inline void fill_common(struct mm_event *e, __u32 kind)
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
-/* Walks dentries up to the root, crossing mount points, storing names innermost first.
- * (bpf_d_path is not allowed in these program types.) */
 static __always_inline void fill_path(struct mm_event_big *b, struct file *f)
 {
-	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
-	struct vfsmount *vfs = BPF_CORE_READ(f, f_path.mnt);
-	struct mount *mnt = container_of(vfs, struct mount, mnt);
-	__u32 depth = 0;
-	b->e.path_truncated = 1;
-	for (int i = 0; i < MM_PATH_PARTS + 4; i++) {
-		struct dentry *root = BPF_CORE_READ(vfs, mnt_root);
-		struct dentry *parent = BPF_CORE_READ(d, d_parent);
-		if (d == root) {
-			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
-			if (up == mnt) {
-				b->e.path_truncated = 0;
-				break;
-			}
-			d = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = up;
-			vfs = &up->mnt;
-			continue;
-		}
-		if (depth >= MM_PATH_PARTS)
-			break;
-		const unsigned char *name = BPF_CORE_READ(d, d_name.name);
-		bpf_probe_read_kernel_str(b->path[depth], MM_NAME_LEN, name);
-		depth++;
-		if (d == parent) { /* a pseudo file (SysV shm, memfd...): its name alone */
-			b->e.path_truncated = 0;
-			break;
-		}
-		d = parent;
-	}
-	b->e.path_depth = depth;
+	b->e.path_depth = FILE_PATH(f, b->path, &b->e.path_truncated);
 }
 
 static __always_inline struct file *fd_file(struct task_struct *task, int fd)
@@ -185,13 +133,10 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(mm_sys_enter, struct pt_regs *regs, long id)
 {
 	int sys = mm_sys_of(id);
-	if (sys < 0 && !changes_vmas(id))
+	if (sys < 0 || !(sys_mask & (1u << sys)))
 		return 0;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	if (!watched(pid_tgid >> 32))
-		return 0;
-	__sync_fetch_and_add(&vma_gen, 1);
-	if (sys < 0 || !(sys_mask & (1u << sys)))
 		return 0;
 	struct pending_call p = {};
 	p.sys = sys;
@@ -249,12 +194,9 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(mm_sys_exit, struct pt_regs *regs, long ret)
 {
 	long nr = BPF_CORE_READ(regs, orig_ax);
-	if (mm_sys_of(nr) < 0 && !changes_vmas(nr))
+	if (mm_sys_of(nr) < 0)
 		return 0;
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	if (watched(pid_tgid >> 32))
-		__sync_fetch_and_add(&vma_gen, 1);
-	__u32 tid = (__u32)pid_tgid;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending_call *p = bpf_map_lookup_elem(&pending, &tid);
 	if (!p)
 		return 0;
@@ -285,24 +227,6 @@ int BPF_PROG(mm_sys_exit, struct pt_regs *regs, long ret)
 	}
 	bpf_map_delete_elem(&pending, &tid);
 	submit(e);
-	return 0;
-}
-
-struct vma_info {
-	__u64 start, end, flags, pgoff;
-	struct file *file;
-	bool found;
-};
-
-static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
-{
-	struct vma_info *v = data;
-	v->found = true;
-	v->start = vma->vm_start;
-	v->end = vma->vm_end;
-	v->flags = BPF_CORE_READ(vma, vm_flags);
-	v->pgoff = vma->vm_pgoff;
-	v->file = vma->vm_file;
 	return 0;
 }
 
@@ -370,28 +294,11 @@ static __always_inline int on_fault(void *ctx, __u64 address, struct pt_regs *re
 	if (!watched(pid_tgid >> 32) || address >= 0x800000000000ULL)
 		return 0;
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct vma_info v = {};
-	long err = 0;
-	__u32 tgid = pid_tgid >> 32;
-	__u64 gen = vma_gen;
-	struct vma_cached *c = bpf_map_lookup_elem(&vma_cache, &tgid);
-	if (c && c->gen == gen && c->start <= address && address < c->end) {
-		v.found = true;
-		v.start = c->start;
-		v.end = c->end;
-		v.flags = c->flags;
-		v.pgoff = c->pgoff;
-		v.file = c->file;
-		__sync_fetch_and_add(&vma_cache_hits, 1);
-	} else {
-		__sync_fetch_and_add(&vma_lookups, 1);
-		err = bpf_find_vma(task, address, vma_cb, &v, 0);
-		if (v.found) {
-			struct vma_cached n = { gen, v.start, v.end, v.flags, v.pgoff, v.file };
-			bpf_map_update_elem(&vma_cache, &tgid, &n, BPF_ANY);
-		}
-	}
-	bool big = v.found && v.file;
+	struct fault_vma v;
+	long r = fault_vma_find(pid_tgid >> 32, address, &v);
+	__sync_fetch_and_add(r == FAULT_VMA_CACHED ? &vma_cache_hits : &vma_lookups, 1);
+	bool found = r >= 0;
+	bool big = found && v.file;
 	struct mm_event *e;
 	if (big)
 		e = reserve_or_count(&events, sizeof(struct mm_event_big));
@@ -404,8 +311,8 @@ static __always_inline int on_fault(void *ctx, __u64 address, struct pt_regs *re
 	e->addr = address;
 	e->ip = BPF_CORE_READ(regs, ip);
 	e->error_code = error_code;
-	e->vma_lookup_failed = err && err != -2 /* -ENOENT: no mapping */;
-	if (v.found) {
+	e->vma_lookup_failed = !found && r != -ENOENT /* -ENOENT: no mapping */;
+	if (found) {
 		e->has_vma = 1;
 		e->vm_start = v.start;
 		e->vm_end = v.end;
@@ -444,7 +351,6 @@ int BPF_PROG(mm_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	}
 	if (!watched(tgid))
 		return 0;
-	__sync_fetch_and_add(&vma_gen, 1); /* a new address space */
 	if (!lifecycle)
 		return 0;
 	struct mm_event_big *b = reserve_or_count(&events, sizeof(*b));
@@ -489,7 +395,6 @@ int BPF_PROG(mm_exit, struct task_struct *p, bool group_dead)
 	bpf_map_delete_elem(&pending, &tid); /* a thread killed inside a call never returns */
 	if (!group_dead || !watched(tgid)) /* the process ends with its last thread */
 		return 0;
-	bpf_map_delete_elem(&vma_cache, &tgid);
 	if (!trace_all)
 		bpf_map_delete_elem(&watch_pids, &tgid);
 	struct mm_event *e = reserve_or_count(&events, sizeof(*e));
