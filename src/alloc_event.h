@@ -17,11 +17,12 @@ enum alloc_fn {
 
 /* A stack: the caller's return address, read from the stack at the probe (frame-pointer
  * walks skip it when the probe sits at a function's first instructions), plus the rest of
- * the frame-pointer chain in the stack map. One key per process and call path. */
+ * the frame-pointer chain in the stack store. One key per process and call path. */
 struct stack_key {
 	__u64 retaddr;
-	__s32 stackid; /* <0: chain not captured */
+	__s64 stackid; /* stack store id; <0: chain not captured */
 	__u32 tgid;
+	__u32 pad;
 };
 
 /* An outstanding block: processes share addresses (fork), so the key holds the process. */
@@ -79,7 +80,7 @@ struct alloc_error_event {
 /* Counters the BPF side keeps in .bss and every report prints. */
 struct alloc_counters {
 	__u64 allocs_dropped;   /* allocation table full */
-	__u64 stack_failures;   /* stack map full or collision */
+	__u64 stack_failures;   /* stack store full or busy, or a hash collision */
 	__u64 pending_dropped;  /* per-thread call table full */
 	__u64 sampled_out;
 	__u64 internal_frees;   /* the allocator library freeing its own memory: ignored */

@@ -12,6 +12,9 @@
 #include <bpf/bpf_core_read.h>
 #include "alloc_event.h"
 #include "common.bpf.h"
+#define STACK_STORE_DEPTH ALLOC_STACK_DEPTH
+#define STACK_STORE_ENTRIES 65536
+#include "stack_store.bpf.h"
 
 #define MAP_ANONYMOUS 0x20
 #define EEXIST 17
@@ -59,13 +62,6 @@ struct {
 	__type(key, struct stack_key);
 	__type(value, struct stack_stats);
 } combined SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 65536);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, ALLOC_STACK_DEPTH * sizeof(__u64));
-} stacks SEC(".maps");
 
 /* The allocator libraries probed, by device and inode (filled by user space). */
 struct {
@@ -159,7 +155,7 @@ static __always_inline struct stack_key capture_stack(struct pt_regs *ctx)
 	struct stack_key k = {};
 	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)sp_at_entry(ctx));
 	/* Skip frame 0 (the probe address itself): the chain starts at the caller's caller. */
-	k.stackid = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK | 1);
+	k.stackid = stack_store_get(ctx, BPF_F_USER_STACK | 1);
 	/* -EFAULT: no frame beyond the caller (a thread's start function); not a failure. */
 	if (k.stackid < 0 && k.stackid != -EFAULT)
 		__sync_fetch_and_add(&counters.stack_failures, 1);

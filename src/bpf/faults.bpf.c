@@ -11,6 +11,9 @@
 #include <bpf/bpf_core_read.h>
 #include "faults_event.h"
 #include "common.bpf.h"
+#define STACK_STORE_DEPTH FAULT_STACK_DEPTH
+#define STACK_STORE_ENTRIES 16384
+#include "stack_store.bpf.h"
 
 #define VM_EXEC 0x00000004UL
 #define VM_HUGETLB 0x00400000UL
@@ -47,13 +50,6 @@ struct {
 	__type(key, struct fault_key);
 	__type(value, struct fault_counts);
 } counts SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, FAULT_STACK_DEPTH * sizeof(__u64));
-} stacks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -357,7 +353,7 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 		}
 	}
 	if (want_ustack) {
-		key.ustack = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+		key.ustack = stack_store_get(ctx, BPF_F_USER_STACK);
 		if (key.ustack < 0)
 			__sync_fetch_and_add(&counters.stack_failures, 1);
 	}
@@ -368,7 +364,7 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 			key.retaddr = 0;
 	}
 	if (want_kstack && kernel_mode) {
-		key.kstack = bpf_get_stackid(ctx, &stacks, 0);
+		key.kstack = stack_store_get(ctx, 0);
 		if (key.kstack < 0)
 			__sync_fetch_and_add(&counters.stack_failures, 1);
 	}
