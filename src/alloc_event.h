@@ -53,13 +53,22 @@ struct stack_stats {
 	__u32 pad;
 };
 
+/* A stack_key without its process, for freed blocks: their slot's key holds the process,
+ * and two full keys would spill a slot (alloc.bpf.c's freed) over a second cache line. */
+struct stack_ref {
+	__u64 retaddr;
+	__s64 stackid;
+};
+
 /* Freed blocks remembered to tell a double free from an invalid one. */
 struct freed_info {
-	struct stack_key alloc_key;
-	struct stack_key free_key;
+	struct stack_ref alloc_ref;
+	struct stack_ref free_ref;
 	__u64 size;
 	__u64 ts_ns;
 };
+_Static_assert(sizeof(struct alloc_key) + sizeof(struct freed_info) <= 64,
+	       "a freed slot fits one cache line");
 
 enum alloc_error_kind { ERR_DOUBLE_FREE = 1, ERR_INVALID_FREE = 2 };
 

@@ -316,13 +316,26 @@ static __always_inline void record_alloc(__u64 addr, struct pending *p)
 	stats_add(&a.key, a.size, a.fn);
 }
 
+static __always_inline struct stack_ref ref_of(const struct stack_key *k)
+{
+	struct stack_ref r = { .retaddr = k->retaddr, .stackid = k->stackid };
+	return r;
+}
+
+static __always_inline struct stack_key key_of_ref(const struct stack_ref *r, __u32 tgid)
+{
+	struct stack_key k = { .retaddr = r->retaddr, .stackid = r->stackid, .tgid = tgid };
+	return k;
+}
+
 /* Forgets an outstanding block, remembering it as freed. */
 static __always_inline void forget_found(struct alloc_key *k, struct alloc_info *a,
 					 struct stack_key *free_key)
 {
-	struct freed_info f = { .alloc_key = a->key, .size = a->size, .ts_ns = bpf_ktime_get_ns() };
+	struct freed_info f = { .alloc_ref = ref_of(&a->key), .size = a->size,
+				.ts_ns = bpf_ktime_get_ns() };
 	if (free_key)
-		f.free_key = *free_key;
+		f.free_ref = ref_of(free_key);
 	stats_sub(&a->key, a->size);
 	bpf_map_delete_elem(&allocs, k);
 	freed_remember(k, &f);
@@ -354,8 +367,8 @@ static __always_inline void report_error(__u32 kind, __u64 addr, struct stack_ke
 	e->ts_ns = bpf_ktime_get_ns();
 	e->free_key = *key;
 	if (first) {
-		e->first_free = first->free_key;
-		e->alloc_key = first->alloc_key;
+		e->first_free = key_of_ref(&first->free_ref, e->tgid);
+		e->alloc_key = key_of_ref(&first->alloc_ref, e->tgid);
 		e->size = first->size;
 	} else {
 		__builtin_memset(&e->first_free, 0, sizeof(e->first_free));
