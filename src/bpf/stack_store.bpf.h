@@ -1,8 +1,8 @@
 /* The stack store every probe set shares. A STACK_TRACE map picks a bucket by a 32-bit
  * hash and loses a stack whose bucket another stack holds (-EEXIST), and preallocates
  * every bucket; here each distinct stack is kept once in a hash map keyed by a 63-bit
- * hash of its frames, allocated as stacks appear. A known stack costs the walk, the hash
- * and one lookup.
+ * hash of its frames (two of 65536 stacks share one with probability ~1e-10), allocated as
+ * stacks appear. A known stack costs the walk, the hash and one lookup.
  *
  * Define STACK_STORE_DEPTH (frames kept) and STACK_STORE_ENTRIES (distinct stacks at most)
  * before including. The map is `stacks`; user space reads it with stack_store_read(). */
@@ -10,6 +10,9 @@
 #define MEMMON_STACK_STORE_BPF_H
 #include "stack_event.h"
 
+#ifndef ENOMEM
+#define ENOMEM 12
+#endif
 #ifndef EFAULT
 #define EFAULT 14
 #endif
@@ -76,13 +79,13 @@ static __always_inline __u64 stack_hash(const struct stack_frames *f, __u32 nr, 
 /* The id of the current stack (flags as for bpf_get_stack: BPF_F_USER_STACK, frames to
  * skip), storing it if new. Negative when not captured: -EFAULT for no frames (as
  * bpf_get_stackid), -E2BIG when the store is full, -EBUSY when this CPU's scratch is in
- * use, -EEXIST for a hash collision (a stored stack of another length). */
+ * use, -EEXIST for a detected hash collision (a stored stack of another length). */
 static __always_inline __s64 stack_store_get(void *ctx, __u64 flags)
 {
 	__u32 zero = 0;
 	struct stack_scratch *s = bpf_map_lookup_elem(&stack_scratch, &zero);
 	if (!s)
-		return -EFAULT;
+		return -ENOMEM;
 	if (__sync_lock_test_and_set(&s->busy, 1))
 		return -EBUSY;
 	__s64 id;
