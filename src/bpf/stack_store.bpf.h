@@ -43,10 +43,13 @@ struct {
 
 /* The walk lands here, not on the 512-byte BPF stack. busy guards against a program
  * preempted mid-capture (uprobe programs are preemptible) and another on the same CPU
- * overwriting its frames. */
+ * overwriting its frames. recent: ids + 1 this CPU found or stored lately, by low bits;
+ * stacks are never removed, so a hit needs no map lookup (hot stacks repeat). */
+#define STACK_RECENT 16
 struct stack_scratch {
 	struct stack_frames f;
 	__u64 busy;
+	__s64 recent[STACK_RECENT];
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -97,11 +100,16 @@ static __always_inline __s64 stack_store_get(void *ctx, __u64 flags)
 	__u32 nr = len / sizeof(__u64);
 	/* User and kernel stacks in one store never share an id. */
 	id = stack_hash(&s->f, nr, flags & BPF_F_USER_STACK ? 0x75736572ULL : 0x6b65726eULL) >> 1;
+	__s64 *recent = &s->recent[id & (STACK_RECENT - 1)];
+	if (*recent == id + 1)
+		goto out;
 	struct stack_frames *known = bpf_map_lookup_elem(&stacks, &id);
 	if (known) {
 		/* Comparing the frames would double the cost; the length is free. */
 		if (known->nr != nr)
 			id = -EEXIST;
+		else
+			*recent = id + 1;
 		goto out;
 	}
 	s->f.nr = nr;
@@ -110,6 +118,8 @@ static __always_inline __s64 stack_store_get(void *ctx, __u64 flags)
 	long err = bpf_map_update_elem(&stacks, &id, &s->f, BPF_NOEXIST);
 	if (err && err != -EEXIST)
 		id = err;
+	else
+		*recent = id + 1;
 out:
 	s->busy = 0;
 	return id;
