@@ -4,7 +4,9 @@
 # with each command tracing. Each configuration alternates untraced and traced runs (RUNS
 # each) so drift on a shared machine hits both; the time is the workload's CPU time (BPF
 # programs run in its context count as its system time). Prints medians and the ratio.
-# Usage: bench/pressure.sh [BUILD] [ITER] [RUNS]   (root)
+# `leak --kernel` and `pages` take a kernel stack on every allocation (the stack store's
+# cost); ONLY=REGEX runs just the configurations matching it.
+# Usage: [ONLY=REGEX] bench/pressure.sh [BUILD] [ITER] [RUNS]   (root)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-build}
@@ -37,12 +39,15 @@ configs=(
 	"kmem -i 3600"
 	"kmem --comm nosuchtask -i 3600"
 	"kmem --stacks --no-pages -i 3600"
+	"leak --kernel -i 0"
+	"pages"
 	"reclaim -i 3600"
 	"drsnoop"
 	"compact -i 3600"
 	"oom"
 )
 for c in "${configs[@]}"; do
+	[[ "$c" =~ ${ONLY:-.} ]] || continue
 	: >"$TMP/base"
 	: >"$TMP/traced"
 	for _ in $(seq "$RUNS"); do

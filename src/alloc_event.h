@@ -28,11 +28,12 @@ enum alloc_fn {
 
 /* A stack: the caller's return address, read from the stack at the probe (frame-pointer
  * walks skip it when the probe sits at a function's first instructions), plus the rest of
- * the frame-pointer chain in the stack map. One key per process and call path. */
+ * the frame-pointer chain in the stack store. One key per process and call path. */
 struct stack_key {
 	__u64 retaddr;
-	__s32 stackid; /* <0: chain not captured */
+	__s64 stackid; /* stack store id; <0: chain not captured */
 	__u32 tgid;
+	__u32 pad;
 };
 
 /* An outstanding block: processes share addresses (fork), so the key holds the process. */
@@ -63,13 +64,22 @@ struct stack_stats {
 	__u32 pad;
 };
 
+/* A stack_key without its process, for freed blocks: their slot's key holds the process,
+ * and two full keys would spill a slot (alloc.bpf.c's freed) over a second cache line. */
+struct stack_ref {
+	__u64 retaddr;
+	__s64 stackid;
+};
+
 /* Freed blocks remembered to tell a double free from an invalid one. */
 struct freed_info {
-	struct stack_key alloc_key;
-	struct stack_key free_key;
+	struct stack_ref alloc_ref;
+	struct stack_ref free_ref;
 	__u64 size;
 	__u64 ts_ns;
 };
+_Static_assert(sizeof(struct alloc_key) + sizeof(struct freed_info) <= 64,
+	       "a freed slot fits one cache line");
 
 enum alloc_error_kind { ERR_DOUBLE_FREE = 1, ERR_INVALID_FREE = 2 };
 
@@ -111,7 +121,7 @@ struct alloc_map_event {
 /* Counters the BPF side keeps in .bss and every report prints. */
 struct alloc_counters {
 	__u64 allocs_dropped;   /* allocation table full */
-	__u64 stack_failures;   /* stack map full or collision */
+	__u64 stack_failures;   /* stack store full or busy, or a hash collision */
 	__u64 pending_dropped;  /* per-thread call table full */
 	__u64 sampled_out;
 	__u64 internal_frees;   /* the allocator library freeing its own memory: ignored */

@@ -8,6 +8,7 @@
 #include "json_out.h"
 #include "loop.h"
 #include "memcg_path.h"
+#include "stack_store.h"
 #include "stack_trim.h"
 #include "symbolize.h"
 #include "trace_target.h"
@@ -56,11 +57,9 @@ static void print_stack(struct drsnoop_ctx *c, const struct reclaim_event *e, bo
 			struct json_object *o)
 {
 	__u64 ips[VMSCAN_STACK_DEPTH + 1] = { 0 };
-	int id = kernel ? e->kernel_stack : e->user_stack;
-	int n = 0;
-	if (id >= 0 && bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.stacks), &id, ips) == 0)
-		while (n < VMSCAN_STACK_DEPTH && ips[n])
-			n++;
+	int n = stack_store_read(bpf_map__fd(c->skel->maps.stacks),
+				 kernel ? e->kernel_stack : e->user_stack, (uint64_t *)ips,
+				 VMSCAN_STACK_DEPTH);
 	if (!kernel)
 		n = stack_trim_user(c->sym, (pid_t)e->pid, (uint64_t *)ips, n);
 	if (!kernel && n >= 1 && e->user_caller && (n < 2 || ips[1] != e->user_caller)) {
@@ -211,8 +210,6 @@ int cmd_drsnoop(int argc, char **argv)
 	skel->rodata->aggregate = false;
 	skel->rodata->emit_episodes = true;
 	skel->rodata->capture_stacks = ctx.stacks;
-	if (!ctx.stacks)
-		bpf_map__set_max_entries(skel->maps.stacks, 1);
 	/* Only the episode probes: slab, kswapd, writeback and LRU counts are reclaim's. */
 	bpf_program__set_autoload(skel->progs.on_slab_start, false);
 	bpf_program__set_autoload(skel->progs.on_slab_end, false);

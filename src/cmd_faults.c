@@ -286,8 +286,6 @@ static int configure(struct faults_run *r)
 	s->rodata->want_file = o->view == VIEW_FILE || o->view == VIEW_PROCESS_FILE;
 	s->rodata->only_hugetlb = o->hugetlb;
 	s->rodata->only_swapin = o->swapin;
-	if (o->view != VIEW_STACK) /* no stacks taken: keep the kernel's memory small */
-		bpf_map__set_max_entries(s->maps.stacks, 1);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "kmem_table.h"
 #include "ksyms.h"
 #include "loop.h"
+#include "stack_store.h"
 #include "symbolize.h"
 #include "trace_target.h"
 #include <bpf/bpf.h>
@@ -81,14 +82,10 @@ static void site_name(struct kmem_ctx *c, __u64 addr, char *buf, size_t n, char 
 	}
 }
 
-static int stack_ips(struct kmem_ctx *c, __s32 id, __u64 *ips)
+static int stack_ips(struct kmem_ctx *c, __s64 id, __u64 *ips)
 {
-	int n = 0;
-	memset(ips, 0, KMEM_STACK_DEPTH * sizeof(*ips));
-	if (id >= 0 && bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.stacks), &id, ips) == 0)
-		while (n < KMEM_STACK_DEPTH && ips[n])
-			n++;
-	return n;
+	return stack_store_read(bpf_map__fd(c->skel->maps.stacks), id, (uint64_t *)ips,
+				KMEM_STACK_DEPTH);
 }
 
 static void report(struct kmem_ctx *c, bool final, double secs)
@@ -263,8 +260,6 @@ int cmd_kmem(int argc, char **argv)
 	skel->rodata->gfp_dma = gfp_flag_mask("DMA");
 	skel->rodata->gfp_reclaimable = gfp_flag_mask("RECLAIMABLE");
 	skel->rodata->gfp_account = gfp_flag_mask("ACCOUNT");
-	if (!ctx.o.stacks)
-		bpf_map__set_max_entries(skel->maps.stacks, 1);
 	if (ctx.o.no_pages)
 		bpf_program__set_autoload(skel->progs.on_page_alloc, false);
 	int err = kmem_rate_bpf__load(skel);

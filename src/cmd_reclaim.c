@@ -233,7 +233,6 @@ int cmd_reclaim(int argc, char **argv)
 	skel->rodata->aggregate = true;
 	skel->rodata->emit_episodes = false;
 	bpf_map__set_max_entries(skel->maps.events, 4096); /* unused here */
-	bpf_map__set_max_entries(skel->maps.stacks, 1);
 	int err = vmscan_bpf__load(skel);
 	if (err) {
 		rc = bpf_fail(CMD, "loading the BPF object", err);

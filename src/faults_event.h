@@ -23,9 +23,9 @@ enum fault_kind {
  * keeps one entry per distinct row of that view. */
 struct fault_key {
 	__u32 tgid;
-	__s32 ustack; /* stack map id, <0 if not captured */
-	__s32 kstack; /* stack map id for faults taken in kernel mode, <0 otherwise */
 	__u32 kind;   /* enum fault_kind */
+	__s64 ustack; /* stack store id, <0 if not captured */
+	__s64 kstack; /* stack store id for faults taken in kernel mode, <0 otherwise */
 	__u64 ino;    /* FK_FILE: inode and device identify the file */
 	__u32 dev;
 	__u32 flags;  /* FF_* */
@@ -70,7 +70,7 @@ struct fault_proc_event {
 /* Counters the BPF side keeps in .bss and every report prints. */
 struct fault_counters {
 	__u64 table_full;     /* a row could not be added: faults not counted */
-	__u64 stack_failures; /* stack map full or collision */
+	__u64 stack_failures; /* stack not captured: store full or busy, hash collision */
 	__u64 vma_unknown;    /* bpf_find_vma failed */
 };
 

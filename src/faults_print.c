@@ -1,5 +1,6 @@
 #include "faults_print.h"
 #include "json_out.h"
+#include "stack_store.h"
 #include "stack_trim.h"
 #include <bpf/bpf.h>
 #include <inttypes.h>
@@ -75,13 +76,9 @@ static void human_bytes(uint64_t b, char *buf, size_t n)
 		snprintf(buf, n, "%.1f %s", v, units[u]);
 }
 
-static int read_stack(int fd, int32_t id, uint64_t *ips)
+static int read_stack(int fd, int64_t id, uint64_t *ips)
 {
-	if (id < 0 || bpf_map_lookup_elem(fd, &id, ips))
-		return 0;
-	int n = 0;
-	while (n < FAULT_STACK_DEPTH && ips[n])
-		n++;
+	int n = stack_store_read(fd, id, ips, FAULT_STACK_DEPTH);
 	/* A frame-pointer walk through code without frame pointers can loop on one address
 	 * until the depth limit: keep one copy of such a tail. */
 	while (n > 1 && ips[n - 1] == ips[n - 2])

@@ -13,10 +13,11 @@ enum kmem_kmalloc_type { KMALLOC_T_NORMAL, KMALLOC_T_DMA, KMALLOC_T_RECLAIM, KMA
 
 struct kmem_key {
 	__u64 call_site;  /* 0 for page allocations (the tracepoint has none) */
+	__s64 stackid;    /* --stacks: kernel stack (stack store id), else -1 */
 	__u32 kind;       /* enum kmem_kind */
 	__u32 size;       /* kmalloc: bytes_alloc (the size class); pages: order */
 	__u32 kmalloc_type;
-	__s32 stackid;    /* --stacks: kernel stack, else -1 */
+	__u32 pad;
 	char cache[KMEM_CACHE_NAME_LEN]; /* KMEM_SLAB: the cache's name */
 };
 

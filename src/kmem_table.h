@@ -23,7 +23,7 @@ struct kmem_row {
 	char cache[48];
 	__u32 kind;
 	__u64 call_site;
-	__s32 stackid;
+	__s64 stackid;
 	struct kmem_value v;
 };
 

@@ -5,6 +5,7 @@
 #include "leak.h"
 #include "leak_report.h"
 #include "leak_regions.h"
+#include "stack_store.h"
 #include <bpf/bpf.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -18,19 +19,18 @@ int leak_stack_ips(const struct leak_maps *m, const struct stack_key *k, bool ke
 	int n = 0;
 	if (!kernel || k->stackid < 0)
 		ips[n++] = k->retaddr;
-	if (k->stackid >= 0 && bpf_map_lookup_elem(m->stacks, &k->stackid, chain) == 0) {
-		for (int i = 0; i < ALLOC_STACK_DEPTH && chain[i]; i++) {
-			/* A frame-pointer walk through code without frame pointers reads garbage:
-			 * stop at the first value that cannot be a user code address. */
-			if (!kernel && (chain[i] < 4096 || chain[i] >> 56))
-				break;
-			/* Newer kernels add the return address themselves when a uprobe sits on
-			 * `push %rbp`; a return address after a call to the allocator cannot
-			 * legitimately repeat as the next frame, so drop the copy. */
-			if (i == 0 && n == 1 && chain[0] == ips[0])
-				continue;
-			ips[n++] = chain[i];
-		}
+	int depth = stack_store_read(m->stacks, k->stackid, chain, ALLOC_STACK_DEPTH);
+	for (int i = 0; i < depth; i++) {
+		/* A frame-pointer walk through code without frame pointers reads garbage:
+		 * stop at the first value that cannot be a user code address. */
+		if (!kernel && (chain[i] < 4096 || chain[i] >> 56))
+			break;
+		/* Newer kernels add the return address themselves when a uprobe sits on
+		 * `push %rbp`; a return address after a call to the allocator cannot
+		 * legitimately repeat as the next frame, so drop the copy. */
+		if (i == 0 && n == 1 && chain[0] == ips[0])
+			continue;
+		ips[n++] = chain[i];
 	}
 	return n;
 }

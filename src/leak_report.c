@@ -35,7 +35,7 @@ const char *alloc_fn_name(uint32_t fn)
 static uint64_t key_hash(const struct stack_key *k)
 {
 	uint64_t h = k->retaddr * 0x9E3779B97F4A7C15ULL;
-	h ^= ((uint64_t)(uint32_t)k->stackid << 32 | k->tgid) * 0xC2B2AE3D27D4EB4FULL;
+	h ^= ((uint64_t)k->stackid ^ k->tgid) * 0xC2B2AE3D27D4EB4FULL;
 	return h ^ (h >> 29);
 }
 

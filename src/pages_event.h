@@ -9,8 +9,8 @@
 struct page_info {
 	__u64 ts_ns;
 	__u64 gfp_flags;
+	__s64 stackid;     /* stack store id; <0: stack not captured */
 	__u32 pid, tgid;
-	__s32 stackid;     /* <0: stack not captured */
 	__u32 order;
 	__s32 migratetype;
 	char comm[PAGES_COMM_LEN];

@@ -1,14 +1,14 @@
 #include "pages_owner_text.h"
 #include "gfp_names.h"
 #include "ksyms.h"
-#include <bpf/bpf.h>
+#include "stack_store.h"
 #include <stdlib.h>
 #include <string.h>
 
 #define PAGEBLOCK_ORDER 9 /* x86-64 and arm64 with 4K pages: pageblocks are 2 MiB */
 
 struct cached_stack {
-	int32_t id;
+	int64_t id;
 	char *text;
 	struct cached_stack *next;
 };
@@ -50,18 +50,19 @@ uint64_t owner_text_unresolved(const struct owner_text *t)
 
 /* Frames as the kernel's %pS prints them, one blank in front: " func+0x1a [module]".
  * (The kernel adds "/0xsize"; kallsyms does not give sizes.) */
-static char *format_stack(struct owner_text *t, int32_t id)
+static char *format_stack(struct owner_text *t, int64_t id)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *ms = open_memstream(&buf, &len);
 	if (!ms)
 		abort();
-	uint64_t ips[PAGES_STACK_DEPTH] = { 0 };
-	if (id < 0 || bpf_map_lookup_elem(t->stacks_fd, &id, ips) != 0) {
+	uint64_t ips[PAGES_STACK_DEPTH];
+	int n = stack_store_read(t->stacks_fd, id, ips, PAGES_STACK_DEPTH);
+	if (!n) {
 		fprintf(ms, " [stack not captured]\n");
 	} else {
-		for (int i = 0; i < PAGES_STACK_DEPTH && ips[i]; i++) {
+		for (int i = 0; i < n; i++) {
 			const struct ksym *s = t->ks ? ksyms_find(t->ks, ips[i]) : NULL;
 			if (!s) {
 				t->unresolved++;
@@ -79,9 +80,9 @@ static char *format_stack(struct owner_text *t, int32_t id)
 	return buf;
 }
 
-static const char *stack_text(struct owner_text *t, int32_t id)
+static const char *stack_text(struct owner_text *t, int64_t id)
 {
-	size_t b = (uint32_t)id % (sizeof(t->cache) / sizeof(t->cache[0]));
+	size_t b = (uint64_t)id % (sizeof(t->cache) / sizeof(t->cache[0]));
 	for (struct cached_stack *c = t->cache[b]; c; c = c->next)
 		if (c->id == id)
 			return c->text;

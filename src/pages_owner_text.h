@@ -11,7 +11,7 @@
 struct ksyms;
 struct owner_text;
 
-/* stacks_fd: the BPF stack-trace map. ks may be NULL (frames print as addresses).
+/* stacks_fd: the BPF stack store (stack_store.h). ks may be NULL (frames print as addresses).
  * GFP and migrate type names come from gfp_names.h (call gfp_names_load_btf() first). */
 struct owner_text *owner_text_new(int stacks_fd, const struct ksyms *ks);
 void owner_text_free(struct owner_text *t);

@@ -33,10 +33,10 @@ struct reclaim_event {
 	__u64 nr_reclaimed;
 	__u64 gfp_flags;
 	__u64 memcg_id;
+	__s64 user_stack, kernel_stack; /* stack store ids, <0 if none */
 	__s32 order;
 	__u32 kind;       /* enum reclaim_kind */
 	__u32 pid, tid;
-	__s32 user_stack, kernel_stack; /* ids in the stacks map, <0 if none */
 	char comm[16];
 	/* In a syscall made from a frameless wrapper (glibc's write), the frame-pointer walk
 	 * skips the wrapper's caller; its return address, read from the user stack, goes here

@@ -18,6 +18,9 @@
 #include <bpf/bpf_core_read.h>
 #include "alloc_event.h"
 #include "common.bpf.h"
+#define STACK_STORE_DEPTH ALLOC_STACK_DEPTH
+#define STACK_STORE_ENTRIES 65536
+#include "stack_store.bpf.h"
 
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
@@ -75,13 +78,6 @@ struct {
 	__type(key, struct stack_key);
 	__type(value, struct stack_stats);
 } combined SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 65536);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, ALLOC_STACK_DEPTH * sizeof(__u64));
-} stacks SEC(".maps");
 
 /* The allocator libraries probed, by device and inode (filled by user space). */
 struct {
@@ -213,7 +209,7 @@ static __always_inline struct stack_key capture_stack(struct pt_regs *ctx)
 	struct stack_key k = {};
 	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)sp_at_entry(ctx));
 	/* Skip frame 0 (the probe address itself): the chain starts at the caller's caller. */
-	k.stackid = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK | 1);
+	k.stackid = stack_store_get(ctx, BPF_F_USER_STACK | 1);
 	/* -EFAULT: no frame beyond the caller (a thread's start function); not a failure. */
 	if (k.stackid < 0 && k.stackid != -EFAULT)
 		__sync_fetch_and_add(&counters.stack_failures, 1);
@@ -422,13 +418,26 @@ static __always_inline void record_alloc(__u64 addr, struct pending *p)
 	stats_add(&a.key, a.size, a.fn);
 }
 
+static __always_inline struct stack_ref ref_of(const struct stack_key *k)
+{
+	struct stack_ref r = { .retaddr = k->retaddr, .stackid = k->stackid };
+	return r;
+}
+
+static __always_inline struct stack_key key_of_ref(const struct stack_ref *r, __u32 tgid)
+{
+	struct stack_key k = { .retaddr = r->retaddr, .stackid = r->stackid, .tgid = tgid };
+	return k;
+}
+
 /* Forgets an outstanding block, remembering it as freed. */
 static __always_inline void forget_found(struct alloc_key *k, struct alloc_info *a,
 					 struct stack_key *free_key)
 {
-	struct freed_info f = { .alloc_key = a->key, .size = a->size, .ts_ns = bpf_ktime_get_ns() };
+	struct freed_info f = { .alloc_ref = ref_of(&a->key), .size = a->size,
+				.ts_ns = bpf_ktime_get_ns() };
 	if (free_key)
-		f.free_key = *free_key;
+		f.free_ref = ref_of(free_key);
 	stats_sub(&a->key, a->size);
 	bpf_map_delete_elem(&allocs, k);
 	freed_remember(k, &f);
@@ -460,8 +469,8 @@ static __always_inline void report_error(__u32 kind, __u64 addr, struct stack_ke
 	e->ts_ns = bpf_ktime_get_ns();
 	e->free_key = *key;
 	if (first) {
-		e->first_free = first->free_key;
-		e->alloc_key = first->alloc_key;
+		e->first_free = key_of_ref(&first->free_ref, e->tgid);
+		e->alloc_key = key_of_ref(&first->alloc_ref, e->tgid);
 		e->size = first->size;
 	} else {
 		__builtin_memset(&e->first_free, 0, sizeof(e->first_free));

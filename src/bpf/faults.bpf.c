@@ -13,6 +13,9 @@
 #include "fault_vma.bpf.h"
 #include "file_path.bpf.h"
 #include "common.bpf.h"
+#define STACK_STORE_DEPTH FAULT_STACK_DEPTH
+#define STACK_STORE_ENTRIES 16384
+#include "stack_store.bpf.h"
 
 /* Which processes: all, the tgids in `targets`, and/or one comm. */
 const volatile bool filter_pids = false;
@@ -45,13 +48,6 @@ struct {
 	__type(key, struct fault_key);
 	__type(value, struct fault_counts);
 } counts SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, FAULT_STACK_DEPTH * sizeof(__u64));
-} stacks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -239,7 +235,7 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 		}
 	}
 	if (want_ustack) {
-		key.ustack = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+		key.ustack = stack_store_get(ctx, BPF_F_USER_STACK);
 		if (key.ustack < 0)
 			__sync_fetch_and_add(&counters.stack_failures, 1);
 	}
@@ -250,7 +246,7 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 			key.retaddr = 0;
 	}
 	if (want_kstack && kernel_mode) {
-		key.kstack = bpf_get_stackid(ctx, &stacks, 0);
+		key.kstack = stack_store_get(ctx, 0);
 		if (key.kstack < 0)
 			__sync_fetch_and_add(&counters.stack_failures, 1);
 	}

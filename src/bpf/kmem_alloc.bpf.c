@@ -7,6 +7,9 @@
 #include <bpf/bpf_tracing.h>
 #include "alloc_event.h"
 #include "common.bpf.h"
+#define STACK_STORE_DEPTH ALLOC_STACK_DEPTH
+#define STACK_STORE_ENTRIES 65536
+#include "stack_store.bpf.h"
 
 /* Pages and percpu chunks live in their own key spaces. */
 #define PAGE_KEY(pfn) ((pfn) | (1ULL << 63))
@@ -41,13 +44,6 @@ struct {
 	__type(value, struct stack_stats);
 } combined SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 65536);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, ALLOC_STACK_DEPTH * sizeof(__u64));
-} stacks SEC(".maps");
-
 static __always_inline void on_alloc(void *ctx, __u64 addr, __u64 size, __u64 call_site, __u32 fn)
 {
 	struct alloc_key key = { .addr = addr };
@@ -63,7 +59,7 @@ static __always_inline void on_alloc(void *ctx, __u64 addr, __u64 size, __u64 ca
 		return;
 	}
 	struct alloc_info a = { .size = size, .ts_ns = bpf_ktime_get_ns(), .fn = fn };
-	a.key.stackid = bpf_get_stackid(ctx, &stacks, 0);
+	a.key.stackid = stack_store_get(ctx, 0);
 	if (a.key.stackid < 0) {
 		__sync_fetch_and_add(&counters.stack_failures, 1);
 		a.key.retaddr = call_site; /* at least the call site */

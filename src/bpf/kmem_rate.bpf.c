@@ -9,6 +9,9 @@
 #include "kmem_rate_event.h"
 #include "common.bpf.h"
 #include "task_filter.bpf.h"
+#define STACK_STORE_DEPTH KMEM_STACK_DEPTH
+#define STACK_STORE_ENTRIES 16384
+#include "stack_store.bpf.h"
 
 const volatile bool capture_stacks = false;
 const volatile __u64 page_size = 4096;
@@ -25,13 +28,6 @@ struct {
 } counts SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, KMEM_STACK_DEPTH * sizeof(__u64));
-} stacks SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
@@ -45,7 +41,7 @@ static __always_inline struct kmem_key *new_key(void *ctx)
 	if (!k)
 		return NULL;
 	__builtin_memset(k, 0, sizeof(*k));
-	k->stackid = capture_stacks ? bpf_get_stackid(ctx, &stacks, 0) : -1;
+	k->stackid = capture_stacks ? stack_store_get(ctx, 0) : -1;
 	return k;
 }
 

@@ -7,6 +7,9 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "pages_event.h"
+#define STACK_STORE_DEPTH PAGES_STACK_DEPTH
+#define STACK_STORE_ENTRIES 65536
+#include "stack_store.bpf.h"
 
 const volatile bool filter_tgids = false;
 const volatile __u32 self_tgid = 0; /* memmon itself: its own pages are not the question */
@@ -27,15 +30,6 @@ struct {
 	__type(value, struct page_info);
 } pages SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	/* A stack whose bucket another stack holds is not captured (-EEXIST); more buckets
-	 * make that rarer. */
-	__uint(max_entries, 65536);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, PAGES_STACK_DEPTH * sizeof(__u64));
-} stacks SEC(".maps");
-
 SEC("tracepoint/kmem/mm_page_alloc")
 int on_page_alloc(struct trace_event_raw_mm_page_alloc *ctx)
 {
@@ -54,7 +48,7 @@ int on_page_alloc(struct trace_event_raw_mm_page_alloc *ctx)
 	v.order = ctx->order;
 	v.migratetype = ctx->migratetype;
 	bpf_get_current_comm(v.comm, sizeof(v.comm));
-	v.stackid = bpf_get_stackid(ctx, &stacks, 0);
+	v.stackid = stack_store_get(ctx, 0);
 	if (v.stackid < 0)
 		__sync_fetch_and_add(&counters.stack_failures, 1);
 	__u64 npages = 1ULL << (v.order & 31);

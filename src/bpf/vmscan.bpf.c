@@ -10,6 +10,9 @@
 #include "common.bpf.h"
 #include "memcg.bpf.h"
 #include "task_filter.bpf.h"
+#define STACK_STORE_DEPTH VMSCAN_STACK_DEPTH
+#define STACK_STORE_ENTRIES 16384
+#include "stack_store.bpf.h"
 
 const volatile __u32 agg_by = VMSCAN_BY_SYSTEM;
 const volatile bool aggregate = true;
@@ -22,8 +25,8 @@ struct episode {
 	__u64 start_ns;
 	__u64 gfp_flags;
 	__u64 user_caller;
+	__s64 user_stack, kernel_stack;
 	__s32 order;
-	__s32 user_stack, kernel_stack;
 	__u32 pad;
 };
 
@@ -64,13 +67,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct memcg_info);
 } scratch SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, VMSCAN_STACK_DEPTH * sizeof(__u64));
-} stacks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -148,8 +144,8 @@ static __always_inline void episode_begin(void *ctx, __u32 kind, int order, __u6
 	struct episode ep = { .start_ns = bpf_ktime_get_ns(), .gfp_flags = gfp, .order = order,
 			      .user_stack = -1, .kernel_stack = -1 };
 	if (capture_stacks) {
-		ep.kernel_stack = bpf_get_stackid(ctx, &stacks, 0);
-		ep.user_stack = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+		ep.kernel_stack = stack_store_get(ctx, 0);
+		ep.user_stack = stack_store_get(ctx, BPF_F_USER_STACK);
 		ep.user_caller = syscall_wrapper_caller();
 	}
 	bpf_map_update_elem(&episodes, &key, &ep, BPF_ANY);

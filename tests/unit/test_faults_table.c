@@ -9,7 +9,7 @@
 #include "faults_print.h"
 #include "faults_table.h"
 
-static struct fault_key key(uint32_t tgid, int32_t ustack, uint32_t kind, uint64_t ino)
+static struct fault_key key(uint32_t tgid, int64_t ustack, uint32_t kind, uint64_t ino)
 {
 	struct fault_key k = { .tgid = tgid, .ustack = ustack, .kstack = -1, .kind = kind, .ino = ino };
 	return k;
