@@ -2,7 +2,8 @@
  * hash and loses a stack whose bucket another stack holds (-EEXIST), and preallocates
  * every bucket; here each distinct stack is kept once in a hash map keyed by a 63-bit
  * hash of its frames (two of 65536 stacks share one with probability ~1e-10), allocated as
- * stacks appear. A known stack costs the walk, the hash and one lookup.
+ * stacks appear. A known stack costs the walk, the hash and (unless this CPU saw it
+ * lately) one lookup.
  *
  * Define STACK_STORE_DEPTH (frames kept) and STACK_STORE_ENTRIES (distinct stacks at most)
  * before including. The map is `stacks`; user space reads it with stack_store_read(). */
