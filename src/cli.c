@@ -149,20 +149,33 @@ int cli_common_option(struct cli *cli, const char *cmd, int code, const char *ar
 	}
 }
 
-bool pid_running(pid_t pid)
+const char *proc_stat_fields(pid_t pid, char *buf, size_t size)
 {
-	char path[64], buf[512];
-	if (kill(pid, 0) != 0 && errno == ESRCH)
-		return false;
+	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	FILE *f = fopen(path, "re");
 	if (!f)
-		return errno != ENOENT;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		return NULL;
+	size_t n = fread(buf, 1, size - 1, f);
 	fclose(f);
 	buf[n] = 0;
 	const char *end = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
-	return !(end && end[1] == ' ' && (end[2] == 'Z' || end[2] == 'X'));
+	if (!end) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return end + 1;
+}
+
+bool pid_running(pid_t pid)
+{
+	char buf[512];
+	if (kill(pid, 0) != 0 && errno == ESRCH)
+		return false;
+	const char *fields = proc_stat_fields(pid, buf, sizeof(buf));
+	if (!fields)
+		return errno != ENOENT;
+	return !(fields[0] == ' ' && (fields[1] == 'Z' || fields[1] == 'X'));
 }
 
 bool cli_check_pids(const struct cli *cli, const char *cmd)
@@ -184,17 +197,10 @@ bool cli_check_pids(const struct cli *cli, const char *cmd)
 /* PF_KTHREAD in the flags field (9th) of /proc/PID/stat. */
 bool pid_is_kernel_thread(pid_t pid)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return false;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	const char *p = strrchr(buf, ')');
+	char buf[1024];
+	const char *fields = proc_stat_fields(pid, buf, sizeof(buf));
 	unsigned long flags = 0;
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+	if (!fields || sscanf(fields, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
 		return false;
 	return flags & 0x00200000UL;
 }

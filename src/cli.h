@@ -63,6 +63,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 
 /* True while pid exists and is not a zombie (exited, not yet reaped). */
 bool pid_running(pid_t pid);
+/* Reads /proc/PID/stat into buf and returns what follows the command's closing ')'
+ * (" S ppid ..."), or NULL with errno set. */
+const char *proc_stat_fields(pid_t pid, char *buf, size_t size);
 /* Checks that every -p pid exists; prints a clear error and returns false if not. */
 bool cli_check_pids(const struct cli *cli, const char *cmd);
 /* The same for commands about user-space memory: a kernel thread is refused too. */

@@ -153,17 +153,9 @@ int mm_session_watch_count(struct mm_session *s)
 
 bool mm_pid_alive(pid_t pid)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* "pid (comm) S ...": the state follows the last ')' (comm may hold one) */
-	const char *rp = strrchr(buf, ')');
-	return rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X' && rp[2] != '\0';
+	char buf[512];
+	const char *rp = proc_stat_fields(pid, buf, sizeof(buf)); /* " S ...": the state */
+	return rp && rp[0] == ' ' && rp[1] != 'Z' && rp[1] != 'X' && rp[1] != '\0';
 }
 
 int mm_session_prune(struct mm_session *s)
