@@ -1,6 +1,11 @@
-# memmon build. `make` builds build/memmon; `make test` runs all tests (see scripts/test.sh).
-# Every src/*.c is a user-space unit; every src/bpf/*.bpf.c becomes a CO-RE object and a
-# skeleton build/<name>.skel.h, so adding a command or a probe set needs no Makefile edit.
+# memmon build. `make` builds build/memmon; `make test` runs all tests (see scripts/test.sh);
+# `make fuzz` builds and runs every libFuzzer harness of tests/fuzz.
+#
+# The tree (docs/DESIGN.md): src/main.c and src/commands.def (the command table) over one
+# folder per command family and the shared layers (core, kernel, symbols, proc). Every
+# src/DIR/*.c is a user-space unit of libmemmon.a; every src/DIR/NAME.bpf.c becomes a CO-RE
+# object and the skeleton build/DIR/NAME.skel.h (included as "DIR/NAME.skel.h"), so adding
+# a command, a file or a probe set needs no Makefile edit.
 
 CC       ?= gcc
 CXX      ?= g++
@@ -13,88 +18,126 @@ SAN      ?=
 ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
+# WERROR=1 (scripts/test.sh) turns every warning into an error.
+WERROR   ?=
+ifeq ($(WERROR),1)
+WERRFLAGS := -Werror
+endif
 
 # CFLAGS may be given on the command line (optimisation, debug); what memmon needs to build
-# lives in MEMMON_CFLAGS so it is never lost.
+# lives in MEMMON_CFLAGS so it is never lost. -MMD -MP: each object depends on the headers it
+# really includes (build/**/*.d).
 CFLAGS   ?= -O2 -g
-MEMMON_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -std=gnu11 \
-            -D_GNU_SOURCE -DMEMMON_VERSION='"$(VERSION)"' -I$(BUILD) -Isrc $(SANFLAGS)
-# libstdc++ for __cxa_demangle (C++ names in stacks, src/demangle.c)
+WARNINGS := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -Wmissing-prototypes \
+            -Wstrict-prototypes -Wold-style-definition
+MEMMON_CFLAGS := $(WARNINGS) $(WERRFLAGS) -std=gnu11 -D_GNU_SOURCE -DMEMMON_VERSION='"$(VERSION)"' \
+            -I$(BUILD) -Isrc -MMD -MP $(SANFLAGS)
+# libstdc++ for __cxa_demangle (C++ names in stacks, src/symbols/demangle.c)
 LDLIBS   += -lbpf -lelf -ldw -lz -ljson-c -lm -lstdc++
 override LDFLAGS += $(SANFLAGS)
 
 ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
-BPF_SRCS := $(wildcard src/bpf/*.bpf.c)
-BPF_OBJS := $(patsubst src/bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
-SKELS    := $(patsubst src/bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-SRCS     := $(wildcard src/*.c)
+BPF_SRCS := $(wildcard src/*/*.bpf.c)
+BPF_OBJS := $(patsubst src/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS    := $(patsubst src/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+# src/crash/preload/ is the LD_PRELOAD library, built apart (one level deeper, so not here).
+SRCS     := src/main.c $(filter-out %.bpf.c,$(wildcard src/*/*.c))
 OBJS     := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
+LIB      := $(BUILD)/libmemmon.a
 
-UNIT_SRCS := $(wildcard tests/unit/test_*.c)
-UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/*/test_*.c)
+UNIT_BINS := $(addprefix $(BUILD)/tests/,$(notdir $(UNIT_SRCS:.c=)))
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
 WORKLOAD_CXX_SRCS := $(wildcard tests/workloads/*.cc)
 WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(WORKLOAD_SRCS)) \
              $(patsubst tests/workloads/%.cc,$(BUILD)/workloads/%,$(WORKLOAD_CXX_SRCS)) \
              $(patsubst tests/workloads/%.cc,$(BUILD)/workloads/%-static-libstdc++,$(WORKLOAD_CXX_SRCS))
 
-.PHONY: all clean test unit workloads
-all: $(BUILD)/memmon $(BUILD)/memmon-demo workloads
+.PHONY: all clean test unit workloads fuzz fuzz-build
+all: $(BUILD)/memmon $(BUILD)/memmon-demo $(BUILD)/libmemmon_guard.so workloads
 
-$(BUILD):
-	mkdir -p $(BUILD) $(BUILD)/tests $(BUILD)/workloads
-
-$(BUILD)/vmlinux.h: | $(BUILD)
+$(BUILD)/vmlinux.h:
+	@mkdir -p $(@D)
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/%.bpf.o: src/bpf/%.bpf.c $(BUILD)/vmlinux.h $(wildcard src/bpf/*.h) $(wildcard src/*_event.h) | $(BUILD)
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Isrc -Isrc/bpf -c $< -o $@
+$(BUILD)/%.bpf.o: src/%.bpf.c $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Isrc -MMD -MP -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) $(SKELS) | $(BUILD)
+# Skeletons come first (order only): which object includes which is in its .d file.
+$(BUILD)/%.o: src/%.c | $(SKELS)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(MEMMON_CFLAGS) -c $< -o $@
 
-$(BUILD)/memmon: $(OBJS)
+$(LIB): $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/memmon: $(BUILD)/main.o $(LIB)
 	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 # The demo workload of the README: the classic fibonacci leak.
-$(BUILD)/memmon-demo: demo/fibonacci_leak.c | $(BUILD)
+$(BUILD)/memmon-demo: demo/fibonacci_leak.c
+	@mkdir -p $(@D)
 	$(CC) -O0 -g -fno-omit-frame-pointer -pthread $< -o $@
 
 # Workloads are built without optimisation and with frame pointers so that tests can name
 # exact functions and lines.
-$(BUILD)/workloads/%: tests/workloads/%.c | $(BUILD)
+$(BUILD)/workloads/%: tests/workloads/%.c
+	@mkdir -p $(@D)
 	$(CC) -O0 -g -fno-omit-frame-pointer -pthread -Wall $< -o $@ -lm
 
 # C++ workloads, the same way; each also linked with -static-libstdc++ (operator new then
 # lives in the executable).
-$(BUILD)/workloads/%: tests/workloads/%.cc | $(BUILD)
+$(BUILD)/workloads/%: tests/workloads/%.cc
+	@mkdir -p $(@D)
 	$(CXX) -O0 -g -fno-omit-frame-pointer -pthread -Wall $< -o $@ -lm
-$(BUILD)/workloads/%-static-libstdc++: tests/workloads/%.cc | $(BUILD)
+$(BUILD)/workloads/%-static-libstdc++: tests/workloads/%.cc
+	@mkdir -p $(@D)
 	$(CXX) -O0 -g -fno-omit-frame-pointer -pthread -Wall -static-libstdc++ $< -o $@ -lm
 
 workloads: $(WORKLOADS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)
-	$(CC) $(CFLAGS) $(MEMMON_CFLAGS) $< $(LIB_OBJS) -o $@ $(LDFLAGS) $(LDLIBS) -lcmocka
+# A unit test links libmemmon.a: only the objects it uses come in.
+define unit_rule
+$(BUILD)/tests/$(notdir $(1:.c=)): $(1) $(LIB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(MEMMON_CFLAGS) -Itests/unit $$< $(LIB) -o $$@ $$(LDFLAGS) $$(LDLIBS) -lcmocka
+endef
+$(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(t))))
 
 unit: $(UNIT_BINS)
 
 test: all unit
 	scripts/run-tests.sh $(BUILD)
 
+# Every libFuzzer harness tests/fuzz/fuzz_*.c, built with clang against the sources it names
+# in its "// fuzz-sources:" line; `make fuzz` runs each for FUZZ_SECONDS (tests/fuzz/run.sh).
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 30
+$(BUILD)/fuzz/%: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-D_GNU_SOURCE -Isrc -MMD -MP $< $(shell sed -n 's|^// fuzz-sources: *||p' $<) -o $@
+fuzz-build: $(FUZZ_BINS)
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)
+
 clean:
 	rm -rf $(BUILD) build-asan
 
 # libmemmon_guard.so: the guard-page allocator `memmon guard` preloads into programs. Its
-# sources live in src/guard/ so they are not linked into memmon itself. Never built with
-# sanitizers (it is preloaded into uninstrumented programs); frame pointers keep stacks
+# sources live in src/crash/preload/ so they are not linked into memmon itself. Never built
+# with sanitizers (it is preloaded into uninstrumented programs); frame pointers keep stacks
 # through it walkable.
-GUARD_SRCS := $(wildcard src/guard/*.c)
-$(BUILD)/libmemmon_guard.so: $(GUARD_SRCS) $(wildcard src/guard/*.h) | $(BUILD)
-	$(CC) -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -Wall -Wextra -Wshadow -std=gnu11 \
-		-D_GNU_SOURCE -Isrc/guard $(GUARD_SRCS) -o $@ -ldl -lpthread -lm
-all: $(BUILD)/libmemmon_guard.so
+GUARD_SRCS := $(wildcard src/crash/preload/*.c)
+$(BUILD)/libmemmon_guard.so: $(GUARD_SRCS) $(wildcard src/crash/preload/*.h)
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -Wall -Wextra -Wshadow \
+		$(WERRFLAGS) -std=gnu11 -D_GNU_SOURCE -Isrc $(GUARD_SRCS) -o $@ -ldl -lpthread -lm
+
+-include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(wildcard $(BUILD)/tests/*.d) $(wildcard $(BUILD)/fuzz/*.d)

@@ -7,7 +7,7 @@
 #include <bpf/bpf_helpers.h>
 #define STACK_STORE_DEPTH 64
 #define STACK_STORE_ENTRIES 65536
-#include "stack_store.bpf.h"
+#include "symbols/stack_store.bpf.h"
 
 const volatile __u64 flags = 0;
 __u64 failures = 0;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cost of one stack capture into the stack store (src/bpf/stack_store.bpf.h) beside a
+# Cost of one stack capture into the stack store (src/symbols/stack_store.bpf.h) beside a
 # BPF_MAP_TYPE_STACK_TRACE map (bpf_get_stackid), measured side by side in one process with
 # BPF_PROG_TEST_RUN: a kernel stack (the test run's), and user stacks of a few and of 64
 # frames (frame-pointer recursion). Prints ns per capture, loop overhead removed, and the
@@ -14,7 +14,7 @@ B="$ROOT/$BUILD/bench"
 make -s -C "$ROOT" BUILD="$BUILD" "$BUILD/vmlinux.h"
 mkdir -p "$B"
 ARCH=$(uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
-clang -g -O2 -target bpf -D__TARGET_ARCH_"$ARCH" -I"$ROOT/$BUILD" -I"$ROOT/src" -I"$ROOT/src/bpf" \
+clang -g -O2 -target bpf -D__TARGET_ARCH_"$ARCH" -I"$ROOT/$BUILD" -I"$ROOT/src" \
 	-c "$ROOT/bench/stack_capture.bpf.c" -o "$B/stack_capture.bpf.o"
 bpftool gen skeleton "$B/stack_capture.bpf.o" name stack_capture >"$B/stack_capture.skel.h"
 gcc -O1 -g -fno-omit-frame-pointer -I"$B" "$ROOT/bench/stack_capture.c" -o "$B/stack_capture" -lbpf

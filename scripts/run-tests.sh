@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the unit tests (cmocka) and every tests/integration/*.sh against BUILD/memmon.
+# Runs the unit tests (cmocka) and every tests/integration/FAMILY/test_*.sh against BUILD/memmon.
 # An integration test exits 0 (pass), 77 (skip: no BPF on this machine) or else (fail).
 # Under CI (CI=true) a skip is a failure: CI runs as root on a kernel with BPF.
 set -uo pipefail
@@ -15,7 +15,7 @@ for t in "$ROOT/$BUILD"/tests/test_*; do
 done
 rm -f "/tmp/memmon-unit.$$"
 filter=${MEMMON_TESTS:-}
-for t in "$ROOT"/tests/integration/test_*.sh; do
+for t in "$ROOT"/tests/integration/*/test_*.sh; do
 	name=$(basename "$t" .sh)
 	[ -n "$filter" ] && [[ ! "$name" =~ $filter ]] && continue
 	log="/tmp/memmon-$name.$$.log"

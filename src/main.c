@@ -1,6 +1,6 @@
 /* memmon: one binary, one subcommand per question (see commands.def). */
-#include "cli.h"
 #include "commands.h"
+#include "core/cli.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,9 +1,8 @@
-/* libFuzzer harness for the guard report and stats parsers (src/guard_parse.c).
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
- *         tests/fuzz/fuzz_guard_parse.c src/guard_parse.c -o /tmp/fuzz_guard_parse
- *   /tmp/fuzz_guard_parse -max_total_time=60
- * The unit test tests/unit/test_guard_parse.c runs a mutation loop in every test run. */
-#include "guard_parse.h"
+/* libFuzzer harness for the guard report and stats parsers (src/crash/guard_parse.c).
+ * Built by `make fuzz-build`, run by `make fuzz` (tests/fuzz/run.sh). The unit test
+ * tests/unit/crash/test_guard_parse.c runs a mutation loop in every test run. */
+// fuzz-sources: src/crash/guard_parse.c
+#include "crash/guard_parse.h"
 #include <stdint.h>
 #include <string.h>
 

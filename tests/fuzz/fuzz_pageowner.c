@@ -1,11 +1,12 @@
-/* libFuzzer target: the page_owner parser and the folder on arbitrary bytes.
- * Built and run by tests/fuzz/run.sh (clang -fsanitize=fuzzer,address,undefined). The
- * input's first byte picks the cull rules and sort keys so that every fold path is fuzzed. */
+/* libFuzzer target: the page_owner parser and the folder on arbitrary bytes. The input's
+ * first byte picks the cull rules and sort keys so that every fold path is fuzzed.
+ * Built by `make fuzz-build`, run by `make fuzz` (tests/fuzz/run.sh). */
+// fuzz-sources: src/pageowner/pageowner_parse.c src/pageowner/pageowner_fold.c src/pageowner/pageowner_opts.c
 #include <stddef.h>
 #include <stdint.h>
-#include "pageowner_fold.h"
-#include "pageowner_opts.h"
-#include "pageowner_parse.h"
+#include "pageowner/pageowner_fold.h"
+#include "pageowner/pageowner_opts.h"
+#include "pageowner/pageowner_parse.h"
 
 static void on_record(const struct po_record *r, void *ctx)
 {

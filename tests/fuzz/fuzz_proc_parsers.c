@@ -1,16 +1,13 @@
 /* libFuzzer harness for every /proc parser of ps/pmap/sys/trend. The first byte picks the
  * parser, the rest is its input, in a buffer of exactly that size (ASan sees overreads).
- * Build and run (clang's libFuzzer runtime ships with clang 14 on Debian):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
- *     tests/fuzz/fuzz_proc_parsers.c src/proc_smaps.c src/proc_meminfo.c src/proc_vmstat.c \
- *     src/proc_buddyinfo.c src/proc_slabinfo.c src/proc_status.c src/proc_file.c \
- *     -o build/fuzz_proc_parsers && build/fuzz_proc_parsers -max_total_time=60 */
-#include "proc_buddyinfo.h"
-#include "proc_meminfo.h"
-#include "proc_slabinfo.h"
-#include "proc_smaps.h"
-#include "proc_status.h"
-#include "proc_vmstat.h"
+ * Built by `make fuzz-build`, run by `make fuzz` (tests/fuzz/run.sh). */
+// fuzz-sources: src/proc/proc_smaps.c src/proc/proc_meminfo.c src/proc/proc_vmstat.c src/proc/proc_buddyinfo.c src/proc/proc_slabinfo.c src/proc/proc_status.c src/proc/proc_file.c
+#include "proc/proc_buddyinfo.h"
+#include "proc/proc_meminfo.h"
+#include "proc/proc_slabinfo.h"
+#include "proc/proc_smaps.h"
+#include "proc/proc_status.h"
+#include "proc/proc_vmstat.h"
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>

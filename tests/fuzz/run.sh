@@ -1,17 +1,32 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target of the page_owner parser and runs it.
-# usage: tests/fuzz/run.sh [SECONDS]   (default 30)
+# Builds every libFuzzer harness (tests/fuzz/fuzz_*.c, `make fuzz-build`) and runs each for
+# SECONDS, from its seed corpus tests/fuzz/corpus/HARNESS/ when there is one. Prints one
+# line per harness: "HARNESS: N runs, 0 crashes" (libFuzzer's own output on a crash).
+# usage: tests/fuzz/run.sh [SECONDS [BUILD [HARNESS...]]]   (default 30 s, build, all)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SECS=${1:-30}
-OUT=$(mktemp -d /tmp/memmon-fuzz-pageowner.XXXXXX)
+BUILD=${2:-build}
+shift $(( $# > 2 ? 2 : $# ))
+cd "$ROOT"
+make -s BUILD="$BUILD" fuzz-build >/dev/null
+harnesses=("$@")
+[ ${#harnesses[@]} -gt 0 ] || harnesses=($(ls tests/fuzz/fuzz_*.c | xargs -n1 basename | sed 's/\.c$//'))
+OUT=$(mktemp -d /tmp/memmon-fuzz.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
-clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-D_GNU_SOURCE -I"$ROOT/src" "$ROOT/tests/fuzz/fuzz_pageowner.c" \
-	"$ROOT/src/pageowner_parse.c" "$ROOT/src/pageowner_fold.c" "$ROOT/src/pageowner_opts.c" \
-	-o "$OUT/fuzz_pageowner"
-mkdir -p "$OUT/corpus"
-cp "$ROOT"/tests/fuzz/corpus/* "$OUT/corpus/"
-# -dict would help little: the corpus carries the keywords.
-"$OUT/fuzz_pageowner" -max_total_time="$SECS" -max_len=4096 -timeout=5 -rss_limit_mb=1024 \
-	-print_final_stats=1 "$OUT/corpus" 2>&1 | tail -15
+rc=0
+for h in "${harnesses[@]}"; do
+	mkdir -p "$OUT/$h"
+	[ -d "tests/fuzz/corpus/$h" ] && cp "tests/fuzz/corpus/$h"/* "$OUT/$h/"
+	log="$OUT/$h.log"
+	if (cd "$OUT" && "$ROOT/$BUILD/fuzz/$h" -max_total_time="$SECS" -max_len=4096 -timeout=5 \
+		-rss_limit_mb=1024 -print_final_stats=1 "$OUT/$h") >"$log" 2>&1; then
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+		echo "$h: ${runs:-0} runs, 0 crashes"
+	else
+		rc=1
+		echo "$h: FAILED"
+		tail -40 "$log"
+	fi
+done
+exit $rc

@@ -1,0 +1,351 @@
+#include "core/options.h"
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LONG_NAMES 128
+#define HELP_COLUMN 26 /* where help text starts; longer option names push it to the next line */
+
+/* Every long name of an option: "lib|obj" gives "lib" then "obj". */
+static int split_names(const char *names, char out[][48], int max)
+{
+	int n = 0;
+	while (names && *names && n < max) {
+		const char *bar = strchr(names, '|');
+		size_t len = bar ? (size_t)(bar - names) : strlen(names);
+		if (len >= sizeof(out[0]))
+			len = sizeof(out[0]) - 1;
+		memcpy(out[n], names, len);
+		out[n++][len] = 0;
+		names = bar ? bar + 1 : NULL;
+	}
+	return n;
+}
+
+static bool takes_value(const struct opt *o)
+{
+	return o->arg != NULL && o->kind != OPTK_FLAG && o->kind != OPTK_SET_INT &&
+	       o->kind != OPTK_JSON;
+}
+
+/* "--top" or "-t": how the option is named in messages. */
+static void display_name(const struct opt *o, char *buf, size_t n)
+{
+	char names[4][48];
+	if (o->long_name && split_names(o->long_name, names, 4) > 0)
+		snprintf(buf, n, "--%s", names[0]);
+	else
+		snprintf(buf, n, "-%c", o->short_name);
+}
+
+static void range_hint(const struct opt *o, char *buf, size_t n)
+{
+	if (o->hint) {
+		snprintf(buf, n, " %s", o->hint);
+		return;
+	}
+	switch (o->kind) {
+	case OPTK_INT: case OPTK_LONG: case OPTK_U32: case OPTK_U64:
+		if (o->max >= 9.2e18)
+			snprintf(buf, n, " (a whole number, %.0f or more)", o->min);
+		else
+			snprintf(buf, n, " (a whole number from %.0f to %.0f)", o->min, o->max);
+		break;
+	case OPTK_DOUBLE:
+		snprintf(buf, n, " (a number from %g to %g)", o->min, o->max);
+		break;
+	case OPTK_SECONDS:
+		snprintf(buf, n, o->zero_ok ? " (seconds, %g or more; 0 = only at the end)" :
+					      " (seconds, %g or more)", o->min);
+		break;
+	case OPTK_SIZE:
+		snprintf(buf, n, " (bytes: 4096, 4k, 1M, 2G)");
+		break;
+	case OPTK_CHOICE: {
+		/* "(stack, file or process)" */
+		char names[16][48];
+		int k = split_names(o->choices, names, 16);
+		size_t used = (size_t)snprintf(buf, n, " (");
+		for (int i = 0; i < k && used < n; i++)
+			used += (size_t)snprintf(buf + used, n - used, "%s%s", names[i],
+						 i + 2 < k ? ", " : i + 1 < k ? " or " : ")");
+		break;
+	}
+	default:
+		buf[0] = 0;
+	}
+}
+
+static int bad_value(const struct opts_spec *spec, const struct opt *o, const char *arg)
+{
+	char name[64], hint[160];
+	display_name(o, name, sizeof(name));
+	range_hint(o, hint, sizeof(hint));
+	return cli_usage_error(spec->cmd, "invalid %s '%s'%s", name, arg, hint);
+}
+
+static int parse_integer(const struct opt *o, const char *arg)
+{
+	char *end;
+	if (!arg || !*arg || arg[0] == ' ' || arg[0] == '+' || (arg[0] == '-' && o->min >= 0))
+		return -1;
+	errno = 0;
+	if (o->kind == OPTK_U64) {
+		unsigned long long v = strtoull(arg, &end, 10);
+		if (errno || *end || (double)v < o->min || (double)v > o->max)
+			return -1;
+		*(uint64_t *)o->dest = v;
+		return 0;
+	}
+	long long v = strtoll(arg, &end, 10);
+	if (errno || *end || (double)v < o->min || (double)v > o->max)
+		return -1;
+	if (o->kind == OPTK_INT)
+		*(int *)o->dest = (int)v;
+	else if (o->kind == OPTK_LONG)
+		*(long *)o->dest = (long)v;
+	else
+		*(uint32_t *)o->dest = (uint32_t)v;
+	return 0;
+}
+
+static int parse_choice(const struct opt *o, const char *arg)
+{
+	char names[16][48];
+	int k = split_names(o->choices, names, 16);
+	for (int i = 0; i < k; i++) {
+		if (!strcmp(names[i], arg)) {
+			*(int *)o->dest = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* One option seen: store its value. OPTS_GO_ON, or an exit code. */
+static int apply(const struct opts_spec *spec, const struct opt *o, const char *arg)
+{
+	struct cli *cli = o->dest;
+	double d;
+	unsigned long long size;
+	if (o->given)
+		*o->given = true;
+	switch (o->kind) {
+	case OPTK_FLAG:
+		*(bool *)o->dest = true;
+		return OPTS_GO_ON;
+	case OPTK_SET_INT:
+		*(int *)o->dest = (int)o->value;
+		return OPTS_GO_ON;
+	case OPTK_JSON:
+		cli->json = true;
+		return OPTS_GO_ON;
+	case OPTK_INT: case OPTK_LONG: case OPTK_U32: case OPTK_U64:
+		return parse_integer(o, arg) ? bad_value(spec, o, arg) : OPTS_GO_ON;
+	case OPTK_DOUBLE:
+		if (cli_parse_double(arg, o->min, o->max, &d))
+			return bad_value(spec, o, arg);
+		*(double *)o->dest = d;
+		return OPTS_GO_ON;
+	case OPTK_SECONDS:
+		if (o->zero_ok && !strcmp(arg, "0")) {
+			*(double *)o->dest = 0;
+			return OPTS_GO_ON;
+		}
+		if (cli_parse_double(arg, o->min, o->max, &d))
+			return bad_value(spec, o, arg);
+		*(double *)o->dest = d;
+		return OPTS_GO_ON;
+	case OPTK_SIZE:
+		if (cli_parse_size(arg, &size) || (double)size < o->min || (o->max > 0 && (double)size > o->max))
+			return bad_value(spec, o, arg);
+		*(unsigned long long *)o->dest = size;
+		return OPTS_GO_ON;
+	case OPTK_STRING:
+		*(const char **)o->dest = arg;
+		return OPTS_GO_ON;
+	case OPTK_CHOICE:
+		return parse_choice(o, arg) ? bad_value(spec, o, arg) : OPTS_GO_ON;
+	case OPTK_CALLBACK: {
+		int r = o->cb(arg, o->ctx);
+		if (r == 0)
+			return OPTS_GO_ON;
+		return r == -1 ? bad_value(spec, o, arg ? arg : "") : EXIT_USAGE;
+	}
+	case OPTK_PID: {
+		long v;
+		if (cli_parse_pid(arg, &v))
+			return cli_usage_error(spec->cmd, "invalid pid '%s'", arg);
+		if (cli->npids >= CLI_MAX_PIDS)
+			return cli_usage_error(spec->cmd, "at most %d -p options", CLI_MAX_PIDS);
+		cli->pids[cli->npids++] = (pid_t)v;
+		return OPTS_GO_ON;
+	}
+	case OPTK_COMM:
+		/* The kernel keeps 15 characters of a task's name: a longer NAME would silently
+		 * match nothing. */
+		if (!*arg || strlen(arg) > 15)
+			return cli_usage_error(spec->cmd, "--comm '%s': a task name has 1 to 15 "
+					       "characters (the kernel truncates longer ones: pass "
+					       "the first 15)", arg);
+		cli->comm = arg;
+		return OPTS_GO_ON;
+	case OPTK_END: case OPTK_GROUP:
+		break;
+	}
+	return OPTS_GO_ON;
+}
+
+int opts_parse(struct opts_spec *spec, int argc, char **argv)
+{
+	struct option longopts[MAX_LONG_NAMES + 2];
+	char names[MAX_LONG_NAMES][48];
+	char shortopts[2 * 64 + 4] = ":";
+	int nlong = 0, nshort = 1;
+
+	spec->nargs = 0;
+	spec->args = NULL;
+	/* "--" ends memmon's options; what follows is the program to launch. */
+	int all = argc;
+	if (spec->cli)
+		argc = cli_split_program(spec->cli, argc, argv);
+	else
+		for (int i = 1; i < argc; i++)
+			if (!strcmp(argv[i], "--")) {
+				argc = i;
+				break;
+			}
+	if (argc < all && !spec->program)
+		return cli_usage_error(spec->cmd, "does not launch a program: nothing may follow --");
+	if (argc < all && spec->cli && !spec->cli->prog_argv)
+		return cli_usage_error(spec->cmd, "no program after --");
+
+	for (const struct opt *o = spec->opts; o->kind != OPTK_END; o++) {
+		if (o->kind == OPTK_GROUP)
+			continue;
+		int code = 0x1000 + (int)(o - spec->opts);
+		if (o->short_name) {
+			shortopts[nshort++] = o->short_name;
+			if (takes_value(o))
+				shortopts[nshort++] = ':';
+		}
+		char here[8][48];
+		int k = split_names(o->long_name, here, 8);
+		for (int i = 0; i < k && nlong < MAX_LONG_NAMES; i++) {
+			memcpy(names[nlong], here[i], sizeof(names[0]));
+			longopts[nlong] = (struct option){ names[nlong],
+				takes_value(o) ? required_argument : no_argument, NULL, code };
+			nlong++;
+		}
+	}
+	static char help_name[] = "help";
+	longopts[nlong++] = (struct option){ help_name, no_argument, NULL, 'h' };
+	longopts[nlong] = (struct option){ 0 };
+	shortopts[nshort++] = 'h';
+	shortopts[nshort] = 0;
+
+	optind = 0; /* glibc: 0 starts a new scan (parsers may run more than once in a process) */
+	opterr = 0;
+	cli_set_argv(argv);
+	int c;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == 'h') {
+			opts_help(spec, stdout);
+			return EXIT_OK;
+		}
+		if (c == '?' || c == ':')
+			return cli_bad_option(spec->cmd);
+		const struct opt *o = NULL;
+		if (c >= 0x1000)
+			o = &spec->opts[c - 0x1000];
+		else
+			for (const struct opt *p = spec->opts; p->kind != OPTK_END; p++)
+				if (p->kind != OPTK_GROUP && p->short_name == c)
+					o = p;
+		if (!o)
+			return cli_bad_option(spec->cmd);
+		int rc = apply(spec, o, takes_value(o) ? optarg : NULL);
+		if (rc != OPTS_GO_ON)
+			return rc;
+	}
+	if (argc - optind > spec->max_args)
+		return cli_usage_error(spec->cmd, spec->program ?
+				       "unexpected argument '%s' (a program goes after --)" :
+				       "unexpected argument '%s'", argv[optind + spec->max_args]);
+	spec->args = argv + optind;
+	spec->nargs = argc - optind;
+	return OPTS_GO_ON;
+}
+
+/* Prints text with its continuation lines indented to col. */
+static void print_wrapped(FILE *out, const char *text, int col)
+{
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		fprintf(out, "%.*s\n", len, p);
+		if (!nl)
+			return;
+		p = nl + 1;
+		if (*p)
+			fprintf(out, "%*s", col, "");
+	}
+}
+
+static void option_left(const struct opt *o, char *buf, size_t n)
+{
+	char names[8][48];
+	int k = split_names(o->long_name, names, 8);
+	size_t used = 0;
+	if (o->short_name)
+		used += (size_t)snprintf(buf + used, n - used, "  -%c%s", o->short_name, k ? ", " : "");
+	else
+		used += (size_t)snprintf(buf + used, n - used, "      ");
+	for (int i = 0; i < k && used < n; i++)
+		used += (size_t)snprintf(buf + used, n - used, "%s--%s", i ? ", " : "", names[i]);
+	if (takes_value(o) && used < n)
+		snprintf(buf + used, n - used, " %s", o->arg);
+}
+
+static void print_option_line(FILE *out, const char *left, const char *help)
+{
+	int len = (int)strlen(left);
+	fputs(left, out);
+	if (len + 2 > HELP_COLUMN) {
+		fprintf(out, "\n%*s", HELP_COLUMN, "");
+	} else {
+		fprintf(out, "%*s", HELP_COLUMN - len, "");
+	}
+	print_wrapped(out, help ? help : "", HELP_COLUMN);
+}
+
+void opts_help(const struct opts_spec *spec, FILE *out)
+{
+	fprintf(out, "usage: ");
+	print_wrapped(out, spec->usage, 0);
+	if (spec->about) {
+		fputc('\n', out);
+		print_wrapped(out, spec->about, 0);
+	}
+	fputc('\n', out);
+	char left[160];
+	for (const struct opt *o = spec->opts; o->kind != OPTK_END; o++) {
+		if (o->kind == OPTK_GROUP) {
+			print_wrapped(out, o->help, 0);
+			continue;
+		}
+		option_left(o, left, sizeof(left));
+		print_option_line(out, left, o->help);
+	}
+	print_option_line(out, "  -h, --help", "this help");
+	if (spec->program)
+		print_option_line(out, "  -- PROGRAM ARGS", spec->program_help ? spec->program_help :
+				  "launch PROGRAM and trace it from its first instruction");
+	if (spec->epilog) {
+		fputc('\n', out);
+		print_wrapped(out, spec->epilog, 0);
+	}
+}

@@ -1,0 +1,116 @@
+#include "core/json_out.h"
+#include "core/trace_target.h"
+#include <stdio.h>
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+int trace_target_prepare(struct trace_target *t, struct cli *cli, const char *cmd)
+{
+	memset(t, 0, sizeof(*t));
+	t->cli = cli;
+	if (cli_one_target(cli, cmd))
+		return EXIT_USAGE;
+	if (!cli_check_pids(cli, cmd))
+		return EXIT_RUNTIME;
+	if (cli->prog_argv) {
+		if (launch_prepare_flags(&t->child, cli->prog_argv, cmd,
+					 cli->json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0)
+			return EXIT_RUNTIME;
+		t->launched = true;
+	}
+	return 0;
+}
+
+bool trace_target_filters_pids(const struct trace_target *t)
+{
+	return t->cli->npids > 0 || t->launched;
+}
+
+bool trace_target_follows_children(const struct trace_target *t)
+{
+	return t->launched;
+}
+
+void trace_target_configure(const struct trace_target *t, struct task_filter_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->by_pid = trace_target_filters_pids(t);
+	cfg->follow_children = trace_target_follows_children(t);
+	cfg->forget_exited = t->forget_exited;
+	cfg->self_tgid = (__u32)getpid();
+	if (t->cli->comm) {
+		cfg->by_comm = 1;
+		strncpy(cfg->comm, t->cli->comm, sizeof(cfg->comm) - 1);
+	}
+}
+
+int trace_target_fill(const struct trace_target *t, int fd)
+{
+	__u8 active = TF_ACTIVE, at_exec = TF_AT_EXEC;
+	for (int i = 0; i < t->cli->npids; i++) {
+		__u32 pid = t->cli->pids[i];
+		if (bpf_map_update_elem(fd, &pid, &active, BPF_ANY))
+			return -errno;
+	}
+	if (t->launched) {
+		__u32 pid = t->child.pid;
+		if (bpf_map_update_elem(fd, &pid, t->program_from_exec ? &at_exec : &active, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+int trace_target_release(struct trace_target *t, const char *cmd)
+{
+	if (t->launched && launch_release(&t->child, cmd) < 0)
+		return EXIT_RUNTIME;
+	return 0;
+}
+
+void trace_target_abort(struct trace_target *t)
+{
+	if (t->launched)
+		launch_abort(&t->child);
+	t->launched = false;
+}
+
+void trace_target_loop(struct trace_target *t, struct loop *l)
+{
+	l->child = t->launched ? &t->child : NULL;
+	l->pids = t->cli->pids;
+	l->npids = t->cli->npids;
+}
+
+enum loop_end trace_target_run_intervals(struct trace_target *t, struct loop *l,
+					 double *interval_start, const unsigned long *intervals,
+					 double *secs)
+{
+	trace_target_loop(t, l);
+	double start = now_seconds();
+	*interval_start = start;
+	enum loop_end end = loop_run(l);
+	*secs = now_seconds() - start;
+	if (*intervals && l->on_interval)
+		l->on_interval(l->ctx);
+	return end;
+}
+
+void trace_summary_print(const struct trace_summary *s)
+{
+	if (s->json) {
+		struct json_object *o = json_record("summary");
+		json_add_double(o, "seconds", s->secs);
+		json_add_u64(o, s->dropped_key, s->dropped);
+		json_add_str(o, "reason", loop_end_reason(s->end));
+		json_add_u64(o, "children_not_followed", s->children_not_followed);
+		json_emit(o, stdout);
+	} else {
+		printf("%s after %.1f s; %llu %s\n", loop_end_reason(s->end), s->secs, s->dropped,
+		       s->dropped_what);
+	}
+	if (s->children_not_followed)
+		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n",
+			s->cmd, s->children_not_followed);
+}

@@ -1,0 +1,65 @@
+/* The "which processes" part every tracing command shares: check -p pids, launch
+ * `-- PROGRAM` held before exec, set and fill the one BPF process filter, release the
+ * program, and give the run loop its stop conditions. Works with any BPF object that
+ * includes core/task_filter.bpf.h (task_filter in .rodata, the pid_filter map). */
+#ifndef MEMMON_TRACE_TARGET_H
+#define MEMMON_TRACE_TARGET_H
+#include "core/cli.h"
+#include "core/launch.h"
+#include "core/loop.h"
+#include "core/task_filter.h"
+#include <stdbool.h>
+
+struct trace_target {
+	struct cli *cli;
+	struct launch child;
+	bool launched;
+	/* Set before trace_target_fill: the launched program is selected from its exec on
+	 * (not while it is memmon's child waiting to exec), and processes that exit leave the
+	 * pid filter. */
+	bool program_from_exec;
+	bool forget_exited;
+};
+
+/* Checks -p pids and forks the held program. Returns 0 or an exit code. Clears *t: set
+ * program_from_exec and forget_exited after it. */
+int trace_target_prepare(struct trace_target *t, struct cli *cli, const char *cmd);
+/* True when only some processes are traced (-p pids or a launched program). */
+bool trace_target_filters_pids(const struct trace_target *t);
+/* A launched program is followed into the processes it forks; -p pids are not. */
+bool trace_target_follows_children(const struct trace_target *t);
+/* Fills the probe set's filter config (skel->rodata->task_filter) before load: pids,
+ * --comm, following children; memmon itself is never selected. */
+void trace_target_configure(const struct trace_target *t, struct task_filter_config *cfg);
+/* Puts every -p pid and the program's pid into the pid_filter map. 0 or -errno. */
+int trace_target_fill(const struct trace_target *t, int pid_filter_fd);
+/* Lets the program exec. Returns 0 or an exit code. */
+int trace_target_release(struct trace_target *t, const char *cmd);
+/* Kills a program that never ran (setup failed). */
+void trace_target_abort(struct trace_target *t);
+/* Sets the loop's child/pids from the target. */
+void trace_target_loop(struct trace_target *t, struct loop *l);
+
+/* The run of an interval command (reclaim, kmem, compact): sets the loop's stop
+ * conditions, starts the first interval at *interval_start, runs the loop, then prints the
+ * last, partial interval when intervals were printed (so their records add up to the
+ * total). Returns how the loop ended; *secs gets the time traced. */
+enum loop_end trace_target_run_intervals(struct trace_target *t, struct loop *l,
+					 double *interval_start, const unsigned long *intervals,
+					 double *secs);
+
+/* How an interval command's run ended and what it could not count. */
+struct trace_summary {
+	const char *cmd;
+	bool json;
+	enum loop_end end;
+	double secs;
+	const char *dropped_key;  /* JSON field of the dropped count */
+	const char *dropped_what; /* text: "events not counted (table full)" */
+	unsigned long long dropped;
+	unsigned long long children_not_followed;
+};
+/* A "summary" record (or line), and a warning when children went untraced. */
+void trace_summary_print(const struct trace_summary *s);
+
+#endif

@@ -1,0 +1,11 @@
+/* Prints what libmemmon_guard reported, symbolized, as text or JSON Lines. */
+#ifndef MEMMON_GUARD_PRINT_H
+#define MEMMON_GUARD_PRINT_H
+#include "crash/guard_parse.h"
+#include "symbols/symbolize.h"
+#include <stdbool.h>
+
+void guard_print_report(struct symbolizer *sym, const struct guard_report *r, bool json);
+void guard_print_stats(pid_t pid, unsigned long guarded, unsigned long pool_full, bool json);
+
+#endif

@@ -1,0 +1,62 @@
+#include "core/cli.h"
+#include "kernel/bpf_util.h"
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	/* libbpf is chatty; its details matter only when debugging memmon itself. */
+	if (level == LIBBPF_DEBUG || !getenv("MEMMON_DEBUG"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int bpf_preflight(const char *cmd)
+{
+	libbpf_set_print(libbpf_print);
+	if (geteuid() != 0) {
+		fprintf(stderr, "memmon %s: needs CAP_BPF and CAP_PERFMON: run as root\n", cmd);
+		return EXIT_RUNTIME;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		fprintf(stderr, "memmon %s: no kernel BTF at /sys/kernel/btf/vmlinux: "
+				"needs a kernel built with CONFIG_DEBUG_INFO_BTF\n", cmd);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+int bpf_ensure_bpffs(const char *cmd)
+{
+	struct statfs st;
+	if (statfs("/sys/fs/bpf", &st) == 0 && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL) != 0) {
+		fprintf(stderr, "memmon %s: cannot mount bpffs at /sys/fs/bpf: %s "
+				"(mount -t bpf bpf /sys/fs/bpf)\n", cmd, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int bpf_fail(const char *cmd, const char *what, int err)
+{
+	if (err < 0)
+		err = -err;
+	fprintf(stderr, "memmon %s: %s failed: %s", cmd, what, strerror(err));
+	if (err == EPERM || err == EACCES)
+		fprintf(stderr, " (needs CAP_BPF and CAP_PERFMON: run as root)");
+	fprintf(stderr, "\n");
+	return EXIT_RUNTIME;
+}

@@ -1,0 +1,318 @@
+/* memmon leak in user mode: uprobes on the process's allocator (leak/leak_probes.c), the run
+ * loop, error events and reports. */
+#include "core/events.h"
+#include "core/json_out.h"
+#include "core/launch.h"
+#include "core/loop.h"
+#include "kernel/bpf_util.h"
+#include "kernel/uprobe_attach.h"
+#include "leak/leak.h"
+#include "leak/leak_event.h"
+#include "leak/leak_probes.h"
+#include "leak/leak_regions.h"
+#include "leak/leak_report.h"
+#include "leak/leak_user.skel.h"
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ptrace.h>
+
+struct leak_user {
+	const struct leak_opts *o;
+	struct leak_user_bpf *skel;
+	struct symbolizer *sym;
+	struct event_reader events;
+	struct launch child;
+	bool launched;
+	pid_t pids[CLI_MAX_PIDS];
+	int npids;
+	struct uprobe_set probes;
+	struct leak_regions *regions; /* anonymous mappings (see leak/leak_user.bpf.c, map_event) */
+	int report_no;
+	uint64_t errors;
+	double last_capture;
+};
+
+static struct leak_maps maps_of(struct leak_user *u)
+{
+	return (struct leak_maps){
+		.allocs = bpf_map__fd(u->skel->maps.allocs),
+		.combined = bpf_map__fd(u->skel->maps.combined),
+		.stacks = bpf_map__fd(u->skel->maps.stacks),
+		.counters = &u->skel->bss->counters,
+		.events = &u->events,
+		.errors = u->errors,
+		.regions = u->regions,
+	};
+}
+
+static void report(struct leak_user *u, const char *reason)
+{
+	struct leak_maps m = maps_of(u);
+	leak_report_now(&m, u->o, u->sym, false, ++u->report_no, reason);
+}
+
+static void print_error_stack(struct leak_user *u, const char *title, const struct stack_key *k)
+{
+	uint64_t ips[ALLOC_STACK_DEPTH + 1];
+	struct leak_maps m = maps_of(u);
+	if (!k->retaddr)
+		return;
+	int n = leak_stack_ips(&m, k, false, ips);
+	printf("  %s:\n", title);
+	stack_print(u->sym, stdout, (pid_t)k->tgid, false, ips, n, true, "    ");
+}
+
+static struct json_object *error_stack_json(struct leak_user *u, const struct stack_key *k)
+{
+	uint64_t ips[ALLOC_STACK_DEPTH + 1];
+	struct leak_maps m = maps_of(u);
+	if (!k->retaddr)
+		return NULL;
+	int n = leak_stack_ips(&m, k, false, ips);
+	return stack_json(u->sym, (pid_t)k->tgid, false, ips, n, true);
+}
+
+static void on_map_event(struct leak_user *u, const struct alloc_map_event *e)
+{
+	switch (e->kind) {
+	case MAP_EV_MMAP:
+		leak_regions_map(u->regions, e->tgid, e->addr, e->len, FN_MMAP, e->ts_ns, &e->key);
+		break;
+	case MAP_EV_UNMAP:
+		leak_regions_unmap(u->regions, e->tgid, e->addr, e->len);
+		break;
+	case MAP_EV_REMAP_BEGIN:
+		leak_regions_remap_begin(u->regions, e->tgid, e->tid, e->addr, e->len, e->flags);
+		break;
+	case MAP_EV_REMAP_END:
+		leak_regions_remap_end(u->regions, e->tgid, e->tid, e->addr, e->len, e->ts_ns, &e->key);
+		break;
+	}
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct leak_user *u = ctx;
+	const struct alloc_error_event *e = data;
+	if (size >= sizeof(struct alloc_map_event) && *(const __u32 *)data >= MAP_EV_MMAP) {
+		on_map_event(u, data);
+		return 0;
+	}
+	if (size < sizeof(*e))
+		return 0;
+	u->errors++;
+	if (u->errors > u->o->max_errors) {
+		if (u->errors == u->o->max_errors + 1 && !u->o->cli.json)
+			printf("(more memory errors are counted, not shown: --max-errors %u)\n\n",
+			       u->o->max_errors);
+		return 0;
+	}
+	bool dbl = e->kind == ERR_DOUBLE_FREE;
+	char addr[24];
+	snprintf(addr, sizeof(addr), "0x%" PRIx64, (uint64_t)e->addr);
+	if (u->o->cli.json) {
+		struct json_object *o = json_record("leak_error");
+		json_add_str(o, "error", dbl ? "double_free" : "invalid_free");
+		json_add_int(o, "pid", e->tgid);
+		json_add_int(o, "tid", e->tid);
+		json_add_str(o, "comm", e->comm);
+		json_add_str(o, "addr", addr);
+		if (dbl)
+			json_add_u64(o, "size", e->size);
+		json_object_object_add(o, "free_stack", error_stack_json(u, &e->free_key));
+		if (dbl) {
+			json_object_object_add(o, "first_free_stack", error_stack_json(u, &e->first_free));
+			json_object_object_add(o, "alloc_stack", error_stack_json(u, &e->alloc_key));
+		}
+		json_emit(o, stdout);
+		return 0;
+	}
+	if (dbl)
+		printf("double free of 0x%" PRIx64 " (%" PRIu64 " bytes) by pid %u tid %u (%s)\n",
+		       (uint64_t)e->addr, (uint64_t)e->size, e->tgid, e->tid, e->comm);
+	else
+		printf("invalid free of 0x%" PRIx64 " (not returned by any traced allocator) by pid %u "
+		       "tid %u (%s)\n", (uint64_t)e->addr, e->tgid, e->tid, e->comm);
+	print_error_stack(u, dbl ? "freed again at" : "freed at", &e->free_key);
+	if (dbl) {
+		print_error_stack(u, "first freed at", &e->first_free);
+		print_error_stack(u, "allocated at", &e->alloc_key);
+	}
+	printf("\n");
+	fflush(stdout);
+	return 0;
+}
+
+static void on_interval(void *ctx)
+{
+	report(ctx, "interval");
+}
+
+static void capture_all(struct leak_user *u)
+{
+	for (int i = 0; i < u->npids; i++)
+		symbolizer_capture_pid(u->sym, u->pids[i]);
+}
+
+/* Mappings can change (dlopen); capture them about once a second while processes live. */
+static void on_tick(void *ctx)
+{
+	struct leak_user *u = ctx;
+	double t = now_seconds();
+	if (t - u->last_capture >= 1.0) {
+		u->last_capture = t;
+		capture_all(u);
+	}
+}
+
+/* exec replaced the program's image: what it held before is gone, not leaked. The
+ * program is stopped at its exec event, so no probe updates its entries meanwhile; the
+ * mapping events it queued before are applied first. */
+static void forget_process_allocations(struct leak_user *u, pid_t pid)
+{
+	events_drain(&u->events);
+	leak_regions_forget(u->regions, (__u32)pid);
+	int allocs = bpf_map__fd(u->skel->maps.allocs);
+	int combined = bpf_map__fd(u->skel->maps.combined);
+	struct alloc_key key, next, *prev = NULL, *doomed = NULL;
+	size_t n = 0, cap = 0;
+	while (bpf_map_get_next_key(allocs, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (key.tgid != (__u32)pid)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			struct alloc_key *d = realloc(doomed, cap * sizeof(*d));
+			if (!d)
+				break;
+			doomed = d;
+		}
+		doomed[n++] = key;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct alloc_info a;
+		struct stack_stats st;
+		if (bpf_map_lookup_elem(allocs, &doomed[i], &a))
+			continue;
+		if (bpf_map_lookup_elem(combined, &a.key, &st) == 0) {
+			st.bytes -= a.size;
+			st.count--;
+			bpf_map_update_elem(combined, &a.key, &st, BPF_EXIST);
+		}
+		bpf_map_delete_elem(allocs, &doomed[i]);
+	}
+	free(doomed);
+}
+
+static void on_child_stop(pid_t pid, void *ctx)
+{
+	struct leak_user *u = ctx;
+	if (u->child.last_stop == PTRACE_EVENT_EXEC) {
+		forget_process_allocations(u, pid);
+		symbolizer_forget_pid(u->sym, pid);
+	}
+	symbolizer_capture_pid(u->sym, pid);
+}
+
+static int setup(struct leak_user *u)
+{
+	const struct leak_opts *o = u->o;
+	u->skel = leak_user_bpf__open();
+	if (!u->skel)
+		return bpf_fail("leak", "opening the BPF object", errno);
+	u->skel->rodata->min_size = o->min_size;
+	u->skel->rodata->max_size = o->max_size;
+	u->skel->rodata->sample_rate = o->sample_rate;
+	/* Only a program traced from its first instruction has no allocations we missed. */
+	/* Only a program traced from its first instruction, with every block tracked, has no
+	 * blocks we did not see: then a free of an unknown pointer is an error. */
+	u->skel->rodata->report_invalid = o->cli.prog_argv != NULL && o->min_size == 0 &&
+					  o->max_size == ~0ULL && o->sample_rate == 1;
+	u->skel->rodata->free_stacks = o->free_stacks;
+	struct bpf_program *progs[] = { u->skel->progs.alloc_enter, u->skel->progs.alloc_return };
+	uprobe_set_prepare(&u->probes, progs, 2);
+	bpf_map__set_max_entries(u->skel->maps.allocs, o->max_allocs);
+	int err = leak_user_bpf__load(u->skel);
+	if (err)
+		return bpf_fail("leak", "loading the BPF programs", err);
+	long page = sysconf(_SC_PAGESIZE);
+	u->regions = leak_regions_new(o->max_allocs, page > 0 ? (uint64_t)page : 4096);
+	if (!u->regions)
+		return bpf_fail("leak", "allocating the mapping table", ENOMEM);
+	err = events_open(&u->events, bpf_map__fd(u->skel->maps.events), on_event, u,
+			  &u->skel->bss->memmon_lost_events);
+	if (err)
+		return bpf_fail("leak", "opening the ring buffer", err);
+	return 0;
+}
+
+int leak_user_run(const struct leak_opts *o)
+{
+	struct leak_user u = { .o = o };
+	struct leak_targets t;
+	char what[3 * PATH_MAX];
+	int rc = EXIT_RUNTIME;
+	loop_install_signals();
+	u.sym = symbolizer_new();
+	if (setup(&u))
+		goto out;
+	if (o->cli.prog_argv) {
+		if (leak_targets_for_program(o, o->cli.prog_argv[0], &t))
+			goto out;
+		if (launch_prepare_flags(&u.child, o->cli.prog_argv, "leak",
+					 o->cli.json ? LAUNCH_STDOUT_TO_STDERR : 0))
+			goto out;
+		u.launched = true;
+		u.pids[u.npids++] = u.child.pid;
+		if (leak_attach(u.skel, &u.probes, u.child.pid, &t)) {
+			launch_abort(&u.child);
+			goto out;
+		}
+		if (launch_release(&u.child, "leak"))
+			goto out;
+	} else {
+		for (int i = 0; i < o->cli.npids; i++) {
+			pid_t pid = o->cli.pids[i];
+			if (leak_targets_for_pid(o, pid, &t) || leak_attach(u.skel, &u.probes, pid, &t))
+				goto out;
+			u.pids[u.npids++] = pid;
+		}
+		capture_all(&u);
+	}
+	if (!o->cli.json) {
+		leak_targets_describe(&t, what, sizeof(what));
+		fprintf(stderr, "memmon leak: tracing %s in %s", u.launched ? "program" : "pids", what);
+		fprintf(stderr, "; %s; Ctrl-C to end\n", leak_report_schedule(o->cli.interval));
+	}
+	struct loop l = {
+		.events = &u.events, .interval = o->cli.interval, .duration = o->cli.duration,
+		.child = u.launched ? &u.child : NULL, .pids = u.launched ? NULL : u.pids,
+		.npids = u.launched ? 0 : u.npids, .ctx = &u, .on_interval = on_interval,
+		.on_tick = on_tick, .on_child_stop = on_child_stop,
+	};
+	enum loop_end end = loop_run(&l);
+	if (end != LOOP_PROGRAM_EXITED && end != LOOP_PIDS_EXITED)
+		capture_all(&u);
+	events_drain(&u.events);
+	report(&u, loop_end_reason(end));
+	if (end == LOOP_PIDS_EXITED && !o->cli.json)
+		fprintf(stderr, "memmon leak: traced process exited; report above is what was collected\n");
+	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
+out:
+	if (u.launched && !u.child.exited)
+		launch_abort(&u.child);
+	uprobe_set_destroy(&u.probes);
+	events_close(&u.events);
+	leak_user_bpf__destroy(u.skel);
+	leak_regions_free(u.regions);
+	symbolizer_free(u.sym);
+	return rc;
+}

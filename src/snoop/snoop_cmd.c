@@ -1,0 +1,154 @@
+#include "core/json_out.h"
+#include "core/loop.h"
+#include "snoop/snoop_cmd.h"
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+enum { OPT_BUFFER = OPT_COMMON_LAST };
+
+static struct snoop_run run; /* large (symbol cache); one snoop per process */
+static const struct snoop_def *snoop;
+
+double now_seconds_since(const struct snoop_run *r)
+{
+	return now_seconds() - r->pr.t0;
+}
+
+static void on_interval(void *ctx)
+{
+	if (snoop->on_interval)
+		snoop->on_interval(&run);
+}
+
+static uint64_t lost_shown;
+static bool output_closed;
+
+static void on_tick(void *ctx)
+{
+	events_drain(&run.s.events); /* the BPF side wakes us only for a large backlog */
+	if (ferror(stdout) && !output_closed) { /* e.g. `memmon mmap | head` */
+		output_closed = true;
+		raise(SIGTERM);
+	}
+	uint64_t lost = snoop_session_lost(&run.s);
+	if (lost != lost_shown) {
+		lost_shown = lost;
+		snoop_print_lost(&run.pr, snoop->cmd, lost, false);
+	}
+}
+
+static void on_child_stop(pid_t pid, void *ctx)
+{
+	events_drain(&run.s.events);
+	if (run.pr.sym)
+		symbolizer_capture_pid(run.pr.sym, pid);
+}
+
+int snoop_main(const struct snoop_def *def, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+		{ 0 },
+	};
+	const char *cmd = def->cmd;
+	memset(&run, 0, sizeof(run));
+	snoop = def;
+	lost_shown = 0;
+	output_closed = false;
+	run.ctx = def->ctx;
+	unsigned long long buffer = SNOOP_BUFFER_DEFAULT;
+	argc = cli_split_program(&run.cli, argc, argv);
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
+		switch (c) {
+		case 'h': def->usage(stdout); return EXIT_OK;
+		case OPT_BUFFER:
+			if (cli_parse_size(optarg, &buffer) || !snoop_buffer_size_valid(buffer))
+				return cli_usage_error(cmd, "invalid --buffer-size '%s' (a power of two, "
+							    "at least a page, at most 4G)", optarg);
+			break;
+		case '?': return cli_bad_option(cmd);
+		default: {
+			int r = cli_common_option(&run.cli, cmd, c, optarg);
+			if (r < 0)
+				return EXIT_USAGE;
+			if (r == 0)
+				return cli_bad_option(cmd);
+		}
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cmd, "unexpected argument '%s' (a program goes after --)",
+				       argv[optind]);
+	if (run.cli.interval > 0 && !def->on_interval)
+		return cli_usage_error(cmd, "-i/--interval does not apply: every call is printed");
+	if (cli_one_target(&run.cli, cmd))
+		return EXIT_USAGE;
+	if (!cli_check_user_pids(&run.cli, cmd))
+		return EXIT_RUNTIME;
+	if (snoop_printer_init(&run.pr, run.cli.json, run.cli.comm, def->symbols)) {
+		fprintf(stderr, "memmon %s: out of memory\n", cmd);
+		return EXIT_RUNTIME;
+	}
+	bool all = run.cli.npids == 0 && !run.cli.prog_argv;
+	struct snoop_session_opts o = {
+		.cmd = cmd, .sys_mask = def->sys_mask, .trace_all = all,
+		.brk_stack = def->brk_stack, .buffer_size = buffer,
+		.on_event = def->on_event ? def->on_event : snoop_print_event,
+		.ctx = def->on_event ? (void *)&run : (void *)&run.pr,
+	};
+	struct launch child = { 0 };
+	int rc;
+	loop_install_signals();
+	if (run.cli.prog_argv && launch_prepare_flags(&child, run.cli.prog_argv, cmd, run.cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0) {
+		snoop_printer_free(&run.pr);
+		return EXIT_RUNTIME;
+	}
+	if ((rc = snoop_session_open(&run.s, &o))) {
+		if (run.cli.prog_argv)
+			launch_abort(&child);
+		snoop_printer_free(&run.pr);
+		return rc;
+	}
+	for (int i = 0; i < run.cli.npids; i++)
+		snoop_session_watch(&run.s, run.cli.pids[i]);
+	if (run.cli.prog_argv) {
+		snoop_session_watch_at_exec(&run.s, child.pid);
+		if (launch_release(&child, cmd) < 0) {
+			snoop_session_close(&run.s);
+			snoop_printer_free(&run.pr);
+			return EXIT_RUNTIME;
+		}
+	}
+	fprintf(stderr, "memmon %s: tracing %s; Ctrl-C to end\n", cmd,
+		all ? "every process" : "the selected processes");
+	struct loop l = {
+		.events = &run.s.events, .interval = run.cli.interval, .duration = run.cli.duration,
+		.child = run.cli.prog_argv ? &child : NULL,
+		.pids = run.cli.prog_argv ? NULL : run.cli.pids, .npids = run.cli.prog_argv ? 0 : run.cli.npids,
+		.on_interval = on_interval, .on_child_stop = on_child_stop, .on_tick = on_tick,
+	};
+	enum loop_end end = loop_run(&l);
+	events_drain(&run.s.events);
+	if (def->on_end)
+		def->on_end(&run);
+	uint64_t lost = snoop_session_lost(&run.s);
+	if (run.cli.json) {
+		struct json_object *e = json_record("end");
+		json_add_str(e, "reason", output_closed ? "output closed" : loop_end_reason(end));
+		json_add_u64(e, "lost_events", lost);
+		json_emit(e, stdout);
+	} else {
+		fprintf(stderr, "memmon %s: %s; %llu events lost\n", cmd,
+			output_closed ? "output closed" : loop_end_reason(end),
+			(unsigned long long)lost);
+	}
+	if (run.cli.prog_argv && !child.exited)
+		launch_abort(&child); /* -d ended tracing: the program does not run on untraced */
+	snoop_session_close(&run.s);
+	snoop_printer_free(&run.pr);
+	return end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
+}

@@ -1,0 +1,197 @@
+#include "core/cli.h"
+#include "kernel/bpf_util.h"
+#include "snoop/snoop_session.h"
+#include "symbols/ksyms.h"
+#include "snoop/snoop.skel.h"
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool snoop_buffer_size_valid(uint64_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	return size >= (uint64_t)page && size <= (1ULL << 32) && !(size & (size - 1));
+}
+
+/* x86-64 with 4-level paging: the direct map starts at a fixed address unless KASLR
+ * randomizes it, in which case the kernel variable page_offset_base holds it. */
+static void setup_page_walk(struct snoop_bpf *skel)
+{
+#if defined(__x86_64__)
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[4096];
+	bool la57 = false;
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "flags", 5) && strstr(line, " la57")) {
+			la57 = true;
+			break;
+		}
+	if (f)
+		fclose(f);
+	if (la57) /* 5-level paging: not walked, faults fall back to the error code */
+		return;
+	skel->rodata->page_offset = 0xffff888000000000ULL;
+	struct ksyms *k = ksyms_load("/proc/kallsyms");
+	if (k) {
+		skel->rodata->page_offset_base_addr = ksyms_addr(k, "page_offset_base");
+		ksyms_free(k);
+	}
+#else
+	(void)skel;
+#endif
+}
+
+static int mkdir_parent(const char *path)
+{
+	char dir[256];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts *o)
+{
+	memset(s, 0, sizeof(*s));
+	s->watch_fd = -1;
+	int rc = bpf_preflight(o->cmd);
+	if (rc)
+		return rc;
+	s->skel = snoop_bpf__open();
+	if (!s->skel)
+		return bpf_fail(o->cmd, "opening the BPF object", errno);
+	struct snoop_bpf *k = s->skel;
+	k->rodata->trace_all = o->trace_all;
+	k->rodata->follow_forks = o->follow;
+	k->rodata->sys_mask = o->sys_mask;
+	k->rodata->want_brk_stack = o->brk_stack;
+	k->rodata->lifecycle = o->lifecycle;
+	k->rodata->self_tgid = getpid();
+	if (o->faults)
+		setup_page_walk(k);
+	uint64_t size = o->buffer_size ? o->buffer_size : SNOOP_BUFFER_DEFAULT;
+	bpf_map__set_max_entries(k->maps.events, size);
+	k->rodata->wakeup_bytes = size / 4;
+	bpf_program__set_autoload(k->progs.snoop_sys_enter, o->sys_mask != 0);
+	bpf_program__set_autoload(k->progs.snoop_sys_exit, o->sys_mask != 0);
+	bpf_program__set_autoload(k->progs.snoop_fault_user, o->faults);
+	bpf_program__set_autoload(k->progs.snoop_fault_kernel, o->faults);
+	bpf_program__set_autoload(k->progs.snoop_exec, true); /* also starts launched programs */
+	bpf_program__set_autoload(k->progs.snoop_fork, o->lifecycle || o->follow);
+	bpf_program__set_autoload(k->progs.snoop_exit, o->lifecycle);
+	if (o->pin_path) {
+		if (bpf_ensure_bpffs(o->cmd))
+			goto fail;
+		snprintf(s->pin_path, sizeof(s->pin_path), "%s", o->pin_path);
+		if ((rc = mkdir_parent(s->pin_path))) {
+			fprintf(stderr, "memmon %s: cannot create the directory of %s: %s\n", o->cmd,
+				s->pin_path, strerror(-rc));
+			goto fail;
+		}
+		/* An existing pin is reused: the watch list is shared, like the module's file. */
+		s->reused_pin = access(s->pin_path, F_OK) == 0;
+		bpf_map__set_pin_path(k->maps.watch_pids, s->pin_path);
+	}
+	if ((rc = snoop_bpf__load(k))) {
+		if (s->reused_pin)
+			fprintf(stderr, "memmon %s: %s exists but is not a memmon watch list "
+					"(remove it or use --map)\n", o->cmd, s->pin_path);
+		bpf_fail(o->cmd, "loading the BPF programs", rc);
+		goto fail;
+	}
+	s->pinned_by_us = o->pin_path && !s->reused_pin;
+	s->watch_fd = bpf_map__fd(k->maps.watch_pids);
+	if ((rc = snoop_bpf__attach(k))) {
+		bpf_fail(o->cmd, "attaching the tracepoints", rc);
+		goto fail;
+	}
+	if ((rc = events_open(&s->events, bpf_map__fd(k->maps.events), o->on_event, o->ctx,
+			      &k->bss->memmon_lost_events))) {
+		bpf_fail(o->cmd, "opening the ring buffer", rc);
+		goto fail;
+	}
+	return 0;
+fail:
+	snoop_session_close(s);
+	return EXIT_RUNTIME;
+}
+
+int snoop_session_watch(struct snoop_session *s, pid_t pid)
+{
+	uint32_t key = pid;
+	uint8_t one = 1;
+	return bpf_map_update_elem(s->watch_fd, &key, &one, BPF_ANY) ? -errno : 0;
+}
+
+int snoop_session_watch_at_exec(struct snoop_session *s, pid_t pid)
+{
+	uint32_t key = pid;
+	uint8_t one = 1;
+	return bpf_map_update_elem(bpf_map__fd(s->skel->maps.watch_at_exec), &key, &one, BPF_ANY) ?
+		       -errno : 0;
+}
+
+int snoop_session_watch_count(struct snoop_session *s)
+{
+	uint32_t key, next;
+	int n = 0;
+	void *prev = NULL;
+	while (bpf_map_get_next_key(s->watch_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return n;
+}
+
+bool snoop_pid_alive(pid_t pid)
+{
+	char buf[512];
+	const char *rp = proc_stat_fields(pid, buf, sizeof(buf)); /* " S ...": the state */
+	return rp && rp[0] == ' ' && rp[1] != 'Z' && rp[1] != 'X' && rp[1] != '\0';
+}
+
+int snoop_session_prune(struct snoop_session *s)
+{
+	uint32_t keys[4096], key, next;
+	void *prev = NULL;
+	int n = 0, removed = 0;
+	while (n < 4096 && bpf_map_get_next_key(s->watch_fd, prev, &next) == 0) {
+		keys[n++] = next;
+		key = next;
+		prev = &key;
+	}
+	for (int i = 0; i < n; i++)
+		if (!snoop_pid_alive((pid_t)keys[i]) && bpf_map_delete_elem(s->watch_fd, &keys[i]) == 0)
+			removed++;
+	return removed;
+}
+
+uint64_t snoop_session_lost(struct snoop_session *s)
+{
+	return events_lost(&s->events);
+}
+
+void snoop_session_close(struct snoop_session *s)
+{
+	events_close(&s->events);
+	if (s->skel && s->pinned_by_us) {
+		bpf_map__unpin(s->skel->maps.watch_pids, NULL);
+		char dir[256];
+		snprintf(dir, sizeof(dir), "%s", s->pin_path);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			rmdir(dir); /* only if empty: other sessions may pin there too */
+		}
+	}
+	snoop_bpf__destroy(s->skel);
+	s->skel = NULL;
+}

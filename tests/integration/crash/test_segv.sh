@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# memmon segv reports a NULL dereference, a write to a read-only mapping and an unbounded
+# recursion (stack overflow, with the recursing function named) of tests/workloads/segv_cases.c,
+# each with the faulting function and line. Only the launched program's signals count
+# (-- PROGRAM), so other processes crashing meanwhile cannot change the numbers.
+source "$(dirname "$0")/../lib.sh"
+require_bpf
+SRC="$MEMMON_ROOT/tests/workloads/segv_cases.c"
+BIN="$WORKLOADS/segv_cases"
+line_of() { grep -n "MARK:$1" "$SRC" | cut -d: -f1; }
+run() { # run NAME ARGS: memmon segv --json -- segv_cases NAME
+	timeout 60 "$MEMMON" segv --json -- "$BIN" "$1" >"$TMPD/$1.json" 2>"$TMPD/$1.err"
+	echo $? >"$TMPD/$1.rc"
+	[ "$(jq -s 'map(select(.type=="segv")) | length' "$TMPD/$1.json")" = 1 ] ||
+		{ cat "$TMPD/$1.json" "$TMPD/$1.err"; fail "$1: expected exactly one segv record"; }
+}
+q() { jq -r "select(.type==\"segv\") | $2" "$TMPD/$1.json"; }
+
+run null
+assert_eq "$(cat "$TMPD/null.rc")" 139 "exit status (SIGSEGV)"
+assert_eq "$(q null '"\(.signal) \(.code) \(.what) \(.addr) \(.access)"')" "SIGSEGV SEGV_MAPERR null-page 0x0 read" "null facts"
+assert_eq "$(q null '"\(.stack[0].symbol) \(.stack[0].line)"')" "deref $(line_of null)" "faulting frame"
+assert_eq "$(q null '.stack[1].symbol')" main "caller"
+assert_eq "$(q null '[.pid == .tid, .sender_pid == .pid, .comm == "segv_cases"] | all')" true "who"
+
+run readonly
+assert_eq "$(cat "$TMPD/readonly.rc")" 139 "exit status (SIGSEGV)"
+assert_eq "$(q readonly '"\(.code) \(.what) \(.access) \(.mapping.perms) \(.mapping.file)"')" "SEGV_ACCERR read-only write r--p segv_cases" "read-only facts"
+assert_eq "$(q readonly '"\(.stack[0].symbol) \(.stack[0].line)"')" "scribble $(line_of readonly)" "faulting frame"
+# the address lies inside the reported mapping
+assert_eq "$(q readonly '[(.addr|ltrimstr("0x")), (.mapping.start|ltrimstr("0x")), (.mapping.end|ltrimstr("0x"))] | join(" ")' |
+	python3 -c 'import sys; a,s,e=(int(x,16) for x in sys.stdin.read().split()); print(s <= a < e)')" True "address in mapping"
+
+run recurse
+assert_eq "$(cat "$TMPD/recurse.rc")" 139 "exit status (SIGSEGV)"
+assert_eq "$(q recurse '"\(.code) \(.what) \(.main_thread_stack) \(.recursing_function)"')" "SEGV_MAPERR stack-overflow true recurse" "overflow facts"
+assert_eq "$(q recurse '.frames_captured')" 127 "frames captured"
+assert_eq "$(q recurse '.recursing_frames')" 127 "recursing frames"
+assert_eq "$(q recurse '[.stack[1:][] | .line] | unique | map(tostring) | join(",")')" "$(line_of recurse)" "every caller frame is the recursive call"
+assert_eq "$(q recurse '.stack[0].symbol')" recurse "faulting frame"
+# depth: the stack limit of the workload (ulimit -s, KiB) give or take one 64 KiB frame
+limit=$(( $(ulimit -s) * 1024 ))
+depth=$(q recurse '.stack_bytes')
+assert_ge "$depth" $((limit - 65536)) "stack depth"
+assert_le "$depth" $((limit + 65536)) "stack depth"
+
+# the same in a thread with a 1 MiB stack: it hits the thread's PROT_NONE guard page
+run thread-recurse
+assert_eq "$(q thread-recurse '"\(.what) \(.main_thread_stack) \(.recursing_function) \(.mapping.perms) \(.pid != .tid)"')" "stack-overflow false recurse ---p true" "thread overflow facts"
+depth=$(q thread-recurse '.stack_bytes')
+assert_ge "$depth" $((1048576 - 65536)) "thread stack depth"
+assert_le "$depth" 1048576 "thread stack depth"
+
+# SIGBUS: reading the second page of a 2-page mapping of a 1-page file
+timeout 60 "$MEMMON" segv --json -- "$BIN" bus "$TMPD/bus.file" >"$TMPD/bus.json" 2>&1
+assert_eq $? 135 "exit status (SIGBUS)"
+assert_eq "$(q bus '"\(.signal) \(.code) \(.what) \(.access) \(.mapping.perms) \(.mapping.file)"')" "SIGBUS BUS_ADRERR bus-error read r--s bus.file" "bus facts"
+assert_eq "$(q bus '"\(.stack[0].symbol) \(.stack[0].line)"')" "past_file_end $(line_of bus)" "faulting frame"
+assert_contains "$TMPD/bus.json" "read beyond the end of the mapped file"
+
+# executing heap memory
+run exec
+assert_eq "$(q exec '"\(.code) \(.what) \(.access) \(.mapping.perms) \(.addr == .ip)"')" "SEGV_ACCERR non-executable exec rw-p true" "exec facts"
+
+# text output says it in words
+timeout 60 "$MEMMON" segv -- "$BIN" recurse >"$TMPD/text.out" 2>&1
+assert_contains "$TMPD/text.out" "stack overflow of the main thread's stack"
+assert_contains "$TMPD/text.out" "recursing function: recurse (127 of 127 frames captured)"
+assert_contains "$TMPD/text.out" "segv_cases.c:$(line_of recurse) [segv_cases]  (x126)"
+assert_contains "$TMPD/text.out" "memmon segv: 1 signal reported, 0 events lost"
+
+# System-wide: a process that is gone before memmon reads its maps still resolves, through
+# the build-ids of its stack (the executable's path comes with the event; libc is found in
+# the library directories).
+"$MEMMON" segv --json -d 8 >"$TMPD/wide.json" 2>"$TMPD/wide.err" & mon=$!
+on_exit "kill $mon 2>/dev/null"
+sleep 3
+"$BIN" null 2>/dev/null & crasher=$!
+wait $crasher 2>/dev/null
+wait $mon
+jq -c "select(.type==\"segv\" and .pid==$crasher)" "$TMPD/wide.json" >"$TMPD/wide1.json"
+assert_eq "$(q wide1 '"\(.what) \(.stack[0].symbol) \(.stack[0].line) \(.stack[1].symbol)"')" "null-page deref $(line_of null) main" "system-wide facts"
+assert_eq "$(q wide1 '.stack[2].module' | xargs basename)" libc.so.6 "libc frame's module"
+assert_eq "$(q wide1 '.stack[0].addr == .ip')" true "frames show the captured addresses"
+
+# -p: a process that crashes later resolves (its maps were read while it lived)
+"$BIN" null-later 3 2>/dev/null & later=$!
+"$MEMMON" segv --json -p $later -d 20 >"$TMPD/later.json" 2>"$TMPD/later.err"
+wait $later 2>/dev/null
+assert_eq "$(q later '"\(.what) \(.pid) \(.stack[0].symbol) \(.stack[0].line)"')" "null-page $later deref $(line_of null)" "-p facts"
+
+# -p follows one running process; kill -SEGV from elsewhere is reported with its sender
+sleep 30 & victim=$!
+"$MEMMON" segv --json -p $victim -d 20 >"$TMPD/sent.json" 2>"$TMPD/sent.err" & mon=$!
+on_exit "kill $victim $mon 2>/dev/null"
+sleep 2
+kill -SEGV $victim
+wait $victim 2>/dev/null
+wait $mon
+assert_eq "$(q sent '"\(.what) \(.code) \(.pid) \(.sender_pid)"')" "sent SI_USER $victim $$" "kill -SEGV facts"
+
+# bad input
+"$MEMMON" segv -p 4194304 -d 1 >"$TMPD/e1" 2>&1; assert_eq $? 1 "missing pid exit"
+assert_contains "$TMPD/e1" "pid 4194304 does not exist"
+"$MEMMON" segv -p abc >"$TMPD/e2" 2>&1; assert_eq $? 2 "bad pid exit"
+"$MEMMON" segv --bogus >"$TMPD/e3" 2>&1; assert_eq $? 2 "bad option exit"
+"$MEMMON" segv --help | grep -q -- "--comm NAME" || fail "help"
+echo ok

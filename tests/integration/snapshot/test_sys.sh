@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# memmon sys: free(1) summary, vmstat rates that see our own page faults and an OOM kill
+# we cause in a small memory cgroup, buddyinfo fragmentation arithmetic, largest slabs.
+source "$(dirname "$0")/../lib.sh"
+[ "$(id -u)" = 0 ] || skip "needs root for slabinfo and the memory cgroup"
+
+# One screen, JSON: the free(1) arithmetic.
+$MEMMON sys --json --slabs 5 >"$TMPD/one" || fail "memmon sys --json"
+mem() { jq -r "select(.type == \"memory\") | .$1" "$TMPD/one"; }
+assert_eq "$(mem total_kb)" "$(free -k | awk '/^Mem:/ {print $2}')" "total = free(1) total"
+assert_eq "$(mem used_kb)" "$(($(mem total_kb) - $(mem available_kb)))" "used = total - available"
+assert_eq "$(mem buff_cache_kb)" "$(($(mem buffers_kb) + $(mem cached_kb) + $(mem sreclaimable_kb)))" "buff/cache"
+assert_eq "$(mem swap_used_kb)" "$(($(mem swap_total_kb) - $(mem swap_free_kb)))" "swap used"
+
+# Zones: the same zones as /proc/buddyinfo, free kB and the unusable index recomputed.
+assert_eq "$(jq -r 'select(.type == "zone") | "\(.node) \(.zone)"' "$TMPD/one")" \
+	"$(awk '{sub(",", "", $2); print $2, $4}' /proc/buddyinfo)" "zones"
+python3 - "$TMPD/one" "$(getconf PAGESIZE)" <<'PY' || fail "zone arithmetic"
+import json, sys
+page_kb = int(sys.argv[2]) // 1024
+for z in (json.loads(l) for l in open(sys.argv[1])):
+    if z["type"] != "zone":
+        continue
+    free = sum(n << i for i, n in enumerate(z["free_blocks"]))
+    usable = sum(n << i for i, n in enumerate(z["free_blocks"]) if i >= z["order"])
+    want = (free - usable) / free if free else 0
+    assert z["free_kb"] == free * page_kb, z
+    assert abs(z["unusable_index"] - want) < 1e-9, z
+    assert z["order"] == 9, z  # 2 MiB huge pages on x86-64
+PY
+
+# Slabs: the 5 largest, largest first, size = slabs x pages per slab.
+assert_eq "$(jq -s '[.[] | select(.type == "slab")] | length' "$TMPD/one")" 5 "slab rows"
+python3 - "$TMPD/one" "$(getconf PAGESIZE)" <<'PY' || fail "slab arithmetic"
+import json, sys
+page_kb = int(sys.argv[2]) // 1024
+slabs = [json.loads(l) for l in open(sys.argv[1])]
+slabs = [s for s in slabs if s["type"] == "slab"]
+names = {l.split()[0] for l in open("/proc/slabinfo").read().splitlines()[2:]}
+for s in slabs:
+    assert s["size_kb"] == s["slabs"] * s["pages_per_slab"] * page_kb, s
+    assert s["name"] in names, s
+assert [s["size_kb"] for s in slabs] == sorted((s["size_kb"] for s in slabs), reverse=True)
+PY
+
+# Activity: our own faults and an OOM kill happen while sys samples every 0.5 s.
+CG=/sys/fs/cgroup/memory/memmon_proc_$$
+$MEMMON sys -i 0.5 -d 3 --json --slabs 0 >"$TMPD/rates" &
+SYS=$!
+on_exit "kill $SYS 2>/dev/null"
+sleep 0.3
+pages=$("$WORKLOADS/proc_faulter" 64 2) || fail "faulter"
+assert_eq "$pages" 32768 "pages faulted by the workload"
+if [ -d /sys/fs/cgroup/memory ]; then
+	mkdir "$CG" || fail "cannot create $CG"
+	on_exit "rmdir $CG"
+	echo $((16 << 20)) >"$CG/memory.limit_in_bytes" || fail "memory.limit_in_bytes"
+	# 64 MiB in a 16 MiB cgroup without swap: the kernel OOM-kills it.
+	bash -c "echo \$\$ >$CG/cgroup.procs && exec $WORKLOADS/proc_faulter 64 1" >/dev/null 2>&1
+	assert_eq $? 137 "hog killed by SIGKILL"
+	assert_ge "$(awk '/^oom_kill / {print $2}' "$CG/memory.oom_control")" 1 "cgroup OOM kill"
+fi
+wait $SYS || fail "memmon sys -i exited with $?"
+assert_eq "$(jq -s '[.[] | select(.type == "activity")] | length' "$TMPD/rates")" 6 "screens in 3 s at 0.5 s"
+assert_ge "$(jq -s '[.[] | select(.type == "activity") | .pgfault] | add' "$TMPD/rates")" 32768 "faults seen"
+if [ -d /sys/fs/cgroup/memory ]; then
+	assert_ge "$(jq -s '[.[] | select(.type == "activity") | .oom_kill] | add' "$TMPD/rates")" 1 "OOM kills seen"
+fi
+jq -se 'map(select(.type == "activity")) | all((.pgfault_per_s - .pgfault / .interval_s | fabs) < 0.001)' "$TMPD/rates" >/dev/null ||
+	fail "per-second rate = count / interval"
+
+# Text screen.
+$MEMMON sys --slabs 3 >"$TMPD/text" || fail "text"
+for s in "Mem:" "Swap:" "activity over 1.0 s" "free blocks per order" "largest slab caches" "OOM kills"; do
+	assert_contains "$TMPD/text" "$s"
+done
+# Without root the slab section says why and the rest still prints.
+if command -v setpriv >/dev/null; then
+	setpriv --reuid 65534 --regid 65534 --clear-groups $MEMMON sys >"$TMPD/user" 2>"$TMPD/err"
+	assert_eq $? 0 "sys as a user"
+	assert_contains "$TMPD/err" "run as root"
+	assert_contains "$TMPD/user" "free blocks per order"
+fi
+# Bad input.
+$MEMMON sys --order 99 2>"$TMPD/err"; assert_eq $? 2 "bad order"
+$MEMMON sys -p 1 2>"$TMPD/err"; assert_eq $? 2 "no -p"
+$MEMMON sys -d 1 2>"$TMPD/err"; assert_eq $? 2 "-d without -i"
+echo "sys OK"
