@@ -5,9 +5,11 @@
 #include "core/cli.h"
 #include "core/json_out.h"
 #include "core/loop.h"
+#include "core/trace_target.h"
 #include "snoop/snoop_event.h"
 #include "snoop/snoop_print.h"
 #include "snoop/snoop_session.h"
+#include "snoop/watch_list.h"
 #include "snoop/snoop.skel.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -94,6 +96,23 @@ static void on_child_stop(pid_t pid, void *ctx)
 		symbolizer_capture_pid(w->pr.sym, pid);
 }
 
+/* trace_target_prepare refuses -p with -- PROGRAM: watch's list takes both. The program
+ * joins the list at its exec; a process that exits leaves it. */
+static int watch_target(struct trace_target *t, struct cli *cli)
+{
+	memset(t, 0, sizeof(*t));
+	t->cli = cli;
+	t->program_from_exec = true;
+	t->forget_exited = true;
+	if (!cli->prog_argv)
+		return 0;
+	if (launch_prepare_flags(&t->child, cli->prog_argv, "watch",
+				 cli->json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0)
+		return EXIT_RUNTIME;
+	t->launched = true;
+	return 0;
+}
+
 int cmd_watch(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -148,48 +167,41 @@ int cmd_watch(int argc, char **argv)
 		fprintf(stderr, "memmon watch: out of memory\n");
 		return EXIT_RUNTIME;
 	}
+	struct trace_target tt;
+	int rc;
+	loop_install_signals();
+	if ((rc = watch_target(&tt, &cli))) {
+		snoop_printer_free(&w.pr);
+		return rc;
+	}
 	struct snoop_session_opts o = {
-		.cmd = "watch", .sys_mask = (1u << SNOOP_SYS_COUNT) - 1, .faults = true,
+		.cmd = "watch", .target = &tt, .watch_list = true,
+		.sys_mask = (1u << SNOOP_SYS_COUNT) - 1, .faults = true,
 		.lifecycle = true, .follow = follow, .buffer_size = buffer, .pin_path = map,
 		.on_event = snoop_print_event, .ctx = &w.pr,
 	};
-	struct launch child = { 0 };
-	int rc;
-	loop_install_signals();
-	if (cli.prog_argv && launch_prepare_flags(&child, cli.prog_argv, "watch", cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0) {
-		snoop_printer_free(&w.pr);
-		return EXIT_RUNTIME;
-	}
 	if ((rc = snoop_session_open(&w.s, &o))) {
-		if (cli.prog_argv)
-			launch_abort(&child);
+		trace_target_abort(&tt);
 		snoop_printer_free(&w.pr);
 		return rc;
 	}
 	if (w.s.reused_pin)
 		fprintf(stderr, "memmon watch: sharing the watch list already pinned at %s\n", map);
-	for (int i = 0; i < cli.npids; i++) {
-		if ((rc = snoop_session_watch(&w.s, cli.pids[i])) < 0)
-			fprintf(stderr, "memmon watch: cannot watch pid %d: %s\n", cli.pids[i],
-				strerror(-rc));
-		else if (!snoop_pid_alive(cli.pids[i]))
+	for (int i = 0; i < cli.npids; i++)
+		if (!snoop_pid_alive(cli.pids[i]))
 			fprintf(stderr, "memmon watch: pid %d exited before tracing started\n",
 				cli.pids[i]);
-	}
 	snoop_session_prune(&w.s);
-	if (cli.prog_argv) {
-		snoop_session_watch_at_exec(&w.s, child.pid);
-		if (launch_release(&child, "watch") < 0) {
-			snoop_session_close(&w.s);
-			snoop_printer_free(&w.pr);
-			return EXIT_RUNTIME;
-		}
+	if ((rc = trace_target_release(&tt, "watch"))) {
+		snoop_session_close(&w.s);
+		snoop_printer_free(&w.pr);
+		return rc;
 	}
 	w.stop_when_empty = cli.npids > 0 && !cli.prog_argv;
 	fprintf(stderr, "memmon watch: tracing; watch list at %s; Ctrl-C to end\n", map);
 	struct loop l = {
 		.events = &w.s.events, .duration = cli.duration,
-		.child = cli.prog_argv ? &child : NULL, .ctx = &w,
+		.child = tt.launched ? &tt.child : NULL, .ctx = &w,
 		.on_child_stop = on_child_stop, .on_tick = on_tick,
 	};
 	enum loop_end end = loop_run(&l);
@@ -211,8 +223,7 @@ int cmd_watch(int argc, char **argv)
 		fprintf(stderr, "memmon watch: vma lookups %llu, vma cache hits %llu\n",
 			(unsigned long long)w.s.skel->bss->vma_lookups,
 			(unsigned long long)w.s.skel->bss->vma_cache_hits);
-	if (cli.prog_argv && !child.exited)
-		launch_abort(&child); /* -d ended tracing: the program does not run on unwatched */
+	trace_target_abort(&tt); /* -d ended tracing: the program does not run on unwatched */
 	snoop_session_close(&w.s);
 	snoop_printer_free(&w.pr);
 	if (end == LOOP_ERROR)

@@ -4,7 +4,7 @@
 #include "commands.h"
 #include "core/cli.h"
 #include "core/json_out.h"
-#include "snoop/snoop_session.h"
+#include "snoop/watch_list.h"
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <signal.h>
@@ -28,34 +28,13 @@ static void usage(FILE *out)
 "  -h, --help      this help\n");
 }
 
-static int cmp_u32(const void *a, const void *b)
+/* 0 clears the watch list. */
+static void clear_all(int fd)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Reads the keys into out (at most max). Returns their number. */
-static int list_keys(int fd, uint32_t *out, int max)
-{
-	uint32_t key, next;
-	void *prev = NULL;
-	int n = 0;
-	while (n < max && bpf_map_get_next_key(fd, prev, &next) == 0) {
-		out[n++] = next;
-		key = next;
-		prev = &key;
-	}
-	qsort(out, n, sizeof(*out), cmp_u32);
-	return n;
-}
-
-static int clear_all(int fd)
-{
-	uint32_t keys[4096];
-	int n = list_keys(fd, keys, 4096);
+	static uint32_t pids[WATCH_LIST_MAX];
+	int n = watch_list_read(fd, pids, WATCH_LIST_MAX, false);
 	for (int i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, &keys[i]);
-	return 0;
+		bpf_map_delete_elem(fd, &pids[i]);
 }
 
 int cmd_watch_pids(int argc, char **argv)
@@ -107,13 +86,13 @@ int cmd_watch_pids(int argc, char **argv)
 		if (vals[i] == 0) {
 			clear_all(fd);
 		} else if (vals[i] > 0) {
-			uint8_t one = 1;
+			int err;
 			if (kill((pid_t)pid, 0) && errno == ESRCH) {
 				fprintf(stderr, "memmon watch-pids: pid %u does not exist\n", pid);
 				rc = EXIT_RUNTIME;
-			} else if (bpf_map_update_elem(fd, &pid, &one, BPF_ANY)) {
+			} else if ((err = watch_list_add(fd, pid))) {
 				fprintf(stderr, "memmon watch-pids: cannot add pid %u: %s\n", pid,
-					strerror(errno));
+					strerror(-err));
 				rc = EXIT_RUNTIME;
 			}
 		} else if (bpf_map_delete_elem(fd, &pid)) {
@@ -122,8 +101,8 @@ int cmd_watch_pids(int argc, char **argv)
 		}
 	}
 	if (nvals == 0) {
-		uint32_t keys[4096];
-		int n = list_keys(fd, keys, 4096);
+		static uint32_t keys[WATCH_LIST_MAX];
+		int n = watch_list_read(fd, keys, WATCH_LIST_MAX, false);
 		if (json) {
 			struct json_object *o = json_record("watch_pids");
 			struct json_object *arr = json_object_new_array();

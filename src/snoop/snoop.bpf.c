@@ -2,7 +2,8 @@
 /* Memory events of watched processes: memory system calls with arguments and results
  * (raw syscall tracepoints: one program for all of them), page faults with the mapping and
  * the page-table entry as they were before the fault, and exec/fork/exit.
- * The watch list is a hash of tgids that user space may pin and edit at run time. */
+ * The watch list is the pid_filter map of core/task_filter.bpf.h, which user space may pin
+ * and edit at run time (memmon watch-pids). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -12,34 +13,18 @@
 #define FAULT_VMA_CACHE_ENTRIES 4096
 #include "kernel/fault_vma.bpf.h"
 #include "kernel/file_path.bpf.h"
+/* exec/fork/exit below log events and keep the watch list current in one program each */
+#define TASK_FILTER_OWN_HOOKS
+#include "core/task_filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-const volatile bool trace_all = false;      /* snoops without -p: every process */
-const volatile bool follow_forks = false;   /* --follow: children join the watch list */
 const volatile __u32 sys_mask = 0;          /* bit (1 << enum snoop_sys) of calls to report */
 const volatile bool want_brk_stack = false; /* brk: capture the user stack */
 const volatile bool lifecycle = false;      /* report exec/fork/exit */
-const volatile __u32 self_tgid = 0;         /* memmon itself: never reported */
 const volatile __u64 page_offset = 0;       /* direct map base; 0: do not walk page tables */
 const volatile __u64 page_offset_base_addr = 0; /* &page_offset_base when KASLR moves it */
 const volatile __u64 wakeup_bytes = 1 << 20; /* wake the reader only past this backlog */
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, __u8);
-} watch_pids SEC(".maps");
-
-/* A launched program joins the watch list at its exec, so the log starts with the exec and
- * not with the faults of the forked memmon that waits to exec it. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 64);
-	__type(key, __u32);
-	__type(value, __u8);
-} watch_at_exec SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -73,11 +58,11 @@ static __always_inline void submit(void *e)
 	bpf_ringbuf_submit(e, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
+/* Events are reported for the current task when its process is watched (or every process
+ * is) and its name matches --comm. The watch list itself follows the pid alone. */
 static __always_inline bool watched(__u32 tgid)
 {
-	if (tgid == self_tgid)
-		return false;
-	return trace_all || bpf_map_lookup_elem(&watch_pids, &tgid);
+	return task_selected(tgid, NULL);
 }
 
 /* x86_64 numbers of the calls memmon decodes; -1 for everything else. */
@@ -344,11 +329,9 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(snoop_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u32 tgid = p->tgid;
-	if (bpf_map_lookup_elem(&watch_at_exec, &tgid)) {
-		__u8 one = 1;
-		bpf_map_update_elem(&watch_pids, &tgid, &one, BPF_ANY);
-		bpf_map_delete_elem(&watch_at_exec, &tgid);
-	}
+	/* A launched program joins the watch list at its exec, so the log starts with the exec
+	 * and not with the faults of the forked memmon that waits to exec it. */
+	task_filter_exec(tgid);
 	if (!watched(tgid))
 		return 0;
 	if (!lifecycle)
@@ -372,12 +355,11 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(snoop_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = parent->tgid, ctgid = child->tgid;
-	if (ptgid == ctgid || !watched(ptgid)) /* a new thread is not a new process */
+	if (ptgid == ctgid || !tgid_selected(ptgid)) /* a new thread is not a new process */
 		return 0;
-	if (follow_forks && !trace_all) {
-		__u8 one = 1;
-		bpf_map_update_elem(&watch_pids, &ctgid, &one, BPF_ANY);
-	}
+	task_filter_fork(ptgid, ctgid); /* --follow: the child joins the watch list */
+	if (!watched(ptgid))
+		return 0;
 	struct snoop_event *e = reserve_or_count(&events, sizeof(*e));
 	if (!e)
 		return 0;
@@ -393,10 +375,12 @@ int BPF_PROG(snoop_exit, struct task_struct *p, bool group_dead)
 {
 	__u32 tgid = p->tgid, tid = p->pid;
 	bpf_map_delete_elem(&pending, &tid); /* a thread killed inside a call never returns */
-	if (!group_dead || !watched(tgid)) /* the process ends with its last thread */
+	if (!group_dead || !tgid_selected(tgid)) /* the process ends with its last thread */
 		return 0;
-	if (!trace_all)
-		bpf_map_delete_elem(&watch_pids, &tgid);
+	bool report = watched(tgid); /* asked before it leaves the watch list */
+	task_filter_exit(tgid, group_dead);
+	if (!report)
+		return 0;
 	struct snoop_event *e = reserve_or_count(&events, sizeof(*e));
 	if (!e)
 		return 0;

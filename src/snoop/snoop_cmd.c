@@ -1,5 +1,6 @@
 #include "core/json_out.h"
 #include "core/loop.h"
+#include "core/trace_target.h"
 #include "snoop/snoop_cmd.h"
 #include <errno.h>
 #include <signal.h>
@@ -93,44 +94,37 @@ int snoop_main(const struct snoop_def *def, int argc, char **argv)
 		fprintf(stderr, "memmon %s: out of memory\n", cmd);
 		return EXIT_RUNTIME;
 	}
-	bool all = run.cli.npids == 0 && !run.cli.prog_argv;
+	struct trace_target tt;
+	int rc;
+	loop_install_signals();
+	if ((rc = trace_target_prepare(&tt, &run.cli, cmd))) {
+		snoop_printer_free(&run.pr);
+		return rc;
+	}
+	tt.program_from_exec = true;
 	struct snoop_session_opts o = {
-		.cmd = cmd, .sys_mask = def->sys_mask, .trace_all = all,
+		.cmd = cmd, .target = &tt, .sys_mask = def->sys_mask,
 		.brk_stack = def->brk_stack, .buffer_size = buffer,
 		.on_event = def->on_event ? def->on_event : snoop_print_event,
 		.ctx = def->on_event ? (void *)&run : (void *)&run.pr,
 	};
-	struct launch child = { 0 };
-	int rc;
-	loop_install_signals();
-	if (run.cli.prog_argv && launch_prepare_flags(&child, run.cli.prog_argv, cmd, run.cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0) {
-		snoop_printer_free(&run.pr);
-		return EXIT_RUNTIME;
-	}
 	if ((rc = snoop_session_open(&run.s, &o))) {
-		if (run.cli.prog_argv)
-			launch_abort(&child);
+		trace_target_abort(&tt);
 		snoop_printer_free(&run.pr);
 		return rc;
 	}
-	for (int i = 0; i < run.cli.npids; i++)
-		snoop_session_watch(&run.s, run.cli.pids[i]);
-	if (run.cli.prog_argv) {
-		snoop_session_watch_at_exec(&run.s, child.pid);
-		if (launch_release(&child, cmd) < 0) {
-			snoop_session_close(&run.s);
-			snoop_printer_free(&run.pr);
-			return EXIT_RUNTIME;
-		}
+	if ((rc = trace_target_release(&tt, cmd))) {
+		snoop_session_close(&run.s);
+		snoop_printer_free(&run.pr);
+		return rc;
 	}
 	fprintf(stderr, "memmon %s: tracing %s; Ctrl-C to end\n", cmd,
-		all ? "every process" : "the selected processes");
+		trace_target_filters_pids(&tt) ? "the selected processes" : "every process");
 	struct loop l = {
 		.events = &run.s.events, .interval = run.cli.interval, .duration = run.cli.duration,
-		.child = run.cli.prog_argv ? &child : NULL,
-		.pids = run.cli.prog_argv ? NULL : run.cli.pids, .npids = run.cli.prog_argv ? 0 : run.cli.npids,
 		.on_interval = on_interval, .on_child_stop = on_child_stop, .on_tick = on_tick,
 	};
+	trace_target_loop(&tt, &l);
 	enum loop_end end = loop_run(&l);
 	events_drain(&run.s.events);
 	if (def->on_end)
@@ -146,8 +140,7 @@ int snoop_main(const struct snoop_def *def, int argc, char **argv)
 			output_closed ? "output closed" : loop_end_reason(end),
 			(unsigned long long)lost);
 	}
-	if (run.cli.prog_argv && !child.exited)
-		launch_abort(&child); /* -d ended tracing: the program does not run on untraced */
+	trace_target_abort(&tt); /* -d ended tracing: the program does not run on untraced */
 	snoop_session_close(&run.s);
 	snoop_printer_free(&run.pr);
 	return end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;

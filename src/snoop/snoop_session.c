@@ -1,6 +1,7 @@
 #include "core/cli.h"
 #include "kernel/bpf_util.h"
 #include "snoop/snoop_session.h"
+#include "snoop/watch_list.h"
 #include "symbols/ksyms.h"
 #include "snoop/snoop.skel.h"
 #include <bpf/bpf.h>
@@ -68,12 +69,15 @@ int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts 
 	if (!s->skel)
 		return bpf_fail(o->cmd, "opening the BPF object", errno);
 	struct snoop_bpf *k = s->skel;
-	k->rodata->trace_all = o->trace_all;
-	k->rodata->follow_forks = o->follow;
+	struct task_filter_config *tf = &k->rodata->task_filter;
+	trace_target_configure(o->target, tf);
+	/* watch-pids fills the watch list of a watch started without pids; children join it
+	 * only with --follow, a launched program's too */
+	tf->by_pid |= o->watch_list;
+	tf->follow_children = o->follow;
 	k->rodata->sys_mask = o->sys_mask;
 	k->rodata->want_brk_stack = o->brk_stack;
 	k->rodata->lifecycle = o->lifecycle;
-	k->rodata->self_tgid = getpid();
 	if (o->faults)
 		setup_page_walk(k);
 	uint64_t size = o->buffer_size ? o->buffer_size : SNOOP_BUFFER_DEFAULT;
@@ -97,7 +101,7 @@ int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts 
 		}
 		/* An existing pin is reused: the watch list is shared, like the module's file. */
 		s->reused_pin = access(s->pin_path, F_OK) == 0;
-		bpf_map__set_pin_path(k->maps.watch_pids, s->pin_path);
+		bpf_map__set_pin_path(k->maps.pid_filter, s->pin_path);
 	}
 	if ((rc = snoop_bpf__load(k))) {
 		if (s->reused_pin)
@@ -107,7 +111,11 @@ int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts 
 		goto fail;
 	}
 	s->pinned_by_us = o->pin_path && !s->reused_pin;
-	s->watch_fd = bpf_map__fd(k->maps.watch_pids);
+	s->watch_fd = bpf_map__fd(k->maps.pid_filter);
+	if ((rc = trace_target_fill(o->target, s->watch_fd))) {
+		bpf_fail(o->cmd, "filling the process filter", rc);
+		goto fail;
+	}
 	if ((rc = snoop_bpf__attach(k))) {
 		bpf_fail(o->cmd, "attaching the tracepoints", rc);
 		goto fail;
@@ -123,32 +131,10 @@ fail:
 	return EXIT_RUNTIME;
 }
 
-int snoop_session_watch(struct snoop_session *s, pid_t pid)
-{
-	uint32_t key = pid;
-	uint8_t one = 1;
-	return bpf_map_update_elem(s->watch_fd, &key, &one, BPF_ANY) ? -errno : 0;
-}
-
-int snoop_session_watch_at_exec(struct snoop_session *s, pid_t pid)
-{
-	uint32_t key = pid;
-	uint8_t one = 1;
-	return bpf_map_update_elem(bpf_map__fd(s->skel->maps.watch_at_exec), &key, &one, BPF_ANY) ?
-		       -errno : 0;
-}
-
 int snoop_session_watch_count(struct snoop_session *s)
 {
-	uint32_t key, next;
-	int n = 0;
-	void *prev = NULL;
-	while (bpf_map_get_next_key(s->watch_fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		n++;
-	}
-	return n;
+	static uint32_t pids[WATCH_LIST_MAX];
+	return watch_list_read(s->watch_fd, pids, WATCH_LIST_MAX, false);
 }
 
 bool snoop_pid_alive(pid_t pid)
@@ -160,14 +146,8 @@ bool snoop_pid_alive(pid_t pid)
 
 int snoop_session_prune(struct snoop_session *s)
 {
-	uint32_t keys[4096], key, next;
-	void *prev = NULL;
-	int n = 0, removed = 0;
-	while (n < 4096 && bpf_map_get_next_key(s->watch_fd, prev, &next) == 0) {
-		keys[n++] = next;
-		key = next;
-		prev = &key;
-	}
+	static uint32_t keys[WATCH_LIST_MAX];
+	int n = watch_list_read(s->watch_fd, keys, WATCH_LIST_MAX, true), removed = 0;
 	for (int i = 0; i < n; i++)
 		if (!snoop_pid_alive((pid_t)keys[i]) && bpf_map_delete_elem(s->watch_fd, &keys[i]) == 0)
 			removed++;
@@ -183,7 +163,7 @@ void snoop_session_close(struct snoop_session *s)
 {
 	events_close(&s->events);
 	if (s->skel && s->pinned_by_us) {
-		bpf_map__unpin(s->skel->maps.watch_pids, NULL);
+		bpf_map__unpin(s->skel->maps.pid_filter, NULL);
 		char dir[256];
 		snprintf(dir, sizeof(dir), "%s", s->pin_path);
 		char *slash = strrchr(dir, '/');
