@@ -53,8 +53,9 @@ static void usage(FILE *out)
 "      --buffer-size N  ring buffer size, a power of two (default 8M)\n"
 "  -d, --duration SEC   stop after SEC seconds\n"
 "      --json           JSON Lines: {\"type\":\"brk_stack\",\"pid\",\"comm\",\"calls\",\n"
-"                       \"grown_bytes\",\"stack\":[frames]} per stack, {\"type\":\"interval\"}\n"
-"                       before each table, then {\"type\":\"end\",\"reason\",\"lost\"}\n"
+"                       \"grown_bytes\",\"stack\":[frames],\"final\"} per stack,\n"
+"                       {\"type\":\"brk_interval\"} after each -i table, then\n"
+"                       {\"type\":\"brk_summary\",\"reason\",\"seconds\",\"lost_events\",...}\n"
 "  -h, --help           this help\n");
 }
 
@@ -84,8 +85,6 @@ static int on_event(void *ctx, void *data, size_t size)
 	char comm[17];
 	memcpy(comm, e->comm, 16);
 	comm[16] = '\0';
-	if (r->cli.comm && strcmp(comm, r->cli.comm))
-		return 0;
 	bool failed = e->ret < 0 && e->ret >= -4095;
 	uint64_t prev = failed ? 0 : swap_break(e->tgid, (uint64_t)e->ret);
 	int64_t grown = prev && e->args[0] ? (int64_t)((uint64_t)e->ret - prev) : 0;
@@ -110,7 +109,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	/* A new stack: read the process's maps now, while it lives, to symbolize later. */
-	symbolizer_capture_pid(r->pr.sym, e->tgid);
+	symbolizer_capture_pid(r->log.sym, e->tgid);
 	struct brk_site *s = &st.sites[st.nsites++];
 	s->tgid = e->tgid;
 	memcpy(s->comm, comm, sizeof(comm));
@@ -129,19 +128,14 @@ static int by_calls(const void *a, const void *b)
 	return x->tgid < y->tgid ? -1 : x->tgid > y->tgid;
 }
 
-static void print_table(struct snoop_run *r)
+/* The table, cumulative: every -i (closed by a brk_interval record) and at the end. */
+static void print_table(struct snoop_run *r, bool final)
 {
 	qsort(st.sites, st.nsites, sizeof(st.sites[0]), by_calls);
-	if (r->cli.json) {
-		struct json_object *o = json_record("interval");
-		json_add_double(o, "time", now_seconds_since(r));
-		json_add_int(o, "stacks", st.nsites);
-		json_add_u64(o, "stacks_dropped", st.dropped);
-		json_emit(o, stdout);
-	} else {
-		printf("--- %.3f s: %d brk stacks%s\n", now_seconds_since(r), st.nsites,
+	double now = now_seconds_since(r);
+	if (!r->cli.json)
+		printf("--- %.3f s: %d brk stacks%s\n", now, st.nsites,
 		       st.dropped ? " (table full: some calls not counted)" : "");
-	}
 	for (int i = 0; i < st.nsites; i++) {
 		struct brk_site *s = &st.sites[i];
 		if (r->cli.json) {
@@ -150,24 +144,55 @@ static void print_table(struct snoop_run *r)
 			json_add_str(o, "comm", s->comm);
 			json_add_u64(o, "calls", s->calls);
 			json_add_int(o, "grown_bytes", s->grown);
-			json_object_object_add(o, "stack", stack_json(r->pr.sym, s->tgid, false, s->ips,
+			json_object_object_add(o, "stack", stack_json(r->log.sym, s->tgid, false, s->ips,
 								      s->n, true));
+			json_add_bool(o, "final", final);
 			json_emit(o, stdout);
 		} else {
 			printf("pid %u (%s): %" PRIu64 " brk calls, break moved %+" PRId64 " bytes\n",
 			       s->tgid, s->comm, s->calls, s->grown);
-			stack_print(r->pr.sym, stdout, s->tgid, false, s->ips, s->n, true, "    ");
+			stack_print(r->log.sym, stdout, s->tgid, false, s->ips, s->n, true, "    ");
 		}
 	}
+	if (r->cli.json && !final) {
+		struct json_object *o = json_record("brk_interval");
+		json_add_int(o, "interval", (int64_t)r->intervals);
+		json_add_double(o, "seconds", now - r->interval_start);
+		json_add_double(o, "time", now);
+		json_add_int(o, "stacks", st.nsites);
+		json_add_u64(o, "stacks_dropped", st.dropped);
+		json_emit(o, stdout);
+	}
 	fflush(stdout);
+}
+
+static void on_interval(struct snoop_run *r)
+{
+	print_table(r, false);
+}
+
+static void on_end(struct snoop_run *r)
+{
+	print_table(r, true);
+}
+
+/* brk_summary's totals */
+static void totals(struct snoop_run *r, struct json_object *summary)
+{
+	uint64_t calls = 0;
+	for (int i = 0; i < st.nsites; i++)
+		calls += st.sites[i].calls;
+	json_add_int(summary, "stacks", st.nsites);
+	json_add_u64(summary, "calls", calls);
+	json_add_u64(summary, "stacks_dropped", st.dropped);
 }
 
 int cmd_brk(int argc, char **argv)
 {
 	static const struct snoop_def def = {
 		.cmd = "brk", .sys_mask = 1u << SNOOP_SYS_BRK, .brk_stack = true, .symbols = true,
-		.usage = usage, .on_event = on_event, .on_interval = print_table,
-		.on_end = print_table,
+		.usage = usage, .on_event = on_event, .on_interval = on_interval,
+		.on_end = on_end, .totals = totals,
 	};
 	memset(&st, 0, sizeof(st));
 	st.unwinder = unwinder_new();

@@ -19,8 +19,9 @@ static void usage(FILE *out)
 "      --comm NAME      only processes named NAME\n"
 "      --buffer-size N  ring buffer size, a power of two (default 8M)\n"
 "  -d, --duration SEC   stop after SEC seconds\n"
-"      --json           JSON Lines: {\"type\":\"syscall\",\"time\",\"pid\",\"tid\",\"comm\",\n"
-"                       \"call\",\"args\":{...},\"ret\",\"error\"}, then {\"type\":\"end\"}\n"
+"      --json           JSON Lines: {\"type\":\"mmap_syscall\",\"time\",\"pid\",\"tid\",\n"
+"                       \"comm\",\"call\",\"args\":{...},\"ret\",\"error\"}, then\n"
+"                       {\"type\":\"mmap_summary\"}\n"
 "  -h, --help           this help\n");
 }
 

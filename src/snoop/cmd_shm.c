@@ -19,7 +19,8 @@ static void usage(FILE *out)
 "      --comm NAME      only processes named NAME\n"
 "      --buffer-size N  ring buffer size, a power of two (default 8M)\n"
 "  -d, --duration SEC   stop after SEC seconds\n"
-"      --json           JSON Lines: {\"type\":\"syscall\",...} as for memmon mmap\n"
+"      --json           JSON Lines: {\"type\":\"shm_syscall\",...} as for memmon mmap,\n"
+"                       then {\"type\":\"shm_summary\"}\n"
 "  -h, --help           this help\n");
 }
 

@@ -7,7 +7,7 @@
 #include "core/loop.h"
 #include "core/trace_target.h"
 #include "snoop/snoop_event.h"
-#include "snoop/snoop_print.h"
+#include "snoop/snoop_log.h"
 #include "snoop/snoop_session.h"
 #include "snoop/watch_list.h"
 #include "snoop/snoop.skel.h"
@@ -44,7 +44,8 @@ static void usage(FILE *out)
 "      --comm NAME      print only events of processes named NAME\n"
 "      --no-symbols     do not symbolize faulting instructions\n"
 "  -d, --duration SEC   stop after SEC seconds\n"
-"      --json           JSON Lines: records syscall, fault, exec, fork, exit, lost, end\n"
+"      --json           JSON Lines: records watch_syscall, watch_fault, watch_exec,\n"
+"                       watch_fork, watch_exit, watch_lost, watch_summary\n"
 "  -h, --help           this help\n"
 "\n"
 "Stops on Ctrl-C, --duration, the launched program's exit, or (with -p and no PROGRAM)\n"
@@ -53,7 +54,7 @@ static void usage(FILE *out)
 
 struct watch_state {
 	struct snoop_session s;
-	struct snoop_printer pr;
+	struct snoop_log log;
 	bool stop_when_empty;
 	bool list_emptied;
 	unsigned ticks;
@@ -64,9 +65,9 @@ struct watch_state {
 static void check_lost(struct watch_state *w, bool final)
 {
 	uint64_t lost = snoop_session_lost(&w->s);
-	if (lost != w->lost_shown || (final && (lost || w->pr.json))) {
+	if (lost != w->lost_shown || (final && (lost || w->log.pr.json))) {
 		w->lost_shown = lost;
-		snoop_print_lost(&w->pr, "watch", lost, final);
+		snoop_print_lost(&w->log.pr, lost, final);
 	}
 }
 
@@ -92,8 +93,8 @@ static void on_child_stop(pid_t pid, void *ctx)
 {
 	struct watch_state *w = ctx;
 	events_drain(&w->s.events); /* print what happened while the maps still exist */
-	if (w->pr.sym)
-		symbolizer_capture_pid(w->pr.sym, pid);
+	if (w->log.sym)
+		symbolizer_capture_pid(w->log.sym, pid);
 }
 
 /* trace_target_prepare refuses -p with -- PROGRAM: watch's list takes both. The program
@@ -163,7 +164,7 @@ int cmd_watch(int argc, char **argv)
 
 	static struct watch_state w; /* the printer's symbol cache is large */
 	memset(&w, 0, sizeof(w));
-	if (snoop_printer_init(&w.pr, cli.json, cli.comm, symbols)) {
+	if (snoop_log_init(&w.log, "watch", cli.json, symbols)) {
 		fprintf(stderr, "memmon watch: out of memory\n");
 		return EXIT_RUNTIME;
 	}
@@ -171,18 +172,18 @@ int cmd_watch(int argc, char **argv)
 	int rc;
 	loop_install_signals();
 	if ((rc = watch_target(&tt, &cli))) {
-		snoop_printer_free(&w.pr);
+		snoop_log_free(&w.log);
 		return rc;
 	}
 	struct snoop_session_opts o = {
 		.cmd = "watch", .target = &tt, .watch_list = true,
 		.sys_mask = (1u << SNOOP_SYS_COUNT) - 1, .faults = true,
 		.lifecycle = true, .follow = follow, .buffer_size = buffer, .pin_path = map,
-		.on_event = snoop_print_event, .ctx = &w.pr,
+		.on_event = snoop_log_event, .ctx = &w.log,
 	};
 	if ((rc = snoop_session_open(&w.s, &o))) {
 		trace_target_abort(&tt);
-		snoop_printer_free(&w.pr);
+		snoop_log_free(&w.log);
 		return rc;
 	}
 	if (w.s.reused_pin)
@@ -194,7 +195,7 @@ int cmd_watch(int argc, char **argv)
 	snoop_session_prune(&w.s);
 	if ((rc = trace_target_release(&tt, "watch"))) {
 		snoop_session_close(&w.s);
-		snoop_printer_free(&w.pr);
+		snoop_log_free(&w.log);
 		return rc;
 	}
 	w.stop_when_empty = cli.npids > 0 && !cli.prog_argv;
@@ -204,28 +205,34 @@ int cmd_watch(int argc, char **argv)
 		.child = tt.launched ? &tt.child : NULL, .ctx = &w,
 		.on_child_stop = on_child_stop, .on_tick = on_tick,
 	};
+	double start = now_seconds();
 	enum loop_end end = loop_run(&l);
 	events_drain(&w.s.events);
 	check_lost(&w, true);
 	const char *reason = w.output_closed ? "output closed" :
 			     w.list_emptied ? "watch list empty" : loop_end_reason(end);
 	if (cli.json) {
-		struct json_object *e = json_record("end");
+		struct json_object *e = json_record("watch_summary");
 		json_add_str(e, "reason", reason);
-		json_add_u64(e, "events", w.pr.printed);
+		json_add_double(e, "seconds", now_seconds() - start);
+		json_add_u64(e, "events", w.log.pr.printed);
 		json_add_u64(e, "lost_events", snoop_session_lost(&w.s));
+		json_add_u64(e, "children_not_followed", w.s.skel->bss->children_not_followed);
 		json_emit(e, stdout);
 	} else {
 		fprintf(stderr, "memmon watch: %s; %llu events, %llu lost\n", reason,
-			(unsigned long long)w.pr.printed, (unsigned long long)snoop_session_lost(&w.s));
+			(unsigned long long)w.log.pr.printed, (unsigned long long)snoop_session_lost(&w.s));
 	}
+	if (w.s.skel->bss->children_not_followed)
+		fprintf(stderr, "memmon watch: %llu child processes not watched (watch list full)\n",
+			(unsigned long long)w.s.skel->bss->children_not_followed);
 	if (getenv("MEMMON_DEBUG"))
 		fprintf(stderr, "memmon watch: vma lookups %llu, vma cache hits %llu\n",
 			(unsigned long long)w.s.skel->bss->vma_lookups,
 			(unsigned long long)w.s.skel->bss->vma_cache_hits);
 	trace_target_abort(&tt); /* -d ended tracing: the program does not run on unwatched */
 	snoop_session_close(&w.s);
-	snoop_printer_free(&w.pr);
+	snoop_log_free(&w.log);
 	if (end == LOOP_ERROR)
 		return EXIT_RUNTIME;
 	return EXIT_OK;

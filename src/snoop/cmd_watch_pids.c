@@ -24,7 +24,7 @@ static void usage(FILE *out)
 "apply in order.\n"
 "\n"
 "      --map PATH  the pinned watch list (default " SNOOP_WATCH_MAP_DEFAULT ")\n"
-"      --json      list as one record {\"type\":\"watch_pids\",\"pids\":[...]}\n"
+"      --json      list as one record {\"type\":\"watch_pids_list\",\"pids\":[...]}\n"
 "  -h, --help      this help\n");
 }
 
@@ -104,7 +104,7 @@ int cmd_watch_pids(int argc, char **argv)
 		static uint32_t keys[WATCH_LIST_MAX];
 		int n = watch_list_read(fd, keys, WATCH_LIST_MAX, false);
 		if (json) {
-			struct json_object *o = json_record("watch_pids");
+			struct json_object *o = json_record("watch_pids_list");
 			struct json_object *arr = json_object_new_array();
 			for (int i = 0; i < n; i++)
 				json_object_array_add(arr, json_object_new_int64(keys[i]));

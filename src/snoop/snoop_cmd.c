@@ -13,13 +13,16 @@ static const struct snoop_def *snoop;
 
 double now_seconds_since(const struct snoop_run *r)
 {
-	return now_seconds() - r->pr.t0;
+	return now_seconds() - r->log.t0;
 }
 
 static void on_interval(void *ctx)
 {
+	double now = now_seconds_since(&run);
+	run.intervals++;
 	if (snoop->on_interval)
 		snoop->on_interval(&run);
+	run.interval_start = now; /* the next interval starts here, not after printing */
 }
 
 static uint64_t lost_shown;
@@ -35,15 +38,15 @@ static void on_tick(void *ctx)
 	uint64_t lost = snoop_session_lost(&run.s);
 	if (lost != lost_shown) {
 		lost_shown = lost;
-		snoop_print_lost(&run.pr, snoop->cmd, lost, false);
+		snoop_print_lost(&run.log.pr, lost, false);
 	}
 }
 
 static void on_child_stop(pid_t pid, void *ctx)
 {
 	events_drain(&run.s.events);
-	if (run.pr.sym)
-		symbolizer_capture_pid(run.pr.sym, pid);
+	if (run.log.sym)
+		symbolizer_capture_pid(run.log.sym, pid);
 }
 
 int snoop_main(const struct snoop_def *def, int argc, char **argv)
@@ -90,7 +93,7 @@ int snoop_main(const struct snoop_def *def, int argc, char **argv)
 		return EXIT_USAGE;
 	if (!cli_check_user_pids(&run.cli, cmd))
 		return EXIT_RUNTIME;
-	if (snoop_printer_init(&run.pr, run.cli.json, run.cli.comm, def->symbols)) {
+	if (snoop_log_init(&run.log, cmd, run.cli.json, def->symbols)) {
 		fprintf(stderr, "memmon %s: out of memory\n", cmd);
 		return EXIT_RUNTIME;
 	}
@@ -98,24 +101,24 @@ int snoop_main(const struct snoop_def *def, int argc, char **argv)
 	int rc;
 	loop_install_signals();
 	if ((rc = trace_target_prepare(&tt, &run.cli, cmd))) {
-		snoop_printer_free(&run.pr);
+		snoop_log_free(&run.log);
 		return rc;
 	}
 	tt.program_from_exec = true;
 	struct snoop_session_opts o = {
 		.cmd = cmd, .target = &tt, .sys_mask = def->sys_mask,
 		.brk_stack = def->brk_stack, .buffer_size = buffer,
-		.on_event = def->on_event ? def->on_event : snoop_print_event,
-		.ctx = def->on_event ? (void *)&run : (void *)&run.pr,
+		.on_event = def->on_event ? def->on_event : snoop_log_event,
+		.ctx = def->on_event ? (void *)&run : (void *)&run.log,
 	};
 	if ((rc = snoop_session_open(&run.s, &o))) {
 		trace_target_abort(&tt);
-		snoop_printer_free(&run.pr);
+		snoop_log_free(&run.log);
 		return rc;
 	}
 	if ((rc = trace_target_release(&tt, cmd))) {
 		snoop_session_close(&run.s);
-		snoop_printer_free(&run.pr);
+		snoop_log_free(&run.log);
 		return rc;
 	}
 	fprintf(stderr, "memmon %s: tracing %s; Ctrl-C to end\n", cmd,
@@ -125,15 +128,23 @@ int snoop_main(const struct snoop_def *def, int argc, char **argv)
 		.on_interval = on_interval, .on_child_stop = on_child_stop, .on_tick = on_tick,
 	};
 	trace_target_loop(&tt, &l);
+	double start = run.interval_start = now_seconds_since(&run);
 	enum loop_end end = loop_run(&l);
 	events_drain(&run.s.events);
 	if (def->on_end)
 		def->on_end(&run);
 	uint64_t lost = snoop_session_lost(&run.s);
 	if (run.cli.json) {
-		struct json_object *e = json_record("end");
+		char type[32];
+		snprintf(type, sizeof(type), "%s_summary", cmd);
+		struct json_object *e = json_record(type);
 		json_add_str(e, "reason", output_closed ? "output closed" : loop_end_reason(end));
+		json_add_double(e, "seconds", now_seconds_since(&run) - start);
 		json_add_u64(e, "lost_events", lost);
+		if (def->totals)
+			def->totals(&run, e);
+		else
+			json_add_u64(e, "events", run.log.pr.printed);
 		json_emit(e, stdout);
 	} else {
 		fprintf(stderr, "memmon %s: %s; %llu events lost\n", cmd,
@@ -142,6 +153,6 @@ int snoop_main(const struct snoop_def *def, int argc, char **argv)
 	}
 	trace_target_abort(&tt); /* -d ended tracing: the program does not run on untraced */
 	snoop_session_close(&run.s);
-	snoop_printer_free(&run.pr);
+	snoop_log_free(&run.log);
 	return end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -22,7 +22,7 @@ json_query '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 addr = {l.split()[0]: int(l.split()[1], 16) for l in open(sys.argv[2]) if l.split()[0] in ("anon", "file")}
-calls = [r for r in recs if r["type"] == "syscall"]
+calls = [r for r in recs if r["type"] == "mmap_syscall"]
 if {r["call"] for r in calls} != {"mmap", "munmap"}: sys.exit("FAIL: calls %r" % {r["call"] for r in calls})
 i = next(k for k, r in enumerate(calls) if r["args"].get("length") == 139264 and r["call"] == "mmap")
 a, f = addr["anon"], addr["file"]
@@ -32,7 +32,10 @@ want = [("mmap", {"addr": 0, "length": 139264, "prot": "rw-", "flags": "MAP_PRIV
         ("munmap", {"addr": f, "length": 8192}, 0, None),
         ("munmap", {"addr": a, "length": 139264}, 0, None)]
 if got != want: sys.exit("FAIL: mmap sequence\n got  %r\n want %r" % (got, want))
-if recs[-1] != {"type": "end", "reason": "program exited", "lost_events": 0}: sys.exit("FAIL: end %r" % recs[-1])
+end = dict(recs[-1])
+secs = end.pop("seconds", None)
+if end != {"type": "mmap_summary", "reason": "program exited", "lost_events": 0, "events": len(calls)} or not isinstance(secs, float) or secs <= 0:
+    sys.exit("FAIL: summary %r" % recs[-1])
 ' "$TMPD/mmap.json" "$TMPD/mmap.err" "$FILE" || fail "mmap log"
 
 # --- mmap -p on a running process: only its calls; stops when it exits
@@ -58,8 +61,8 @@ json_query '
 import json, sys
 id, parent, child = map(int, sys.argv[2:5])
 recs = [json.loads(l) for l in open(sys.argv[1])]
-calls = [(r["pid"], r["call"], r["args"], r["error"]) for r in recs if r["type"] == "syscall"]
-rets = [r["ret"] for r in recs if r["type"] == "syscall"]
+calls = [(r["pid"], r["call"], r["args"], r["error"]) for r in recs if r["type"] == "shm_syscall"]
+rets = [r["ret"] for r in recs if r["type"] == "shm_syscall"]
 want = [(parent, "shmget", {"key": "IPC_PRIVATE", "size": 4096, "shmflg": "IPC_CREAT|0600"}, None),
         (child, "shmat", {"shmid": id, "shmaddr": 0, "shmflg": "0"}, None),
         (child, "shmdt", {"shmaddr": rets[1]}, None),
@@ -76,7 +79,7 @@ if rets[0] != id or rets[2] != 0 or rets[4] != 0 or rets[5] != 0: sys.exit("FAIL
 json_query '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
-sites = [r for r in recs if r["type"] == "brk_stack"]
+sites = [r for r in recs if r["type"] == "brk_stack" and r["final"] is True]
 mine = [s for s in sites if any(f.get("symbol") == "grow_heap" for f in s["stack"])]
 if sum(s["calls"] for s in mine) != 2 or sum(s["grown_bytes"] for s in mine) != 65536:
     sys.exit("FAIL: brk sites of grow_heap %r" % mine)

@@ -14,7 +14,7 @@ import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 a = {l.split()[0]: int(l.split()[1], 16) for l in open(sys.argv[2]) if l.split()[0] in ("p", "q", "r")}
 p, q, r, P = a["p"], a["q"], a["r"], 4096
-calls = [(c["call"], c["args"], c["ret"], c["error"]) for c in recs if c["type"] == "syscall"]
+calls = [(c["call"], c["args"], c["ret"], c["error"]) for c in recs if c["type"] == "watch_syscall"]
 i = next(k for k, c in enumerate(calls) if c[0] == "mmap" and c[2] == p)
 want = [
   ("mmap", {"addr": 0, "length": 3 * P, "prot": "rw-", "flags": "MAP_PRIVATE|MAP_ANONYMOUS", "fd": -1, "path": None, "offset": 0}, p, None),
@@ -44,7 +44,7 @@ assert_contains "$TMPD/log.txt" "mmap(NULL, 4096, r--, MAP_SHARED, 999, 0) = -1 
 assert_contains "$TMPD/log.txt" "shmctl(999999999, IPC_RMID, NULL) = -1 EINVAL"
 # --comm: only processes of that name are printed
 "$MEMMON" watch --json --no-symbols --comm mm_calls --map "$MAP" -- "$WORKLOADS/mm_calls" >"$TMPD/c1.json" 2>/dev/null || fail "watch --comm"
-assert_eq "$(jq -r 'select(.type == "syscall" and .call == "mlockall") | .comm' "$TMPD/c1.json")" mm_calls "records with --comm mm_calls"
+assert_eq "$(jq -r 'select(.type == "watch_syscall" and .call == "mlockall") | .comm' "$TMPD/c1.json")" mm_calls "records with --comm mm_calls"
 "$MEMMON" watch --json --no-symbols --comm other --map "$MAP" -- "$WORKLOADS/mm_calls" >"$TMPD/c2.json" 2>/dev/null || fail "watch --comm other"
 assert_eq "$(jq -r 'select(.pid) | .type' "$TMPD/c2.json" | wc -l)" 0 "records with --comm other"
 echo ok

@@ -22,9 +22,9 @@ def faults(lo):
     # returned lo: before it, the address may have belonged to another mapping (ld.so maps
     # /etc/ld.so.cache and unmaps it, and the next small mapping often takes its place).
     out = []
-    since = next(i for i, r in enumerate(recs) if r["type"] == "syscall" and r["call"] == "mmap" and r["ret"] == lo)
+    since = next(i for i, r in enumerate(recs) if r["type"] == "watch_syscall" and r["call"] == "mmap" and r["ret"] == lo)
     for r in recs[since:]:
-        if r["type"] == "fault" and lo <= r["addr"] < lo + 4096:
+        if r["type"] == "watch_fault" and lo <= r["addr"] < lo + 4096:
             if out and (out[-1]["addr"], out[-1]["class"], out[-1]["access"]) == (r["addr"], r["class"], r["access"]):
                 continue
             out.append(r)
@@ -35,7 +35,7 @@ want = [("FILE", "R", "user", 10, sys.argv[3], "tests/workloads/mm_cow.c:24"),
 if p != want: die("private file mapping faults\n got  %r\n want %r" % (p, want))
 b = [(r["class"], r["access"], r["mode"], r["addr"] - addr["buf"], r["ip"] >= 0xffff800000000000) for r in faults(addr["buf"])]
 if b != [("ANON", "W", "kernel", 0, True)]: die("kernel-mode fault %r" % b)
-x = [r for r in recs if r["type"] == "fault" and r["access"] == "X" and r["file"] == sys.argv[4]]
+x = [r for r in recs if r["type"] == "watch_fault" and r["access"] == "X" and r["file"] == sys.argv[4]]
 if not x or any(r["addr"] != r["ip"] or r["class"] != "FILE" or r["mode"] != "user" for r in x): die("exec faults %r" % x)
 ' "$TMPD/log.json" "$TMPD/err" "$FILE" "$WORKLOADS/mm_cow" || fail "fault classes"
 echo ok

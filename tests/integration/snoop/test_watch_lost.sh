@@ -10,9 +10,9 @@ check() { # $1: log, $2: expect loss (1) or none (0)
 	json_query '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
-storm = [r for r in recs if r["type"] == "fault" and r.get("vm_end", 0) - r.get("vm_start", 0) == 64 << 20]
-end, lost = recs[-1], [r for r in recs if r["type"] == "lost"]
-if end["type"] != "end" or not lost or lost[-1] != {"type": "lost", "events": end["lost_events"], "final": True}:
+storm = [r for r in recs if r["type"] == "watch_fault" and r.get("vm_end", 0) - r.get("vm_start", 0) == 64 << 20]
+end, lost = recs[-1], [r for r in recs if r["type"] == "watch_lost"]
+if end["type"] != "watch_summary" or not lost or lost[-1] != {"type": "watch_lost", "events": end["lost_events"], "final": True}:
     sys.exit("FAIL: lost/end records %r %r" % (lost[-1:], end))
 if len(storm) > 16384 or any(r["class"] != "ANON" or r["access"] != "W" for r in storm): sys.exit("FAIL: storm faults")
 if len(storm) + end["lost_events"] < 16384: sys.exit("FAIL: %d logged + %d lost < 16384" % (len(storm), end["lost_events"]))

@@ -45,7 +45,7 @@ assert_eq "$(count $A)" "$n" "mmap calls of A after it was removed"
 # several pids at once (sorted listing), then 0 clears them
 WP $B $A || fail "watch-pids $B $A"
 assert_eq "$(WP | tr '\n' ' ')" "$(printf '%s\n' $A $B | sort -n | tr '\n' ' ')" "list of two"
-assert_eq "$(WP --json)" "{\"type\":\"watch_pids\",\"pids\":[$(printf '%s\n' $A $B | sort -n | paste -sd,)]}" "JSON list"
+assert_eq "$(WP --json)" "{\"type\":\"watch_pids_list\",\"pids\":[$(printf '%s\n' $A $B | sort -n | paste -sd,)]}" "JSON list"
 WP 0 || fail "watch-pids 0"
 assert_eq "$(WP)" "" "list after clearing"
 
@@ -55,7 +55,7 @@ sleep 0.2
 kill $B; wait $B 2>/dev/null
 sleep 0.3
 assert_eq "$(WP)" "" "list after the watched process exited"
-grep -q "\"type\":\"exit\",.*\"pid\":$B,.*\"signal\":15" "$TMPD/log.json" || fail "no exit record for $B"
+grep -q "\"type\":\"watch_exit\",.*\"pid\":$B,.*\"signal\":15" "$TMPD/log.json" || fail "no exit record for $B"
 
 # bad input: a pid that does not exist, a malformed one
 WP 999999999 2>"$TMPD/e1"; assert_eq $? 1 "exit code for a missing pid"
@@ -71,12 +71,12 @@ kill -INT $W; wait $W; assert_eq $? 0 "watch exit code after Ctrl-C"
 "$MEMMON" watch --json --no-symbols --follow --map "$MAP" -- "$WORKLOADS/mm_ticker" 10 fork \
 	>"$TMPD/follow.json" 2>"$TMPD/err" || fail "watch --follow: $(cat "$TMPD/err")"
 child=$(json_query 'import json,sys
-print(next(json.loads(l)["child_pid"] for l in open(sys.argv[1]) if "\"fork\"" in l))' "$TMPD/follow.json")
+print(next(json.loads(l)["child_pid"] for l in open(sys.argv[1]) if "\"watch_fork\"" in l))' "$TMPD/follow.json")
 assert_eq "$(grep -c "\"pid\":$child,.*\"call\":\"mmap\",\"args\":{\"addr\":0,\"length\":4096" "$TMPD/follow.json")" 10 "mmap calls of the followed child"
-grep -q "\"type\":\"exit\",.*\"pid\":$child,.*\"exit_code\":7" "$TMPD/follow.json" || fail "no exit record of the child"
+grep -q "\"type\":\"watch_exit\",.*\"pid\":$child,.*\"exit_code\":7" "$TMPD/follow.json" || fail "no exit record of the child"
 # without --follow the child is not logged
 "$MEMMON" watch --json --no-symbols --map "$MAP" -- "$WORKLOADS/mm_ticker" 5 fork >"$TMPD/nofollow.json" 2>&1
 child=$(json_query 'import json,sys
-print(next(json.loads(l)["child_pid"] for l in open(sys.argv[1]) if "\"fork\"" in l))' "$TMPD/nofollow.json")
+print(next(json.loads(l)["child_pid"] for l in open(sys.argv[1]) if "\"watch_fork\"" in l))' "$TMPD/nofollow.json")
 assert_eq "$(grep -c "\"pid\":$child," "$TMPD/nofollow.json")" 0 "records of an unfollowed child"
 echo ok

@@ -24,11 +24,11 @@ for line in open(sys.argv[2]):
     if k == "shmid": addr[k] = int(v)
 path = sys.argv[3]
 def die(msg): sys.exit("FAIL: " + msg)
-pid = next(r["pid"] for r in recs if r["type"] == "exec")
+pid = next(r["pid"] for r in recs if r["type"] == "watch_exec")
 recs = [r for r in recs if r.get("pid", pid) == pid]
-if recs[0]["type"] != "exec": die("the log of a launched program must start at its exec, not %r" % recs[0])
-if [r["file"] for r in recs if r["type"] == "exec"] != [sys.argv[4]]: die("exec record")
-calls = [(i, r) for i, r in enumerate(recs) if r["type"] == "syscall"]
+if recs[0]["type"] != "watch_exec": die("the log of a launched program must start at its exec, not %r" % recs[0])
+if [r["file"] for r in recs if r["type"] == "watch_exec"] != [sys.argv[4]]: die("exec record")
+calls = [(i, r) for i, r in enumerate(recs) if r["type"] == "watch_syscall"]
 start = next(k for k, (i, r) in enumerate(calls) if r["call"] == "mmap" and r["args"]["length"] == 139264)
 b, a, f, s, sid = addr["brk"], addr["anon"], addr["file"], addr["shm"], addr["shmid"]
 expect = [
@@ -49,7 +49,7 @@ for e, g in zip(expect, got):
 if len(got) != len(expect): die("sequence cut short: %r" % got)
 if any(r["error"] is not None for i, r in calls[start - 2:start + 8]): die("unexpected errno")
 idx = {e[0] + str(n): calls[start - 2 + n][0] for n, e in enumerate(expect)}
-faults = [(i, r) for i, r in enumerate(recs) if r["type"] == "fault"]
+faults = [(i, r) for i, r in enumerate(recs) if r["type"] == "watch_fault"]
 def within(lo, size): return [(i, r) for i, r in faults if lo <= r["addr"] < lo + size]
 anon = [(i, r) for i, r in within(a, 139264) if i < idx["munmap5"]]
 want = [(a, 25), (a + 5 * 4096 + 100, 26), (a + 33 * 4096 + 4095, 27)]
@@ -69,10 +69,10 @@ sh = [(i, r) for i, r in within(s, 8192) if idx["shmat7"] < i < idx["shmdt8"]]
 if len(sh) != 1: die("expected 1 fault in the shm segment, got %d" % len(sh))
 i, r = sh[0]
 if (r["class"], r["access"], r["addr"], r["file"], r["vm_shared"]) != ("FILE", "W", s, "/SYSV00000000", True): die("shm fault %r" % r)
-ex = [r for r in recs if r["type"] == "exit"]
+ex = [r for r in recs if r["type"] == "watch_exit"]
 if len(ex) != 1 or ex[0]["exit_code"] != 0: die("exit record %r" % ex)
 end = recs[-1]
-if end["type"] != "end" or end["lost_events"] != 0 or end["reason"] != "program exited": die("end record %r" % end)
+if end["type"] != "watch_summary" or end["lost_events"] != 0 or end["reason"] != "program exited": die("end record %r" % end)
 ' "$TMPD/log.json" "$TMPD/err" "$FILE" "$WORKLOADS/mm_sequence" || fail "log does not match the sequence"
 
 # Text output: the same calls, decoded on one line each.
@@ -94,8 +94,8 @@ on_exit "kill $P 2>/dev/null"
 wait $P
 anon=$(( $(awk '$1 == "anon" {print $2}' "$TMPD/err3") ))
 assert_eq "$(grep -c "\"pid\":$P,.*\"call\":\"mmap\",\"args\":{\"addr\":0,\"length\":139264,.*\"ret\":$anon," "$TMPD/p.json")" 1 "the anon mmap under -p"
-assert_eq "$(jq -c "select(.type == \"fault\" and .addr >= $anon and .addr < $anon + 139264) | [.class, .access, .addr - $anon]" "$TMPD/p.json" | paste -sd' ')" \
+assert_eq "$(jq -c "select(.type == \"watch_fault\" and .addr >= $anon and .addr < $anon + 139264) | [.class, .access, .addr - $anon]" "$TMPD/p.json" | paste -sd' ')" \
 	'["ANON","W",0] ["ANON","W",20580] ["ANON","W",139263]' "faults in the anon mapping under -p"
 assert_eq "$(tail -1 "$TMPD/p.json" | jq -r .reason)" "watch list empty" "why watch -p stopped"
-grep -q "\"type\":\"exit\",.*\"pid\":$P," "$TMPD/p.json" || fail "no exit record under -p"
+grep -q "\"type\":\"watch_exit\",.*\"pid\":$P," "$TMPD/p.json" || fail "no exit record under -p"
 echo ok

@@ -27,13 +27,13 @@ json_query '
 import json, sys
 base = int(sys.argv[2], 16)
 recs = [json.loads(l) for l in open(sys.argv[1])]
-i = next(k for k, r in enumerate(recs) if r["type"] == "syscall" and r["call"] == "madvise")
+i = next(k for k, r in enumerate(recs) if r["type"] == "watch_syscall" and r["call"] == "madvise")
 if recs[i]["args"]["advice"] != "MADV_PAGEOUT" or recs[i]["ret"] != 0: sys.exit("FAIL: madvise %r" % recs[i])
-after = [r for r in recs[i:] if r["type"] == "fault" and base <= r["addr"] < base + 64 * 4096]
+after = [r for r in recs[i:] if r["type"] == "watch_fault" and base <= r["addr"] < base + 64 * 4096]
 want = [("SWAP", "R", "user", "swap", base + p * 4096 + 8) for p in range(64)]
 got = [(r["class"], r["access"], r["mode"], r["pte"], r["addr"]) for r in after]
 if got != want: sys.exit("FAIL: swap-in faults\n got  %r\n want %r" % (got[:5], want[:5]))
-before = [r for r in recs[:i] if r["type"] == "fault" and base <= r["addr"] < base + 64 * 4096]
+before = [r for r in recs[:i] if r["type"] == "watch_fault" and base <= r["addr"] < base + 64 * 4096]
 if [r["class"] for r in before] != ["ANON"] * 64: sys.exit("FAIL: first-touch faults %r" % [r["class"] for r in before])
 ' "$TMPD/swap.json" "$base" || fail "swap-in log"
 
@@ -52,7 +52,7 @@ json_query '
 import json, sys
 base, n, swapped = int(sys.argv[2], 16), int(sys.argv[3]), int(sys.argv[4])
 recs = [json.loads(l) for l in open(sys.argv[1])]
-f = [r for r in recs if r["type"] == "fault" and base <= r["addr"] < base + n * 4096]
+f = [r for r in recs if r["type"] == "watch_fault" and base <= r["addr"] < base + n * 4096]
 first = [(r["class"], r["access"], (r["addr"] - base) // 4096) for r in f[:n]]
 if first != [("ANON", "W", i) for i in range(n)]: sys.exit("FAIL: write phase %r" % [x for x, y in zip(first, [("ANON", "W", i) for i in range(n)]) if x != y][:3])
 reads = {(r["class"], r["access"], r["pte"]) for r in f[n:]}
@@ -73,10 +73,10 @@ json_query '
 import json, sys
 base = int(sys.argv[2], 16)
 recs = [json.loads(l) for l in open(sys.argv[1])]
-m = [r for r in recs if r["type"] == "syscall" and r["call"] == "mmap" and r["ret"] == base]
+m = [r for r in recs if r["type"] == "watch_syscall" and r["call"] == "mmap" and r["ret"] == base]
 if len(m) != 1 or m[0]["args"]["flags"] != "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB" or m[0]["args"]["length"] != 4 << 20:
     sys.exit("FAIL: hugetlb mmap %r" % m)
-f = [(r["class"], r["access"], r["addr"]) for r in recs if r["type"] == "fault" and base <= r["addr"] < base + (4 << 20)]
+f = [(r["class"], r["access"], r["addr"]) for r in recs if r["type"] == "watch_fault" and base <= r["addr"] < base + (4 << 20)]
 want = [("HUGETLB", "W", base + 100), ("HUGETLB", "W", base + (2 << 20) + 200)]
 if f != want: sys.exit("FAIL: hugetlb faults %r" % f)
 ' "$TMPD/huge.json" "$base" || fail "hugetlb log"

@@ -20,11 +20,11 @@ import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 priv = next(int(l.split()[1], 16) for l in open(sys.argv[2]) if l.startswith("priv "))
 def die(m): sys.exit("FAIL: " + m)
-if any(r["type"] == "syscall" and r["call"] in ("mprotect", "pkey_mprotect") and r["args"]["addr"] == priv for r in recs): die("the pkey_mprotect was decoded: the test proves nothing")
-since = next(i for i, r in enumerate(recs) if r["type"] == "syscall" and r["call"] == "mmap" and r["ret"] == priv)
+if any(r["type"] == "watch_syscall" and r["call"] in ("mprotect", "pkey_mprotect") and r["args"]["addr"] == priv for r in recs): die("the pkey_mprotect was decoded: the test proves nothing")
+since = next(i for i, r in enumerate(recs) if r["type"] == "watch_syscall" and r["call"] == "mmap" and r["ret"] == priv)
 out = []
 for r in recs[since:]:
-    if r["type"] == "fault" and priv <= r["addr"] < priv + 4096:
+    if r["type"] == "watch_fault" and priv <= r["addr"] < priv + 4096:
         f = (r["class"], r["access"], r["addr"] - priv, r["vm_prot"], r["file"], r["symbol"].split(" ")[1])
         if not out or out[-1] != f: # a retried fault is logged twice
             out.append(f)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "snoop/snoop_format.h"
-#include "snoop/snoop_print.h"
+#include "snoop/snoop_log.h"
 
 static char line[1024];
 
@@ -87,12 +87,12 @@ static void test_path(void **st)
 	assert_true(strlen(small) < sizeof(small));
 }
 
-/* Random samples of every size into the printer, text and JSON. */
+/* Random samples of every size into the event log and its printer, text and JSON. */
 static void test_fuzz_printer(void **st)
 {
-	struct snoop_printer *p = malloc(sizeof(*p));
-	assert_int_equal(snoop_printer_init(p, false, NULL, false), 0);
-	p->out = fopen("/dev/null", "w");
+	struct snoop_log *l = malloc(sizeof(*l));
+	assert_int_equal(snoop_log_init(l, "watch", false, false), 0);
+	l->pr.out = fopen("/dev/null", "w");
 	srand(42);
 	for (int round = 0; round < 20000; round++) {
 		size_t size = rand() % (sizeof(struct snoop_event_ustack) + 16);
@@ -108,14 +108,13 @@ static void test_fuzz_printer(void **st)
 			if (round % 2)
 				e->ret = -(rand() % 5000);
 		}
-		p->json = round & 1;
-		p->comm = round % 7 == 0 ? "x" : NULL;
-		assert_int_equal(snoop_print_event(p, buf, size), 0);
+		l->pr.json = round & 1;
+		assert_int_equal(snoop_log_event(l, buf, size), 0);
 		free(buf);
 	}
-	fclose(p->out);
-	snoop_printer_free(p);
-	free(p);
+	fclose(l->pr.out);
+	snoop_log_free(l);
+	free(l);
 }
 
 int main(void)
