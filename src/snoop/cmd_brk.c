@@ -34,31 +34,6 @@ struct brk_state {
 
 static struct brk_state st;
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-"usage: memmon brk [-p PID ...] [--comm NAME] [-i SEC] [-d SEC] [--json] [-- PROGRAM ARGS]\n"
-"\n"
-"Counts brk calls by process and user stack (where heap growth comes from) and prints\n"
-"the table, busiest stack first, every interval (-i) and at the end: calls, bytes the\n"
-"break moved (+ grew, - shrank), and the stack as func+off file:line [module].\n"
-"Stacks are unwound with the DWARF call frame information of the process's modules\n"
-"(from the registers and up to 8 KiB of the user stack at the call), so code built\n"
-"without frame pointers (glibc) unwinds too.\n"
-"\n"
-"  -p, --pid PID        only this process (repeatable); stops when all have exited\n"
-"  -- PROGRAM ARGS      launch PROGRAM and trace it from its first instruction\n"
-"      --comm NAME      only processes named NAME\n"
-"  -i, --interval SEC   print the table every SEC seconds (cumulative)\n"
-"      --buffer-size N  ring buffer size, a power of two (default 8M)\n"
-"  -d, --duration SEC   stop after SEC seconds\n"
-"      --json           JSON Lines: {\"type\":\"brk_stack\",\"pid\",\"comm\",\"calls\",\n"
-"                       \"grown_bytes\",\"stack\":[frames],\"final\"} per stack,\n"
-"                       {\"type\":\"brk_interval\"} after each -i table, then\n"
-"                       {\"type\":\"brk_summary\",\"reason\",\"seconds\",\"lost_events\",...}\n"
-"  -h, --help           this help\n");
-}
-
 /* The previous break of a process (0 if unknown), then remembers the new one. */
 static uint64_t swap_break(uint32_t tgid, uint64_t now)
 {
@@ -132,7 +107,7 @@ static int by_calls(const void *a, const void *b)
 static void print_table(struct snoop_run *r, bool final)
 {
 	qsort(st.sites, st.nsites, sizeof(st.sites[0]), by_calls);
-	double now = now_seconds_since(r);
+	double now = snoop_run_now(r);
 	if (!r->cli.json)
 		printf("--- %.3f s: %d brk stacks%s\n", now, st.nsites,
 		       st.dropped ? " (table full: some calls not counted)" : "");
@@ -191,8 +166,19 @@ int cmd_brk(int argc, char **argv)
 {
 	static const struct snoop_def def = {
 		.cmd = "brk", .sys_mask = 1u << SNOOP_SYS_BRK, .brk_stack = true, .symbols = true,
-		.usage = usage, .on_event = on_event, .on_interval = on_interval,
-		.on_end = on_end, .totals = totals,
+		.usage = "memmon brk [-p PID ...] [--comm NAME] [-i SEC] [-d SEC] [--json] [-- PROGRAM ARGS]",
+		.about = "Counts brk calls by process and user stack (where heap growth comes from) and prints\n"
+			 "the table, busiest stack first, every interval (-i) and at the end: calls, bytes the\n"
+			 "break moved (+ grew, - shrank), and the stack as func+off file:line [module].\n"
+			 "Stacks are unwound with the DWARF call frame information of the process's modules\n"
+			 "(from the registers and up to 8 KiB of the user stack at the call), so code built\n"
+			 "without frame pointers (glibc) unwinds too.",
+		.interval_help = "print the table every S seconds (cumulative)",
+		.json_help = "JSON Lines: {\"type\":\"brk_stack\",\"pid\",\"comm\",\"calls\",\n"
+			     "\"grown_bytes\",\"stack\":[frames],\"final\"} per stack,\n"
+			     "{\"type\":\"brk_interval\"} after each -i table, then\n"
+			     "{\"type\":\"brk_summary\",\"reason\",\"seconds\",\"lost_events\",...}",
+		.on_event = on_event, .on_interval = on_interval, .on_end = on_end, .totals = totals,
 	};
 	memset(&st, 0, sizeof(st));
 	st.unwinder = unwinder_new();

@@ -4,33 +4,19 @@
 #include "snoop/snoop_cmd.h"
 #include "snoop/snoop_event.h"
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-"usage: memmon shm [-p PID ...] [--comm NAME] [-d SEC] [--json] [-- PROGRAM ARGS]\n"
-"\n"
-"Prints every shmget, shmat, shmdt and shmctl call, system-wide unless -p or a PROGRAM is\n"
-"given: time, pid/tid, comm, the call with decoded arguments (key, IPC_*/SHM_* flags,\n"
-"permission bits, shmctl command) and its result (the segment id, an address, or -1 and\n"
-"the errno name).\n"
-"\n"
-"  -p, --pid PID        only this process (repeatable); stops when all have exited\n"
-"  -- PROGRAM ARGS      launch PROGRAM and trace it from its first instruction\n"
-"      --comm NAME      only processes named NAME\n"
-"      --buffer-size N  ring buffer size, a power of two (default 8M)\n"
-"  -d, --duration SEC   stop after SEC seconds\n"
-"      --json           JSON Lines: {\"type\":\"shm_syscall\",...} as for memmon mmap,\n"
-"                       then {\"type\":\"shm_summary\"}\n"
-"  -h, --help           this help\n");
-}
-
 int cmd_shm(int argc, char **argv)
 {
 	static const struct snoop_def def = {
 		.cmd = "shm",
 		.sys_mask = 1u << SNOOP_SYS_SHMGET | 1u << SNOOP_SYS_SHMAT | 1u << SNOOP_SYS_SHMDT |
 			    1u << SNOOP_SYS_SHMCTL,
-		.usage = usage,
+		.usage = "memmon shm [-p PID ...] [--comm NAME] [-d SEC] [--json] [-- PROGRAM ARGS]",
+		.about = "Prints every shmget, shmat, shmdt and shmctl call, system-wide unless -p or a PROGRAM is\n"
+			 "given: time, pid/tid, comm, the call with decoded arguments (key, IPC_*/SHM_* flags,\n"
+			 "permission bits, shmctl command) and its result (the segment id, an address, or -1 and\n"
+			 "the errno name).",
+		.json_help = "JSON Lines: {\"type\":\"shm_syscall\",...} as for memmon mmap,\n"
+			     "then {\"type\":\"shm_summary\"}",
 	};
 	return snoop_main(&def, argc, argv);
 }

@@ -5,96 +5,77 @@
 #include "core/cli.h"
 #include "core/json_out.h"
 #include "core/loop.h"
-#include "core/trace_target.h"
+#include "core/options.h"
 #include "snoop/snoop_event.h"
-#include "snoop/snoop_log.h"
-#include "snoop/snoop_session.h"
+#include "snoop/snoop_options.h"
+#include "snoop/snoop_run.h"
 #include "snoop/watch_list.h"
 #include "snoop/snoop.skel.h"
-#include <errno.h>
-#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-enum { OPT_FOLLOW = OPT_COMMON_LAST, OPT_BUFFER, OPT_MAP, OPT_NO_SYMBOLS };
+static const char *CMD = "watch";
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-"usage: memmon watch [-p PID ...] [options] [-- PROGRAM ARGS]\n"
-"\n"
-"Logs, for the watched processes only, every page fault (ANON, FILE, SWAP, COW, HUGETLB,\n"
-"PROT, UNMAPPED; access R/W/X; user or kernel mode; address; faulting instruction) and\n"
-"every memory system call with decoded arguments and result (brk, mmap, munmap, mremap,\n"
-"mprotect, madvise, mlock, munlock, mlock2, mlockall, munlockall, shmget, shmat, shmdt,\n"
-"shmctl), plus exec, fork and exit. One line per event: seconds since start, pid/tid,\n"
-"comm, event.\n"
-"\n"
-"The watch list is a BPF map pinned at --map (default " SNOOP_WATCH_MAP_DEFAULT ");\n"
-"change it while this runs with `memmon watch-pids`. A watched process that exits\n"
-"leaves the list.\n"
-"\n"
-"  -p, --pid PID        watch this process (repeatable)\n"
-"  -- PROGRAM ARGS      launch PROGRAM and watch it from its first instruction\n"
-"      --follow         watch children of watched processes as they fork\n"
-"      --buffer-size N  ring buffer size, a power of two (4k, 1M, ...; default 8M)\n"
-"      --map PATH       pin the watch list at PATH (in bpffs)\n"
-"      --comm NAME      print only events of processes named NAME\n"
-"      --no-symbols     do not symbolize faulting instructions\n"
-"  -d, --duration SEC   stop after SEC seconds\n"
-"      --json           JSON Lines: records watch_syscall, watch_fault, watch_exec,\n"
-"                       watch_fork, watch_exit, watch_lost, watch_summary\n"
-"  -h, --help           this help\n"
-"\n"
-"Stops on Ctrl-C, --duration, the launched program's exit, or (with -p and no PROGRAM)\n"
-"when the watch list becomes empty. Lost events are reported whenever their count grows.\n");
-}
+struct watch_opts {
+	bool follow;
+	bool no_symbols;
+	unsigned long long buffer;
+	const char *map;
+};
 
 struct watch_state {
-	struct snoop_session s;
-	struct snoop_log log;
+	struct snoop_run run;
 	bool stop_when_empty;
 	bool list_emptied;
 	unsigned ticks;
-	bool output_closed;
-	uint64_t lost_shown;
 };
 
-static void check_lost(struct watch_state *w, bool final)
+/* OPTS_GO_ON, or the exit code. */
+static int parse(struct cli *cli, struct watch_opts *w, int argc, char **argv)
 {
-	uint64_t lost = snoop_session_lost(&w->s);
-	if (lost != w->lost_shown || (final && (lost || w->log.pr.json))) {
-		w->lost_shown = lost;
-		snoop_print_lost(&w->log.pr, lost, final);
-	}
-}
-
-static void on_tick(void *ctx)
-{
-	struct watch_state *w = ctx;
-	events_drain(&w->s.events); /* the BPF side wakes us only for a large backlog */
-	check_lost(w, false);
-	if (ferror(stdout) && !w->output_closed) { /* e.g. `memmon watch | head` */
-		w->output_closed = true;
-		raise(SIGTERM);
-	}
-	if (++w->ticks % 10 == 0) /* about once a second */
-		snoop_session_prune(&w->s);
-	if (w->stop_when_empty && !w->list_emptied && snoop_session_watch_count(&w->s) == 0) {
-		events_drain(&w->s.events);
-		w->list_emptied = true;
-		raise(SIGTERM); /* ends loop_run like Ctrl-C */
-	}
-}
-
-static void on_child_stop(pid_t pid, void *ctx)
-{
-	struct watch_state *w = ctx;
-	events_drain(&w->s.events); /* print what happened while the maps still exist */
-	if (w->log.sym)
-		symbolizer_capture_pid(w->log.sym, pid);
+	struct opt opts[] = {
+		OPT_PIDS(cli, "watch this process (repeatable)"),
+		OPT_FLAG(0, "follow", &w->follow, "watch children of watched processes as they fork"),
+		OPT_SNOOP_BUFFER(&w->buffer, "ring buffer size, a power of two (4k, 1M, ...; default 8M)"),
+		OPT_STRING(0, "map", &w->map, "PATH", "pin the watch list at PATH (in bpffs)"),
+		OPT_COMM(cli, "print only events of processes named NAME"),
+		OPT_FLAG(0, "no-symbols", &w->no_symbols, "do not symbolize faulting instructions"),
+		OPT_INTERVAL(cli, "does not apply: watch logs every event"),
+		OPT_DURATION(cli, "stop after S seconds"),
+		OPT_JSON(cli, "JSON Lines: records watch_syscall, watch_fault, watch_exec,\n"
+			      "watch_fork, watch_exit, watch_lost, watch_summary"),
+		OPT_END(),
+	};
+	struct opts_spec spec = {
+		.cmd = CMD,
+		.usage = "memmon watch [-p PID ...] [options] [-- PROGRAM ARGS]",
+		.about = "Logs, for the watched processes only, every page fault (ANON, FILE, SWAP, COW, HUGETLB,\n"
+			 "PROT, UNMAPPED; access R/W/X; user or kernel mode; address; faulting instruction) and\n"
+			 "every memory system call with decoded arguments and result (brk, mmap, munmap, mremap,\n"
+			 "mprotect, madvise, mlock, munlock, mlock2, mlockall, munlockall, shmget, shmat, shmdt,\n"
+			 "shmctl), plus exec, fork and exit. One line per event: seconds since start, pid/tid,\n"
+			 "comm, event.\n"
+			 "\n"
+			 "The watch list is a BPF map pinned at --map (default " SNOOP_WATCH_MAP_DEFAULT ");\n"
+			 "change it while this runs with `memmon watch-pids`. A watched process that exits\n"
+			 "leaves the list.",
+		.epilog = "Stops on Ctrl-C, --duration, the launched program's exit, or (with -p and no PROGRAM)\n"
+			  "when the watch list becomes empty. Lost events are reported whenever their count grows.",
+		.opts = opts,
+		.cli = cli,
+		.program = true,
+		.program_help = "launch PROGRAM and watch it from its first instruction",
+	};
+	int rc = opts_parse(&spec, argc, argv);
+	if (rc != OPTS_GO_ON)
+		return rc;
+	if (cli->interval > 0)
+		return cli_usage_error(CMD, "-i/--interval does not apply: watch logs every event");
+	if (strlen(w->map) >= sizeof(((struct snoop_session *)0)->pin_path) || w->map[0] != '/')
+		return cli_usage_error(CMD, "--map needs an absolute path under /sys/fs/bpf");
+	return OPTS_GO_ON;
 }
 
 /* trace_target_prepare refuses -p with -- PROGRAM: watch's list takes both. The program
@@ -105,135 +86,101 @@ static int watch_target(struct trace_target *t, struct cli *cli)
 	t->cli = cli;
 	t->program_from_exec = true;
 	t->forget_exited = true;
+	if (!cli_check_user_pids(cli, CMD))
+		return EXIT_RUNTIME;
 	if (!cli->prog_argv)
 		return 0;
-	if (launch_prepare_flags(&t->child, cli->prog_argv, "watch",
+	if (launch_prepare_flags(&t->child, cli->prog_argv, CMD,
 				 cli->json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0)
 		return EXIT_RUNTIME;
 	t->launched = true;
 	return 0;
 }
 
-int cmd_watch(int argc, char **argv)
+static void on_tick(void *ctx)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "follow", no_argument, NULL, OPT_FOLLOW },
-		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
-		{ "map", required_argument, NULL, OPT_MAP },
-		{ "no-symbols", no_argument, NULL, OPT_NO_SYMBOLS },
-		{ 0 },
-	};
-	struct cli cli = { 0 };
-	bool follow = false, symbols = true;
-	unsigned long long buffer = SNOOP_BUFFER_DEFAULT;
-	const char *map = SNOOP_WATCH_MAP_DEFAULT;
-	argc = cli_split_program(&cli, argc, argv);
-	optind = 1;
-	int c;
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
-		switch (c) {
-		case 'h': usage(stdout); return EXIT_OK;
-		case OPT_FOLLOW: follow = true; break;
-		case OPT_NO_SYMBOLS: symbols = false; break;
-		case OPT_MAP: map = optarg; break;
-		case OPT_BUFFER:
-			if (cli_parse_size(optarg, &buffer) || !snoop_buffer_size_valid(buffer))
-				return cli_usage_error("watch", "invalid --buffer-size '%s' (a power of "
-							"two, at least a page, at most 4G)", optarg);
-			break;
-		case '?': return cli_bad_option("watch");
-		default: {
-			int r = cli_common_option(&cli, "watch", c, optarg);
-			if (r < 0)
-				return EXIT_USAGE;
-			if (r == 0)
-				return cli_bad_option("watch");
-		}
-		}
+	struct snoop_run *r = ctx;
+	struct watch_state *w = r->ctx;
+	snoop_run_tick(r);
+	if (++w->ticks % 10 == 0) /* about once a second */
+		snoop_session_prune(&w->run.s);
+	if (w->stop_when_empty && !w->list_emptied && snoop_session_watch_count(&w->run.s) == 0) {
+		events_drain(&w->run.s.events);
+		w->list_emptied = true;
+		raise(SIGTERM); /* ends loop_run like Ctrl-C */
 	}
-	if (optind < argc)
-		return cli_usage_error("watch", "unexpected argument '%s' (a program goes after --)",
-				       argv[optind]);
-	if (cli.interval > 0)
-		return cli_usage_error("watch", "-i/--interval does not apply: watch logs every event");
-	if (strlen(map) >= sizeof(((struct snoop_session *)0)->pin_path) || map[0] != '/')
-		return cli_usage_error("watch", "--map needs an absolute path under /sys/fs/bpf");
-	if (!cli_check_user_pids(&cli, "watch"))
-		return EXIT_RUNTIME;
+}
 
-	static struct watch_state w; /* the printer's symbol cache is large */
-	memset(&w, 0, sizeof(w));
-	if (snoop_log_init(&w.log, "watch", cli.json, symbols)) {
-		fprintf(stderr, "memmon watch: out of memory\n");
-		return EXIT_RUNTIME;
-	}
-	struct trace_target tt;
-	int rc;
-	loop_install_signals();
-	if ((rc = watch_target(&tt, &cli))) {
-		snoop_log_free(&w.log);
-		return rc;
-	}
-	struct snoop_session_opts o = {
-		.cmd = "watch", .target = &tt, .watch_list = true,
-		.sys_mask = (1u << SNOOP_SYS_COUNT) - 1, .faults = true,
-		.lifecycle = true, .follow = follow, .buffer_size = buffer, .pin_path = map,
-		.on_event = snoop_log_event, .ctx = &w.log,
-	};
-	if ((rc = snoop_session_open(&w.s, &o))) {
-		trace_target_abort(&tt);
-		snoop_log_free(&w.log);
-		return rc;
-	}
-	if (w.s.reused_pin)
+/* The -p pids that exited before they could be watched are said, and dropped from the
+ * list (their exit was not seen). */
+static void check_pids(struct watch_state *w, const char *map)
+{
+	struct snoop_run *r = &w->run;
+	if (r->s.reused_pin)
 		fprintf(stderr, "memmon watch: sharing the watch list already pinned at %s\n", map);
-	for (int i = 0; i < cli.npids; i++)
-		if (!snoop_pid_alive(cli.pids[i]))
+	for (int i = 0; i < r->cli.npids; i++)
+		if (!snoop_pid_alive(r->cli.pids[i]))
 			fprintf(stderr, "memmon watch: pid %d exited before tracing started\n",
-				cli.pids[i]);
-	snoop_session_prune(&w.s);
-	if ((rc = trace_target_release(&tt, "watch"))) {
-		snoop_session_close(&w.s);
-		snoop_log_free(&w.log);
-		return rc;
-	}
-	w.stop_when_empty = cli.npids > 0 && !cli.prog_argv;
-	fprintf(stderr, "memmon watch: tracing; watch list at %s; Ctrl-C to end\n", map);
-	struct loop l = {
-		.events = &w.s.events, .duration = cli.duration,
-		.child = tt.launched ? &tt.child : NULL, .ctx = &w,
-		.on_child_stop = on_child_stop, .on_tick = on_tick,
-	};
-	double start = now_seconds();
-	enum loop_end end = loop_run(&l);
-	events_drain(&w.s.events);
-	check_lost(&w, true);
-	const char *reason = w.output_closed ? "output closed" :
-			     w.list_emptied ? "watch list empty" : loop_end_reason(end);
-	if (cli.json) {
-		struct json_object *e = json_record("watch_summary");
-		json_add_str(e, "reason", reason);
-		json_add_double(e, "seconds", now_seconds() - start);
-		json_add_u64(e, "events", w.log.pr.printed);
-		json_add_u64(e, "lost_events", snoop_session_lost(&w.s));
-		json_add_u64(e, "children_not_followed", w.s.skel->bss->children_not_followed);
-		json_emit(e, stdout);
+				r->cli.pids[i]);
+	snoop_session_prune(&r->s);
+}
+
+static void summary(struct watch_state *w, enum loop_end end)
+{
+	struct snoop_run *r = &w->run;
+	const char *reason = snoop_run_reason(r, end);
+	if (w->list_emptied && !r->output_closed)
+		reason = "watch list empty";
+	uint64_t lost = snoop_session_lost(&r->s), children = r->s.skel->bss->children_not_followed;
+	if (r->cli.json) {
+		struct json_object *o = snoop_run_summary(r, reason);
+		json_add_u64(o, "events", r->log.pr.printed);
+		json_add_u64(o, "children_not_followed", children);
+		json_emit(o, stdout);
 	} else {
 		fprintf(stderr, "memmon watch: %s; %llu events, %llu lost\n", reason,
-			(unsigned long long)w.log.pr.printed, (unsigned long long)snoop_session_lost(&w.s));
+			(unsigned long long)r->log.pr.printed, (unsigned long long)lost);
 	}
-	if (w.s.skel->bss->children_not_followed)
+	if (children)
 		fprintf(stderr, "memmon watch: %llu child processes not watched (watch list full)\n",
-			(unsigned long long)w.s.skel->bss->children_not_followed);
+			(unsigned long long)children);
 	if (getenv("MEMMON_DEBUG"))
 		fprintf(stderr, "memmon watch: vma lookups %llu, vma cache hits %llu\n",
-			(unsigned long long)w.s.skel->bss->vma_lookups,
-			(unsigned long long)w.s.skel->bss->vma_cache_hits);
-	trace_target_abort(&tt); /* -d ended tracing: the program does not run on unwatched */
-	snoop_session_close(&w.s);
-	snoop_log_free(&w.log);
-	if (end == LOOP_ERROR)
-		return EXIT_RUNTIME;
-	return EXIT_OK;
+			(unsigned long long)r->s.skel->bss->vma_lookups,
+			(unsigned long long)r->s.skel->bss->vma_cache_hits);
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	static struct watch_state w; /* the event log's symbol cache is large */
+	memset(&w, 0, sizeof(w));
+	struct snoop_run *r = &w.run;
+	r->cmd = CMD;
+	r->ctx = &w;
+	struct watch_opts wo = { .buffer = SNOOP_BUFFER_DEFAULT, .map = SNOOP_WATCH_MAP_DEFAULT };
+	int rc = parse(&r->cli, &wo, argc, argv);
+	if (rc != OPTS_GO_ON)
+		return rc;
+	loop_install_signals();
+	if ((rc = watch_target(&r->target, &r->cli)))
+		return rc;
+	struct snoop_session_opts o = {
+		.cmd = CMD, .watch_list = true, .sys_mask = (1u << SNOOP_SYS_COUNT) - 1,
+		.faults = true, .lifecycle = true, .follow = wo.follow, .buffer_size = wo.buffer,
+		.pin_path = wo.map, .on_event = snoop_log_event, .ctx = &r->log,
+	};
+	if ((rc = snoop_run_open(r, &o, !wo.no_symbols)))
+		return rc;
+	check_pids(&w, wo.map);
+	if ((rc = snoop_run_release(r)))
+		return rc;
+	w.stop_when_empty = r->cli.npids > 0 && !r->cli.prog_argv;
+	fprintf(stderr, "memmon watch: tracing; watch list at %s; Ctrl-C to end\n", wo.map);
+	struct loop l = { .duration = r->cli.duration, .on_tick = on_tick,
+			  .child = r->target.launched ? &r->target.child : NULL };
+	enum loop_end end = snoop_run_loop(r, &l);
+	snoop_run_lost(r, true);
+	summary(&w, end);
+	snoop_run_close(r);
+	return end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -4,8 +4,10 @@
 #include "commands.h"
 #include "core/cli.h"
 #include "core/json_out.h"
+#include "core/options.h"
 #include "snoop/watch_list.h"
 #include <bpf/bpf.h>
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -14,18 +16,71 @@
 #include <string.h>
 #include <unistd.h>
 
-static void usage(FILE *out)
+#define MAX_VALUES 256
+
+struct watch_pids_args {
+	const char *map;
+	bool json;
+	long vals[MAX_VALUES]; /* PID adds, -PID removes, 0 clears; in order */
+	int nvals;
+};
+
+/* getopt would read "-3000", a pid to remove, as options: such an argument goes to the
+ * option table as "3000" (the same string one byte on), and its address tells it apart
+ * from a "3000" given as such. */
+static bool removal(int argc, char **argv, const char *arg)
 {
-	fprintf(out,
-"usage: memmon watch-pids [--map PATH] [--json] [PID | -PID | 0] ...\n"
-"\n"
-"Changes the watch list of a running `memmon watch`: PID adds a process, -PID removes\n"
-"it, 0 clears the list; with no PID, lists it (one pid a line, ascending). Arguments\n"
-"apply in order.\n"
-"\n"
-"      --map PATH  the pinned watch list (default " SNOOP_WATCH_MAP_DEFAULT ")\n"
-"      --json      list as one record {\"type\":\"watch_pids_list\",\"pids\":[...]}\n"
-"  -h, --help      this help\n");
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && arg == argv[i] + 1)
+			return true;
+	return false;
+}
+
+/* OPTS_GO_ON, or the exit code. */
+static int parse(struct watch_pids_args *a, int argc, char **argv)
+{
+	struct opt opts[] = {
+		OPT_STRING(0, "map", &a->map, "PATH",
+			   "the pinned watch list (default " SNOOP_WATCH_MAP_DEFAULT ")"),
+		OPT_FLAG(0, "json", &a->json,
+			 "list as one record {\"type\":\"watch_pids_list\",\"pids\":[...]}"),
+		OPT_END(),
+	};
+	struct opts_spec spec = {
+		.cmd = "watch-pids",
+		.usage = "memmon watch-pids [--map PATH] [--json] [PID | -PID | 0] ...",
+		.about = "Changes the watch list of a running `memmon watch`: PID adds a process, -PID removes\n"
+			 "it, 0 clears the list; with no PID, lists it (one pid a line, ascending). Arguments\n"
+			 "apply in order.",
+		.opts = opts,
+		.max_args = argc,
+	};
+	char **args = malloc((size_t)(argc + 1) * sizeof(*args));
+	if (!args) {
+		fprintf(stderr, "memmon watch-pids: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	for (int i = 0; i <= argc; i++)
+		args[i] = i > 0 && i < argc && argv[i][0] == '-' && isdigit((unsigned char)argv[i][1]) ?
+				  argv[i] + 1 : argv[i];
+	int rc = opts_parse(&spec, argc, args);
+	if (rc == OPTS_GO_ON && removal(argc, argv, a->map))
+		a->map--; /* --map -x: the path as given */
+	for (int i = 0; rc == OPTS_GO_ON && i < spec.nargs; i++) {
+		const char *arg = spec.args[i];
+		if (removal(argc, argv, arg))
+			arg--;
+		long v;
+		if (cli_parse_long(arg, -0x7fffffffL, 0x7fffffffL, &v))
+			rc = cli_usage_error("watch-pids", "invalid pid '%s' (PID adds, -PID removes, "
+					     "0 clears)", arg);
+		else if (a->nvals >= MAX_VALUES)
+			rc = cli_usage_error("watch-pids", "at most %d pids per call", MAX_VALUES);
+		else
+			a->vals[a->nvals++] = v;
+	}
+	free(args);
+	return rc;
 }
 
 /* 0 clears the watch list. */
@@ -39,34 +94,11 @@ static void clear_all(int fd)
 
 int cmd_watch_pids(int argc, char **argv)
 {
-	const char *map = SNOOP_WATCH_MAP_DEFAULT;
-	bool json = false;
-	long vals[256];
-	int nvals = 0;
-	/* No getopt: "-3000" is a pid to remove, not an option. */
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return EXIT_OK;
-		} else if (!strcmp(a, "--json")) {
-			json = true;
-		} else if (!strcmp(a, "--map")) {
-			if (++i >= argc)
-				return cli_usage_error("watch-pids", "--map needs a path");
-			map = argv[i];
-		} else if (!strncmp(a, "--map=", 6)) {
-			map = a + 6;
-		} else {
-			long v;
-			if (cli_parse_long(a, -0x7fffffffL, 0x7fffffffL, &v))
-				return cli_usage_error("watch-pids", "invalid pid '%s' (PID adds, -PID "
-						       "removes, 0 clears)", a);
-			if (nvals >= 256)
-				return cli_usage_error("watch-pids", "at most 256 pids per call");
-			vals[nvals++] = v;
-		}
-	}
+	struct watch_pids_args a = { .map = SNOOP_WATCH_MAP_DEFAULT };
+	int rc = parse(&a, argc, argv);
+	if (rc != OPTS_GO_ON)
+		return rc;
+	const char *map = a.map;
 	if (geteuid() != 0) {
 		fprintf(stderr, "memmon watch-pids: needs CAP_BPF: run as root\n");
 		return EXIT_RUNTIME;
@@ -80,12 +112,12 @@ int cmd_watch_pids(int argc, char **argv)
 			fprintf(stderr, "memmon watch-pids: cannot open %s: %s\n", map, strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	int rc = EXIT_OK;
-	for (int i = 0; i < nvals; i++) {
-		uint32_t pid = (uint32_t)labs(vals[i]);
-		if (vals[i] == 0) {
+	rc = EXIT_OK;
+	for (int i = 0; i < a.nvals; i++) {
+		uint32_t pid = (uint32_t)labs(a.vals[i]);
+		if (a.vals[i] == 0) {
 			clear_all(fd);
-		} else if (vals[i] > 0) {
+		} else if (a.vals[i] > 0) {
 			int err;
 			if (kill((pid_t)pid, 0) && errno == ESRCH) {
 				fprintf(stderr, "memmon watch-pids: pid %u does not exist\n", pid);
@@ -100,10 +132,10 @@ int cmd_watch_pids(int argc, char **argv)
 			rc = EXIT_RUNTIME;
 		}
 	}
-	if (nvals == 0) {
+	if (a.nvals == 0) {
 		static uint32_t keys[WATCH_LIST_MAX];
 		int n = watch_list_read(fd, keys, WATCH_LIST_MAX, false);
-		if (json) {
+		if (a.json) {
 			struct json_object *o = json_record("watch_pids_list");
 			struct json_object *arr = json_object_new_array();
 			for (int i = 0; i < n; i++)

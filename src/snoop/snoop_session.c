@@ -11,12 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-bool snoop_buffer_size_valid(uint64_t size)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	return size >= (uint64_t)page && size <= (1ULL << 32) && !(size & (size - 1));
-}
-
 /* x86-64 with 4-level paging: the direct map starts at a fixed address unless KASLR
  * randomizes it, in which case the kernel variable page_offset_base holds it. */
 static void setup_page_walk(struct snoop_bpf *skel)
@@ -154,7 +148,7 @@ int snoop_session_prune(struct snoop_session *s)
 	return removed;
 }
 
-uint64_t snoop_session_lost(struct snoop_session *s)
+uint64_t snoop_session_lost(const struct snoop_session *s)
 {
 	return events_lost(&s->events);
 }

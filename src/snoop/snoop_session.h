@@ -42,15 +42,12 @@ struct snoop_session {
 int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts *o);
 /* Number of pids in the watch list. */
 int snoop_session_watch_count(struct snoop_session *s);
-uint64_t snoop_session_lost(struct snoop_session *s);
+uint64_t snoop_session_lost(const struct snoop_session *s);
 /* Removes from the watch list pids whose process is gone or a zombie (it exited before
  * its pid was added, so its exit was not seen). Returns how many were removed. */
 int snoop_session_prune(struct snoop_session *s);
 /* True if the process exists and is not a zombie. */
 bool snoop_pid_alive(pid_t pid);
 void snoop_session_close(struct snoop_session *s);
-
-/* A ring buffer size must be a power of two of at least one page. */
-bool snoop_buffer_size_valid(uint64_t size);
 
 #endif
