@@ -104,7 +104,7 @@ void guard_print_report(struct symbolizer *sym, const struct guard_report *r, bo
 void guard_print_stats(pid_t pid, unsigned long guarded, unsigned long pool_full, bool json)
 {
 	if (json) {
-		struct json_object *o = json_record("guard_stats");
+		struct json_object *o = json_record("guard_summary");
 		json_add_int(o, "pid", pid);
 		json_add_u64(o, "guarded", guarded);
 		json_add_u64(o, "pool_full", pool_full);
