@@ -174,6 +174,19 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* The copy of /proc/self/maps the faulting process wrote: its stacks resolve through it,
+ * as the process is gone. */
+static void capture_maps(struct symbolizer *sym, const struct guard_report *r)
+{
+	if (!r->maps)
+		return;
+	FILE *fp = fmemopen((void *)r->maps, r->maps_len, "r");
+	if (fp) {
+		symbolizer_capture_maps(sym, r->pid, fp);
+		fclose(fp);
+	}
+}
+
 /* Prints every report and stats file the program (and its children) wrote; removes them. */
 static int collect(const char *dir, bool json)
 {
@@ -197,6 +210,7 @@ static int collect(const char *dir, bool json)
 			struct guard_report r;
 			unsigned long guarded = 0, full = 0;
 			if (is_report && guard_report_parse(text, len, &r) == 0) {
+				capture_maps(sym, &r);
 				guard_print_report(sym, &r, json);
 				errors++;
 			} else if (is_stats && guard_stats_parse(text, len, &guarded, &full) == 0) {

@@ -88,13 +88,6 @@ static void print_json(struct symbolizer *sym, const struct guard_report *r)
 
 void guard_print_report(struct symbolizer *sym, const struct guard_report *r, bool json)
 {
-	if (r->maps) {
-		FILE *fp = fmemopen((void *)r->maps, r->maps_len, "r");
-		if (fp) {
-			symbolizer_capture_maps(sym, r->pid, fp);
-			fclose(fp);
-		}
-	}
 	if (json)
 		print_json(sym, r);
 	else
