@@ -4,6 +4,7 @@
 #include "core/cli.h"
 #include "core/json_out.h"
 #include "core/options.h"
+#include "pageowner/pageowner_cli.h"
 #include "pageowner/pageowner_fold.h"
 #include "pageowner/pageowner_opts.h"
 #include "pageowner/pageowner_parse.h"

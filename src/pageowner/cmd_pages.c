@@ -9,6 +9,7 @@
 #include "core/trace_target.h"
 #include "kernel/bpf_util.h"
 #include "kernel/gfp_names.h"
+#include "pageowner/pageowner_cli.h"
 #include "pageowner/pageowner_fold.h"
 #include "pageowner/pageowner_opts.h"
 #include "pageowner/pageowner_parse.h"
