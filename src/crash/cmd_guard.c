@@ -5,6 +5,7 @@
 #include "core/cli.h"
 #include "core/launch.h"
 #include "core/loop.h"
+#include "core/options.h"
 #include "crash/guard_parse.h"
 #include "crash/guard_print.h"
 #include "symbols/symbolize.h"
@@ -18,111 +19,102 @@
 #include <string.h>
 #include <unistd.h>
 
+#define CMD "guard"
 #define GUARD_DEFAULT_RATE 5000
 #define GUARD_DEFAULT_SLOTS 512
-
-enum { OPT_SAMPLE_RATE = OPT_COMMON_LAST, OPT_ALL, OPT_LEFT, OPT_SLOTS, OPT_ALIGN };
+#define GUARD_DEFAULT_ALIGN 16 /* malloc's alignment */
+#define STR(x) #x
+#define XSTR(x) STR(x) /* a default's value in the help */
 
 struct guard_opts {
-	long rate, slots, align;
-	bool left, all, rate_set, align_set; /* *_set: given on the command line */
+	long rate, slots, align; /* rate and align 0: not given on the command line */
+	bool left, all;
 };
 
-static int usage(void)
+/* --align N: a power of two from 1 to 4096. */
+static int parse_align(const char *arg, void *ctx)
 {
-	printf("usage: memmon guard [--sample-rate N | --all] [--left | --align N] [--slots N] [--json]\n"
-	       "                    -- PROGRAM [ARGS]\n\n"
-	       "Catches heap-buffer overflows, underflows and use after free in a running program\n"
-	       "without rebuilding it: one allocation in N is placed alone on a page between\n"
-	       "inaccessible guard pages (libmemmon_guard.so, preloaded). A bad access faults at\n"
-	       "once; memmon prints what happened with the faulting, allocation and free stacks,\n"
-	       "then the program gets the signal it would have got (memmon exits with its status).\n\n"
-	       "  --sample-rate N  guard one allocation in N, chosen at random (default %d)\n"
-	       "  --all            guard every allocation (for short test runs)\n"
-	       "  --left           align guarded blocks to the left guard page: catches underflows\n"
-	       "                   instead of overflows\n"
-	       "  --align N        alignment of right-aligned blocks (power of two, default 16, as\n"
-	       "                   malloc promises): an overflow within the padding up to it is not\n"
-	       "                   caught; 1 catches every byte but breaks programs that rely on\n"
-	       "                   malloc's alignment\n"
-	       "  --slots N        at most N guarded blocks live or quarantined (default %d;\n"
-	       "                   each costs one page of memory while in use)\n"
-	       "  --json           JSON Lines output (guard_error, guard_stats records)\n"
-	       "  -h, --help       this help\n\n"
-	       "Guarded: malloc, calloc, realloc, memalign, posix_memalign, aligned_alloc, valloc,\n"
-	       "pvalloc (and C++ operator new/delete, which call them) of blocks up to one page.\n"
-	       "Forked children and exec'd programs keep the guard (the environment carries it)\n"
-	       "and their reports are printed too. -p PID is not supported: replacing the allocator\n"
-	       "of a running process cannot be done safely.\n",
-	       GUARD_DEFAULT_RATE, GUARD_DEFAULT_SLOTS);
-	return EXIT_OK;
+	struct guard_opts *go = ctx;
+	if (cli_parse_long(arg, 1, 4096, &go->align) || (go->align & (go->align - 1)))
+		return cli_usage_error(CMD, "invalid --align '%s' (a power of two from 1 to 4096)", arg);
+	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct cli *cli, struct guard_opts *go)
+/* The tracing commands' -p, -i, -d and --comm are in the table only to say why guard
+ * refuses them (ctx: the reason). */
+static int refuse(const char *arg, void *why)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "sample-rate", required_argument, NULL, OPT_SAMPLE_RATE },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "left", no_argument, NULL, OPT_LEFT },
-		{ "slots", required_argument, NULL, OPT_SLOTS },
-		{ "align", required_argument, NULL, OPT_ALIGN },
-		{ 0 },
+	(void)arg;
+	return cli_usage_error(CMD, "%s", (const char *)why);
+}
+
+static const char NO_PID[] = "-p is not supported: replacing the allocator of a running "
+			     "process cannot be done safely; launch it with -- PROGRAM";
+static const char NO_TIMING[] = "-i, -d and --comm do not apply: guard runs until the program exits";
+
+/* OPTS_GO_ON, or the exit code. */
+static int parse(int argc, char **argv, struct cli *cli, struct guard_opts *go)
+{
+	struct opt opts[] = {
+		OPT_NUMBER(0, "sample-rate", &go->rate, "N", 1, 1L << 30,
+			   "guard one allocation in N, chosen at random\n"
+			   "(default " XSTR(GUARD_DEFAULT_RATE) ")"),
+		OPT_FLAG(0, "all", &go->all, "guard every allocation (for short test runs)"),
+		OPT_FLAG(0, "left", &go->left, "align guarded blocks to the left guard page:\n"
+					       "catches underflows instead of overflows"),
+		OPT_CALLBACK(0, "align", "N", parse_align, go,
+			     "alignment of right-aligned blocks (power of two,\n"
+			     "default " XSTR(GUARD_DEFAULT_ALIGN) ", as malloc promises): an overflow\n"
+			     "within the padding up to it is not caught; 1\n"
+			     "catches every byte but breaks programs that rely\n"
+			     "on malloc's alignment"),
+		OPT_NUMBER(0, "slots", &go->slots, "N", 1, 1L << 20,
+			   "at most N guarded blocks live or quarantined\n"
+			   "(default " XSTR(GUARD_DEFAULT_SLOTS) "; each costs one page of memory\n"
+			   "while in use)"),
+		OPT_JSON(cli, "JSON Lines output (guard_error records, then\n"
+			      "guard_summary)"),
+		OPT_GROUP("Refused (guard launches the program and runs until it exits):"),
+		OPT_CALLBACK('p', "pid", "PID", refuse, (void *)NO_PID,
+			     "replacing the allocator of a running process\n"
+			     "cannot be done safely"),
+		OPT_CALLBACK('i', "interval", "S", refuse, (void *)NO_TIMING, "does not apply"),
+		OPT_CALLBACK('d', "duration", "S", refuse, (void *)NO_TIMING, "does not apply"),
+		OPT_CALLBACK(0, "comm", "NAME", refuse, (void *)NO_TIMING, "does not apply"),
+		OPT_END(),
 	};
-	int c;
-	argc = cli_split_program(cli, argc, argv);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			return usage() + 100;
-		case OPT_SAMPLE_RATE:
-			if (cli_parse_long(optarg, 1, 1L << 30, &go->rate))
-				return cli_usage_error("guard", "--sample-rate wants a number from 1, got '%s'", optarg);
-			go->rate_set = true;
-			break;
-		case OPT_ALL:
-			go->all = true;
-			go->rate = 1;
-			break;
-		case OPT_LEFT:
-			go->left = true;
-			break;
-		case OPT_ALIGN:
-			if (cli_parse_long(optarg, 1, 4096, &go->align) || (go->align & (go->align - 1)))
-				return cli_usage_error("guard", "--align wants a power of two from 1 to 4096, got '%s'", optarg);
-			go->align_set = true;
-			break;
-		case OPT_SLOTS:
-			if (cli_parse_long(optarg, 1, 1L << 20, &go->slots))
-				return cli_usage_error("guard", "--slots wants a number from 1 to 1048576, got '%s'", optarg);
-			break;
-		case '?':
-			return cli_bad_option("guard");
-		default: {
-			int r = cli_common_option(cli, "guard", c, optarg);
-			if (r < 0)
-				return EXIT_USAGE;
-			if (r == 0)
-				return cli_bad_option("guard");
-		}
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("guard", "unexpected argument '%s' (the program goes after --)", argv[optind]);
-	if (go->all && go->rate_set)
-		return cli_usage_error("guard", "--all and --sample-rate exclude each other");
-	if (go->left && go->align_set)
-		return cli_usage_error("guard", "--left and --align exclude each other (--align sets "
-					       "the alignment of right-aligned blocks)");
-	if (cli->interval > 0 || cli->duration > 0 || cli->comm)
-		return cli_usage_error("guard", "-i, -d and --comm do not apply: guard runs until the program exits");
-	if (cli->npids)
-		return cli_usage_error("guard", "-p is not supported: replacing the allocator of a running "
-					       "process cannot be done safely; launch it with -- PROGRAM");
+	struct opts_spec spec = {
+		.cmd = CMD,
+		.usage = "memmon guard [--sample-rate N | --all] [--left | --align N] [--slots N] [--json]\n"
+			 "                    -- PROGRAM [ARGS]",
+		.about = "Catches heap-buffer overflows, underflows and use after free in a running program\n"
+			 "without rebuilding it: one allocation in N is placed alone on a page between\n"
+			 "inaccessible guard pages (libmemmon_guard.so, preloaded). A bad access faults at\n"
+			 "once; memmon prints what happened with the faulting, allocation and free stacks,\n"
+			 "then the program gets the signal it would have got (memmon exits with its status).",
+		.epilog = "Guarded: malloc, calloc, realloc, memalign, posix_memalign, aligned_alloc, valloc,\n"
+			  "pvalloc (and C++ operator new/delete, which call them) of blocks up to one page.\n"
+			  "Forked children and exec'd programs keep the guard (the environment carries it)\n"
+			  "and their reports are printed too.",
+		.opts = opts,
+		.cli = cli,
+		.program = true,
+		.program_help = "run PROGRAM with the guard; memmon exits with its status",
+	};
+	int rc = opts_parse(&spec, argc, argv);
+	if (rc != OPTS_GO_ON)
+		return rc;
+	if (go->all && go->rate)
+		return cli_usage_error(CMD, "--all and --sample-rate exclude each other");
+	if (go->left && go->align)
+		return cli_usage_error(CMD, "--left and --align exclude each other (--align sets "
+					    "the alignment of right-aligned blocks)");
 	if (!cli->prog_argv)
-		return cli_usage_error("guard", "no program: memmon guard [options] -- PROGRAM [ARGS]");
-	return 0;
+		return cli_usage_error(CMD, "no program: memmon guard [options] -- PROGRAM [ARGS]");
+	go->rate = go->all ? 1 : go->rate ? go->rate : GUARD_DEFAULT_RATE;
+	if (!go->align)
+		go->align = GUARD_DEFAULT_ALIGN;
+	return OPTS_GO_ON;
 }
 
 /* libmemmon_guard.so is installed beside the memmon binary. */
@@ -182,6 +174,19 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* The copy of /proc/self/maps the faulting process wrote: its stacks resolve through it,
+ * as the process is gone. */
+static void capture_maps(struct symbolizer *sym, const struct guard_report *r)
+{
+	if (!r->maps)
+		return;
+	FILE *fp = fmemopen((void *)r->maps, r->maps_len, "r");
+	if (fp) {
+		symbolizer_capture_maps(sym, r->pid, fp);
+		fclose(fp);
+	}
+}
+
 /* Prints every report and stats file the program (and its children) wrote; removes them. */
 static int collect(const char *dir, bool json)
 {
@@ -205,6 +210,7 @@ static int collect(const char *dir, bool json)
 			struct guard_report r;
 			unsigned long guarded = 0, full = 0;
 			if (is_report && guard_report_parse(text, len, &r) == 0) {
+				capture_maps(sym, &r);
 				guard_print_report(sym, &r, json);
 				errors++;
 			} else if (is_stats && guard_stats_parse(text, len, &guarded, &full) == 0) {
@@ -226,10 +232,10 @@ static int collect(const char *dir, bool json)
 int cmd_guard(int argc, char **argv)
 {
 	struct cli cli = { 0 };
-	struct guard_opts go = { .rate = GUARD_DEFAULT_RATE, .slots = GUARD_DEFAULT_SLOTS, .align = 16 };
-	int rc = parse_args(argc, argv, &cli, &go);
-	if (rc)
-		return rc >= 100 ? rc - 100 : rc;
+	struct guard_opts go = { .slots = GUARD_DEFAULT_SLOTS };
+	int rc = parse(argc, argv, &cli, &go);
+	if (rc != OPTS_GO_ON)
+		return rc;
 	char lib[PATH_MAX], dir[64];
 	if (find_library(lib, sizeof(lib))) {
 		fprintf(stderr, "memmon guard: %s not found: it is built and installed beside memmon\n", lib);
@@ -247,7 +253,7 @@ int cmd_guard(int argc, char **argv)
 	}
 	loop_install_signals();
 	struct launch child;
-	if (launch_prepare_flags(&child, cli.prog_argv, "guard", cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0 || launch_release(&child, "guard") < 0) {
+	if (launch_prepare_flags(&child, cli.prog_argv, CMD, cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0 || launch_release(&child, CMD) < 0) {
 		collect(dir, cli.json);
 		rmdir(dir);
 		return EXIT_RUNTIME;

@@ -7,6 +7,7 @@
 #include "core/json_out.h"
 #include "core/launch.h"
 #include "core/loop.h"
+#include "core/options.h"
 #include "crash/segv_buildid.h"
 #include "crash/segv_print.h"
 #include "kernel/bpf_util.h"
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CMD "segv"
 #define MAX_PENDING 64
 #define PENDING_WAIT 0.5 /* seconds to wait for a fault's delivery event */
 
@@ -39,51 +41,52 @@ struct segv_ctx {
 	pid_t next_fake_pid;
 };
 
-static int usage(void)
+/* -i is in the table only to say why it does not apply. */
+static int refuse_interval(const char *arg, void *ctx)
 {
-	printf("usage: memmon segv [-p PID]... [--comm NAME] [-d SECONDS] [--json] [-- PROGRAM [ARGS]]\n\n"
-	       "Reports every SIGSEGV and SIGBUS as it is generated, system-wide unless filtered:\n"
-	       "process, thread, signal code, faulting address, instruction and stack pointers, the\n"
-	       "access (read/write/exec), what the address was (NULL page, no mapping, read-only or\n"
-	       "non-executable mapping, PROT_NONE mapping, guard gap or guard page below a stack)\n"
-	       "and the symbolized user stack. A fault just below a thread's stack is reported as\n"
-	       "a stack overflow with the stack's depth and the function that recursed. Signals\n"
-	       "sent with kill() are reported with the sender's pid.\n\n"
-	       "  -p, --pid PID      only this process (repeatable)\n"
-	       "  --comm NAME        only processes with this name\n"
-	       "  -d, --duration S   stop after S seconds (default: until Ctrl-C)\n"
-	       "  --json             JSON Lines: one \"segv\" record per signal, then \"segv_summary\"\n"
-	       "  -- PROGRAM ARGS    launch PROGRAM, report its signals, stop when it exits\n"
-	       "  -h, --help         this help\n\n"
-	       "Needs root (BPF). Stacks resolve through the process's maps when memmon could read\n"
-	       "them (a launched program, -p processes: re-read every 2 s), else through the\n"
-	       "build-ids the kernel records as the signal is delivered: the executable by its path,\n"
-	       "libraries found in the system library directories.\n");
-	return EXIT_OK;
+	(void)arg;
+	(void)ctx;
+	return cli_usage_error(CMD, "-i does not apply: every signal is printed as it happens");
 }
 
-static int parse_args(int argc, char **argv, struct cli *cli)
+/* OPTS_GO_ON, or the exit code. */
+static int parse(int argc, char **argv, struct cli *cli)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS, { 0 } };
-	int c;
-	argc = cli_split_program(cli, argc, argv);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
-		if (c == 'h')
-			return usage() + 100;
-		if (c == '?')
-			return cli_bad_option("segv");
-		int r = cli_common_option(cli, "segv", c, optarg);
-		if (r <= 0)
-			return r < 0 ? EXIT_USAGE : cli_bad_option("segv");
-	}
-	if (optind < argc)
-		return cli_usage_error("segv", "unexpected argument '%s'", argv[optind]);
-	if (cli->interval > 0)
-		return cli_usage_error("segv", "-i does not apply: every signal is printed as it happens");
-	if (cli_one_target(cli, "segv"))
+	struct opt opts[] = {
+		OPT_PIDS(cli, "only this process (repeatable)"),
+		OPT_COMM(cli, "only processes with this name"),
+		OPT_DURATION(cli, "stop after S seconds (default: until Ctrl-C)"),
+		OPT_JSON(cli, "JSON Lines: one \"segv_crash\" record per signal, then\n"
+			      "\"segv_summary\""),
+		OPT_CALLBACK('i', "interval", "S", refuse_interval, NULL,
+			     "does not apply: every signal is printed as it happens"),
+		OPT_END(),
+	};
+	struct opts_spec spec = {
+		.cmd = CMD,
+		.usage = "memmon segv [-p PID]... [--comm NAME] [-d SECONDS] [--json] [-- PROGRAM [ARGS]]",
+		.about = "Reports every SIGSEGV and SIGBUS as it is generated, system-wide unless filtered:\n"
+			 "process, thread, signal code, faulting address, instruction and stack pointers, the\n"
+			 "access (read/write/exec), what the address was (NULL page, no mapping, read-only or\n"
+			 "non-executable mapping, PROT_NONE mapping, guard gap or guard page below a stack)\n"
+			 "and the symbolized user stack. A fault just below a thread's stack is reported as\n"
+			 "a stack overflow with the stack's depth and the function that recursed. Signals\n"
+			 "sent with kill() are reported with the sender's pid.",
+		.epilog = "Needs root (BPF). Stacks resolve through the process's maps when memmon could read\n"
+			  "them (a launched program, -p processes: re-read every 2 s), else through the\n"
+			  "build-ids the kernel records as the signal is delivered: the executable by its path,\n"
+			  "libraries found in the system library directories.",
+		.opts = opts,
+		.cli = cli,
+		.program = true,
+		.program_help = "launch PROGRAM, report its signals, stop when it exits",
+	};
+	int rc = opts_parse(&spec, argc, argv);
+	if (rc != OPTS_GO_ON)
+		return rc;
+	if (cli_one_target(cli, CMD))
 		return EXIT_USAGE;
-	return 0;
+	return OPTS_GO_ON;
 }
 
 static bool selected(struct segv_ctx *ctx, pid_t pid, const char *comm)
@@ -196,42 +199,42 @@ static void on_child_stop(pid_t pid, void *ctxp)
 int cmd_segv(int argc, char **argv)
 {
 	struct cli cli = { 0 };
-	int rc = parse_args(argc, argv, &cli);
-	if (rc)
-		return rc >= 100 ? rc - 100 : rc;
-	if (!cli_check_user_pids(&cli, "segv"))
+	int rc = parse(argc, argv, &cli);
+	if (rc != OPTS_GO_ON)
+		return rc;
+	if (!cli_check_user_pids(&cli, CMD))
 		return EXIT_RUNTIME;
-	if ((rc = bpf_preflight("segv")))
+	if ((rc = bpf_preflight(CMD)))
 		return rc;
 	struct segv_ctx ctx = { .cli = &cli, .sym = symbolizer_new(), .buildids = buildid_index_new() };
 	struct segv_bpf *skel = segv_bpf__open_and_load();
 	if (!skel) {
 		symbolizer_free(ctx.sym);
 		buildid_index_free(ctx.buildids);
-		return bpf_fail("segv", "loading the signal probes", -errno);
+		return bpf_fail(CMD, "loading the signal probes", -errno);
 	}
 	struct event_reader reader = { 0 };
 	struct launch child = { 0 };
 	bool launched = false;
 	int exit_code = EXIT_OK;
 	if ((rc = segv_bpf__attach(skel))) {
-		exit_code = bpf_fail("segv", "attaching to signal:signal_generate and exceptions:page_fault_user", rc);
+		exit_code = bpf_fail(CMD, "attaching to signal:signal_generate and exceptions:page_fault_user", rc);
 		goto out;
 	}
 	if ((rc = events_open(&reader, bpf_map__fd(skel->maps.events), on_event, &ctx,
 			      (void *)&skel->bss->memmon_lost_events))) {
-		exit_code = bpf_fail("segv", "opening the ring buffer", rc);
+		exit_code = bpf_fail(CMD, "opening the ring buffer", rc);
 		goto out;
 	}
 	loop_install_signals();
 	if (cli.prog_argv) {
-		if (launch_prepare_flags(&child, cli.prog_argv, "segv", cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0) {
+		if (launch_prepare_flags(&child, cli.prog_argv, CMD, cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0) {
 			exit_code = EXIT_RUNTIME;
 			goto out;
 		}
 		launched = true;
 		ctx.child = child.pid;
-		if (launch_release(&child, "segv") < 0) {
+		if (launch_release(&child, CMD) < 0) {
 			exit_code = EXIT_RUNTIME;
 			goto out;
 		}

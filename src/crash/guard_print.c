@@ -88,13 +88,6 @@ static void print_json(struct symbolizer *sym, const struct guard_report *r)
 
 void guard_print_report(struct symbolizer *sym, const struct guard_report *r, bool json)
 {
-	if (r->maps) {
-		FILE *fp = fmemopen((void *)r->maps, r->maps_len, "r");
-		if (fp) {
-			symbolizer_capture_maps(sym, r->pid, fp);
-			fclose(fp);
-		}
-	}
 	if (json)
 		print_json(sym, r);
 	else
@@ -104,7 +97,7 @@ void guard_print_report(struct symbolizer *sym, const struct guard_report *r, bo
 void guard_print_stats(pid_t pid, unsigned long guarded, unsigned long pool_full, bool json)
 {
 	if (json) {
-		struct json_object *o = json_record("guard_stats");
+		struct json_object *o = json_record("guard_summary");
 		json_add_int(o, "pid", pid);
 		json_add_u64(o, "guarded", guarded);
 		json_add_u64(o, "pool_full", pool_full);

@@ -5,6 +5,8 @@
 #include "symbols/symbolize.h"
 #include <stdbool.h>
 
+/* sym already knows the reporting process's mappings: cmd_guard.c hands it the copy of
+ * /proc/PID/maps the report carries. */
 void guard_print_report(struct symbolizer *sym, const struct guard_report *r, bool json);
 void guard_print_stats(pid_t pid, unsigned long guarded, unsigned long pool_full, bool json);
 

@@ -99,7 +99,7 @@ static struct json_object *vma_json(const struct segv_vma *v)
 static void print_json(struct symbolizer *sym, const struct segv_event *e, const struct segv_stack *st,
 		       const struct segv_class *c, const char *words)
 {
-	struct json_object *o = json_record("segv");
+	struct json_object *o = json_record("segv_crash");
 	json_add_str(o, "signal", sig_name(e->sig));
 	json_add_str(o, "code", segv_code_name(e->sig, e->code));
 	json_add_int(o, "pid", e->pid);

@@ -3,6 +3,8 @@
 #include "commands.h"
 #include "core/cli.h"
 #include "core/json_out.h"
+#include "core/options.h"
+#include "pageowner/pageowner_cli.h"
 #include "pageowner/pageowner_fold.h"
 #include "pageowner/pageowner_opts.h"
 #include "pageowner/pageowner_parse.h"
@@ -14,44 +16,6 @@
 
 #define CMD "pageowner"
 #define KEEP_ERRORS 20 /* malformed records listed by line in the summary */
-
-enum { OPT_SORT = OPT_COMMON_LAST, OPT_CULL, OPT_PID_LIST, OPT_TGID_LIST, OPT_NAME_LIST };
-
-static int usage(FILE *out)
-{
-	fprintf(out,
-		"usage: memmon pageowner [options] [FILE|-] [OUTPUT]\n"
-		"Folds a page_owner dump (/sys/kernel/debug/page_owner, any kernel from 4.x on)\n"
-		"into blocks of identical records and sorts them, like tools/mm/page_owner_sort.\n"
-		"Without --cull, records fold when they differ only in timestamps. FILE defaults\n"
-		"to standard input, OUTPUT to standard output.\n\n"
-		"Sorting (one key; the last option wins):\n"
-		"  -t            by times a block occurs, most first (default)\n"
-		"  -m            by total memory (pages), most first\n"
-		"  -a            by allocation time (earliest ts of the block)\n"
-		"  -r            by release time (latest free_ts of the block)\n"
-		"  -p            by pid        -P  by tgid       -n  by command name\n"
-		"                (short options are page_owner_sort's: -p sorts, --pid selects)\n"
-		"  -s            by stack trace\n"
-		"  --sort KEYS   [+|-]key[,[+|-]key...] ('-' descending); keys: pid|p, tgid|tg,\n"
-		"                name|n, stacktrace|st, txt|T, alloc_ts|at, free_ts|ft,\n"
-		"                allocator|ator, times|t, pages|m\n"
-		"Culling (fold by chosen fields instead of the whole text):\n"
-		"  --cull RULES  comma list of pid|p, tgid|tg, name|n, stacktrace|st, free|f,\n"
-		"                allocator|ator\n"
-		"Selecting:\n"
-		"  --pid LIST    only blocks of these pids (comma list, repeatable)\n"
-		"  --tgid LIST   only blocks of these tgids\n"
-		"  --name LIST   only blocks of these command names (also --comm)\n"
-		"  -f            leave out blocks freed after their allocation (free_ts > ts)\n"
-		"Output:\n"
-		"  --json        JSON Lines: pageowner_block records, then pageowner_summary\n"
-		"  -d            print every malformed record's line and reason on stderr\n"
-		"  -h, --help    this help\n"
-		"Malformed records are skipped, counted and listed by line number on stderr\n"
-		"(in the summary record with --json). Exit: 0 ok, 1 unreadable input, 2 usage.\n");
-	return out == stdout ? EXIT_OK : EXIT_USAGE;
-}
 
 struct run {
 	struct po_options *opt;
@@ -120,80 +84,101 @@ static void print_summary(const struct run *run, struct po_counts c, size_t bloc
 		fprintf(stderr, "  ... and %lu more (-d lists all)\n", c.malformed - run->nerr);
 }
 
-static int parse_args(int argc, char **argv, struct po_options *o, bool *json, bool *debug)
+/* --pid, --tgid and --name/--comm LIST (ctx: the struct po_options): comma lists, repeatable. */
+static int pid_list(const char *arg, void *ctx)
 {
-	static const struct option longopts[] = {
-		{ "sort", required_argument, NULL, OPT_SORT },
-		{ "cull", required_argument, NULL, OPT_CULL },
-		{ "pid", required_argument, NULL, OPT_PID_LIST },
-		{ "tgid", required_argument, NULL, OPT_TGID_LIST },
-		{ "name", required_argument, NULL, OPT_NAME_LIST },
-		{ "comm", required_argument, NULL, OPT_NAME_LIST },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	struct po_options *o = ctx;
+	return po_opt_int_list(o->pids, &o->npids, arg) ?
+	       cli_usage_error(CMD, "bad --pid list '%s'", arg) : 0;
+}
+
+static int tgid_list(const char *arg, void *ctx)
+{
+	struct po_options *o = ctx;
+	return po_opt_int_list(o->tgids, &o->ntgids, arg) ?
+	       cli_usage_error(CMD, "bad --tgid list '%s'", arg) : 0;
+}
+
+static int name_list(const char *arg, void *ctx)
+{
+	struct po_options *o = ctx;
+	return po_opt_str_list(o->comms, &o->ncomms, arg) ?
+	       cli_usage_error(CMD, "bad --name list '%s'", arg) : 0;
+}
+
+/* What the command line asks besides the po_options. */
+struct pageowner_args {
+	bool json, debug;
+	const char *in_name, *out_name; /* FILE (default "-": standard input), OUTPUT or NULL */
+};
+
+/* OPTS_GO_ON, or the exit code. The short options are page_owner_sort's. */
+static int parse(int argc, char **argv, struct po_options *o, struct pageowner_args *a)
+{
+	struct po_cli pc = { .cmd = CMD, .opt = o, .shortcut = -1 };
+	struct opt opts[] = {
+		OPT_GROUP("Sorting (one key; the last option wins):"),
+		OPT_SET_INT('t', NULL, &pc.shortcut, PO_KEY_TIMES, "by times a block occurs, most first (default)"),
+		OPT_SET_INT('m', NULL, &pc.shortcut, PO_KEY_PAGES, "by total memory (pages), most first"),
+		OPT_SET_INT('a', NULL, &pc.shortcut, PO_KEY_ALLOC_TS, "by allocation time (earliest ts of the block)"),
+		OPT_SET_INT('r', NULL, &pc.shortcut, PO_KEY_FREE_TS, "by release time (latest free_ts of the block)"),
+		OPT_SET_INT('p', NULL, &pc.shortcut, PO_KEY_PID, "by pid (short options are page_owner_sort's:\n"
+								 "-p sorts, --pid selects)"),
+		OPT_SET_INT('P', NULL, &pc.shortcut, PO_KEY_TGID, "by tgid"),
+		OPT_SET_INT('n', NULL, &pc.shortcut, PO_KEY_COMM, "by command name"),
+		OPT_SET_INT('s', NULL, &pc.shortcut, PO_KEY_STACK, "by stack trace"),
+		PO_OPT_SORT(&pc, "[+|-]key[,[+|-]key...] ('-' descending);\n"
+				 "keys: pid|p, tgid|tg, name|n, stacktrace|st,\n"
+				 "txt|T, alloc_ts|at, free_ts|ft, allocator|ator,\n"
+				 "times|t, pages|m"),
+		OPT_GROUP("Culling (fold by chosen fields instead of the whole text):"),
+		PO_OPT_CULL(&pc, "comma list of pid|p, tgid|tg, name|n,\n"
+				 "stacktrace|st, free|f, allocator|ator"),
+		OPT_GROUP("Selecting:"),
+		OPT_CALLBACK(0, "pid", "LIST", pid_list, o, "only blocks of these pids (comma list, repeatable)"),
+		OPT_CALLBACK(0, "tgid", "LIST", tgid_list, o, "only blocks of these tgids"),
+		OPT_CALLBACK(0, "name|comm", "LIST", name_list, o, "only blocks of these command names"),
+		OPT_FLAG('f', NULL, &o->skip_freed, "leave out blocks freed after their allocation\n"
+						    "(free_ts > ts)"),
+		OPT_GROUP("Output:"),
+		OPT_FLAG(0, "json", &a->json, "JSON Lines: pageowner_block records, then\npageowner_summary"),
+		OPT_FLAG('d', NULL, &a->debug, "print every malformed record's line and reason\n"
+					       "on stderr"),
+		OPT_END(),
 	};
-	int c;
-	optind = 1;
-	opterr = 0; /* one message of our own, with the hint to --help */
-	while ((c = getopt_long(argc, argv, "amnprstPfdh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a': po_opt_sort_single(o, PO_KEY_ALLOC_TS, 1); break;
-		case 'm': po_opt_sort_single(o, PO_KEY_PAGES, -1); break;
-		case 'n': po_opt_sort_single(o, PO_KEY_COMM, 1); break;
-		case 'p': po_opt_sort_single(o, PO_KEY_PID, 1); break;
-		case 'P': po_opt_sort_single(o, PO_KEY_TGID, 1); break;
-		case 'r': po_opt_sort_single(o, PO_KEY_FREE_TS, 1); break;
-		case 's': po_opt_sort_single(o, PO_KEY_STACK, 1); break;
-		case 't': po_opt_sort_single(o, PO_KEY_TIMES, -1); break;
-		case 'f': o->skip_freed = true; break;
-		case 'd': *debug = true; break;
-		case OPT_JSON: *json = true; break;
-		case OPT_SORT:
-			if (po_opt_sort(o, optarg))
-				return cli_usage_error(CMD, "bad --sort '%s'", optarg);
-			break;
-		case OPT_CULL:
-			if (po_opt_cull(o, optarg))
-				return cli_usage_error(CMD, "bad --cull '%s'", optarg);
-			break;
-		case OPT_PID_LIST:
-			if (po_opt_int_list(o->pids, &o->npids, optarg))
-				return cli_usage_error(CMD, "bad --pid list '%s'", optarg);
-			break;
-		case OPT_TGID_LIST:
-			if (po_opt_int_list(o->tgids, &o->ntgids, optarg))
-				return cli_usage_error(CMD, "bad --tgid list '%s'", optarg);
-			break;
-		case OPT_NAME_LIST:
-			if (po_opt_str_list(o->comms, &o->ncomms, optarg))
-				return cli_usage_error(CMD, "bad --name list '%s'", optarg);
-			break;
-		case 'h': return -1;
-		default:
-			return cli_bad_option(CMD);
-		}
-	}
-	po_opt_finish(o);
-	return 0;
+	struct opts_spec spec = {
+		.cmd = CMD,
+		.usage = "memmon pageowner [options] [FILE|-] [OUTPUT]",
+		.about = "Folds a page_owner dump (/sys/kernel/debug/page_owner, any kernel from 4.x on)\n"
+			 "into blocks of identical records and sorts them, like tools/mm/page_owner_sort.\n"
+			 "Without --cull, records fold when they differ only in timestamps. FILE defaults\n"
+			 "to standard input, OUTPUT to standard output.",
+		.epilog = "Malformed records are skipped, counted and listed by line number on stderr\n"
+			  "(in the summary record with --json). Exit: 0 ok, 1 unreadable input, 2 usage.",
+		.opts = opts,
+		.max_args = 2,
+	};
+	int rc = opts_parse(&spec, argc, argv);
+	if (rc != OPTS_GO_ON)
+		return rc;
+	po_cli_finish(&pc);
+	a->in_name = spec.nargs > 0 ? spec.args[0] : "-";
+	a->out_name = spec.nargs > 1 ? spec.args[1] : NULL;
+	return OPTS_GO_ON;
 }
 
 int cmd_pageowner(int argc, char **argv)
 {
 	struct po_options opt = { 0 };
-	bool json = false;
-	struct run run = { .opt = &opt };
-	int rc = parse_args(argc, argv, &opt, &json, &run.debug);
-	if (rc) {
+	struct pageowner_args args = { 0 };
+	int rc = parse(argc, argv, &opt, &args);
+	if (rc != OPTS_GO_ON) {
 		po_opt_free(&opt);
-		return rc < 0 ? usage(stdout) : rc;
+		return rc;
 	}
-	if (argc - optind > 2) {
-		po_opt_free(&opt);
-		return cli_usage_error(CMD, "too many arguments");
-	}
-	const char *in_name = optind < argc ? argv[optind] : "-";
-	const char *out_name = optind + 1 < argc ? argv[optind + 1] : NULL;
+	rc = EXIT_OK;
+	struct run run = { .opt = &opt, .debug = args.debug };
+	const char *in_name = args.in_name, *out_name = args.out_name;
 	FILE *in = strcmp(in_name, "-") ? fopen(in_name, "r") : stdin;
 	if (!in) {
 		fprintf(stderr, "memmon pageowner: cannot open %s: %s\n", in_name, strerror(errno));
@@ -217,12 +202,12 @@ int cmd_pageowner(int argc, char **argv)
 	} else {
 		size_t n;
 		struct po_group **groups = po_fold_sorted(run.fold, &n);
-		if (json)
-			po_print_json(out, &opt, groups, n);
+		if (args.json)
+			po_print_json(out, "pageowner_block", &opt, groups, n);
 		else
 			po_print_text(out, &opt, groups, n);
 		struct po_counts c = po_parser_counts(p);
-		print_summary(&run, c, n, in_name, json, out);
+		print_summary(&run, c, n, in_name, args.json, out);
 		if (c.records == 0 && c.malformed > 0) {
 			/* Nothing but garbage: the wrong file, not an empty dump. */
 			fprintf(stderr, "memmon pageowner: %s is not a page_owner dump (no valid record)\n",

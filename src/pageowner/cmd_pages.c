@@ -4,10 +4,12 @@
 #include "commands.h"
 #include "core/cli.h"
 #include "core/json_out.h"
-#include "core/launch.h"
 #include "core/loop.h"
+#include "core/options.h"
+#include "core/trace_target.h"
 #include "kernel/bpf_util.h"
 #include "kernel/gfp_names.h"
+#include "pageowner/pageowner_cli.h"
 #include "pageowner/pageowner_fold.h"
 #include "pageowner/pageowner_opts.h"
 #include "pageowner/pageowner_parse.h"
@@ -24,35 +26,6 @@
 #include <unistd.h>
 
 #define CMD "pages"
-
-enum { OPT_DUMP = OPT_COMMON_LAST, OPT_MAX_PAGES, OPT_SORT, OPT_CULL };
-
-static int usage(FILE *out)
-{
-	fprintf(out,
-		"usage: memmon pages [options] [-- PROGRAM ARGS]\n"
-		"Who owns the kernel's pages, live: page_owner without CONFIG_PAGE_OWNER.\n"
-		"Traces kmem:mm_page_alloc, mm_page_free and mm_page_free_batched with kernel\n"
-		"stacks and keeps the blocks still allocated. At the end it prints them folded\n"
-		"like `memmon pageowner` (page_owner_sort layout). Pages allocated before tracing\n"
-		"started are unknown; their frees are counted as not attributable. memmon's own\n"
-		"allocations are left out.\n\n"
-		"  -p, --pid PID     only allocations of this process (repeatable)\n"
-		"  --comm NAME       only blocks allocated by this command name\n"
-		"  -d, --duration S  stop after S seconds (default: Ctrl-C, or the program's exit)\n"
-		"  -i, --interval S  also print the report every S seconds\n"
-		"  --dump FILE       write the outstanding blocks in page_owner text format to FILE\n"
-		"                    at the end and on SIGUSR1 (readable by memmon pageowner and\n"
-		"                    page_owner_sort)\n"
-		"  --sort KEYS       report order, as memmon pageowner --sort (default: times)\n"
-		"  --cull RULES      fold by fields, as memmon pageowner --cull\n"
-		"  --max-pages N     blocks kept at most (default 262144); more are counted dropped\n"
-		"  --json            JSON Lines: pageowner_block records, then pages_summary\n"
-		"  -h, --help        this help\n"
-		"SIGUSR1 writes the --dump file, or prints the report when there is none.\n"
-		"Needs root (CAP_BPF, CAP_PERFMON) and kernel BTF.\n");
-	return out == stdout ? EXIT_OK : EXIT_USAGE;
-}
 
 struct pages_run {
 	struct cli cli;
@@ -167,7 +140,7 @@ static void print_report(struct pages_run *run, const char *why)
 	struct po_group **g = po_fold_sorted(rc.fold, &n);
 	const struct pages_counters *c = &run->skel->bss->counters;
 	if (run->cli.json) {
-		po_print_json(stdout, &run->opt, g, n);
+		po_print_json(stdout, "pages_block", &run->opt, g, n);
 		struct json_object *j = json_record("pages_summary");
 		json_add_str(j, "reason", why);
 		json_add_u64(j, "allocations", c->allocs);
@@ -220,103 +193,104 @@ static void on_tick(void *ctx)
 		print_report(run, "SIGUSR1");
 }
 
-static int parse_args(struct pages_run *run, int argc, char **argv)
+/* OPTS_GO_ON, or the exit code. */
+static int parse(struct pages_run *run, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "dump", required_argument, NULL, OPT_DUMP },
-		{ "max-pages", required_argument, NULL, OPT_MAX_PAGES },
-		{ "sort", required_argument, NULL, OPT_SORT },
-		{ "cull", required_argument, NULL, OPT_CULL },
-		{ NULL, 0, NULL, 0 },
+	struct po_cli pc = { .cmd = CMD, .opt = &run->opt, .shortcut = -1 };
+	struct opt opts[] = {
+		OPT_PIDS(&run->cli, "only allocations of this process (repeatable)"),
+		OPT_COMM(&run->cli, "only blocks allocated by this command name"),
+		OPT_DURATION(&run->cli, "stop after S seconds (default: Ctrl-C, or the\nprogram's exit)"),
+		OPT_INTERVAL(&run->cli, "also print the report every S seconds"),
+		OPT_STRING(0, "dump", &run->dump_path, "FILE",
+			   "write the outstanding blocks in page_owner text\n"
+			   "format to FILE at the end and on SIGUSR1 (readable\n"
+			   "by memmon pageowner and page_owner_sort)"),
+		PO_OPT_SORT(&pc, "report order, as memmon pageowner --sort\n(default: times)"),
+		PO_OPT_CULL(&pc, "fold by fields, as memmon pageowner --cull"),
+		/* A count of blocks, with the size suffixes it always took (4k = 4096). */
+		{ .kind = OPTK_SIZE, .long_name = "max-pages", .arg = "N", .dest = &run->max_pages,
+		  .min = 1, .max = 1 << 26, .hint = "(blocks, from 1 to 67108864)",
+		  .help = "blocks kept at most (default 262144); more are\ncounted dropped" },
+		OPT_JSON(&run->cli, "JSON Lines: pages_block records, then pages_summary"),
+		OPT_END(),
 	};
-	int c;
-	argc = cli_split_program(&run->cli, argc, argv);
-	optind = 1;
-	opterr = 0; /* one message of our own, with the hint to --help */
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h': return -1;
-		case OPT_DUMP: run->dump_path = optarg; break;
-		case OPT_MAX_PAGES:
-			if (cli_parse_size(optarg, &run->max_pages) || run->max_pages < 1 ||
-			    run->max_pages > (1ULL << 26))
-				return cli_usage_error(CMD, "bad --max-pages '%s' (1..67108864)", optarg);
-			break;
-		case OPT_SORT:
-			if (po_opt_sort(&run->opt, optarg))
-				return cli_usage_error(CMD, "bad --sort '%s'", optarg);
-			break;
-		case OPT_CULL:
-			if (po_opt_cull(&run->opt, optarg))
-				return cli_usage_error(CMD, "bad --cull '%s'", optarg);
-			break;
-		default: {
-			int r = cli_common_option(&run->cli, CMD, c, optarg);
-			if (r < 0)
-				return EXIT_USAGE;
-			if (r == 0)
-				return cli_bad_option(CMD);
-		}
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+	struct opts_spec spec = {
+		.cmd = CMD,
+		.usage = "memmon pages [options] [-- PROGRAM ARGS]",
+		.about = "Who owns the kernel's pages, live: page_owner without CONFIG_PAGE_OWNER.\n"
+			 "Traces kmem:mm_page_alloc, mm_page_free and mm_page_free_batched with kernel\n"
+			 "stacks and keeps the blocks still allocated. At the end it prints them folded\n"
+			 "like `memmon pageowner` (page_owner_sort layout). Pages allocated before tracing\n"
+			 "started are unknown; their frees are counted as not attributable. memmon's own\n"
+			 "allocations are left out.",
+		.epilog = "SIGUSR1 writes the --dump file, or prints the report when there is none.\n"
+			  "Needs root (CAP_BPF, CAP_PERFMON) and kernel BTF.",
+		.opts = opts,
+		.cli = &run->cli,
+		.program = true,
+		.program_help = "run PROGRAM and keep the pages it allocates (not\n"
+				"those of the processes it starts); stop when it exits",
+	};
+	int rc = opts_parse(&spec, argc, argv);
+	if (rc != OPTS_GO_ON)
+		return rc;
+	if (cli_one_target(&run->cli, CMD)) /* a usage error, with or without root */
+		return EXIT_USAGE;
 	if (run->cli.comm && po_opt_str_list(run->opt.comms, &run->opt.ncomms, run->cli.comm))
 		return cli_usage_error(CMD, "bad --comm");
-	po_opt_finish(&run->opt);
-	return 0;
+	po_cli_finish(&pc);
+	return OPTS_GO_ON;
 }
 
-static int add_tgid(struct pages_run *run, pid_t pid)
+/* The processes whose allocations are kept, as pages always kept them: -p pids and the
+ * launched program itself, not the processes it forks. --comm is no part of it: it selects
+ * the report's blocks by the allocating task's name, in user space, so the counts stay
+ * those of every selected process. */
+static void configure_filter(const struct trace_target *tt, struct task_filter_config *cfg)
 {
-	__u32 k = (__u32)pid;
-	__u8 one = 1;
-	return bpf_map_update_elem(bpf_map__fd(run->skel->maps.tgids), &k, &one, BPF_ANY);
+	trace_target_configure(tt, cfg);
+	cfg->follow_children = 0;
+	cfg->by_comm = 0;
+	memset(cfg->comm, 0, sizeof(cfg->comm));
 }
 
 int cmd_pages(int argc, char **argv)
 {
 	struct pages_run run = { .max_pages = 262144 };
-	int rc = parse_args(&run, argc, argv);
-	if (rc) {
+	int rc = parse(&run, argc, argv);
+	if (rc != OPTS_GO_ON) {
 		po_opt_free(&run.opt);
-		return rc < 0 ? usage(stdout) : rc;
+		return rc;
 	}
-	if (cli_one_target(&run.cli, CMD)) {
+	if ((rc = bpf_preflight(CMD))) {
 		po_opt_free(&run.opt);
-		return EXIT_USAGE;
+		return rc;
 	}
-	if (bpf_preflight(CMD) || !cli_check_pids(&run.cli, CMD)) {
+	loop_install_signals();
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	sigaction(SIGUSR1, &sa, NULL);
+	struct trace_target tt;
+	if ((rc = trace_target_prepare(&tt, &run.cli, CMD))) {
 		po_opt_free(&run.opt);
-		return EXIT_RUNTIME;
+		return rc;
 	}
-	struct launch child = { 0 };
-	bool launched = false;
 	rc = EXIT_RUNTIME;
 	run.skel = pages_bpf__open();
 	if (!run.skel) {
 		rc = bpf_fail(CMD, "opening the BPF object", errno);
 		goto out;
 	}
-	run.skel->rodata->filter_tgids = run.cli.npids > 0 || run.cli.prog_argv;
-	run.skel->rodata->self_tgid = (__u32)getpid();
+	configure_filter(&tt, &run.skel->rodata->task_filter);
 	bpf_map__set_max_entries(run.skel->maps.pages, (__u32)run.max_pages);
 	int err = pages_bpf__load(run.skel);
 	if (err) {
 		rc = bpf_fail(CMD, "loading the BPF programs", err);
 		goto out;
 	}
-	for (int i = 0; i < run.cli.npids; i++)
-		add_tgid(&run, run.cli.pids[i]);
-	loop_install_signals();
-	struct sigaction sa = { .sa_handler = on_usr1 };
-	sigaction(SIGUSR1, &sa, NULL);
-	if (run.cli.prog_argv) {
-		if (launch_prepare_flags(&child, run.cli.prog_argv, CMD, run.cli.json ? LAUNCH_STDOUT_TO_STDERR : 0))
-			goto out;
-		launched = true;
-		add_tgid(&run, child.pid);
+	if ((err = trace_target_fill(&tt, bpf_map__fd(run.skel->maps.pid_filter)))) {
+		rc = bpf_fail(CMD, "filling the pid filter", err);
+		goto out;
 	}
 	run.ks = ksyms_load("/proc/kallsyms");
 	if (!run.ks)
@@ -329,19 +303,15 @@ int cmd_pages(int argc, char **argv)
 		goto out;
 	}
 	fprintf(stderr, "memmon pages: tracing page allocations%s; Ctrl-C to end, SIGUSR1 to %s\n",
-		run.cli.npids || launched ? " of the selected processes" : "",
+		trace_target_filters_pids(&tt) ? " of the selected processes" : "",
 		run.dump_path ? "write the dump" : "print the report");
-	if (launched) {
-		if (launch_release(&child, CMD)) {
-			launched = false;
-			goto out;
-		}
-	}
+	if (trace_target_release(&tt, CMD))
+		goto out;
 	struct loop l = {
 		.interval = run.cli.interval, .duration = run.cli.duration,
-		.child = launched ? &child : NULL, .pids = run.cli.pids, .npids = run.cli.npids,
 		.ctx = &run, .on_interval = on_interval, .on_tick = on_tick,
 	};
+	trace_target_loop(&tt, &l);
 	enum loop_end end = loop_run(&l);
 	if (end == LOOP_ERROR)
 		goto out;
@@ -350,11 +320,8 @@ int cmd_pages(int argc, char **argv)
 	if (run.dump_path && write_dump(&run))
 		rc = EXIT_RUNTIME;
 	print_report(&run, loop_end_reason(end));
-	if (launched && child.exited)
-		launched = false;
 out:
-	if (launched && !child.exited)
-		launch_abort(&child);
+	trace_target_abort(&tt);
 	pages_bpf__destroy(run.skel);
 	ksyms_free(run.ks);
 	po_opt_free(&run.opt);

@@ -52,12 +52,13 @@ static struct json_object *lines_json(const char *text)
 	return a;
 }
 
-void po_print_json(FILE *out, const struct po_options *o, struct po_group **gs, size_t n)
+void po_print_json(FILE *out, const char *type, const struct po_options *o, struct po_group **gs,
+		   size_t n)
 {
 	char alloc[64];
 	for (size_t i = 0; i < n; i++) {
 		const struct po_group *g = gs[i];
-		struct json_object *j = json_record("pageowner_block");
+		struct json_object *j = json_record(type);
 		json_add_u64(j, "times", g->times);
 		json_add_u64(j, "pages", g->pages);
 		if (!o->cull || (o->cull & PO_CULL_PID) || o->npids)

@@ -6,22 +6,13 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "core/task_filter.bpf.h"
 #include "pageowner/pages_event.h"
 #define STACK_STORE_DEPTH PAGES_STACK_DEPTH
 #define STACK_STORE_ENTRIES 65536
 #include "symbols/stack_store.bpf.h"
 
-const volatile bool filter_tgids = false;
-const volatile __u32 self_tgid = 0; /* memmon itself: its own pages are not the question */
-
 struct pages_counters counters = {};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 128); /* -p pids (CLI_MAX_PIDS) and the launched program */
-	__type(key, __u32);
-	__type(value, __u8);
-} tgids SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -38,7 +29,9 @@ int on_page_alloc(struct trace_event_raw_mm_page_alloc *ctx)
 		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32;
-	if (tgid == self_tgid || (filter_tgids && !bpf_map_lookup_elem(&tgids, &tgid)))
+	/* The pid part only: --comm selects report blocks in user space (cmd_pages.c). memmon
+	 * itself is never selected: its own pages are not the question. */
+	if (!tgid_selected(tgid))
 		return 0;
 	struct page_info v = {};
 	v.ts_ns = bpf_ktime_get_ns();

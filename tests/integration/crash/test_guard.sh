@@ -93,12 +93,12 @@ assert_eq "$(frame cxx free_stack 0)" "cxx $(line_of cxx-delete)" "operator dele
 run threads --sample-rate 3 --slots 64 -- "$BIN" threads
 assert_eq "$(cat "$TMPD/threads.rc")" 0 "threads exit"
 assert_contains "$TMPD/threads.err" survived
-assert_ge "$(q threads 'select(.type=="guard_stats") | .guarded')" 1000 "guarded in threads"
+assert_ge "$(q threads 'select(.type=="guard_summary") | .guarded')" 1000 "guarded in threads"
 assert_eq "$(jq -s 'map(select(.type=="guard_error")) | length' "$TMPD/threads.json")" 0 "no false report"
 run threads-full --all --slots 16 -- "$BIN" threads
 assert_eq "$(cat "$TMPD/threads-full.rc")" 0 "threads (pool full) exit"
 assert_contains "$TMPD/threads-full.err" survived
-assert_ge "$(q threads-full 'select(.type=="guard_stats") | .pool_full')" 1 "pool full counted"
+assert_ge "$(q threads-full 'select(.type=="guard_summary") | .pool_full')" 1 "pool full counted"
 
 # The text report says the same in words.
 "$MEMMON" guard --all -- "$BIN" overflow >"$TMPD/text.out" 2>&1
@@ -114,7 +114,7 @@ assert_eq "$(cat "$TMPD/fork.rc")" 0 "parent exit status"
 assert_contains "$TMPD/fork.err" "child killed"
 assert_eq "$(q fork 'select(.type=="guard_error") | "\(.kind) \(.block_size)"')" "heap-buffer-overflow 16" "child's report"
 child=$(q fork 'select(.type=="guard_error") | .pid')
-parent=$(q fork 'select(.type=="guard_stats") | .pid')
+parent=$(q fork 'select(.type=="guard_summary") | .pid')
 [ -n "$child" ] && [ -n "$parent" ] && [ "$child" != "$parent" ] || fail "child report pid $child vs parent $parent"
 
 # Bad input: clear one-line errors and exit codes, no leftovers.
@@ -122,6 +122,7 @@ parent=$(q fork 'select(.type=="guard_stats") | .pid')
 assert_contains "$TMPD/e1" "cannot be done safely"
 "$MEMMON" guard >"$TMPD/e2" 2>&1; assert_eq $? 2 "no program exit"
 "$MEMMON" guard -d 5 -- true >"$TMPD/e5" 2>&1; assert_eq $? 2 "-d exit"
+assert_contains "$TMPD/e5" "guard runs until the program exits"
 "$MEMMON" guard --align 3 -- true >"$TMPD/e7" 2>&1; assert_eq $? 2 "bad align exit"
 "$MEMMON" guard --sample-rate 0 -- true >"$TMPD/e3" 2>&1; assert_eq $? 2 "bad rate exit"
 "$MEMMON" guard -- /nonexistent/prog >"$TMPD/e4" 2>&1; assert_eq $? 1 "missing program exit"

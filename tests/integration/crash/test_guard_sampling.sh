@@ -16,8 +16,8 @@ BIN="$WORKLOADS/guard_bugs"
 
 "$MEMMON" guard --json --sample-rate 100 -- "$BIN" million -1 >"$TMPD/rate.out" 2>&1 || fail "rate run: $(cat "$TMPD/rate.out")"
 grep '^{' "$TMPD/rate.out" >"$TMPD/rate.json"
-guarded=$(jq -r 'select(.type=="guard_stats") | .guarded' "$TMPD/rate.json")
-assert_eq "$(jq -r 'select(.type=="guard_stats") | .pool_full' "$TMPD/rate.json")" 0 "pool_full"
+guarded=$(jq -r 'select(.type=="guard_summary") | .guarded' "$TMPD/rate.json")
+assert_eq "$(jq -r 'select(.type=="guard_summary") | .pool_full' "$TMPD/rate.json")" 0 "pool_full"
 assert_ge "$guarded" 9400 "guarded of 1e6 at rate 100"
 assert_le "$guarded" 10600 "guarded of 1e6 at rate 100"
 
@@ -38,7 +38,7 @@ for i in 1 2 3 4 5 6; do
 		assert_eq "$(cat "$TMPD/facts")" "32 1 million" "run $i report"
 	else
 		assert_eq "$(cat "$TMPD/one.$i.rc")" 0 "run $i exit status"
-		assert_eq "$(grep '"type":"guard_stats"' "$TMPD/one.$i" | jq -r .pool_full)" 0 "run $i pool_full"
+		assert_eq "$(grep '"type":"guard_summary"' "$TMPD/one.$i" | jq -r .pool_full)" 0 "run $i pool_full"
 	fi
 	caught=$((caught + c))
 done

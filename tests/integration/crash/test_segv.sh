@@ -11,10 +11,10 @@ line_of() { grep -n "MARK:$1" "$SRC" | cut -d: -f1; }
 run() { # run NAME ARGS: memmon segv --json -- segv_cases NAME
 	timeout 60 "$MEMMON" segv --json -- "$BIN" "$1" >"$TMPD/$1.json" 2>"$TMPD/$1.err"
 	echo $? >"$TMPD/$1.rc"
-	[ "$(jq -s 'map(select(.type=="segv")) | length' "$TMPD/$1.json")" = 1 ] ||
-		{ cat "$TMPD/$1.json" "$TMPD/$1.err"; fail "$1: expected exactly one segv record"; }
+	[ "$(jq -s 'map(select(.type=="segv_crash")) | length' "$TMPD/$1.json")" = 1 ] ||
+		{ cat "$TMPD/$1.json" "$TMPD/$1.err"; fail "$1: expected exactly one segv_crash record"; }
 }
-q() { jq -r "select(.type==\"segv\") | $2" "$TMPD/$1.json"; }
+q() { jq -r "select(.type==\"segv_crash\") | $2" "$TMPD/$1.json"; }
 
 run null
 assert_eq "$(cat "$TMPD/null.rc")" 139 "exit status (SIGSEGV)"
@@ -78,7 +78,7 @@ sleep 3
 "$BIN" null 2>/dev/null & crasher=$!
 wait $crasher 2>/dev/null
 wait $mon
-jq -c "select(.type==\"segv\" and .pid==$crasher)" "$TMPD/wide.json" >"$TMPD/wide1.json"
+jq -c "select(.type==\"segv_crash\" and .pid==$crasher)" "$TMPD/wide.json" >"$TMPD/wide1.json"
 assert_eq "$(q wide1 '"\(.what) \(.stack[0].symbol) \(.stack[0].line) \(.stack[1].symbol)"')" "null-page deref $(line_of null) main" "system-wide facts"
 assert_eq "$(q wide1 '.stack[2].module' | xargs basename)" libc.so.6 "libc frame's module"
 assert_eq "$(q wide1 '.stack[0].addr == .ip')" true "frames show the captured addresses"
@@ -104,5 +104,7 @@ assert_eq "$(q sent '"\(.what) \(.code) \(.pid) \(.sender_pid)"')" "sent SI_USER
 assert_contains "$TMPD/e1" "pid 4194304 does not exist"
 "$MEMMON" segv -p abc >"$TMPD/e2" 2>&1; assert_eq $? 2 "bad pid exit"
 "$MEMMON" segv --bogus >"$TMPD/e3" 2>&1; assert_eq $? 2 "bad option exit"
+"$MEMMON" segv -i 1 >"$TMPD/e4" 2>&1; assert_eq $? 2 "-i exit"
+assert_contains "$TMPD/e4" "-i does not apply: every signal is printed as it happens"
 "$MEMMON" segv --help | grep -q -- "--comm NAME" || fail "help"
 echo ok

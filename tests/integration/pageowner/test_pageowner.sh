@@ -68,6 +68,10 @@ check A,D,C,B,E --sort=T
 check D,E,B,A,C --sort=ator,-pages
 check A,D,B,E,C --sort=-times,alloc_ts
 check E,B,A,C,D --sort=-m,p
+# The last sort option wins, shortcut or --sort.
+check D,B,E,A,C -m -a
+check E,B,A,C,D --sort=at -m
+check D,B,E,A,C -m --sort=at
 # Filters: pid, tgid, name lists (comma lists and repeated options), -f.
 check A,D --pid 100,300
 check A,D --pid 100 --pid 300

@@ -42,20 +42,22 @@ assert_eq "$rc" 0 "memmon pages exit code"
 # Page-cache data pages are __filemap_get_folio under generic_perform_write: creating files
 # may also read ext4 metadata blocks through the block device's page cache
 # (__getblk -> __filemap_get_folio), which is another path.
-pages_under() { # file pid regex...
+# memmon pages writes pages_block records, memmon pageowner (reading the dump) pageowner_block.
+blocks_under() { # type file pid regex...
 	json_query '
 import json, re, sys
 total = 0
-for line in open(sys.argv[1]):
+for line in open(sys.argv[2]):
     r = json.loads(line)
-    if r["type"] == "pageowner_block" and r["pid"] == int(sys.argv[2]) and \
-       all(any(re.match(rx, f) for f in r["stack"]) for rx in sys.argv[3:]):
+    if r["type"] == sys.argv[1] and r["pid"] == int(sys.argv[3]) and \
+       all(any(re.match(rx, f) for f in r["stack"]) for rx in sys.argv[4:]):
         total += r["pages"]
 print(total)' "$@"
 }
+pages_under() { blocks_under pages_block "$@"; } # file pid regex...
 # On a failed count, show what the report held for that pid.
 show_blocks() { # file pid
-	jq -c --argjson pid "$2" 'select(.type=="pageowner_block" and .pid==$pid) |
+	jq -c --argjson pid "$2" 'select(.type=="pages_block" and .pid==$pid) |
 		[.times, .pages, .order, ([.stack[] | split("+")[0]] | join("<"))]' "$1" >&2
 }
 expect_pages() { # file pid want what regex...
@@ -72,7 +74,7 @@ assert_eq "$(pages_under "$TMPD/out.json" $wp '__filemap_get_folio\+' 'generic_p
 other=$(json_query '
 import json, sys
 print(sum(1 for l in open(sys.argv[1]) for r in [json.loads(l)]
-          if r["type"] == "pageowner_block" and r["pid"] not in (int(sys.argv[2]), int(sys.argv[3]))))' \
+          if r["type"] == "pages_block" and r["pid"] not in (int(sys.argv[2]), int(sys.argv[3]))))' \
 	"$TMPD/out.json" $wp $wf)
 assert_eq "$other" 0 "blocks of other processes"
 summary=$(grep '"pages_summary"' "$TMPD/out.json")
@@ -85,7 +87,7 @@ assert_ge "$held" $((PIPE_PAGES + FILE_PAGES)) "outstanding pages"
 assert_contains "$TMPD/dump.txt" "pid $wp, tgid $wp (page_hold), ts "
 assert_contains "$TMPD/dump.txt" "mask 0x"
 "$MEMMON" pageowner --json --pid $wp "$TMPD/dump.txt" >"$TMPD/po.json" 2>"$TMPD/po.err" || fail "pageowner on the dump"
-assert_eq "$(pages_under "$TMPD/po.json" $wp '(anon_)?pipe_write\+')" $PIPE_PAGES "pipe pages in the dump"
+assert_eq "$(blocks_under pageowner_block "$TMPD/po.json" $wp '(anon_)?pipe_write\+')" $PIPE_PAGES "pipe pages in the dump"
 assert_eq "$(jq -r 'select(.type=="pageowner_summary") | .malformed' "$TMPD/po.json")" 0 "malformed records in the dump"
 rm -f "$TMPD/pages-test-data.$$"
 
@@ -111,8 +113,8 @@ assert_eq "$((held + dropped + frees))" "$allocs" "held + dropped + freed = allo
 "$MEMMON" pages --json -- dd if=/dev/zero of="$TMPD/dd-data.$$" bs=4096 count=48 \
 	>"$TMPD/dd.json" 2>"$TMPD/dd.err" || { cat "$TMPD/dd.err"; fail "memmon pages -- dd"; }
 assert_eq "$(jq -r 'select(.type=="pages_summary") | .reason' "$TMPD/dd.json")" "program exited" "end reason"
-dd_pages=$(jq -s '[.[] | select(.type=="pageowner_block" and .comm=="dd" and
+dd_pages=$(jq -s '[.[] | select(.type=="pages_block" and .comm=="dd" and
 	any(.stack[]; test("^__filemap_get_folio\\+")) and
 	any(.stack[]; test("^generic_perform_write\\+"))) | .pages] | add' "$TMPD/dd.json")
-[ "$dd_pages" = 48 ] || { jq -c 'select(.type=="pageowner_block" and .comm=="dd") | [.pages, ([.stack[] | split("+")[0]] | join("<"))]' "$TMPD/dd.json" >&2; fail "dd page-cache pages: expected 48, got $dd_pages"; }
+[ "$dd_pages" = 48 ] || { jq -c 'select(.type=="pages_block" and .comm=="dd") | [.pages, ([.stack[] | split("+")[0]] | join("<"))]' "$TMPD/dd.json" >&2; fail "dd page-cache pages: expected 48, got $dd_pages"; }
 echo "ok"
