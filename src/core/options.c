@@ -208,20 +208,14 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 
 	spec->nargs = 0;
 	spec->args = NULL;
-	/* "--" ends memmon's options; what follows is the program to launch. */
-	int all = argc;
-	if (spec->cli)
+	/* "--" ends memmon's options: for a command that launches one, what follows is the
+	 * program; for another, positional arguments (a FILE named "-x"), as getopt has it. */
+	if (spec->program) {
+		int all = argc;
 		argc = cli_split_program(spec->cli, argc, argv);
-	else
-		for (int i = 1; i < argc; i++)
-			if (!strcmp(argv[i], "--")) {
-				argc = i;
-				break;
-			}
-	if (argc < all && !spec->program)
-		return cli_usage_error(spec->cmd, "does not launch a program: nothing may follow --");
-	if (argc < all && spec->cli && !spec->cli->prog_argv)
-		return cli_usage_error(spec->cmd, "no program after --");
+		if (argc < all && !spec->cli->prog_argv)
+			return cli_usage_error(spec->cmd, "no program after --");
+	}
 
 	for (const struct opt *o = spec->opts; o->kind != OPTK_END; o++) {
 		if (o->kind == OPTK_GROUP)

@@ -111,8 +111,8 @@ struct opts_spec {
 	const char *about;  /* what the command does (a paragraph), or NULL */
 	const char *epilog; /* text after the options (exit status, notes), or NULL */
 	const struct opt *opts;
-	struct cli *cli;    /* receives -- PROGRAM ARGS; NULL when program is false */
-	bool program;       /* accepts -- PROGRAM ARGS */
+	struct cli *cli;    /* receives -- PROGRAM ARGS (needed when program is true) */
+	bool program;       /* accepts -- PROGRAM ARGS; else "--" only ends the options */
 	const char *program_help; /* --help line of "-- PROGRAM ARGS" (NULL: a default) */
 	int max_args;       /* positional arguments accepted (FILE, PID...) */
 	/* out: the positional arguments, in order */
