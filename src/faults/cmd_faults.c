@@ -4,8 +4,8 @@
  * groups them for the chosen view and prints them. */
 #include "commands.h"
 #include "core/cli.h"
-#include "core/launch.h"
 #include "core/loop.h"
+#include "core/trace_target.h"
 #include "faults/faults_print.h"
 #include "faults/faults_table.h"
 #include "kernel/bpf_util.h"
@@ -271,106 +271,91 @@ static void on_tick(void *ctx)
 	}
 }
 
-static int configure(struct faults_run *r)
+/* The probe set's choices before load: which processes, which fields make a row, which
+ * faults count. */
+static void configure(struct faults_run *r, const struct trace_target *tt)
 {
 	struct faults_opts *o = r->o;
 	struct faults_bpf *s = r->skel;
-	s->rodata->filter_pids = o->cli.npids > 0 || o->cli.prog_argv;
-	s->rodata->follow_children = o->cli.prog_argv != NULL;
-	if (o->cli.comm) {
-		s->rodata->filter_comm = true;
-		strncpy((char *)s->rodata->comm_filter, o->cli.comm, 15);
-	}
+	trace_target_configure(tt, &s->rodata->task_filter);
 	s->rodata->want_ustack = o->view == VIEW_STACK;
 	s->rodata->want_kstack = o->kernel_stacks;
 	s->rodata->want_file = o->view == VIEW_FILE || o->view == VIEW_PROCESS_FILE;
 	s->rodata->only_hugetlb = o->hugetlb;
 	s->rodata->only_swapin = o->swapin;
-	return 0;
 }
 
-static int add_target(struct faults_run *r, pid_t pid, uint8_t state)
+static int attach(struct faults_run *r, struct perf_sw_links *links)
 {
-	uint32_t tgid = (uint32_t)pid;
-	return bpf_map_update_elem(bpf_map__fd(r->skel->maps.targets), &tgid, &state, BPF_ANY);
+	int err;
+	if ((err = faults_bpf__attach(r->skel)))
+		return bpf_fail(CMD, "attaching the exec/fork tracepoints", err);
+	if ((err = perf_sw_attach(r->skel->progs.on_minor_fault, PERF_COUNT_SW_PAGE_FAULTS_MIN,
+				  links)) ||
+	    (err = perf_sw_attach(r->skel->progs.on_major_fault, PERF_COUNT_SW_PAGE_FAULTS_MAJ,
+				  links)))
+		return bpf_fail(CMD, "attaching to the page-fault perf events", err);
+	if ((err = events_open(&r->events, bpf_map__fd(r->skel->maps.events), on_event, r,
+			       &r->skel->bss->memmon_lost_events)))
+		return bpf_fail(CMD, "opening the ring buffer", err);
+	return 0;
 }
 
 static int run(struct faults_opts *o)
 {
 	struct faults_run r = { .o = o };
 	struct perf_sw_links links = { 0 };
-	struct launch child = { .pid = 0 };
-	bool launched = false;
-	int ret = EXIT_RUNTIME, err;
+	struct trace_target tt;
+	int ret, err;
 
 	if (bpf_preflight(CMD))
 		return EXIT_RUNTIME;
 	if (o->cli.npids && !cli_check_user_pids(&o->cli, CMD))
 		return EXIT_RUNTIME;
 	loop_install_signals();
+	if ((ret = trace_target_prepare(&tt, &o->cli, CMD)))
+		return ret;
+	tt.program_from_exec = true; /* counted from its exec on */
+	ret = EXIT_RUNTIME;
 	if (o->view == VIEW_STACK) {
 		r.sym = symbolizer_new();
 		r.procs.sym = r.sym;
 	}
 	r.skel = faults_bpf__open();
 	if (!r.skel) {
-		ret = bpf_fail(CMD, "opening the BPF object", -errno);
+		bpf_fail(CMD, "opening the BPF object", -errno);
 		goto out;
 	}
-	configure(&r);
+	configure(&r, &tt);
 	if ((err = faults_bpf__load(r.skel))) {
-		ret = bpf_fail(CMD, "loading the BPF programs", err);
+		bpf_fail(CMD, "loading the BPF programs", err);
 		goto out;
 	}
-	for (int i = 0; i < o->cli.npids; i++) {
-		add_target(&r, o->cli.pids[i], 1);
+	if ((err = trace_target_fill(&tt, bpf_map__fd(r.skel->maps.pid_filter)))) {
+		bpf_fail(CMD, "filling the pid filter", err);
+		goto out;
+	}
+	for (int i = 0; i < o->cli.npids; i++)
 		proc_names_add(&r.procs, (uint32_t)o->cli.pids[i], NULL);
-	}
-	if (o->cli.prog_argv) {
-		if (launch_prepare_flags(&child, o->cli.prog_argv, CMD, o->cli.json ? LAUNCH_STDOUT_TO_STDERR : 0))
-			goto out;
-		launched = true;
-		add_target(&r, child.pid, 2); /* counted from its exec on */
-	}
-	if ((err = faults_bpf__attach(r.skel))) {
-		ret = bpf_fail(CMD, "attaching the exec/fork tracepoints", err);
+	if (attach(&r, &links))
 		goto out;
-	}
-	if ((err = perf_sw_attach(r.skel->progs.on_minor_fault, PERF_COUNT_SW_PAGE_FAULTS_MIN,
-				  &links)) ||
-	    (err = perf_sw_attach(r.skel->progs.on_major_fault, PERF_COUNT_SW_PAGE_FAULTS_MAJ,
-				  &links))) {
-		ret = bpf_fail(CMD, "attaching to the page-fault perf events", err);
-		goto out;
-	}
-	if ((err = events_open(&r.events, bpf_map__fd(r.skel->maps.events), on_event, &r,
-			       &r.skel->bss->memmon_lost_events))) {
-		ret = bpf_fail(CMD, "opening the ring buffer", err);
-		goto out;
-	}
 	if (!o->cli.json && !o->folded)
 		fprintf(stderr, "memmon %s: tracing page faults%s; Ctrl-C to end\n", CMD,
 			o->cli.npids ? " of the given pids" : o->cli.prog_argv ? " of the program" :
 								     " system-wide");
 	r.start = r.last = r.last_refresh = now_seconds();
-	if (launched) {
-		if (launch_release(&child, CMD)) {
-			launched = false;
-			goto out;
-		}
-	}
+	if (trace_target_release(&tt, CMD))
+		goto out;
 	struct loop l = {
 		.events = &r.events,
 		.interval = o->cli.interval,
 		.duration = o->cli.duration,
-		.child = launched ? &child : NULL,
-		.pids = o->cli.pids,
-		.npids = o->cli.npids,
 		.ctx = &r,
 		.on_interval = on_interval,
 		.on_child_stop = on_child_stop,
 		.on_tick = on_tick,
 	};
+	trace_target_loop(&tt, &l);
 	enum loop_end end = loop_run(&l);
 	events_drain(&r.events);
 	if (end == LOOP_ERROR) {
@@ -378,10 +363,12 @@ static int run(struct faults_opts *o)
 		goto out;
 	}
 	report(&r, true, loop_end_reason(end));
+	if (r.skel->bss->children_not_followed)
+		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n", CMD,
+			(unsigned long long)r.skel->bss->children_not_followed);
 	ret = EXIT_OK; /* memmon's status, not the program's (DESIGN: 0, 1, 2) */
 out:
-	if (launched && !child.exited)
-		launch_abort(&child);
+	trace_target_abort(&tt);
 	perf_sw_detach(&links);
 	events_close(&r.events);
 	faults_bpf__destroy(r.skel);
