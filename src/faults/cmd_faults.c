@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "core/cli.h"
 #include "core/loop.h"
+#include "core/options.h"
 #include "core/trace_target.h"
 #include "faults/faults_print.h"
 #include "faults/faults_table.h"
@@ -15,26 +16,17 @@
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CMD "faults"
 
-enum {
-	OPT_BY = OPT_COMMON_LAST,
-	OPT_KERNEL_STACKS,
-	OPT_MIN_COUNT,
-	OPT_HUGETLB,
-	OPT_SWAPIN,
-	OPT_SUMMARY,
-	OPT_FOLDED,
-};
-
 struct faults_opts {
 	struct cli cli;
 	enum faults_view view;
-	bool view_given, kernel_stacks, hugetlb, swapin, summary, folded;
+	bool kernel_stacks, hugetlb, swapin, summary, folded;
 	uint64_t min_count;
 };
 
@@ -49,117 +41,67 @@ struct faults_run {
 	double last_refresh;
 };
 
-static void usage(FILE *out)
+/* OPTS_GO_ON, or the exit code. */
+static int parse(struct faults_opts *o, int argc, char **argv)
 {
-	fprintf(out,
-		"usage: memmon faults [options] [-p PID]... [-- PROGRAM ARGS]\n\n"
-		"Counts page faults (where RSS grows) by user stack, file or process, with minor\n"
-		"and major faults apart and the bytes the faults mapped in. Traces the -p processes,\n"
-		"the launched PROGRAM (and its children), or the whole system. Prints every\n"
-		"interval (the faults of that interval) and at the end (all faults).\n\n"
-		"  --by stack|file|process  group by user stack (default), by mapped file (anonymous\n"
-		"                           memory as [heap], [stack] and [anon]), or by process\n"
-		"  --kernel-stacks          also group by kernel stack, for faults taken in kernel\n"
-		"                           mode (copy_to_user, ...); printed above the user stack\n"
-		"  --min-count N            hide rows with fewer than N faults\n"
-		"  --hugetlb                only faults on hugetlb mappings (default view: per\n"
-		"                           process and file)\n"
-		"  --swapin                 only swap-ins: major faults on anonymous memory\n"
-		"                           (default view: per process and stack)\n"
-		"  --summary                rate view: faults per second per process, minor/major,\n"
-		"                           user/kernel mode (use with -i 1)\n"
-		"  --folded                 at the end, print folded stacks 'comm;outer;..;inner N'\n"
-		"                           for flame graph tools (stack view only)\n"
-		"  -p, --pid PID            trace this process (repeatable)\n"
-		"      --comm NAME          trace only processes with this name\n"
-		"  -i, --interval SECONDS   print every SECONDS\n"
-		"  -d, --duration SECONDS   stop after SECONDS\n"
-		"      --json               JSON Lines (see README: memmon faults)\n"
-		"  -h, --help               this help\n");
-}
-
-static int parse_by(const char *arg, enum faults_view *v)
-{
-	if (!strcmp(arg, "stack"))
-		*v = VIEW_STACK;
-	else if (!strcmp(arg, "file"))
-		*v = VIEW_FILE;
-	else if (!strcmp(arg, "process"))
-		*v = VIEW_PROCESS;
-	else
-		return -1;
-	return 0;
-}
-
-/* Returns -1 to go on, else the exit code. */
-static int parse_args(struct faults_opts *o, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "by", required_argument, NULL, OPT_BY },
-		{ "kernel-stacks", no_argument, NULL, OPT_KERNEL_STACKS },
-		{ "min-count", required_argument, NULL, OPT_MIN_COUNT },
-		{ "hugetlb", no_argument, NULL, OPT_HUGETLB },
-		{ "swapin", no_argument, NULL, OPT_SWAPIN },
-		{ "summary", no_argument, NULL, OPT_SUMMARY },
-		{ "folded", no_argument, NULL, OPT_FOLDED },
-		{ NULL, 0, NULL, 0 },
+	int by = -1; /* enum faults_view's first three: stack, file, process */
+	struct opt opts[] = {
+		OPT_CHOICE(0, "by", &by, "stack|file|process",
+			   "group by user stack (default), by mapped file (anonymous\n"
+			   "memory as [heap], [stack] and [anon]), or by process"),
+		OPT_FLAG(0, "kernel-stacks", &o->kernel_stacks,
+			 "also group by kernel stack, for faults taken in kernel\n"
+			 "mode (copy_to_user, ...); printed above the user stack"),
+		OPT_NUMBER(0, "min-count", &o->min_count, "N", 0, INT64_MAX,
+			   "hide rows with fewer than N faults"),
+		OPT_FLAG(0, "hugetlb", &o->hugetlb,
+			 "only faults on hugetlb mappings (default view: per\n"
+			 "process and file)"),
+		OPT_FLAG(0, "swapin", &o->swapin,
+			 "only swap-ins: major faults on anonymous memory\n"
+			 "(default view: per process and stack)"),
+		OPT_FLAG(0, "summary", &o->summary,
+			 "rate view: faults per second per process, minor/major,\n"
+			 "user/kernel mode (use with -i 1)"),
+		OPT_FLAG(0, "folded", &o->folded,
+			 "at the end, print folded stacks 'comm;outer;..;inner N'\n"
+			 "for flame graph tools (stack view only)"),
+		OPT_PIDS(&o->cli, "trace this process (repeatable)"),
+		OPT_COMM(&o->cli, "trace only processes with this name"),
+		OPT_INTERVAL(&o->cli, "print every S seconds"),
+		OPT_DURATION(&o->cli, "stop after S seconds"),
+		OPT_JSON(&o->cli, "JSON Lines (see README: memmon faults)"),
+		OPT_END(),
 	};
-	int all = argc;
-	argc = cli_split_program(&o->cli, argc, argv);
-	if (argc < all && !o->cli.prog_argv)
-		return cli_usage_error(CMD, "no program after --");
-	optind = 1;
-	opterr = 0;
-	int c;
-	long v;
-	while ((c = getopt_long(argc, argv, ":" CLI_COMMON_SHORT, opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case OPT_BY:
-			if (parse_by(optarg, &o->view))
-				return cli_usage_error(CMD, "invalid --by '%s' (stack, file or process)",
-						       optarg);
-			o->view_given = true;
-			break;
-		case OPT_KERNEL_STACKS: o->kernel_stacks = true; break;
-		case OPT_MIN_COUNT:
-			if (cli_parse_long(optarg, 0, 0x7fffffffffffffffL, &v))
-				return cli_usage_error(CMD, "invalid --min-count '%s'", optarg);
-			o->min_count = (uint64_t)v;
-			break;
-		case OPT_HUGETLB: o->hugetlb = true; break;
-		case OPT_SWAPIN: o->swapin = true; break;
-		case OPT_SUMMARY: o->summary = true; break;
-		case OPT_FOLDED: o->folded = true; break;
-		case ':':
-			return cli_usage_error(CMD, "option '%s' needs a value", argv[optind - 1]);
-		case '?':
-			return cli_bad_option(CMD);
-		default: {
-			int r = cli_common_option(&o->cli, CMD, c, optarg);
-			if (r < 0)
-				return EXIT_USAGE;
-			if (r == 0)
-				return cli_bad_option(CMD);
-		}
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(CMD, "unexpected argument '%s' (a program goes after --)",
-				       argv[optind]);
+	struct opts_spec spec = {
+		.cmd = CMD,
+		.usage = "memmon faults [options] [-p PID]... [-- PROGRAM ARGS]",
+		.about = "Counts page faults (where RSS grows) by user stack, file or process, with minor\n"
+			 "and major faults apart and the bytes the faults mapped in. Traces the -p processes,\n"
+			 "the launched PROGRAM (and its children), or the whole system. Prints every\n"
+			 "interval (the faults of that interval) and at the end (all faults).",
+		.opts = opts,
+		.cli = &o->cli,
+		.program = true,
+		.program_help = "launch PROGRAM and trace it and the processes it starts,\n"
+				"counted from its exec on",
+	};
+	int rc = opts_parse(&spec, argc, argv);
+	if (rc != OPTS_GO_ON)
+		return rc;
+	bool view_given = by >= 0;
+	if (view_given)
+		o->view = (enum faults_view)by;
 	if (cli_one_target(&o->cli, CMD))
 		return EXIT_USAGE;
 	if (o->hugetlb && o->swapin)
 		return cli_usage_error(CMD, "--hugetlb and --swapin cannot be combined");
-	if (o->summary && (o->view_given || o->folded || o->kernel_stacks))
+	if (o->summary && (view_given || o->folded || o->kernel_stacks))
 		return cli_usage_error(CMD, "--summary cannot be combined with --by, --folded or "
 					    "--kernel-stacks");
 	if (o->summary)
 		o->view = VIEW_SUMMARY;
-	else if (!o->view_given && o->hugetlb)
+	else if (!view_given && o->hugetlb)
 		o->view = VIEW_PROCESS_FILE;
 	if (o->folded && o->view != VIEW_STACK)
 		return cli_usage_error(CMD, "--folded needs the stack view");
@@ -167,7 +109,7 @@ static int parse_args(struct faults_opts *o, int argc, char **argv)
 		return cli_usage_error(CMD, "--folded and --json cannot be combined");
 	if (o->kernel_stacks && o->view != VIEW_STACK)
 		return cli_usage_error(CMD, "--kernel-stacks needs the stack view");
-	return -1;
+	return OPTS_GO_ON;
 }
 
 static const char *comm_cb(void *ctx, uint32_t tgid)
@@ -384,8 +326,8 @@ out:
 int cmd_faults(int argc, char **argv)
 {
 	struct faults_opts o = { .view = VIEW_STACK };
-	int rc = parse_args(&o, argc, argv);
-	if (rc >= 0)
+	int rc = parse(&o, argc, argv);
+	if (rc != OPTS_GO_ON)
 		return rc;
 	return run(&o);
 }
