@@ -1,19 +1,22 @@
 /* memmon faults: page faults by user stack, by file, by process; major and minor;
  * hugetlb-only and swap-in-only; a per-process rate view. The kernel counts (see
- * faults/faults.bpf.c); every interval and at the end this file snapshots the counts,
- * groups them for the chosen view and prints them. */
+ * faults/faults.bpf.c); every interval and at the end this file reads the counts and
+ * groups them for the chosen view (faults/faults_table.h), gathers what the report shows
+ * (faults/faults_collect.h) and prints it (faults/faults_print.h). */
 #include "commands.h"
 #include "core/cli.h"
+#include "core/keyed_table.h"
 #include "core/loop.h"
 #include "core/options.h"
 #include "core/trace_target.h"
+#include "faults/faults_collect.h"
+#include "faults/faults_names.h"
 #include "faults/faults_print.h"
 #include "faults/faults_table.h"
 #include "kernel/bpf_util.h"
 #include "kernel/perf_sw.h"
 #include "symbols/proc_names.h"
 #include "faults/faults.skel.h"
-#include <bpf/bpf.h>
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <stdint.h>
@@ -36,7 +39,8 @@ struct faults_run {
 	struct symbolizer *sym;
 	struct proc_names procs;
 	struct event_reader events;
-	struct fault_snapshot prev, cur, delta, rows;
+	struct keyed_table table;   /* the kernel's rows: totals and the last interval's gains */
+	struct keyed_table entries; /* the rows of the view */
 	double start, last;
 	double last_refresh;
 };
@@ -112,22 +116,14 @@ static int parse(struct faults_opts *o, int argc, char **argv)
 	return OPTS_GO_ON;
 }
 
-static const char *comm_cb(void *ctx, uint32_t tgid)
-{
-	return proc_names_comm(ctx, tgid);
-}
-
 /* An executable mapping the kernel saw the process fault in: usable for its stacks even
  * after it exited. */
 static void add_code_mapping(struct faults_run *r, const struct fault_proc_event *e)
 {
-	struct fault_file_key fk = { .ino = e->ino, .dev = e->dev };
-	struct fault_file_info info;
-	char path[FAULT_PATH_PARTS * FAULT_NAME_LEN + 16];
-	if (!r->sym || bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.files), &fk, &info) ||
-	    !info.nparts || info.truncated)
+	char path[FAULTS_NAME_MAX];
+	if (!r->sym ||
+	    faults_file_path(bpf_map__fd(r->skel->maps.files), e->ino, e->dev, path, sizeof(path)) < 1)
 		return;
-	faults_format_path(&info, path, sizeof(path));
 	symbolizer_add_mapping(r->sym, (pid_t)e->tgid, e->start, e->end, e->pgoff, path);
 }
 
@@ -151,20 +147,44 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Reads the kernel's table and groups it for the view: the whole run's counts (final) or
+ * the last interval's. 0 or -errno. */
+static int aggregate(struct faults_run *r, bool final)
+{
+	int err = fault_table_read(&r->table, bpf_map__fd(r->skel->maps.counts));
+	if (!err)
+		err = fault_group(&r->table, final, faults_view_mask(r->o->view), &r->entries);
+	return err;
+}
+
 static void report(struct faults_run *r, bool final, const char *end_reason)
 {
 	struct faults_opts *o = r->o;
 	double t = now_seconds();
-	if (fault_snapshot_read(&r->cur, bpf_map__fd(r->skel->maps.counts))) {
+	if (aggregate(r, final)) {
 		fprintf(stderr, "memmon %s: reading the fault table failed\n", CMD);
 		return;
 	}
-	const struct fault_snapshot *src = &r->cur;
-	if (!final) {
-		fault_snapshot_delta(&r->cur, &r->prev, &r->delta);
-		src = &r->delta;
+	double seconds = final ? t - r->start : t - r->last;
+	/* The interval's end is the next one's start. */
+	r->last = t;
+	if (o->folded && !final)
+		return;
+	struct faults_sources src = {
+		.view = o->view,
+		.kernel_stacks = o->kernel_stacks,
+		.min_count = o->min_count,
+		.stacks_fd = bpf_map__fd(r->skel->maps.stacks),
+		.files_fd = bpf_map__fd(r->skel->maps.files),
+		.sym = r->sym,
+		.procs = &r->procs,
+	};
+	struct faults_rows rows;
+	if (faults_collect(&src, &r->entries, &rows)) {
+		fprintf(stderr, "memmon %s: collecting the report: out of memory\n", CMD);
+		faults_rows_free(&rows);
+		return;
 	}
-	fault_group(src, faults_view_mask(o->view), &r->rows);
 	struct faults_report rep = {
 		.view = o->view,
 		.json = o->cli.json,
@@ -172,23 +192,14 @@ static void report(struct faults_run *r, bool final, const char *end_reason)
 		.kernel_stacks = o->kernel_stacks,
 		.final = final,
 		.min_count = o->min_count,
-		.seconds = final ? t - r->start : t - r->last,
+		.seconds = seconds,
 		.end_reason = end_reason,
 		.sym = r->sym,
-		.stacks_fd = bpf_map__fd(r->skel->maps.stacks),
-		.files_fd = bpf_map__fd(r->skel->maps.files),
-		.comm_of = comm_cb,
-		.comm_ctx = &r->procs,
 		.counters = r->skel->bss->counters,
 		.events_lost = events_lost(&r->events),
 	};
-	if (!o->folded || final)
-		faults_print(&rep, &r->rows, stdout);
-	/* The interval's end is the next one's start. */
-	struct fault_snapshot tmp = r->prev;
-	r->prev = r->cur;
-	r->cur = tmp;
-	r->last = t;
+	faults_print(&rep, &rows, stdout);
+	faults_rows_free(&rows);
 }
 
 static void on_interval(void *ctx)
@@ -250,6 +261,8 @@ static int run(struct faults_opts *o)
 	struct trace_target tt;
 	int ret, err;
 
+	fault_table_init(&r.table);
+	fault_entries_init(&r.entries);
 	if (bpf_preflight(CMD))
 		return EXIT_RUNTIME;
 	if (o->cli.npids && !cli_check_user_pids(&o->cli, CMD))
@@ -314,10 +327,8 @@ out:
 	perf_sw_detach(&links);
 	events_close(&r.events);
 	faults_bpf__destroy(r.skel);
-	fault_snapshot_free(&r.prev);
-	fault_snapshot_free(&r.cur);
-	fault_snapshot_free(&r.delta);
-	fault_snapshot_free(&r.rows);
+	ktable_free(&r.table);
+	ktable_free(&r.entries);
 	proc_names_free(&r.procs);
 	symbolizer_free(r.sym);
 	return ret;
