@@ -43,6 +43,7 @@ struct faults_run {
 	struct keyed_table entries; /* the rows of the view */
 	double start, last;
 	double last_refresh;
+	unsigned long intervals;    /* interval reports so far */
 };
 
 /* OPTS_GO_ON, or the exit code. */
@@ -168,6 +169,8 @@ static void report(struct faults_run *r, bool final, const char *end_reason)
 	double seconds = final ? t - r->start : t - r->last;
 	/* The interval's end is the next one's start. */
 	r->last = t;
+	if (!final)
+		r->intervals++;
 	if (o->folded && !final)
 		return;
 	struct faults_sources src = {
@@ -193,10 +196,12 @@ static void report(struct faults_run *r, bool final, const char *end_reason)
 		.final = final,
 		.min_count = o->min_count,
 		.seconds = seconds,
+		.interval = r->intervals,
 		.end_reason = end_reason,
 		.sym = r->sym,
 		.counters = r->skel->bss->counters,
 		.events_lost = events_lost(&r->events),
+		.children_not_followed = r->skel->bss->children_not_followed,
 	};
 	faults_print(&rep, &rows, stdout);
 	faults_rows_free(&rows);

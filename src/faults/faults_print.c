@@ -88,8 +88,8 @@ static void print_folded(const struct faults_report *r, const struct faults_rows
 static struct json_object *row_json(const struct faults_report *r, const struct faults_rows *rows,
 				    const struct faults_row *row)
 {
-	static const char *types[] = { "fault_stack", "fault_file", "fault_process",
-				       "fault_process_file", "fault_rate" };
+	static const char *types[] = { "faults_stack", "faults_file", "faults_process",
+				       "faults_process_file", "faults_rate" };
 	struct json_object *o = json_record(types[r->view]);
 	const struct fault_counts *c = &row->c;
 	json_add_bool(o, "final", r->final);
@@ -176,10 +176,14 @@ static void print_header(const struct faults_report *r, const struct faults_rows
 	}
 }
 
+/* faults_interval closes an interval's rows, faults_summary ends the run: the same
+ * fields, the summary also why tracing stopped. */
 static void print_footer_json(const struct faults_report *r, size_t hidden, FILE *out)
 {
 	struct sym_stats st = r->sym ? symbolizer_stats(r->sym) : (struct sym_stats){ 0, 0 };
-	struct json_object *o = json_record("faults_report");
+	struct json_object *o = json_record(r->final ? "faults_summary" : "faults_interval");
+	if (!r->final)
+		json_add_u64(o, "interval", r->interval);
 	json_add_bool(o, "final", r->final);
 	json_add_str(o, "view", faults_view_name(r->view));
 	json_add_double(o, "seconds", r->seconds);
@@ -191,6 +195,8 @@ static void print_footer_json(const struct faults_report *r, size_t hidden, FILE
 	json_add_u64(o, "frames", st.frames);
 	json_add_u64(o, "frames_unresolved", st.unresolved);
 	json_add_str(o, "reason", r->end_reason);
+	if (r->final)
+		json_add_u64(o, "children_not_followed", r->children_not_followed);
 	json_emit(o, out);
 }
 

@@ -14,10 +14,12 @@ struct faults_report {
 	bool json, folded, kernel_stacks, final;
 	uint64_t min_count;
 	double seconds;                 /* time the rows cover */
+	unsigned long interval;         /* not final: the interval's number, from 1 */
 	const char *end_reason;         /* final report: why tracing stopped */
 	struct symbolizer *sym;
 	struct fault_counters counters; /* kernel-side losses so far */
 	uint64_t events_lost;
+	uint64_t children_not_followed; /* the pid filter was full */
 };
 
 const char *faults_view_name(enum faults_view v);
