@@ -1,40 +1,35 @@
 /* memmon faults: page faults by user stack, by file, by process; major and minor;
  * hugetlb-only and swap-in-only; a per-process rate view. The kernel counts (see
- * faults/faults.bpf.c); every interval and at the end this file snapshots the counts,
- * groups them for the chosen view and prints them. */
+ * faults/faults.bpf.c); every interval and at the end this file reads the counts and
+ * groups them for the chosen view (faults/faults_table.h), gathers what the report shows
+ * (faults/faults_collect.h) and prints it (faults/faults_print.h). */
 #include "commands.h"
 #include "core/cli.h"
-#include "core/launch.h"
+#include "core/keyed_table.h"
 #include "core/loop.h"
+#include "core/options.h"
+#include "core/trace_target.h"
+#include "faults/faults_collect.h"
+#include "faults/faults_names.h"
 #include "faults/faults_print.h"
 #include "faults/faults_table.h"
 #include "kernel/bpf_util.h"
 #include "kernel/perf_sw.h"
 #include "symbols/proc_names.h"
 #include "faults/faults.skel.h"
-#include <bpf/bpf.h>
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CMD "faults"
 
-enum {
-	OPT_BY = OPT_COMMON_LAST,
-	OPT_KERNEL_STACKS,
-	OPT_MIN_COUNT,
-	OPT_HUGETLB,
-	OPT_SWAPIN,
-	OPT_SUMMARY,
-	OPT_FOLDED,
-};
-
 struct faults_opts {
 	struct cli cli;
 	enum faults_view view;
-	bool view_given, kernel_stacks, hugetlb, swapin, summary, folded;
+	bool kernel_stacks, hugetlb, swapin, summary, folded;
 	uint64_t min_count;
 };
 
@@ -44,122 +39,74 @@ struct faults_run {
 	struct symbolizer *sym;
 	struct proc_names procs;
 	struct event_reader events;
-	struct fault_snapshot prev, cur, delta, rows;
+	struct keyed_table table;   /* the kernel's rows: totals and the last interval's gains */
+	struct keyed_table entries; /* the rows of the view */
 	double start, last;
 	double last_refresh;
+	unsigned long intervals;    /* interval reports so far */
 };
 
-static void usage(FILE *out)
+/* OPTS_GO_ON, or the exit code. */
+static int parse(struct faults_opts *o, int argc, char **argv)
 {
-	fprintf(out,
-		"usage: memmon faults [options] [-p PID]... [-- PROGRAM ARGS]\n\n"
-		"Counts page faults (where RSS grows) by user stack, file or process, with minor\n"
-		"and major faults apart and the bytes the faults mapped in. Traces the -p processes,\n"
-		"the launched PROGRAM (and its children), or the whole system. Prints every\n"
-		"interval (the faults of that interval) and at the end (all faults).\n\n"
-		"  --by stack|file|process  group by user stack (default), by mapped file (anonymous\n"
-		"                           memory as [heap], [stack] and [anon]), or by process\n"
-		"  --kernel-stacks          also group by kernel stack, for faults taken in kernel\n"
-		"                           mode (copy_to_user, ...); printed above the user stack\n"
-		"  --min-count N            hide rows with fewer than N faults\n"
-		"  --hugetlb                only faults on hugetlb mappings (default view: per\n"
-		"                           process and file)\n"
-		"  --swapin                 only swap-ins: major faults on anonymous memory\n"
-		"                           (default view: per process and stack)\n"
-		"  --summary                rate view: faults per second per process, minor/major,\n"
-		"                           user/kernel mode (use with -i 1)\n"
-		"  --folded                 at the end, print folded stacks 'comm;outer;..;inner N'\n"
-		"                           for flame graph tools (stack view only)\n"
-		"  -p, --pid PID            trace this process (repeatable)\n"
-		"      --comm NAME          trace only processes with this name\n"
-		"  -i, --interval SECONDS   print every SECONDS\n"
-		"  -d, --duration SECONDS   stop after SECONDS\n"
-		"      --json               JSON Lines (see README: memmon faults)\n"
-		"  -h, --help               this help\n");
-}
-
-static int parse_by(const char *arg, enum faults_view *v)
-{
-	if (!strcmp(arg, "stack"))
-		*v = VIEW_STACK;
-	else if (!strcmp(arg, "file"))
-		*v = VIEW_FILE;
-	else if (!strcmp(arg, "process"))
-		*v = VIEW_PROCESS;
-	else
-		return -1;
-	return 0;
-}
-
-/* Returns -1 to go on, else the exit code. */
-static int parse_args(struct faults_opts *o, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "by", required_argument, NULL, OPT_BY },
-		{ "kernel-stacks", no_argument, NULL, OPT_KERNEL_STACKS },
-		{ "min-count", required_argument, NULL, OPT_MIN_COUNT },
-		{ "hugetlb", no_argument, NULL, OPT_HUGETLB },
-		{ "swapin", no_argument, NULL, OPT_SWAPIN },
-		{ "summary", no_argument, NULL, OPT_SUMMARY },
-		{ "folded", no_argument, NULL, OPT_FOLDED },
-		{ NULL, 0, NULL, 0 },
+	int by = -1; /* enum faults_view's first three: stack, file, process */
+	struct opt opts[] = {
+		OPT_CHOICE(0, "by", &by, "stack|file|process",
+			   "group by user stack (default), by mapped file (anonymous\n"
+			   "memory as [heap], [stack] and [anon]), or by process"),
+		OPT_FLAG(0, "kernel-stacks", &o->kernel_stacks,
+			 "also group by kernel stack, for faults taken in kernel\n"
+			 "mode (copy_to_user, ...); printed above the user stack"),
+		OPT_NUMBER(0, "min-count", &o->min_count, "N", 0, INT64_MAX,
+			   "hide rows with fewer than N faults"),
+		OPT_FLAG(0, "hugetlb", &o->hugetlb,
+			 "only faults on hugetlb mappings (default view: per\n"
+			 "process and file)"),
+		OPT_FLAG(0, "swapin", &o->swapin,
+			 "only swap-ins: major faults on anonymous memory\n"
+			 "(default view: per process and stack)"),
+		OPT_FLAG(0, "summary", &o->summary,
+			 "rate view: faults per second per process, minor/major,\n"
+			 "user/kernel mode (use with -i 1)"),
+		OPT_FLAG(0, "folded", &o->folded,
+			 "at the end, print folded stacks 'comm;outer;..;inner N'\n"
+			 "for flame graph tools (stack view only)"),
+		OPT_PIDS(&o->cli, "trace this process (repeatable)"),
+		OPT_COMM(&o->cli, "trace only processes with this name"),
+		OPT_INTERVAL(&o->cli, "print every S seconds"),
+		OPT_DURATION(&o->cli, "stop after S seconds"),
+		OPT_JSON(&o->cli, "JSON Lines (see README: memmon faults)"),
+		OPT_END(),
 	};
-	int all = argc;
-	argc = cli_split_program(&o->cli, argc, argv);
-	if (argc < all && !o->cli.prog_argv)
-		return cli_usage_error(CMD, "no program after --");
-	optind = 1;
-	opterr = 0;
-	int c;
-	long v;
-	while ((c = getopt_long(argc, argv, ":" CLI_COMMON_SHORT, opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case OPT_BY:
-			if (parse_by(optarg, &o->view))
-				return cli_usage_error(CMD, "invalid --by '%s' (stack, file or process)",
-						       optarg);
-			o->view_given = true;
-			break;
-		case OPT_KERNEL_STACKS: o->kernel_stacks = true; break;
-		case OPT_MIN_COUNT:
-			if (cli_parse_long(optarg, 0, 0x7fffffffffffffffL, &v))
-				return cli_usage_error(CMD, "invalid --min-count '%s'", optarg);
-			o->min_count = (uint64_t)v;
-			break;
-		case OPT_HUGETLB: o->hugetlb = true; break;
-		case OPT_SWAPIN: o->swapin = true; break;
-		case OPT_SUMMARY: o->summary = true; break;
-		case OPT_FOLDED: o->folded = true; break;
-		case ':':
-			return cli_usage_error(CMD, "option '%s' needs a value", argv[optind - 1]);
-		case '?':
-			return cli_bad_option(CMD);
-		default: {
-			int r = cli_common_option(&o->cli, CMD, c, optarg);
-			if (r < 0)
-				return EXIT_USAGE;
-			if (r == 0)
-				return cli_bad_option(CMD);
-		}
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(CMD, "unexpected argument '%s' (a program goes after --)",
-				       argv[optind]);
+	struct opts_spec spec = {
+		.cmd = CMD,
+		.usage = "memmon faults [options] [-p PID]... [-- PROGRAM ARGS]",
+		.about = "Counts page faults (where RSS grows) by user stack, file or process, with minor\n"
+			 "and major faults apart and the bytes the faults mapped in. Traces the -p processes,\n"
+			 "the launched PROGRAM (and its children), or the whole system. Prints every\n"
+			 "interval (the faults of that interval) and at the end (all faults).",
+		.opts = opts,
+		.cli = &o->cli,
+		.program = true,
+		.program_help = "launch PROGRAM and trace it and the processes it starts,\n"
+				"counted from its exec on",
+	};
+	int rc = opts_parse(&spec, argc, argv);
+	if (rc != OPTS_GO_ON)
+		return rc;
+	bool view_given = by >= 0;
+	if (view_given)
+		o->view = (enum faults_view)by;
 	if (cli_one_target(&o->cli, CMD))
 		return EXIT_USAGE;
 	if (o->hugetlb && o->swapin)
 		return cli_usage_error(CMD, "--hugetlb and --swapin cannot be combined");
-	if (o->summary && (o->view_given || o->folded || o->kernel_stacks))
+	if (o->summary && (view_given || o->folded || o->kernel_stacks))
 		return cli_usage_error(CMD, "--summary cannot be combined with --by, --folded or "
 					    "--kernel-stacks");
 	if (o->summary)
 		o->view = VIEW_SUMMARY;
-	else if (!o->view_given && o->hugetlb)
+	else if (!view_given && o->hugetlb)
 		o->view = VIEW_PROCESS_FILE;
 	if (o->folded && o->view != VIEW_STACK)
 		return cli_usage_error(CMD, "--folded needs the stack view");
@@ -167,25 +114,17 @@ static int parse_args(struct faults_opts *o, int argc, char **argv)
 		return cli_usage_error(CMD, "--folded and --json cannot be combined");
 	if (o->kernel_stacks && o->view != VIEW_STACK)
 		return cli_usage_error(CMD, "--kernel-stacks needs the stack view");
-	return -1;
-}
-
-static const char *comm_cb(void *ctx, uint32_t tgid)
-{
-	return proc_names_comm(ctx, tgid);
+	return OPTS_GO_ON;
 }
 
 /* An executable mapping the kernel saw the process fault in: usable for its stacks even
  * after it exited. */
 static void add_code_mapping(struct faults_run *r, const struct fault_proc_event *e)
 {
-	struct fault_file_key fk = { .ino = e->ino, .dev = e->dev };
-	struct fault_file_info info;
-	char path[FAULT_PATH_PARTS * FAULT_NAME_LEN + 16];
-	if (!r->sym || bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.files), &fk, &info) ||
-	    !info.nparts || info.truncated)
+	char path[FAULTS_NAME_MAX];
+	if (!r->sym ||
+	    faults_file_path(bpf_map__fd(r->skel->maps.files), e->ino, e->dev, path, sizeof(path)) < 1)
 		return;
-	faults_format_path(&info, path, sizeof(path));
 	symbolizer_add_mapping(r->sym, (pid_t)e->tgid, e->start, e->end, e->pgoff, path);
 }
 
@@ -209,20 +148,46 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Reads the kernel's table and groups it for the view: the whole run's counts (final) or
+ * the last interval's. 0 or -errno. */
+static int aggregate(struct faults_run *r, bool final)
+{
+	int err = fault_table_read(&r->table, bpf_map__fd(r->skel->maps.counts));
+	if (!err)
+		err = fault_group(&r->table, final, faults_view_mask(r->o->view), &r->entries);
+	return err;
+}
+
 static void report(struct faults_run *r, bool final, const char *end_reason)
 {
 	struct faults_opts *o = r->o;
 	double t = now_seconds();
-	if (fault_snapshot_read(&r->cur, bpf_map__fd(r->skel->maps.counts))) {
+	if (aggregate(r, final)) {
 		fprintf(stderr, "memmon %s: reading the fault table failed\n", CMD);
 		return;
 	}
-	const struct fault_snapshot *src = &r->cur;
-	if (!final) {
-		fault_snapshot_delta(&r->cur, &r->prev, &r->delta);
-		src = &r->delta;
+	double seconds = final ? t - r->start : t - r->last;
+	/* The interval's end is the next one's start. */
+	r->last = t;
+	if (!final)
+		r->intervals++;
+	if (o->folded && !final)
+		return;
+	struct faults_sources src = {
+		.view = o->view,
+		.kernel_stacks = o->kernel_stacks,
+		.min_count = o->min_count,
+		.stacks_fd = bpf_map__fd(r->skel->maps.stacks),
+		.files_fd = bpf_map__fd(r->skel->maps.files),
+		.sym = r->sym,
+		.procs = &r->procs,
+	};
+	struct faults_rows rows;
+	if (faults_collect(&src, &r->entries, &rows)) {
+		fprintf(stderr, "memmon %s: collecting the report: out of memory\n", CMD);
+		faults_rows_free(&rows);
+		return;
 	}
-	fault_group(src, faults_view_mask(o->view), &r->rows);
 	struct faults_report rep = {
 		.view = o->view,
 		.json = o->cli.json,
@@ -230,23 +195,16 @@ static void report(struct faults_run *r, bool final, const char *end_reason)
 		.kernel_stacks = o->kernel_stacks,
 		.final = final,
 		.min_count = o->min_count,
-		.seconds = final ? t - r->start : t - r->last,
+		.seconds = seconds,
+		.interval = r->intervals,
 		.end_reason = end_reason,
 		.sym = r->sym,
-		.stacks_fd = bpf_map__fd(r->skel->maps.stacks),
-		.files_fd = bpf_map__fd(r->skel->maps.files),
-		.comm_of = comm_cb,
-		.comm_ctx = &r->procs,
 		.counters = r->skel->bss->counters,
 		.events_lost = events_lost(&r->events),
+		.children_not_followed = r->skel->bss->children_not_followed,
 	};
-	if (!o->folded || final)
-		faults_print(&rep, &r->rows, stdout);
-	/* The interval's end is the next one's start. */
-	struct fault_snapshot tmp = r->prev;
-	r->prev = r->cur;
-	r->cur = tmp;
-	r->last = t;
+	faults_print(&rep, &rows, stdout);
+	faults_rows_free(&rows);
 }
 
 static void on_interval(void *ctx)
@@ -271,106 +229,93 @@ static void on_tick(void *ctx)
 	}
 }
 
-static int configure(struct faults_run *r)
+/* The probe set's choices before load: which processes, which fields make a row, which
+ * faults count. */
+static void configure(struct faults_run *r, const struct trace_target *tt)
 {
 	struct faults_opts *o = r->o;
 	struct faults_bpf *s = r->skel;
-	s->rodata->filter_pids = o->cli.npids > 0 || o->cli.prog_argv;
-	s->rodata->follow_children = o->cli.prog_argv != NULL;
-	if (o->cli.comm) {
-		s->rodata->filter_comm = true;
-		strncpy((char *)s->rodata->comm_filter, o->cli.comm, 15);
-	}
+	trace_target_configure(tt, &s->rodata->task_filter);
 	s->rodata->want_ustack = o->view == VIEW_STACK;
 	s->rodata->want_kstack = o->kernel_stacks;
 	s->rodata->want_file = o->view == VIEW_FILE || o->view == VIEW_PROCESS_FILE;
 	s->rodata->only_hugetlb = o->hugetlb;
 	s->rodata->only_swapin = o->swapin;
-	return 0;
 }
 
-static int add_target(struct faults_run *r, pid_t pid, uint8_t state)
+static int attach(struct faults_run *r, struct perf_sw_links *links)
 {
-	uint32_t tgid = (uint32_t)pid;
-	return bpf_map_update_elem(bpf_map__fd(r->skel->maps.targets), &tgid, &state, BPF_ANY);
+	int err;
+	if ((err = faults_bpf__attach(r->skel)))
+		return bpf_fail(CMD, "attaching the exec/fork tracepoints", err);
+	if ((err = perf_sw_attach(r->skel->progs.on_minor_fault, PERF_COUNT_SW_PAGE_FAULTS_MIN,
+				  links)) ||
+	    (err = perf_sw_attach(r->skel->progs.on_major_fault, PERF_COUNT_SW_PAGE_FAULTS_MAJ,
+				  links)))
+		return bpf_fail(CMD, "attaching to the page-fault perf events", err);
+	if ((err = events_open(&r->events, bpf_map__fd(r->skel->maps.events), on_event, r,
+			       &r->skel->bss->memmon_lost_events)))
+		return bpf_fail(CMD, "opening the ring buffer", err);
+	return 0;
 }
 
 static int run(struct faults_opts *o)
 {
 	struct faults_run r = { .o = o };
 	struct perf_sw_links links = { 0 };
-	struct launch child = { .pid = 0 };
-	bool launched = false;
-	int ret = EXIT_RUNTIME, err;
+	struct trace_target tt;
+	int ret, err;
 
+	fault_table_init(&r.table);
+	fault_entries_init(&r.entries);
 	if (bpf_preflight(CMD))
 		return EXIT_RUNTIME;
 	if (o->cli.npids && !cli_check_user_pids(&o->cli, CMD))
 		return EXIT_RUNTIME;
 	loop_install_signals();
+	if ((ret = trace_target_prepare(&tt, &o->cli, CMD)))
+		return ret;
+	tt.program_from_exec = true; /* counted from its exec on */
+	ret = EXIT_RUNTIME;
 	if (o->view == VIEW_STACK) {
 		r.sym = symbolizer_new();
 		r.procs.sym = r.sym;
 	}
 	r.skel = faults_bpf__open();
 	if (!r.skel) {
-		ret = bpf_fail(CMD, "opening the BPF object", -errno);
+		bpf_fail(CMD, "opening the BPF object", -errno);
 		goto out;
 	}
-	configure(&r);
+	configure(&r, &tt);
 	if ((err = faults_bpf__load(r.skel))) {
-		ret = bpf_fail(CMD, "loading the BPF programs", err);
+		bpf_fail(CMD, "loading the BPF programs", err);
 		goto out;
 	}
-	for (int i = 0; i < o->cli.npids; i++) {
-		add_target(&r, o->cli.pids[i], 1);
+	if ((err = trace_target_fill(&tt, bpf_map__fd(r.skel->maps.pid_filter)))) {
+		bpf_fail(CMD, "filling the pid filter", err);
+		goto out;
+	}
+	for (int i = 0; i < o->cli.npids; i++)
 		proc_names_add(&r.procs, (uint32_t)o->cli.pids[i], NULL);
-	}
-	if (o->cli.prog_argv) {
-		if (launch_prepare_flags(&child, o->cli.prog_argv, CMD, o->cli.json ? LAUNCH_STDOUT_TO_STDERR : 0))
-			goto out;
-		launched = true;
-		add_target(&r, child.pid, 2); /* counted from its exec on */
-	}
-	if ((err = faults_bpf__attach(r.skel))) {
-		ret = bpf_fail(CMD, "attaching the exec/fork tracepoints", err);
+	if (attach(&r, &links))
 		goto out;
-	}
-	if ((err = perf_sw_attach(r.skel->progs.on_minor_fault, PERF_COUNT_SW_PAGE_FAULTS_MIN,
-				  &links)) ||
-	    (err = perf_sw_attach(r.skel->progs.on_major_fault, PERF_COUNT_SW_PAGE_FAULTS_MAJ,
-				  &links))) {
-		ret = bpf_fail(CMD, "attaching to the page-fault perf events", err);
-		goto out;
-	}
-	if ((err = events_open(&r.events, bpf_map__fd(r.skel->maps.events), on_event, &r,
-			       &r.skel->bss->memmon_lost_events))) {
-		ret = bpf_fail(CMD, "opening the ring buffer", err);
-		goto out;
-	}
 	if (!o->cli.json && !o->folded)
 		fprintf(stderr, "memmon %s: tracing page faults%s; Ctrl-C to end\n", CMD,
 			o->cli.npids ? " of the given pids" : o->cli.prog_argv ? " of the program" :
 								     " system-wide");
 	r.start = r.last = r.last_refresh = now_seconds();
-	if (launched) {
-		if (launch_release(&child, CMD)) {
-			launched = false;
-			goto out;
-		}
-	}
+	if (trace_target_release(&tt, CMD))
+		goto out;
 	struct loop l = {
 		.events = &r.events,
 		.interval = o->cli.interval,
 		.duration = o->cli.duration,
-		.child = launched ? &child : NULL,
-		.pids = o->cli.pids,
-		.npids = o->cli.npids,
 		.ctx = &r,
 		.on_interval = on_interval,
 		.on_child_stop = on_child_stop,
 		.on_tick = on_tick,
 	};
+	trace_target_loop(&tt, &l);
 	enum loop_end end = loop_run(&l);
 	events_drain(&r.events);
 	if (end == LOOP_ERROR) {
@@ -378,17 +323,17 @@ static int run(struct faults_opts *o)
 		goto out;
 	}
 	report(&r, true, loop_end_reason(end));
+	if (r.skel->bss->children_not_followed)
+		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n", CMD,
+			(unsigned long long)r.skel->bss->children_not_followed);
 	ret = EXIT_OK; /* memmon's status, not the program's (DESIGN: 0, 1, 2) */
 out:
-	if (launched && !child.exited)
-		launch_abort(&child);
+	trace_target_abort(&tt);
 	perf_sw_detach(&links);
 	events_close(&r.events);
 	faults_bpf__destroy(r.skel);
-	fault_snapshot_free(&r.prev);
-	fault_snapshot_free(&r.cur);
-	fault_snapshot_free(&r.delta);
-	fault_snapshot_free(&r.rows);
+	ktable_free(&r.table);
+	ktable_free(&r.entries);
 	proc_names_free(&r.procs);
 	symbolizer_free(r.sym);
 	return ret;
@@ -397,8 +342,8 @@ out:
 int cmd_faults(int argc, char **argv)
 {
 	struct faults_opts o = { .view = VIEW_STACK };
-	int rc = parse_args(&o, argc, argv);
-	if (rc >= 0)
+	int rc = parse(&o, argc, argv);
+	if (rc != OPTS_GO_ON)
 		return rc;
 	return run(&o);
 }

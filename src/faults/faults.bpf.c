@@ -9,19 +9,18 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+/* Its own exec program announces execs to user space, so the filter's exec and fork steps
+ * are called from on_exec/on_fork below. */
+#define TASK_FILTER_OWN_HOOKS
+#include "core/task_filter.bpf.h"
 #include "faults/faults_event.h"
+#include "kernel/common.bpf.h"
 #include "kernel/fault_vma.bpf.h"
 #include "kernel/file_path.bpf.h"
-#include "kernel/common.bpf.h"
 #define STACK_STORE_DEPTH FAULT_STACK_DEPTH
 #define STACK_STORE_ENTRIES 16384
 #include "symbols/stack_store.bpf.h"
 
-/* Which processes: all, the tgids in `targets`, and/or one comm. */
-const volatile bool filter_pids = false;
-const volatile bool follow_children = false;
-const volatile bool filter_comm = false;
-const volatile char comm_filter[16] = {};
 /* Which fields make up a row (the view). */
 const volatile bool want_ustack = false;
 const volatile bool want_kstack = false;
@@ -32,15 +31,6 @@ const volatile bool only_hugetlb = false;
 const volatile bool only_swapin = false;
 
 struct fault_counters counters = {};
-
-enum target_state { TARGET_ACTIVE = 1, TARGET_UNTIL_EXEC = 2 };
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, __u8);
-} targets SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -104,26 +94,6 @@ struct vma_info {
 };
 _Static_assert(FVMA_FILE == FK_FILE && FVMA_HEAP == FK_HEAP && FVMA_STACK == FK_STACK &&
 	       FVMA_ANON == FK_ANON, "fault_vma_kind is enum fault_kind");
-
-static __always_inline bool selected(__u32 tgid)
-{
-	if (filter_pids) {
-		__u8 *st = bpf_map_lookup_elem(&targets, &tgid);
-		if (!st || *st != TARGET_ACTIVE)
-			return false;
-	}
-	if (filter_comm) {
-		char comm[16];
-		bpf_get_current_comm(comm, sizeof(comm));
-		for (int i = 0; i < 16; i++) {
-			if (comm[i] != comm_filter[i])
-				return false;
-			if (!comm[i])
-				break;
-		}
-	}
-	return true;
-}
 
 static __always_inline void announce(__u32 tgid, __u32 type)
 {
@@ -207,7 +177,7 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
-	if (!tgid || !selected(tgid))
+	if (!tgid || !task_selected(tgid, NULL))
 		return 0;
 	/* Kernel addresses have the top bit set on x86-64 and arm64. */
 	bool kernel_mode = (long)PT_REGS_IP(&ctx->regs) < 0;
@@ -295,12 +265,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u32 tgid = BPF_CORE_READ(p, tgid);
-	if (filter_pids) {
-		__u8 *st = bpf_map_lookup_elem(&targets, &tgid);
-		if (!st)
-			return 0;
-		*st = TARGET_ACTIVE;
-	}
+	task_filter_exec(tgid);
 	if (bpf_map_lookup_elem(&seen, &tgid))
 		announce(tgid, FPE_EXEC);
 	return 0;
@@ -310,16 +275,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
-	if (!follow_children)
-		return 0;
-	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
-	if (ptgid == ctgid)
-		return 0;
-	__u8 *st = bpf_map_lookup_elem(&targets, &ptgid);
-	if (st && *st == TARGET_ACTIVE) {
-		__u8 active = TARGET_ACTIVE;
-		bpf_map_update_elem(&targets, &ctgid, &active, BPF_NOEXIST);
-	}
+	task_filter_fork(BPF_CORE_READ(parent, tgid), BPF_CORE_READ(child, tgid));
 	return 0;
 }
 

@@ -1,67 +1,25 @@
 #include "faults/faults_table.h"
-#include <bpf/bpf.h>
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
-void fault_snapshot_init(struct fault_snapshot *s)
+unsigned faults_view_mask(enum faults_view v)
 {
-	memset(s, 0, sizeof(*s));
-}
-
-void fault_snapshot_free(struct fault_snapshot *s)
-{
-	free(s->e);
-	memset(s, 0, sizeof(*s));
-}
-
-int fault_snapshot_add(struct fault_snapshot *s, const struct fault_key *k,
-		       const struct fault_counts *c)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct fault_entry *e = realloc(s->e, cap * sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		s->e = e;
-		s->cap = cap;
+	switch (v) {
+	case VIEW_STACK: return FG_TGID | FG_STACK;
+	case VIEW_FILE: return FG_FILE;
+	case VIEW_PROCESS_FILE: return FG_TGID | FG_FILE;
+	default: return FG_TGID;
 	}
-	s->e[s->n].key = *k;
-	s->e[s->n].c = *c;
-	s->n++;
-	return 0;
 }
 
-static int cmp_key(const void *a, const void *b)
+void fault_table_init(struct keyed_table *t)
 {
-	return memcmp(&((const struct fault_entry *)a)->key, &((const struct fault_entry *)b)->key,
-		      sizeof(struct fault_key));
+	KTABLE_INIT(t, struct fault_row, key);
 }
 
-void fault_snapshot_sort(struct fault_snapshot *s)
+void fault_entries_init(struct keyed_table *t)
 {
-	if (s->n)
-		qsort(s->e, s->n, sizeof(*s->e), cmp_key);
-}
-
-int fault_snapshot_read(struct fault_snapshot *s, int map_fd)
-{
-	struct fault_key key, next;
-	struct fault_counts c;
-	s->n = 0;
-	void *prev = NULL;
-	while (bpf_map_get_next_key(map_fd, prev, &next) == 0) {
-		/* A row deleted meanwhile is skipped; rows are never deleted today. */
-		if (bpf_map_lookup_elem(map_fd, &next, &c) == 0) {
-			int err = fault_snapshot_add(s, &next, &c);
-			if (err)
-				return err;
-		}
-		key = next;
-		prev = &key;
-	}
-	fault_snapshot_sort(s);
-	return 0;
+	KTABLE_INIT(t, struct fault_entry, key);
 }
 
 uint64_t fault_counts_total(const struct fault_counts *c)
@@ -78,30 +36,47 @@ void fault_counts_add(struct fault_counts *to, const struct fault_counts *c)
 	to->bytes += c->bytes;
 }
 
-int fault_snapshot_delta(const struct fault_snapshot *cur, const struct fault_snapshot *prev,
-			 struct fault_snapshot *out)
+/* Counters only grow; guard anyway so a reset cannot wrap around. */
+static uint64_t gained(uint64_t now, uint64_t before)
 {
-	out->n = 0;
-	for (size_t i = 0; i < cur->n; i++) {
-		struct fault_counts d = cur->e[i].c;
-		const struct fault_entry *p =
-			prev->n ? bsearch(&cur->e[i], prev->e, prev->n, sizeof(*prev->e), cmp_key)
-				: NULL;
-		if (p) {
-			/* Counters only grow; guard anyway so a reset cannot wrap around. */
-			d.minor_user = d.minor_user >= p->c.minor_user ? d.minor_user - p->c.minor_user : 0;
-			d.major_user = d.major_user >= p->c.major_user ? d.major_user - p->c.major_user : 0;
-			d.minor_kernel = d.minor_kernel >= p->c.minor_kernel ? d.minor_kernel - p->c.minor_kernel : 0;
-			d.major_kernel = d.major_kernel >= p->c.major_kernel ? d.major_kernel - p->c.major_kernel : 0;
-			d.bytes = d.bytes >= p->c.bytes ? d.bytes - p->c.bytes : 0;
-		}
-		if (!fault_counts_total(&d))
-			continue;
-		int err = fault_snapshot_add(out, &cur->e[i].key, &d);
-		if (err)
-			return err;
+	return now >= before ? now - before : 0;
+}
+
+/* ktable_merge_fn: the entry's counts become the row's total, the growth its delta. */
+static void merge(void *row, bool created, const void *value, void *ctx)
+{
+	struct fault_row *r = row;
+	const struct fault_counts *c = value;
+	r->delta.minor_user = gained(c->minor_user, r->total.minor_user);
+	r->delta.major_user = gained(c->major_user, r->total.major_user);
+	r->delta.minor_kernel = gained(c->minor_kernel, r->total.minor_kernel);
+	r->delta.major_kernel = gained(c->major_kernel, r->total.major_kernel);
+	r->delta.bytes = gained(c->bytes, r->total.bytes);
+	r->total = *c;
+}
+
+void fault_table_begin(struct keyed_table *t)
+{
+	for (size_t i = 0; i < ktable_count(t); i++) {
+		struct fault_row *r = ktable_row(t, i);
+		memset(&r->delta, 0, sizeof(r->delta));
 	}
+}
+
+int fault_table_put(struct keyed_table *t, const struct fault_key *k, const struct fault_counts *c)
+{
+	bool created;
+	void *row = ktable_get(t, k, &created);
+	if (!row)
+		return -ENOMEM;
+	merge(row, created, c, NULL);
 	return 0;
+}
+
+int fault_table_read(struct keyed_table *t, int map_fd)
+{
+	fault_table_begin(t);
+	return ktable_read_bpf_map(t, map_fd, sizeof(struct fault_counts), merge, NULL);
 }
 
 static void mask_key(struct fault_key *k, unsigned mask)
@@ -126,29 +101,25 @@ static int cmp_total_desc(const void *a, const void *b)
 	uint64_t tx = fault_counts_total(&x->c), ty = fault_counts_total(&y->c);
 	if (tx != ty)
 		return tx > ty ? -1 : 1;
-	return cmp_key(a, b); /* stable, reproducible order for equal counts */
+	/* A reproducible order for equal counts. */
+	return memcmp(&x->key, &y->key, sizeof(x->key));
 }
 
-int fault_group(const struct fault_snapshot *in, unsigned mask, struct fault_snapshot *out)
+int fault_group(const struct keyed_table *in, bool totals, unsigned mask, struct keyed_table *out)
 {
-	out->n = 0;
-	for (size_t i = 0; i < in->n; i++) {
-		struct fault_key k = in->e[i].key;
+	ktable_clear(out);
+	for (size_t i = 0; i < ktable_count(in); i++) {
+		const struct fault_row *r = ktable_row(in, i);
+		const struct fault_counts *c = totals ? &r->total : &r->delta;
+		if (!totals && !fault_counts_total(c))
+			continue;
+		struct fault_key k = r->key;
 		mask_key(&k, mask);
-		int err = fault_snapshot_add(out, &k, &in->e[i].c);
-		if (err)
-			return err;
+		struct fault_entry *e = ktable_get(out, &k, NULL);
+		if (!e)
+			return -ENOMEM;
+		fault_counts_add(&e->c, c);
 	}
-	fault_snapshot_sort(out);
-	size_t w = 0;
-	for (size_t r = 0; r < out->n; r++) {
-		if (w && memcmp(&out->e[w - 1].key, &out->e[r].key, sizeof(struct fault_key)) == 0)
-			fault_counts_add(&out->e[w - 1].c, &out->e[r].c);
-		else
-			out->e[w++] = out->e[r];
-	}
-	out->n = w;
-	if (w)
-		qsort(out->e, w, sizeof(*out->e), cmp_total_desc);
+	ktable_sort(out, cmp_total_desc);
 	return 0;
 }

@@ -10,12 +10,12 @@ line_of() { grep -n "$1" "$SRC" | cut -d: -f1; }
 LINE_ANON=$(line_of FAULT_LINE_ANON)
 LINE_FILE=$(line_of FAULT_LINE_FILE)
 
-# Prints field $2 of the fault_stack row whose innermost user frame is function $1 at line $3.
+# Prints field $2 of the faults_stack row whose innermost user frame is function $1 at line $3.
 stack_row() {
 	json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-hit = [r for r in rows if r["type"] == "fault_stack" and r["user_stack"]
+hit = [r for r in rows if r["type"] == "faults_stack" and r["user_stack"]
        and r["user_stack"][0]["symbol"] == sys.argv[2] and r["user_stack"][0]["line"] == int(sys.argv[3])]
 print(sum(r[sys.argv[4]] for r in hit) if hit else "none")' "$@"
 }
@@ -23,7 +23,7 @@ file_row() {
 	json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-hit = [r for r in rows if r["type"] == "fault_file" and r["file"] == sys.argv[2]]
+hit = [r for r in rows if r["type"] == "faults_file" and r["file"] == sys.argv[2]]
 print(hit[0][sys.argv[3]] if len(hit) == 1 else "rows=%d" % len(hit))' "$@"
 }
 
@@ -38,10 +38,11 @@ assert_eq "$(stack_row "$TMPD/anon.json" touch_anon_pages "$LINE_ANON" bytes)" $
 json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-r = [r for r in rows if r["type"] == "fault_stack" and r["user_stack"] and r["user_stack"][0]["symbol"] == "touch_anon_pages"][0]
+r = [r for r in rows if r["type"] == "faults_stack" and r["user_stack"] and r["user_stack"][0]["symbol"] == "touch_anon_pages"][0]
 assert r["user_stack"][1]["symbol"] == "main", r["user_stack"][1]
-rep = [r for r in rows if r["type"] == "faults_report"][-1]
+rep = [r for r in rows if r["type"] == "faults_summary"][-1]
 assert rep["final"] and rep["reason"] == "program exited" and rep["table_full"] == 0, rep
+assert rows[-1] is rep and [r["type"] for r in rows].count("faults_summary") == 1, rows[-1]
 ' "$TMPD/anon.json" || fail "caller of touch_anon_pages or final report"
 
 # Text output: the same row with function+offset and file:line.
@@ -83,7 +84,7 @@ grep -qE "^ +$K +0 +256\.0 KiB +$F\$" "$TMPD/warm.txt" || { cat "$TMPD/warm.txt"
 grep -qE "kread pages 40 minflt 4[0-9] " "$TMPD/kread.err" || fail "kread workload output"
 json_query '
 import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{") and "fault_stack" in l]
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{") and "faults_stack" in l]
 hit = [r for r in rows if any(f["symbol"] == "vfs_read" for f in r["kernel_stack"])]
 assert len(hit) == 1, hit
 r = hit[0]
@@ -109,7 +110,7 @@ assert_eq "$(stack_row "$TMPD/p.json" touch_anon_pages "$LINE_ANON" minor)" $N "
 json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-assert all(r["pid"] == int(sys.argv[2]) for r in rows if r["type"] == "fault_stack"), "other pid"
+assert all(r["pid"] == int(sys.argv[2]) for r in rows if r["type"] == "faults_stack"), "other pid"
 assert rows[-1]["reason"] == "traced processes exited", rows[-1]
 ' "$TMPD/p.json" $wpid || fail "-p rows"
 
@@ -118,14 +119,14 @@ assert rows[-1]["reason"] == "traced processes exited", rows[-1]
 json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-p = [r for r in rows if r["type"] == "fault_process"]
+p = [r for r in rows if r["type"] == "faults_process"]
 assert len(p) == 1 and p[0]["comm"] == "fault_touch" and 1000 <= p[0]["minor"] < 1400, p
 ' "$TMPD/proc.json" || fail "by process row"
 "$MEMMON" faults --summary -i 0.2 --json -- "$W" anon 1000 >"$TMPD/rate.json" 2>/dev/null || fail "summary"
 json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-f = [r for r in rows if r["type"] == "fault_rate" and r["final"]]
+f = [r for r in rows if r["type"] == "faults_rate" and r["final"]]
 assert len(f) == 1 and f[0]["minor"] >= 1000, f
 r = f[0]
 assert abs(r["minor_per_s"] * r["seconds"] - r["minor"]) < 1e-6 * r["minor"] + 1, r
@@ -137,21 +138,25 @@ assert r["user_per_s"] * r["seconds"] >= 1000, r
 json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-iv = [r for r in rows if r["type"] == "fault_process" and not r["final"]]
-fin = [r for r in rows if r["type"] == "fault_process" and r["final"]]
+iv = [r for r in rows if r["type"] == "faults_process" and not r["final"]]
+fin = [r for r in rows if r["type"] == "faults_process" and r["final"]]
 assert len(iv) >= 2 and len(fin) == 1, (len(iv), fin)
 assert fin[0]["minor"] >= 16384 * 13, fin
 assert sum(r["minor"] for r in iv) <= fin[0]["minor"], "intervals add up to more than the total"
 assert all(r["minor"] < fin[0]["minor"] for r in iv), "an interval record holds the running total"
-reps = [r for r in rows if r["type"] == "faults_report"]
+reps = [r for r in rows if r["type"] in ("faults_interval", "faults_summary")]
 assert [r["final"] for r in reps].count(True) == 1 and not reps[0]["final"], reps
+# faults_interval closes each interval, numbered from 1; one faults_summary, last.
+ivs = [r for r in reps if r["type"] == "faults_interval"]
+assert [r["interval"] for r in ivs] == list(range(1, len(ivs) + 1)) and not any(r["final"] for r in ivs), ivs
+assert rows[-1]["type"] == "faults_summary" and rows[-1]["final"], rows[-1]
 ' "$TMPD/iv.json" || fail "interval records"
 
 # 6c. Children of a launched program are traced (the shell forks the workload).
 "$MEMMON" faults --by process --json -- sh -c "$W anon $N; true" >"$TMPD/kids.json" 2>/dev/null || fail "children run"
 json_query '
 import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{") and "fault_process" in l]
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{") and "faults_process" in l]
 kid = [r for r in rows if r["comm"] == "fault_touch"]
 assert len(kid) == 1 and kid[0]["minor"] >= int(sys.argv[2]), rows
 assert any(r["comm"] == "sh" for r in rows), rows
@@ -161,7 +166,7 @@ assert any(r["comm"] == "sh" for r in rows), rows
 "$MEMMON" faults --json -- sh -c "$W anon $N; true" >"$TMPD/kids2.json" 2>/dev/null || fail "children stack run"
 json_query '
 import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{") and "fault_stack" in l]
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{") and "faults_stack" in l]
 hit = [r for r in rows if r["comm"] == "fault_touch" and r["user_stack"]
        and r["user_stack"][0]["symbol"] == "touch_anon_pages"]
 assert len(hit) == 1 and hit[0]["minor"] == int(sys.argv[2]), hit
@@ -188,14 +193,14 @@ wait $mpid || fail "system-wide memmon exited with $?"
 json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-st = [r for r in rows if r["type"] == "fault_stack"]
+st = [r for r in rows if r["type"] == "faults_stack"]
 assert st and all(r["comm"] == "fault_touch" for r in st), set(r["comm"] for r in st)
 assert rows[-1]["reason"] == "interrupted", rows[-1]
 ' "$TMPD/comm.json" || fail "--comm rows"
 json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-hit = [r for r in rows if r["type"] == "fault_stack" and r["pid"] == int(sys.argv[2]) and r["user_stack"]
+hit = [r for r in rows if r["type"] == "faults_stack" and r["pid"] == int(sys.argv[2]) and r["user_stack"]
        and r["user_stack"][0]["symbol"] == "touch_anon_pages" and r["user_stack"][0]["line"] == int(sys.argv[3])]
 assert len(hit) == 1 and hit[0]["minor"] == int(sys.argv[4]), hit
 ' "$TMPD/comm.json" $wpid "$LINE_ANON" $N || fail "system-wide count at touch_anon_pages"

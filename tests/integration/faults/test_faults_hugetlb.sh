@@ -22,7 +22,7 @@ assert_contains "$TMPD/err" "hugetlb pages $N minflt $N"
 json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-r = [r for r in rows if r["type"] == "fault_process_file"]
+r = [r for r in rows if r["type"] == "faults_process_file"]
 n = int(sys.argv[2])
 assert len(r) == 1, r   # nothing but the hugetlb mapping is counted
 r = r[0]
@@ -42,7 +42,7 @@ rm -f "$HF"
 line=$(grep -n FAULT_LINE_HUGETLB "$MEMMON_ROOT/tests/workloads/fault_touch.c" | cut -d: -f1)
 json_query '
 import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{") and "fault_stack" in l]
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{") and "faults_stack" in l]
 assert len(rows) == 1, rows
 f = rows[0]["user_stack"][0]
 assert f["symbol"] == "touch_huge_pages" and f["line"] == int(sys.argv[2]), f

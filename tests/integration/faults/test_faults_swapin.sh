@@ -39,7 +39,7 @@ line=$(grep -n FAULT_LINE_SWAPIN "$MEMMON_ROOT/tests/workloads/fault_touch.c" | 
 json_query '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-st = [r for r in rows if r["type"] == "fault_stack"]
+st = [r for r in rows if r["type"] == "faults_stack"]
 assert all(r["minor"] == 0 for r in st), "a minor fault counted as swap-in"
 hit = [r for r in st if r["user_stack"] and r["user_stack"][0]["symbol"] == "read_back_pages"
        and r["user_stack"][0]["line"] == int(sys.argv[2])]

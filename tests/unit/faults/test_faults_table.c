@@ -1,12 +1,13 @@
-/* Unit tests of the faults command's pure parts: snapshot differences, grouping by view,
- * and the path built from the kernel's dentry names (fed random and truncated input). */
+/* Unit tests of the faults command's pure parts: what rows gain between two reads of the
+ * kernel's table, grouping by view, and the path built from the kernel's dentry names (fed
+ * random and truncated input). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "faults/faults_print.h"
+#include "faults/faults_names.h"
 #include "faults/faults_table.h"
 
 static struct fault_key key(uint32_t tgid, int64_t ustack, uint32_t kind, uint64_t ino)
@@ -21,95 +22,117 @@ static struct fault_counts counts(uint64_t minor, uint64_t major)
 	return c;
 }
 
-static void add(struct fault_snapshot *s, struct fault_key k, struct fault_counts c)
+static void add(struct keyed_table *t, struct fault_key k, struct fault_counts c)
 {
-	assert_int_equal(fault_snapshot_add(s, &k, &c), 0);
+	assert_int_equal(fault_table_put(t, &k, &c), 0);
 }
+
+/* Row i of a grouped table. */
+static const struct fault_entry *at(const struct keyed_table *t, size_t i)
+{
+	assert_true(i < ktable_count(t));
+	return ktable_row(t, i);
+}
+
+#define ALL_FIELDS (FG_TGID | FG_STACK | FG_FILE)
 
 static void test_group_by_stack_merges_files(void **state)
 {
-	struct fault_snapshot in, out;
-	fault_snapshot_init(&in);
-	fault_snapshot_init(&out);
+	struct keyed_table in, out;
+	fault_table_init(&in);
+	fault_entries_init(&out);
+	fault_table_begin(&in);
 	add(&in, key(10, 1, FK_FILE, 7), counts(3, 1));
 	add(&in, key(10, 1, FK_HEAP, 0), counts(2, 0));
 	add(&in, key(10, 2, FK_ANON, 0), counts(9, 0));
 	add(&in, key(11, 1, FK_ANON, 0), counts(1, 0));
-	assert_int_equal(fault_group(&in, FG_TGID | FG_STACK, &out), 0);
-	assert_int_equal(out.n, 3);
+	assert_int_equal(fault_group(&in, true, FG_TGID | FG_STACK, &out), 0);
+	assert_int_equal(ktable_count(&out), 3);
 	/* Largest first: pid 10 stack 2 (9), pid 10 stack 1 (3+1+2), pid 11 (1). */
-	assert_int_equal(out.e[0].key.ustack, 2);
-	assert_int_equal(fault_counts_total(&out.e[0].c), 9);
-	assert_int_equal(out.e[1].key.ustack, 1);
-	assert_int_equal(out.e[1].key.tgid, 10);
-	assert_int_equal(out.e[1].c.minor_user, 5);
-	assert_int_equal(out.e[1].c.major_user, 1);
-	assert_int_equal(out.e[1].c.bytes, 4096 * 6);
-	assert_int_equal(out.e[1].key.kind, 0); /* file fields cleared */
-	assert_int_equal(out.e[2].key.tgid, 11);
-	fault_snapshot_free(&in);
-	fault_snapshot_free(&out);
+	assert_int_equal(at(&out, 0)->key.ustack, 2);
+	assert_int_equal(fault_counts_total(&at(&out, 0)->c), 9);
+	assert_int_equal(at(&out, 1)->key.ustack, 1);
+	assert_int_equal(at(&out, 1)->key.tgid, 10);
+	assert_int_equal(at(&out, 1)->c.minor_user, 5);
+	assert_int_equal(at(&out, 1)->c.major_user, 1);
+	assert_int_equal(at(&out, 1)->c.bytes, 4096 * 6);
+	assert_int_equal(at(&out, 1)->key.kind, 0); /* file fields cleared */
+	assert_int_equal(at(&out, 2)->key.tgid, 11);
+	ktable_free(&in);
+	ktable_free(&out);
 }
 
 static void test_group_by_file_merges_processes(void **state)
 {
-	struct fault_snapshot in, out;
-	fault_snapshot_init(&in);
-	fault_snapshot_init(&out);
+	struct keyed_table in, out;
+	fault_table_init(&in);
+	fault_entries_init(&out);
+	fault_table_begin(&in);
 	add(&in, key(10, 1, FK_FILE, 7), counts(3, 1));
 	add(&in, key(11, 5, FK_FILE, 7), counts(4, 0));
 	add(&in, key(11, 5, FK_FILE, 8), counts(1, 0));
-	assert_int_equal(fault_group(&in, FG_FILE, &out), 0);
-	assert_int_equal(out.n, 2);
-	assert_int_equal(out.e[0].key.ino, 7);
-	assert_int_equal(out.e[0].key.tgid, 0);
-	assert_int_equal(out.e[0].key.ustack, -1);
-	assert_int_equal(fault_counts_total(&out.e[0].c), 8);
-	assert_int_equal(out.e[1].key.ino, 8);
+	assert_int_equal(fault_group(&in, true, FG_FILE, &out), 0);
+	assert_int_equal(ktable_count(&out), 2);
+	assert_int_equal(at(&out, 0)->key.ino, 7);
+	assert_int_equal(at(&out, 0)->key.tgid, 0);
+	assert_int_equal(at(&out, 0)->key.ustack, -1);
+	assert_int_equal(fault_counts_total(&at(&out, 0)->c), 8);
+	assert_int_equal(at(&out, 1)->key.ino, 8);
 	/* Equal totals keep a reproducible order (by key). */
-	struct fault_snapshot in2, out2;
-	fault_snapshot_init(&in2);
-	fault_snapshot_init(&out2);
+	struct keyed_table in2, out2;
+	fault_table_init(&in2);
+	fault_entries_init(&out2);
+	fault_table_begin(&in2);
 	add(&in2, key(30, 1, 0, 0), counts(2, 0));
 	add(&in2, key(20, 1, 0, 0), counts(2, 0));
-	assert_int_equal(fault_group(&in2, FG_TGID, &out2), 0);
-	assert_int_equal(out2.e[0].key.tgid, 20);
-	assert_int_equal(out2.e[1].key.tgid, 30);
-	fault_snapshot_free(&in);
-	fault_snapshot_free(&out);
-	fault_snapshot_free(&in2);
-	fault_snapshot_free(&out2);
+	assert_int_equal(fault_group(&in2, true, FG_TGID, &out2), 0);
+	assert_int_equal(at(&out2, 0)->key.tgid, 20);
+	assert_int_equal(at(&out2, 1)->key.tgid, 30);
+	ktable_free(&in);
+	ktable_free(&out);
+	ktable_free(&in2);
+	ktable_free(&out2);
 }
 
 static void test_delta(void **state)
 {
-	struct fault_snapshot prev, cur, d;
-	fault_snapshot_init(&prev);
-	fault_snapshot_init(&cur);
-	fault_snapshot_init(&d);
-	add(&prev, key(1, 1, 0, 0), counts(5, 1));
-	add(&prev, key(2, 1, 0, 0), counts(7, 0));
-	fault_snapshot_sort(&prev);
-	add(&cur, key(1, 1, 0, 0), counts(8, 1)); /* +3 minor */
-	add(&cur, key(2, 1, 0, 0), counts(7, 0)); /* unchanged: dropped */
-	add(&cur, key(3, 1, 0, 0), counts(0, 2)); /* new row */
-	fault_snapshot_sort(&cur);
-	assert_int_equal(fault_snapshot_delta(&cur, &prev, &d), 0);
-	assert_int_equal(d.n, 2);
-	assert_int_equal(d.e[0].key.tgid, 1);
-	assert_int_equal(d.e[0].c.minor_user, 3);
-	assert_int_equal(d.e[0].c.major_user, 0);
-	assert_int_equal(d.e[0].c.bytes, 3 * 4096);
-	assert_int_equal(d.e[1].key.tgid, 3);
-	assert_int_equal(d.e[1].c.major_user, 2);
-	/* Against an empty previous snapshot the delta is everything. */
-	struct fault_snapshot empty;
-	fault_snapshot_init(&empty);
-	assert_int_equal(fault_snapshot_delta(&cur, &empty, &d), 0);
-	assert_int_equal(d.n, 3);
-	fault_snapshot_free(&prev);
-	fault_snapshot_free(&cur);
-	fault_snapshot_free(&d);
+	/* Two reads of the kernel's table: the rows' deltas are the second minus the first. */
+	struct keyed_table t, d;
+	fault_table_init(&t);
+	fault_entries_init(&d);
+	fault_table_begin(&t);
+	add(&t, key(1, 1, 0, 0), counts(5, 1));
+	add(&t, key(2, 1, 0, 0), counts(7, 0));
+	fault_table_begin(&t);
+	add(&t, key(1, 1, 0, 0), counts(8, 1)); /* +3 minor */
+	add(&t, key(2, 1, 0, 0), counts(7, 0)); /* unchanged: dropped */
+	add(&t, key(3, 1, 0, 0), counts(0, 2)); /* new row */
+	assert_int_equal(fault_group(&t, false, ALL_FIELDS, &d), 0);
+	assert_int_equal(ktable_count(&d), 2);
+	assert_int_equal(at(&d, 0)->key.tgid, 1);
+	assert_int_equal(at(&d, 0)->c.minor_user, 3);
+	assert_int_equal(at(&d, 0)->c.major_user, 0);
+	assert_int_equal(at(&d, 0)->c.bytes, 3 * 4096);
+	assert_int_equal(at(&d, 1)->key.tgid, 3);
+	assert_int_equal(at(&d, 1)->c.major_user, 2);
+	/* The first read of a table (nothing read before) gains everything. */
+	struct keyed_table first;
+	fault_table_init(&first);
+	fault_table_begin(&first);
+	add(&first, key(1, 1, 0, 0), counts(8, 1));
+	add(&first, key(2, 1, 0, 0), counts(7, 0));
+	add(&first, key(3, 1, 0, 0), counts(0, 2));
+	assert_int_equal(fault_group(&first, false, ALL_FIELDS, &d), 0);
+	assert_int_equal(ktable_count(&d), 3);
+	/* A row the next read does not see gains nothing. */
+	fault_table_begin(&t);
+	add(&t, key(1, 1, 0, 0), counts(9, 1));
+	assert_int_equal(fault_group(&t, false, ALL_FIELDS, &d), 0);
+	assert_int_equal(ktable_count(&d), 1);
+	assert_int_equal(at(&d, 0)->c.minor_user, 1);
+	ktable_free(&t);
+	ktable_free(&first);
+	ktable_free(&d);
 }
 
 static void set_part(struct fault_file_info *info, int i, const char *s)
