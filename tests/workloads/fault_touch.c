@@ -15,6 +15,7 @@
  * (for tests that attach with -p). */
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,13 @@ int main(int argc, char **argv)
 		if (p == MAP_FAILED)
 			return perror("mmap"), 1;
 		madvise(p, n * page, MADV_NOHUGEPAGE);
+		/* The stack stays in memory: a stack page swapped out while the data is written
+		 * and read back on the return from read_back_pages would be one more major
+		 * fault in the measured window, at another line. */
+		char here;
+		uintptr_t sp = (uintptr_t)&here & ~(uintptr_t)(page - 1);
+		if (mlock((void *)(sp - 16 * page), 18 * page))
+			return perror("mlock"), 1;
 		for (long i = 0; i < n; i++)
 			p[i * page] = (char)(i + 1); /* non-zero: the pages must go to swap */
 		faults_now(&mn0, &mj0);
