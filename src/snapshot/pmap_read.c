@@ -1,4 +1,5 @@
 #include "proc/proc_pid.h"
+#include "snapshot/array_room.h"
 #include "snapshot/pmap_read.h"
 #include <errno.h>
 #include <stdio.h>
@@ -8,14 +9,10 @@
 static int keep_mapping(const struct smaps_mapping *m, void *ctx)
 {
 	struct pmap_process *p = ctx;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 64;
-		struct smaps_mapping *maps = realloc(p->maps, cap * sizeof(*maps));
-		if (!maps)
-			return -ENOMEM;
-		p->maps = maps;
-		p->cap = cap;
-	}
+	struct smaps_mapping *maps = array_room(p->maps, &p->cap, p->n, sizeof(*maps));
+	if (!maps)
+		return -ENOMEM;
+	p->maps = maps;
 	p->maps[p->n++] = *m;
 	mem_counts_add(&p->total, &m->c);
 	return 0;

@@ -1,3 +1,4 @@
+#include "snapshot/array_room.h"
 #include "snapshot/trend_fit.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -5,14 +6,10 @@
 
 int trend_series_add(struct trend_series *s, const struct trend_point *p)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct trend_point *pts = realloc(s->pts, cap * sizeof(*pts));
-		if (!pts)
-			return -ENOMEM;
-		s->pts = pts;
-		s->cap = cap;
-	}
+	struct trend_point *pts = array_room(s->pts, &s->cap, s->n, sizeof(*pts));
+	if (!pts)
+		return -ENOMEM;
+	s->pts = pts;
 	s->pts[s->n++] = *p;
 	return 0;
 }
