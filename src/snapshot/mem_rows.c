@@ -1,62 +1,103 @@
 #include "snapshot/mem_rows.h"
-#include <stdio.h>
-#include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
-static size_t hash_key(const char *s)
+void mem_rows_init(struct keyed_table *t)
 {
-	size_t h = 1469598103934665603ULL;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
+	KTABLE_INIT(t, struct mem_row, key);
 }
 
-static int rehash(struct mem_rows *t, size_t nslots)
+struct mem_row *mem_rows_get(struct keyed_table *t, const char *name)
 {
-	size_t *slots = calloc(nslots, sizeof(*slots));
-	if (!slots)
-		return -1;
-	for (size_t i = 0; i < t->n; i++) {
-		size_t h = hash_key(t->rows[i].key) & (nslots - 1);
-		while (slots[h])
-			h = (h + 1) & (nslots - 1);
-		slots[h] = i + 1;
+	char key[SMAPS_NAME_MAX] = { 0 }; /* zero-padded: the whole buffer is the key */
+	strncpy(key, name, sizeof(key) - 1);
+	return ktable_get(t, key, NULL);
+}
+
+int mem_rows_merge(struct keyed_table *dst, const struct keyed_table *src)
+{
+	for (size_t i = 0; i < ktable_count(src); i++) {
+		const struct mem_row *s = mem_row_at(src, i);
+		struct mem_row *d = ktable_get(dst, s->key, NULL);
+		if (!d)
+			return -ENOMEM;
+		mem_counts_add(&d->c, &s->c);
+		d->count += s->count;
+		d->pids++;
 	}
-	free(t->slots);
-	t->slots = slots;
-	t->nslots = nslots;
 	return 0;
 }
 
-struct mem_row *mem_rows_get(struct mem_rows *t, const char *key)
+static const char *const column_names[] = {
+	[COL_PID] = "pid", [COL_USER] = "user", [COL_COMMAND] = "command", [COL_COUNT] = "count",
+	[COL_PIDS] = "pids", [COL_MAP] = "map", [COL_SWAP] = "swap", [COL_SWAPPSS] = "swappss",
+	[COL_USS] = "uss", [COL_PSS] = "pss", [COL_RSS] = "rss", [COL_VSS] = "vss",
+};
+
+int ps_column_parse(const char *name, enum ps_mode mode, enum ps_column *out)
 {
-	if (t->nslots < 2 * (t->n + 1) && rehash(t, t->nslots ? t->nslots * 2 : 256))
-		return NULL;
-	size_t h = hash_key(key) & (t->nslots - 1);
-	while (t->slots[h]) {
-		struct mem_row *r = &t->rows[t->slots[h] - 1];
-		if (strcmp(r->key, key) == 0)
-			return r;
-		h = (h + 1) & (t->nslots - 1);
+	for (size_t i = 0; i < sizeof(column_names) / sizeof(column_names[0]); i++) {
+		if (strcmp(name, column_names[i]))
+			continue;
+		enum ps_column c = (enum ps_column)i;
+		bool ok = c >= COL_SWAP ||
+			  (mode == PS_BY_PROCESS && (c == COL_PID || c == COL_USER || c == COL_COMMAND)) ||
+			  (mode == PS_BY_USER && (c == COL_USER || c == COL_COUNT)) ||
+			  (mode == PS_BY_MAPPING && (c == COL_MAP || c == COL_COUNT || c == COL_PIDS));
+		if (!ok)
+			return -1;
+		*out = c;
+		return 0;
 	}
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 128;
-		struct mem_row *rows = realloc(t->rows, cap * sizeof(*rows));
-		if (!rows)
-			return NULL;
-		t->rows = rows;
-		t->cap = cap;
-	}
-	struct mem_row *r = &t->rows[t->n];
-	memset(r, 0, sizeof(*r));
-	snprintf(r->key, sizeof(r->key), "%s", key);
-	t->slots[h] = ++t->n;
-	return r;
+	return -1;
 }
 
-void mem_rows_free(struct mem_rows *t)
+uint64_t mem_row_number(const struct mem_row *r, enum ps_column c)
 {
-	free(t->rows);
-	free(t->slots);
-	memset(t, 0, sizeof(*t));
+	switch (c) {
+	case COL_PID: return (uint64_t)r->pid;
+	case COL_COUNT: return r->count;
+	case COL_PIDS: return r->pids;
+	case COL_SWAP: return r->c.swap;
+	case COL_SWAPPSS: return r->c.swap_pss;
+	case COL_USS: return mem_uss(&r->c);
+	case COL_PSS: return r->c.pss;
+	case COL_RSS: return r->c.rss;
+	case COL_VSS: return r->c.size;
+	default: return 0;
+	}
+}
+
+/* The order of one sort; qsort (and so ktable_sort) has no context argument. */
+static struct {
+	enum ps_mode mode;
+	enum ps_column col;
+	bool reverse;
+} order;
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct mem_row *x = a, *y = b;
+	int d;
+	switch (order.col) {
+	case COL_USER: d = strcmp(x->user, y->user); break;
+	case COL_COMMAND: d = strcmp(x->command, y->command); break;
+	case COL_MAP: d = strcmp(x->key, y->key); break;
+	case COL_PID: d = (x->pid > y->pid) - (x->pid < y->pid); break;
+	default: {
+		uint64_t u = mem_row_number(x, order.col), v = mem_row_number(y, order.col);
+		d = (u < v) - (u > v); /* largest first */
+	}
+	}
+	if (d == 0) /* stable, readable tie order */
+		d = order.mode == PS_BY_PROCESS ? (x->pid > y->pid) - (x->pid < y->pid) : strcmp(x->key, y->key);
+	return order.reverse ? -d : d;
+}
+
+void mem_rows_sort(struct keyed_table *t, enum ps_mode mode, enum ps_column col, bool reverse)
+{
+	order.mode = mode;
+	order.col = col;
+	order.reverse = reverse;
+	ktable_sort(t, cmp_rows);
 }

@@ -1,26 +1,23 @@
-/* Sorting and printing the rows of `memmon ps`: one table, text or JSON Lines. */
+/* Printing the rows of `memmon ps`, sorted already, and its totals: a table, or JSON Lines
+ * (a ps_process, ps_user or ps_mapping record per row, then one ps_summary). Receives
+ * everything it prints: no I/O but writing. */
 #ifndef MEMMON_PS_PRINT_H
 #define MEMMON_PS_PRINT_H
+#include "core/keyed_table.h"
 #include "snapshot/mem_rows.h"
+#include "snapshot/ps_collect.h"
 #include <stdbool.h>
 #include <stdio.h>
 
-enum ps_mode { PS_BY_PROCESS, PS_BY_USER, PS_BY_MAPPING };
-enum ps_column {
-	COL_PID, COL_USER, COL_COMMAND, COL_COUNT, COL_PIDS, COL_MAP,
-	COL_SWAP, COL_SWAPPSS, COL_USS, COL_PSS, COL_RSS, COL_VSS,
-};
-
 struct ps_print {
 	enum ps_mode mode;
-	enum ps_column sort;
-	bool reverse, percent, json;
+	bool percent, json;
 	uint64_t mem_total_kb;
+	const struct ps_skipped *skipped;
+	bool root; /* the note on unreadable processes says only root sees every one */
 };
 
-/* Returns 0 if name is a column that mode shows. */
-int ps_column_parse(const char *name, enum ps_mode mode, enum ps_column *out);
-void ps_sort(struct mem_rows *rows, const struct ps_print *pp);
-void ps_print(const struct mem_rows *rows, const struct ps_print *pp, FILE *out);
+/* The rows and totals to out; processes skipped in the summary (JSON) or on stderr. */
+void ps_print(const struct keyed_table *rows, const struct ps_print *pp, FILE *out);
 
 #endif

@@ -26,8 +26,8 @@ for l in open(sys.argv[2]).read().splitlines()[2:]:
     if len(f) >= 5 and all(c in "0123456789abcdef" for c in f[0]):
         dirty[f[0].lstrip("0") or "0"] = int(f[3])
 recs = [json.loads(l) for l in open(sys.argv[3])]
-maps = [r for r in recs if r["type"] == "mapping"]
-total = [r for r in recs if r["type"] == "total"][0]
+maps = [r for r in recs if r["type"] == "pmap_mapping"]
+total = [r for r in recs if r["type"] == "pmap_process"][0]
 bad = []
 if len(maps) < 10:
     bad.append(f"only {len(maps)} mappings")
@@ -63,9 +63,9 @@ print("\n".join(bad)); sys.exit(1 if bad else 0)
 PY
 
 # The workload's known blocks, exactly.
-got=$(jq -r --arg a "$PRIVATE_ADDR" 'select(.type == "mapping" and .address == $a) | "\(.size_kb) \(.rss_kb) \(.pss_kb) \(.dirty_kb) \(.uss_kb) \(.anonymous_kb)"' "$TMPD/json")
+got=$(jq -r --arg a "$PRIVATE_ADDR" 'select(.type == "pmap_mapping" and .address == $a) | "\(.size_kb) \(.rss_kb) \(.pss_kb) \(.dirty_kb) \(.uss_kb) \(.anonymous_kb)"' "$TMPD/json")
 assert_eq "$got" "4096 4096 4096 4096 4096 4096" "private 4 MiB block: size rss pss dirty uss anon"
-got=$(jq -r --arg a "$SHARED_ADDR" 'select(.type == "mapping" and .address == $a) | "\(.size_kb) \(.rss_kb) \(.pss_kb) \(.dirty_kb) \(.uss_kb) \(.perms) \(.name)"' "$TMPD/json")
+got=$(jq -r --arg a "$SHARED_ADDR" 'select(.type == "pmap_mapping" and .address == $a) | "\(.size_kb) \(.rss_kb) \(.pss_kb) \(.dirty_kb) \(.uss_kb) \(.perms) \(.name)"' "$TMPD/json")
 assert_eq "$got" "2048 2048 1024 2048 0 rw-s /dev/zero (deleted)" "shared 2 MiB block: half its pages in PSS"
 assert_contains "$TMPD/text" "$PRIVATE_ADDR rw-p"
 assert_contains "$TMPD/text" "$TMPD/$STEADY_NAME"
@@ -73,7 +73,10 @@ assert_eq "$(grep -c ' total ' "$TMPD/text")" 1 "one totals line"
 
 # Two processes; one vanished pid among them is reported, the other still listed.
 $MEMMON pmap -p "$PARENT" -p "$CHILD" --json >"$TMPD/two" || fail "two pids"
-assert_eq "$(jq -s '[.[] | select(.type == "total") | .pid] | join(",")' "$TMPD/two")" "\"$PARENT,$CHILD\"" "two totals"
+assert_eq "$(jq -s '[.[] | select(.type == "pmap_process") | .pid] | join(",")' "$TMPD/two")" "\"$PARENT,$CHILD\"" "two totals"
+assert_eq "$(jq -rs '.[-1] | "\(.type) \(.processes) \(.skipped | length)"' "$TMPD/two")" "pmap_summary 2 0" "the summary comes last"
+assert_eq "$(jq -rs '[.[] | select(.type == "pmap_mapping")] | length' "$TMPD/two")" \
+	"$(jq -rs '.[-1].mappings' "$TMPD/two")" "summary mappings = mapping records"
 
 # Bad input.
 $MEMMON pmap 2>"$TMPD/err"; assert_eq $? 2 "no -p"
@@ -84,6 +87,11 @@ KTHREAD=$(awk '/^Name:\tkthreadd$/ {print FILENAME}' /proc/[0-9]*/status 2>/dev/
 if [ -n "$KTHREAD" ]; then # not visible inside a pid namespace
 	$MEMMON pmap -p "$KTHREAD" 2>"$TMPD/err"; assert_eq $? 1 "kernel thread"
 	assert_contains "$TMPD/err" "no user memory"
+	# With --json the process that could not be read is in the summary; the other is listed.
+	$MEMMON pmap -p "$PARENT" -p "$KTHREAD" --json >"$TMPD/kt.json" 2>"$TMPD/err"; assert_eq $? 1 "kernel thread among pids"
+	assert_eq "$(jq -r 'select(.type == "pmap_process") | .pid' "$TMPD/kt.json")" "$PARENT" "the readable process listed"
+	assert_eq "$(jq -rs '.[-1] | "\(.type) \(.processes) \(.skipped[0].pid) \(.skipped[0].reason)"' "$TMPD/kt.json")" \
+		"pmap_summary 1 $KTHREAD has no user memory (kernel thread or zombie)" "skipped kernel thread in the summary"
 fi
 $MEMMON pmap -p "$PARENT" --bogus 2>"$TMPD/err"; assert_eq $? 2 "unknown option"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then

@@ -6,20 +6,23 @@ source "$(dirname "$0")/../lib.sh"
 
 # One screen, JSON: the free(1) arithmetic.
 $MEMMON sys --json --slabs 5 >"$TMPD/one" || fail "memmon sys --json"
-mem() { jq -r "select(.type == \"memory\") | .$1" "$TMPD/one"; }
+mem() { jq -r "select(.type == \"sys_memory\") | .$1" "$TMPD/one"; }
 assert_eq "$(mem total_kb)" "$(free -k | awk '/^Mem:/ {print $2}')" "total = free(1) total"
 assert_eq "$(mem used_kb)" "$(($(mem total_kb) - $(mem available_kb)))" "used = total - available"
 assert_eq "$(mem buff_cache_kb)" "$(($(mem buffers_kb) + $(mem cached_kb) + $(mem sreclaimable_kb)))" "buff/cache"
 assert_eq "$(mem swap_used_kb)" "$(($(mem swap_total_kb) - $(mem swap_free_kb)))" "swap used"
+assert_eq "$(mem final)" true "the one screen is final"
+assert_eq "$(jq -s '[.[] | select(.type == "sys_interval")] | length' "$TMPD/one")" 0 "no interval record without -i"
+assert_eq "$(jq -rs '.[-1] | "\(.type) \(.samples)"' "$TMPD/one")" "sys_summary 1" "the summary comes last"
 
 # Zones: the same zones as /proc/buddyinfo, free kB and the unusable index recomputed.
-assert_eq "$(jq -r 'select(.type == "zone") | "\(.node) \(.zone)"' "$TMPD/one")" \
+assert_eq "$(jq -r 'select(.type == "sys_zone") | "\(.node) \(.zone)"' "$TMPD/one")" \
 	"$(awk '{sub(",", "", $2); print $2, $4}' /proc/buddyinfo)" "zones"
 python3 - "$TMPD/one" "$(getconf PAGESIZE)" <<'PY' || fail "zone arithmetic"
 import json, sys
 page_kb = int(sys.argv[2]) // 1024
 for z in (json.loads(l) for l in open(sys.argv[1])):
-    if z["type"] != "zone":
+    if z["type"] != "sys_zone":
         continue
     free = sum(n << i for i, n in enumerate(z["free_blocks"]))
     usable = sum(n << i for i, n in enumerate(z["free_blocks"]) if i >= z["order"])
@@ -30,12 +33,12 @@ for z in (json.loads(l) for l in open(sys.argv[1])):
 PY
 
 # Slabs: the 5 largest, largest first, size = slabs x pages per slab.
-assert_eq "$(jq -s '[.[] | select(.type == "slab")] | length' "$TMPD/one")" 5 "slab rows"
+assert_eq "$(jq -s '[.[] | select(.type == "sys_slab")] | length' "$TMPD/one")" 5 "slab rows"
 python3 - "$TMPD/one" "$(getconf PAGESIZE)" <<'PY' || fail "slab arithmetic"
 import json, sys
 page_kb = int(sys.argv[2]) // 1024
 slabs = [json.loads(l) for l in open(sys.argv[1])]
-slabs = [s for s in slabs if s["type"] == "slab"]
+slabs = [s for s in slabs if s["type"] == "sys_slab"]
 names = {l.split()[0] for l in open("/proc/slabinfo").read().splitlines()[2:]}
 for s in slabs:
     assert s["size_kb"] == s["slabs"] * s["pages_per_slab"] * page_kb, s
@@ -61,12 +64,15 @@ if [ -d /sys/fs/cgroup/memory ]; then
 	assert_ge "$(awk '/^oom_kill / {print $2}' "$CG/memory.oom_control")" 1 "cgroup OOM kill"
 fi
 wait $SYS || fail "memmon sys -i exited with $?"
-assert_eq "$(jq -s '[.[] | select(.type == "activity")] | length' "$TMPD/rates")" 6 "screens in 3 s at 0.5 s"
-assert_ge "$(jq -s '[.[] | select(.type == "activity") | .pgfault] | add' "$TMPD/rates")" 32768 "faults seen"
+assert_eq "$(jq -s '[.[] | select(.type == "sys_activity")] | length' "$TMPD/rates")" 6 "screens in 3 s at 0.5 s"
+assert_eq "$(jq -rs '[.[] | select(.type == "sys_interval") | .interval] | join(",")' "$TMPD/rates")" "1,2,3,4,5,6" "an interval record closing each screen"
+assert_eq "$(jq -rs '[.[] | select(.type == "sys_activity") | .final] | unique | join(",")' "$TMPD/rates")" "false" "interval rows are not final"
+assert_eq "$(jq -rs '.[-1] | "\(.type) \(.samples) \(.reason)"' "$TMPD/rates")" "sys_summary 6 duration elapsed" "the summary comes last"
+assert_ge "$(jq -s '[.[] | select(.type == "sys_activity") | .pgfault] | add' "$TMPD/rates")" 32768 "faults seen"
 if [ -d /sys/fs/cgroup/memory ]; then
-	assert_ge "$(jq -s '[.[] | select(.type == "activity") | .oom_kill] | add' "$TMPD/rates")" 1 "OOM kills seen"
+	assert_ge "$(jq -s '[.[] | select(.type == "sys_activity") | .oom_kill] | add' "$TMPD/rates")" 1 "OOM kills seen"
 fi
-jq -se 'map(select(.type == "activity")) | all((.pgfault_per_s - .pgfault / .interval_s | fabs) < 0.001)' "$TMPD/rates" >/dev/null ||
+jq -se 'map(select(.type == "sys_activity")) | all((.pgfault_per_s - .pgfault / .interval_s | fabs) < 0.001)' "$TMPD/rates" >/dev/null ||
 	fail "per-second rate = count / interval"
 
 # Text screen.

@@ -11,23 +11,24 @@ on_exit "kill $LEAKER 2>/dev/null; wait $LEAKER 2>/dev/null"
 for _ in $(seq 100); do grep -q ready "$TMPD/leaker.out" && break; sleep 0.05; done
 $MEMMON trend -p "$LEAKER" -i 0.2 -d 2.5 --json --svg "$TMPD/leak.svg" >"$TMPD/leak.json" || fail "trend -p leaker"
 kill "$LEAKER"
-jq -e 'select(.type == "trend")' "$TMPD/leak.json" >/dev/null || fail "no trend record"
-assert_eq "$(jq -r 'select(.type == "trend") | .verdict' "$TMPD/leak.json")" grows "leaker verdict"
+jq -e 'select(.type == "trend_summary")' "$TMPD/leak.json" >/dev/null || fail "no trend_summary record"
+assert_eq "$(jq -r 'select(.type == "trend_summary") | .verdict' "$TMPD/leak.json")" grows "leaker verdict"
 for key in uss_kb_per_min heap_kb_per_min anon_kb_per_min; do
-	rate=$(jq -r "select(.type == \"trend\") | .$key | floor" "$TMPD/leak.json")
+	rate=$(jq -r "select(.type == \"trend_summary\") | .$key | floor" "$TMPD/leak.json")
 	assert_ge "$rate" $((RATE * 9 / 10)) "$key of the leaker"
 	assert_le "$rate" $((RATE * 11 / 10)) "$key of the leaker"
 done
-assert_ge "$(jq -r 'select(.type == "trend") | .r2 * 1000 | floor' "$TMPD/leak.json")" 990 "r2 of a steady leak"
-n=$(jq -r 'select(.type == "trend") | .samples' "$TMPD/leak.json")
+assert_ge "$(jq -r 'select(.type == "trend_summary") | .r2 * 1000 | floor' "$TMPD/leak.json")" 990 "r2 of a steady leak"
+n=$(jq -r 'select(.type == "trend_summary") | .samples' "$TMPD/leak.json")
 assert_ge "$n" 10 "samples in 2.5 s at 0.2 s"
-assert_eq "$(jq -s '[.[] | select(.type == "sample")] | length' "$TMPD/leak.json")" "$n" "one sample record per sample"
+assert_eq "$(jq -s '[.[] | select(.type == "trend_sample")] | length' "$TMPD/leak.json")" "$n" "one sample record per sample"
+assert_eq "$(jq -rs '.[-1] | "\(.type) \(.reason)"' "$TMPD/leak.json")" "trend_summary duration elapsed" "the summary comes last"
 # The fit agrees with the samples: last - first over the time between them.
 python3 - "$TMPD/leak.json" <<'PY' || fail "fitted rate does not match the samples"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
-s = [r for r in recs if r["type"] == "sample"]
-t = [r for r in recs if r["type"] == "trend"][0]
+s = [r for r in recs if r["type"] == "trend_sample"]
+t = [r for r in recs if r["type"] == "trend_summary"][0]
 raw = (s[-1]["uss_kb"] - s[0]["uss_kb"]) / (s[-1]["t"] - s[0]["t"]) * 60
 sys.exit(0 if abs(raw - t["uss_kb_per_min"]) < 0.05 * raw and t["first_uss_kb"] == s[0]["uss_kb"] else 1)
 PY
@@ -39,8 +40,8 @@ assert_contains "$TMPD/leak.svg" "USS grows"
 
 # -- PROGRAM holding steady.
 $MEMMON trend -i 0.2 -d 2 --json -- "$WORKLOADS/proc_leaker" 0 100 100 >"$TMPD/steady.json" || fail "trend steady"
-assert_eq "$(jq -r 'select(.type == "trend") | .verdict' "$TMPD/steady.json")" steady "steady verdict"
-rate=$(jq -r 'select(.type == "trend") | .uss_kb_per_min | fabs | floor' "$TMPD/steady.json")
+assert_eq "$(jq -r 'select(.type == "trend_summary") | .verdict' "$TMPD/steady.json")" steady "steady verdict"
+rate=$(jq -r 'select(.type == "trend_summary") | .uss_kb_per_min | fabs | floor' "$TMPD/steady.json")
 assert_le "$rate" 100 "steady program's USS rate"
 
 # -- PROGRAM leaking, text output; the program exits after 15 steps (1.5 s) and holds,

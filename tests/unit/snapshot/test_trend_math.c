@@ -103,7 +103,8 @@ static void test_svg(void **state)
 
 static void test_rows(void **state)
 {
-	struct mem_rows t = { 0 };
+	struct keyed_table t;
+	mem_rows_init(&t);
 	char key[32];
 	for (int i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "map%d", i % 1000);
@@ -112,10 +113,10 @@ static void test_rows(void **state)
 		assert_string_equal(r->key, key);
 		r->count++;
 	}
-	assert_int_equal(t.n, 1000);
-	for (size_t i = 0; i < t.n; i++)
-		assert_int_equal(t.rows[i].count, 5);
-	mem_rows_free(&t);
+	assert_int_equal(ktable_count(&t), 1000);
+	for (size_t i = 0; i < ktable_count(&t); i++)
+		assert_int_equal(mem_row_at(&t, i)->count, 5);
+	ktable_free(&t);
 }
 
 int main(void)
