@@ -1,7 +1,7 @@
 /* Reading the leak maps into report rows; shared by user and kernel mode. */
 #include "core/events.h"
 #include "core/json_out.h"
-#include "leak/leak.h"
+#include "leak/leak_collect.h"
 #include "leak/leak_event.h"
 #include "leak/leak_regions.h"
 #include "leak/leak_report.h"

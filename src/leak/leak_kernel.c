@@ -3,6 +3,7 @@
 #include "core/loop.h"
 #include "kernel/bpf_util.h"
 #include "leak/leak.h"
+#include "leak/leak_collect.h"
 #include "leak/leak_event.h"
 #include "leak/leak_report.h"
 #include "symbols/symbolize.h"

@@ -7,6 +7,7 @@
 #include "kernel/bpf_util.h"
 #include "kernel/uprobe_attach.h"
 #include "leak/leak.h"
+#include "leak/leak_collect.h"
 #include "leak/leak_event.h"
 #include "leak/leak_probes.h"
 #include "leak/leak_regions.h"
