@@ -2,8 +2,8 @@
  * loop, error events and reports. */
 #include "core/events.h"
 #include "core/json_out.h"
-#include "core/launch.h"
 #include "core/loop.h"
+#include "core/trace_target.h"
 #include "kernel/bpf_util.h"
 #include "kernel/uprobe_attach.h"
 #include "leak/leak.h"
@@ -29,9 +29,9 @@ struct leak_user {
 	struct leak_user_bpf *skel;
 	struct symbolizer *sym;
 	struct event_reader events;
-	struct launch child;
-	bool launched;
-	pid_t pids[CLI_MAX_PIDS];
+	struct cli cli;
+	struct trace_target target; /* -p pids or the launched program */
+	pid_t pids[CLI_MAX_PIDS];   /* the processes probed */
 	int npids;
 	struct uprobe_set probes;
 	struct leak_regions *regions; /* anonymous mappings (see leak/leak_user.bpf.c, map_event) */
@@ -216,7 +216,7 @@ static void forget_process_allocations(struct leak_user *u, pid_t pid)
 static void on_child_stop(pid_t pid, void *ctx)
 {
 	struct leak_user *u = ctx;
-	if (u->child.last_stop == PTRACE_EVENT_EXEC) {
+	if (u->target.child.last_stop == PTRACE_EVENT_EXEC) {
 		forget_process_allocations(u, pid);
 		symbolizer_forget_pid(u->sym, pid);
 	}
@@ -257,27 +257,26 @@ static int setup(struct leak_user *u)
 
 int leak_user_run(const struct leak_opts *o)
 {
-	struct leak_user u = { .o = o };
+	struct leak_user u = { .o = o, .cli = o->cli };
 	struct leak_targets t;
 	char what[3 * PATH_MAX];
 	int rc = EXIT_RUNTIME;
 	loop_install_signals();
 	u.sym = symbolizer_new();
+	memset(&u.target, 0, sizeof(u.target));
 	if (setup(&u))
 		goto out;
-	if (o->cli.prog_argv) {
-		if (leak_targets_for_program(o, o->cli.prog_argv[0], &t))
-			goto out;
-		if (launch_prepare_flags(&u.child, o->cli.prog_argv, "leak",
-					 o->cli.json ? LAUNCH_STDOUT_TO_STDERR : 0))
-			goto out;
-		u.launched = true;
-		u.pids[u.npids++] = u.child.pid;
-		if (leak_attach(u.skel, &u.probes, u.child.pid, &t)) {
-			launch_abort(&u.child);
-			goto out;
-		}
-		if (launch_release(&u.child, "leak"))
+	bool launched = o->cli.prog_argv != NULL;
+	if (launched && leak_targets_for_program(o, o->cli.prog_argv[0], &t))
+		goto out;
+	/* launches the program held before exec: the probes go in before its first instruction */
+	if ((rc = trace_target_prepare(&u.target, &u.cli, "leak")))
+		goto out;
+	rc = EXIT_RUNTIME;
+	if (launched) {
+		pid_t pid = u.target.child.pid;
+		u.pids[u.npids++] = pid;
+		if (leak_attach(u.skel, &u.probes, pid, &t) || trace_target_release(&u.target, "leak"))
 			goto out;
 	} else {
 		for (int i = 0; i < o->cli.npids; i++) {
@@ -290,15 +289,15 @@ int leak_user_run(const struct leak_opts *o)
 	}
 	if (!o->cli.json) {
 		leak_targets_describe(&t, what, sizeof(what));
-		fprintf(stderr, "memmon leak: tracing %s in %s", u.launched ? "program" : "pids", what);
+		fprintf(stderr, "memmon leak: tracing %s in %s", launched ? "program" : "pids", what);
 		fprintf(stderr, "; %s; Ctrl-C to end\n", leak_report_schedule(o->cli.interval));
 	}
 	struct loop l = {
 		.events = &u.events, .interval = o->cli.interval, .duration = o->cli.duration,
-		.child = u.launched ? &u.child : NULL, .pids = u.launched ? NULL : u.pids,
-		.npids = u.launched ? 0 : u.npids, .ctx = &u, .on_interval = on_interval,
-		.on_tick = on_tick, .on_child_stop = on_child_stop,
+		.ctx = &u, .on_interval = on_interval, .on_tick = on_tick,
+		.on_child_stop = on_child_stop,
 	};
+	trace_target_loop(&u.target, &l);
 	enum loop_end end = loop_run(&l);
 	if (end != LOOP_PROGRAM_EXITED && end != LOOP_PIDS_EXITED)
 		capture_all(&u);
@@ -308,8 +307,7 @@ int leak_user_run(const struct leak_opts *o)
 		fprintf(stderr, "memmon leak: traced process exited; report above is what was collected\n");
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
 out:
-	if (u.launched && !u.child.exited)
-		launch_abort(&u.child);
+	trace_target_abort(&u.target);
 	uprobe_set_destroy(&u.probes);
 	events_close(&u.events);
 	leak_user_bpf__destroy(u.skel);
