@@ -1,16 +1,19 @@
 /* The aggregation of memmon leak, shared by both modes: reads the probe set's BPF maps (and
- * user mode's mapping table) into the rows of one report. */
+ * user mode's mapping table) into what one report or one memory error shows, before
+ * anything is printed (the printer, leak/leak_report.h, does no I/O of its own). */
 #ifndef MEMMON_LEAK_COLLECT_H
 #define MEMMON_LEAK_COLLECT_H
+#include "core/keyed_table.h"
 #include "leak/leak.h"
+#include "leak/leak_event.h"
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 
 /* The BPF maps both probe sets share (see leak/leak_event.h). */
 struct event_reader;
-struct alloc_counters;
-struct symbolizer;
-struct stack_key;
 struct leak_regions;
 struct leak_maps {
 	int allocs, combined, stacks;
@@ -20,13 +23,50 @@ struct leak_maps {
 	const struct leak_regions *regions; /* anonymous mappings (user mode), or NULL */
 };
 
-/* A stack key as instruction pointers: user stacks start with the caller's return address;
- * kernel stacks are the captured chain (or the call site alone if capture failed). */
-int leak_stack_ips(const struct leak_maps *m, const struct stack_key *k, bool kernel,
-		   uint64_t *ips);
-/* Collects outstanding allocations (per allocation when --older-than/--show-allocs need
- * it, else the in-kernel per-stack totals) and prints one report. */
-void leak_report_now(const struct leak_maps *m, const struct leak_opts *o,
-		     struct symbolizer *sym, bool kernel, int report_no, const char *reason);
+struct leak_totals {
+	uint64_t bytes, count, stacks;
+	uint64_t lost_events, allocs_dropped, stack_failures, pending_dropped, sampled_out;
+	uint64_t stacks_dropped, internal_frees, errors;
+};
+
+/* An allocation listed by --show-allocs. */
+struct leak_alloc {
+	uint64_t addr; /* kernel mode: pages and percpu chunks in their own key spaces */
+	struct alloc_info a;
+};
+
+/* What one report shows. */
+struct leak_snapshot {
+	struct keyed_table rows;   /* struct leak_row (leak/leak_rows.h), most bytes first */
+	struct leak_alloc *allocs; /* --show-allocs: every allocation, oldest first */
+	size_t nallocs, allocs_cap;
+	struct leak_totals totals;
+	uint64_t now_ns;           /* ktime when gathered: the allocations' ages */
+	time_t wall;               /* the time of day when gathered */
+};
+
+/* Gathers the outstanding allocations: one by one when --older-than or --show-allocs need
+ * them, else the in-kernel per-stack totals; then the anonymous mappings, each row's stack
+ * and the counters. 0, or -ENOMEM (what fitted is kept). */
+int leak_collect(const struct leak_maps *m, const struct leak_opts *o, bool kernel,
+		 struct leak_snapshot *s);
+void leak_snapshot_free(struct leak_snapshot *s);
+
+/* A stack of a memory error, read from the stack store (known false: none recorded). */
+struct leak_error_stack {
+	bool known;
+	pid_t pid;
+	uint64_t ips[ALLOC_STACK_DEPTH + 1];
+	int nips;
+};
+
+/* A double or invalid free with its stacks (first_free and alloc for a double free only). */
+struct leak_error {
+	const struct alloc_error_event *e;
+	struct leak_error_stack free_stack, first_free, alloc;
+};
+
+void leak_collect_error(const struct leak_maps *m, const struct alloc_error_event *e,
+			struct leak_error *err);
 
 #endif

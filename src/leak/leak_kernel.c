@@ -6,6 +6,7 @@
 #include "leak/leak_collect.h"
 #include "leak/leak_event.h"
 #include "leak/leak_report.h"
+#include "leak/leak_session.h"
 #include "symbols/symbolize.h"
 #include "leak/leak_kernel.skel.h"
 #include <bpf/bpf.h>
@@ -14,10 +15,8 @@
 #include <unistd.h>
 
 struct leak_kernel {
-	const struct leak_opts *o;
 	struct leak_kernel_bpf *skel;
-	struct symbolizer *sym;
-	int report_no;
+	struct leak_session reports;
 };
 
 static void report(struct leak_kernel *k, const char *reason)
@@ -28,7 +27,7 @@ static void report(struct leak_kernel *k, const char *reason)
 		.stacks = bpf_map__fd(k->skel->maps.stacks),
 		.counters = &k->skel->bss->counters,
 	};
-	leak_report_now(&m, k->o, k->sym, true, ++k->report_no, reason);
+	leak_session_report(&k->reports, &m, reason);
 }
 
 static void on_interval(void *ctx)
@@ -48,7 +47,8 @@ static void configure_filter(const struct trace_target *tt, struct task_filter_c
 
 int leak_kernel_run(const struct leak_opts *o)
 {
-	struct leak_kernel k = { .o = o };
+	struct leak_kernel k = { 0 };
+	struct symbolizer *sym = NULL;
 	struct cli cli = o->cli;
 	struct trace_target tt;
 	int rc, err;
@@ -56,7 +56,8 @@ int leak_kernel_run(const struct leak_opts *o)
 	if ((rc = trace_target_prepare(&tt, &cli, "leak")))
 		return rc;
 	rc = EXIT_RUNTIME;
-	k.sym = symbolizer_new();
+	sym = symbolizer_new();
+	leak_session_init(&k.reports, o, sym, true);
 	k.skel = leak_kernel_bpf__open();
 	if (!k.skel) {
 		bpf_fail("leak", "opening the BPF object", errno);
@@ -95,6 +96,6 @@ int leak_kernel_run(const struct leak_opts *o)
 out:
 	trace_target_abort(&tt);
 	leak_kernel_bpf__destroy(k.skel);
-	symbolizer_free(k.sym);
+	symbolizer_free(sym);
 	return rc;
 }

@@ -1,7 +1,6 @@
 /* memmon leak in user mode: uprobes on the process's allocator (leak/leak_probes.c), the run
  * loop, error events and reports. */
 #include "core/events.h"
-#include "core/json_out.h"
 #include "core/loop.h"
 #include "core/trace_target.h"
 #include "kernel/bpf_util.h"
@@ -12,10 +11,10 @@
 #include "leak/leak_probes.h"
 #include "leak/leak_regions.h"
 #include "leak/leak_report.h"
+#include "leak/leak_session.h"
 #include "leak/leak_user.skel.h"
 #include <bpf/bpf.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +34,7 @@ struct leak_user {
 	int npids;
 	struct uprobe_set probes;
 	struct leak_regions *regions; /* anonymous mappings (see leak/leak_user.bpf.c, map_event) */
-	int report_no;
+	struct leak_session reports;
 	uint64_t errors;
 	double last_capture;
 };
@@ -56,28 +55,7 @@ static struct leak_maps maps_of(struct leak_user *u)
 static void report(struct leak_user *u, const char *reason)
 {
 	struct leak_maps m = maps_of(u);
-	leak_report_now(&m, u->o, u->sym, false, ++u->report_no, reason);
-}
-
-static void print_error_stack(struct leak_user *u, const char *title, const struct stack_key *k)
-{
-	uint64_t ips[ALLOC_STACK_DEPTH + 1];
-	struct leak_maps m = maps_of(u);
-	if (!k->retaddr)
-		return;
-	int n = leak_stack_ips(&m, k, false, ips);
-	printf("  %s:\n", title);
-	stack_print(u->sym, stdout, (pid_t)k->tgid, false, ips, n, true, "    ");
-}
-
-static struct json_object *error_stack_json(struct leak_user *u, const struct stack_key *k)
-{
-	uint64_t ips[ALLOC_STACK_DEPTH + 1];
-	struct leak_maps m = maps_of(u);
-	if (!k->retaddr)
-		return NULL;
-	int n = leak_stack_ips(&m, k, false, ips);
-	return stack_json(u->sym, (pid_t)k->tgid, false, ips, n, true);
+	leak_session_report(&u->reports, &m, reason);
 }
 
 static void on_map_event(struct leak_user *u, const struct alloc_map_event *e)
@@ -101,53 +79,22 @@ static void on_map_event(struct leak_user *u, const struct alloc_map_event *e)
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct leak_user *u = ctx;
-	const struct alloc_error_event *e = data;
 	if (size >= sizeof(struct alloc_map_event) && *(const __u32 *)data >= MAP_EV_MMAP) {
 		on_map_event(u, data);
 		return 0;
 	}
-	if (size < sizeof(*e))
+	if (size < sizeof(struct alloc_error_event))
 		return 0;
 	u->errors++;
 	if (u->errors > u->o->max_errors) {
-		if (u->errors == u->o->max_errors + 1 && !u->o->cli.json)
-			printf("(more memory errors are counted, not shown: --max-errors %u)\n\n",
-			       u->o->max_errors);
+		if (u->errors == u->o->max_errors + 1)
+			leak_print_errors_capped(&u->reports.printer, u->o->max_errors);
 		return 0;
 	}
-	bool dbl = e->kind == ERR_DOUBLE_FREE;
-	char addr[24];
-	snprintf(addr, sizeof(addr), "0x%" PRIx64, (uint64_t)e->addr);
-	if (u->o->cli.json) {
-		struct json_object *o = json_record("leak_error");
-		json_add_str(o, "error", dbl ? "double_free" : "invalid_free");
-		json_add_int(o, "pid", e->tgid);
-		json_add_int(o, "tid", e->tid);
-		json_add_str(o, "comm", e->comm);
-		json_add_str(o, "addr", addr);
-		if (dbl)
-			json_add_u64(o, "size", e->size);
-		json_object_object_add(o, "free_stack", error_stack_json(u, &e->free_key));
-		if (dbl) {
-			json_object_object_add(o, "first_free_stack", error_stack_json(u, &e->first_free));
-			json_object_object_add(o, "alloc_stack", error_stack_json(u, &e->alloc_key));
-		}
-		json_emit(o, stdout);
-		return 0;
-	}
-	if (dbl)
-		printf("double free of 0x%" PRIx64 " (%" PRIu64 " bytes) by pid %u tid %u (%s)\n",
-		       (uint64_t)e->addr, (uint64_t)e->size, e->tgid, e->tid, e->comm);
-	else
-		printf("invalid free of 0x%" PRIx64 " (not returned by any traced allocator) by pid %u "
-		       "tid %u (%s)\n", (uint64_t)e->addr, e->tgid, e->tid, e->comm);
-	print_error_stack(u, dbl ? "freed again at" : "freed at", &e->free_key);
-	if (dbl) {
-		print_error_stack(u, "first freed at", &e->first_free);
-		print_error_stack(u, "allocated at", &e->alloc_key);
-	}
-	printf("\n");
-	fflush(stdout);
+	struct leak_maps m = maps_of(u);
+	struct leak_error err;
+	leak_collect_error(&m, data, &err);
+	leak_print_error(&u->reports.printer, &err);
 	return 0;
 }
 
@@ -263,6 +210,7 @@ int leak_user_run(const struct leak_opts *o)
 	int rc = EXIT_RUNTIME;
 	loop_install_signals();
 	u.sym = symbolizer_new();
+	leak_session_init(&u.reports, o, u.sym, false);
 	memset(&u.target, 0, sizeof(u.target));
 	if (setup(&u))
 		goto out;
