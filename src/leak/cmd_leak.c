@@ -79,8 +79,9 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 		/* each entry costs ~128 bytes of kernel memory, allocated up front */
 		OPT_NUMBER(0, "max-allocs", &o->max_allocs, "N", 1024, 1 << 23,
 			   "size of the outstanding-allocation table (default 524288)"),
-		OPT_JSON(&o->cli, "JSON Lines: leak_stack, leak_report, leak_error, leak_alloc\n"
-				  "(a launched program's stdout then goes to stderr)"),
+		OPT_JSON(&o->cli, "JSON Lines: leak_stack and leak_alloc rows closed by leak_interval\n"
+				  "(each interval) or leak_summary (at the end); leak_error as\n"
+				  "it happens (a launched program's stdout then goes to stderr)"),
 		OPT_END(),
 	};
 	struct opts_spec spec = {

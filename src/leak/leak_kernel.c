@@ -19,20 +19,21 @@ struct leak_kernel {
 	struct leak_session reports;
 };
 
-static void report(struct leak_kernel *k, const char *reason)
+static struct leak_maps maps_of(struct leak_kernel *k)
 {
-	struct leak_maps m = {
+	return (struct leak_maps){
 		.allocs = bpf_map__fd(k->skel->maps.allocs),
 		.combined = bpf_map__fd(k->skel->maps.combined),
 		.stacks = bpf_map__fd(k->skel->maps.stacks),
 		.counters = &k->skel->bss->counters,
 	};
-	leak_session_report(&k->reports, &m, reason);
 }
 
 static void on_interval(void *ctx)
 {
-	report(ctx, "interval");
+	struct leak_kernel *k = ctx;
+	struct leak_maps m = maps_of(k);
+	leak_session_interval(&k->reports, &m);
 }
 
 /* The filter counts what it counted before it was the shared one: allocations made while
@@ -90,8 +91,10 @@ int leak_kernel_run(const struct leak_opts *o)
 	struct loop l = { .interval = o->cli.interval, .duration = o->cli.duration, .ctx = &k,
 			  .on_interval = on_interval };
 	trace_target_loop(&tt, &l);
+	leak_session_start(&k.reports);
 	enum loop_end end = loop_run(&l);
-	report(&k, loop_end_reason(end));
+	struct leak_maps m = maps_of(&k);
+	leak_session_final(&k.reports, &m, loop_end_reason(end));
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
 out:
 	trace_target_abort(&tt);

@@ -38,6 +38,7 @@ static void print_row(struct leak_printer *p, const struct leak_report_id *id,
 	if (p->json) {
 		struct json_object *o = json_record("leak_stack");
 		json_add_int(o, "report", id->report_no);
+		json_add_bool(o, "final", id->final);
 		if (!p->kernel)
 			json_add_int(o, "pid", pid);
 		json_add_u64(o, "bytes", r->bytes);
@@ -73,12 +74,17 @@ static void print_counters_text(const struct leak_totals *t, struct sym_stats ss
 	printf("\n");
 }
 
+/* The record that closes a report: leak_interval (numbered like the report) or, last of
+ * the run, leak_summary. */
 static void print_counters_json(const struct leak_report_id *id, const struct leak_totals *t,
 				struct sym_stats ss)
 {
-	struct json_object *o = json_record("leak_report");
+	struct json_object *o = json_record(id->final ? "leak_summary" : "leak_interval");
+	if (!id->final)
+		json_add_int(o, "interval", id->report_no);
 	json_add_int(o, "report", id->report_no);
 	json_add_str(o, "reason", id->reason);
+	json_add_double(o, "seconds", id->seconds);
 	json_add_u64(o, "bytes", t->bytes);
 	json_add_u64(o, "count", t->count);
 	json_add_u64(o, "stacks", t->stacks);
@@ -116,6 +122,7 @@ static void print_alloc(const struct leak_printer *p, const struct leak_report_i
 	if (p->json) {
 		struct json_object *j = json_record("leak_alloc");
 		json_add_int(j, "report", id->report_no);
+		json_add_bool(j, "final", id->final);
 		if (!p->kernel)
 			json_add_int(j, "pid", a->key.tgid);
 		json_add_str(j, "addr", where);
@@ -165,15 +172,15 @@ void leak_print_report(struct leak_printer *p, const struct leak_report_id *id,
 	struct sym_stats all = symbolizer_stats(p->sym);
 	struct sym_stats ss = { all.frames - p->reported.frames, all.unresolved - p->reported.unresolved };
 	p->reported = all;
-	if (p->json) {
-		print_counters_json(id, t, ss);
-	} else {
+	if (!p->json) {
 		print_counters_text(t, ss);
 		printf("\n");
 		fflush(stdout);
 	}
 	if (p->show_allocs)
 		print_allocs(p, id, s);
+	if (p->json)
+		print_counters_json(id, t, ss);
 }
 
 static void print_error_stack(struct leak_printer *p, const char *title,

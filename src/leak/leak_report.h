@@ -18,10 +18,13 @@ struct leak_printer {
 	struct sym_stats reported;
 };
 
-/* Which report is printed. */
+/* Which report is printed. JSON: its rows (leak_stack, leak_alloc) carry report_no and
+ * final; an interval's report closes with leak_interval, the final one with leak_summary. */
 struct leak_report_id {
-	int report_no;      /* from 1, over the run */
+	int report_no;      /* from 1, over the run: intervals first, then the final report */
+	bool final;
 	const char *reason; /* "interval", or why tracing ended */
+	double seconds;     /* an interval: the time it covered; the final report: time traced */
 };
 
 const char *alloc_fn_name(uint32_t fn);

@@ -11,12 +11,17 @@ struct leak_session {
 	const struct leak_opts *o;
 	bool kernel;
 	struct leak_printer printer;
-	int reports; /* printed so far */
+	int reports;         /* printed so far */
+	double start, last;  /* when tracing began, when the last report was printed */
 };
 
 void leak_session_init(struct leak_session *s, const struct leak_opts *o,
 		       struct symbolizer *sym, bool kernel);
-/* One report of what is outstanding now: reason "interval", or why tracing ended. */
-void leak_session_report(struct leak_session *s, const struct leak_maps *m, const char *reason);
+/* Tracing begins: the time reports count from. */
+void leak_session_start(struct leak_session *s);
+/* The report of what is outstanding at the end of an interval. */
+void leak_session_interval(struct leak_session *s, const struct leak_maps *m);
+/* The final report: reason says why tracing ended. */
+void leak_session_final(struct leak_session *s, const struct leak_maps *m, const char *reason);
 
 #endif

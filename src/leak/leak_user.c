@@ -52,12 +52,6 @@ static struct leak_maps maps_of(struct leak_user *u)
 	};
 }
 
-static void report(struct leak_user *u, const char *reason)
-{
-	struct leak_maps m = maps_of(u);
-	leak_session_report(&u->reports, &m, reason);
-}
-
 static void on_map_event(struct leak_user *u, const struct alloc_map_event *e)
 {
 	switch (e->kind) {
@@ -100,7 +94,9 @@ static int on_event(void *ctx, void *data, size_t size)
 
 static void on_interval(void *ctx)
 {
-	report(ctx, "interval");
+	struct leak_user *u = ctx;
+	struct leak_maps m = maps_of(u);
+	leak_session_interval(&u->reports, &m);
 }
 
 static void capture_all(struct leak_user *u)
@@ -246,11 +242,13 @@ int leak_user_run(const struct leak_opts *o)
 		.on_child_stop = on_child_stop,
 	};
 	trace_target_loop(&u.target, &l);
+	leak_session_start(&u.reports);
 	enum loop_end end = loop_run(&l);
 	if (end != LOOP_PROGRAM_EXITED && end != LOOP_PIDS_EXITED)
 		capture_all(&u);
 	events_drain(&u.events);
-	report(&u, loop_end_reason(end));
+	struct leak_maps m = maps_of(&u);
+	leak_session_final(&u.reports, &m, loop_end_reason(end));
 	if (end == LOOP_PIDS_EXITED && !o->cli.json)
 		fprintf(stderr, "memmon leak: traced process exited; report above is what was collected\n");
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
