@@ -4,12 +4,10 @@
 #include "kernel/bpf_util.h"
 #include "leak/leak.h"
 #include "leak/leak_collect.h"
-#include "leak/leak_event.h"
 #include "leak/leak_report.h"
 #include "leak/leak_session.h"
 #include "symbols/symbolize.h"
 #include "leak/leak_kernel.skel.h"
-#include <bpf/bpf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>

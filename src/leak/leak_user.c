@@ -18,8 +18,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/ptrace.h>
 
@@ -207,7 +205,6 @@ int leak_user_run(const struct leak_opts *o)
 	loop_install_signals();
 	u.sym = symbolizer_new();
 	leak_session_init(&u.reports, o, u.sym, false);
-	memset(&u.target, 0, sizeof(u.target));
 	if (setup(&u))
 		goto out;
 	bool launched = o->cli.prog_argv != NULL;
