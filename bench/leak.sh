@@ -23,7 +23,7 @@ for r in $(seq "$ROUNDS"); do
 	m+=("$(grep -E '^[0-9.]+$' <<<"$out" | head -1)")
 	json=$(grep '^{' <<<"$out")
 	left=$(jq -r 'select(.type=="leak_stack" and (.frames[0].module // "" | endswith("alloc_pairs"))) | .count' <<<"$json" | awk '{s+=$1} END {print s+0}')
-	lost=$(jq -r 'select(.type=="leak_report") | .lost_events + .allocs_dropped + .pending_dropped' <<<"$json")
+	lost=$(jq -r 'select(.type=="leak_summary") | .lost_events + .allocs_dropped + .pending_dropped' <<<"$json")
 	ratios+=("$(awk -v m="${m[-1]}" -v n="${n[-1]}" 'BEGIN { printf "%.3f", m / n }')")
 	echo "round $r: untraced ${u[-1]} ns/pair, naive floor ${n[-1]} ns/pair, memmon ${m[-1]} ns/pair (ratio ${ratios[-1]}); blocks memmon still counts as live: $left, dropped: $lost"
 done

@@ -1,4 +1,5 @@
-/* Shared between leak/leak_user.bpf.c and the leak command: the user-allocator probe set. */
+/* Shared between the leak probe sets (leak/leak_user.bpf.c, leak/leak_kernel.bpf.c) and the
+ * leak command: keys, values, events and counters of both sides. */
 #ifndef MEMMON_LEAK_EVENT_H
 #define MEMMON_LEAK_EVENT_H
 #ifndef __VMLINUX_H__

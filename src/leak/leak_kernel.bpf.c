@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Kernel allocations for `memmon leak --kernel`: kmalloc, kmem_cache, pages and percpu,
  * from the kmem and percpu tracepoints, keyed by object (pages by pfn) with the kernel
- * stack of the allocation. Frees remove them; what remains is outstanding. */
+ * stack of the allocation. Frees remove them; what remains is outstanding. With -p or a
+ * launched program, only allocations made while one of those processes runs count (the
+ * one process filter, core/task_filter.bpf.h, by pid). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include "leak/leak_event.h"
 #include "kernel/common.bpf.h"
+#include "core/task_filter.bpf.h"
 #define STACK_STORE_DEPTH ALLOC_STACK_DEPTH
 #define STACK_STORE_ENTRIES 65536
 #include "symbols/stack_store.bpf.h"
@@ -15,20 +19,12 @@
 #define PAGE_KEY(pfn) ((pfn) | (1ULL << 63))
 #define PERCPU_KEY(p) ((p) | (1ULL << 62))
 
-const volatile bool filter_pids = false;
 const volatile __u64 min_size = 0;
 const volatile __u64 max_size = ~0ULL;
 const volatile __u32 sample_rate = 1;
 const volatile __u32 page_size = 4096;
 
 struct alloc_counters counters = {};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 64);
-	__type(key, __u32);
-	__type(value, __u8);
-} traced_tgids SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -49,11 +45,8 @@ static __always_inline void on_alloc(void *ctx, __u64 addr, __u64 size, __u64 ca
 	struct alloc_key key = { .addr = addr };
 	if (size < min_size || size > max_size)
 		return;
-	if (filter_pids) {
-		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-		if (!bpf_map_lookup_elem(&traced_tgids, &tgid))
-			return;
-	}
+	if (!tgid_selected(bpf_get_current_pid_tgid() >> 32))
+		return;
 	if (sample_rate > 1 && bpf_get_prandom_u32() % sample_rate) {
 		__sync_fetch_and_add(&counters.sampled_out, 1);
 		return;

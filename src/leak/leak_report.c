@@ -1,9 +1,8 @@
 #include "core/json_out.h"
 #include "leak/leak_report.h"
-#include "proc/proc_libs.h"
+#include "leak/leak_rows.h"
 #include <inttypes.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 static const char *const fn_names[FN_COUNT] = {
@@ -32,77 +31,31 @@ const char *alloc_fn_name(uint32_t fn)
 	return fn < FN_COUNT && fn_names[fn] ? fn_names[fn] : "?";
 }
 
-static uint64_t key_hash(const struct stack_key *k)
+static void print_row(struct leak_printer *p, const struct leak_report_id *id,
+		      const struct leak_row *r)
 {
-	uint64_t h = k->retaddr * 0x9E3779B97F4A7C15ULL;
-	h ^= ((uint64_t)k->stackid ^ k->tgid) * 0xC2B2AE3D27D4EB4FULL;
-	return h ^ (h >> 29);
-}
-
-static bool key_eq(const struct stack_key *a, const struct stack_key *b)
-{
-	return a->retaddr == b->retaddr && a->stackid == b->stackid && a->tgid == b->tgid;
-}
-
-static void reindex(struct leak_rows *r)
-{
-	free(r->index);
-	r->index_cap = r->index_cap ? r->index_cap * 2 : 1024;
-	r->index = malloc(sizeof(int32_t) * r->index_cap);
-	memset(r->index, 0xff, sizeof(int32_t) * r->index_cap);
-	for (size_t i = 0; i < r->n; i++) {
-		size_t s = key_hash(&r->rows[i].key) & (r->index_cap - 1);
-		while (r->index[s] >= 0)
-			s = (s + 1) & (r->index_cap - 1);
-		r->index[s] = (int32_t)i;
+	pid_t pid = (pid_t)r->key.tgid;
+	if (p->json) {
+		struct json_object *o = json_record("leak_stack");
+		json_add_int(o, "report", id->report_no);
+		json_add_bool(o, "final", id->final);
+		if (!p->kernel)
+			json_add_int(o, "pid", pid);
+		json_add_u64(o, "bytes", r->bytes);
+		json_add_u64(o, "count", r->count);
+		json_add_str(o, "allocator", alloc_fn_name(r->fn));
+		json_object_object_add(o, "frames", stack_json(p->sym, pid, p->kernel, r->ips, r->nips,
+							       !p->kernel));
+		json_emit(o, stdout);
+		return;
 	}
-}
-
-struct leak_row *leak_rows_get(struct leak_rows *r, const struct stack_key *key)
-{
-	if ((r->n + 1) * 2 > r->index_cap)
-		reindex(r);
-	size_t s = key_hash(key) & (r->index_cap - 1);
-	while (r->index[s] >= 0) {
-		if (key_eq(&r->rows[r->index[s]].key, key))
-			return &r->rows[r->index[s]];
-		s = (s + 1) & (r->index_cap - 1);
-	}
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 256;
-		r->rows = realloc(r->rows, sizeof(*r->rows) * r->cap);
-	}
-	struct leak_row *row = &r->rows[r->n];
-	memset(row, 0, sizeof(*row));
-	row->key = *key;
-	r->index[s] = (int32_t)r->n++;
-	return row;
-}
-
-static int cmp_rows(const void *a, const void *b)
-{
-	const struct leak_row *x = a, *y = b;
-	if (x->bytes != y->bytes)
-		return x->bytes < y->bytes ? 1 : -1;
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
-	return 0;
-}
-
-void leak_rows_sort(struct leak_rows *r)
-{
-	if (r->n > 1)
-		qsort(r->rows, r->n, sizeof(*r->rows), cmp_rows);
-	free(r->index); /* row positions changed */
-	r->index = NULL;
-	r->index_cap = 0;
-}
-
-void leak_rows_free(struct leak_rows *r)
-{
-	free(r->rows);
-	free(r->index);
-	memset(r, 0, sizeof(*r));
+	if (p->kernel)
+		printf("%" PRIu64 " bytes in %" PRIu64 " allocations via %s\n", r->bytes, r->count,
+		       alloc_fn_name(r->fn));
+	else
+		printf("%" PRIu64 " bytes in %" PRIu64 " allocations via %s, pid %d\n", r->bytes,
+		       r->count, alloc_fn_name(r->fn), pid);
+	stack_print(p->sym, stdout, pid, p->kernel, r->ips, r->nips, !p->kernel, "    ");
 }
 
 static void print_counters_text(const struct leak_totals *t, struct sym_stats ss)
@@ -121,77 +74,169 @@ static void print_counters_text(const struct leak_totals *t, struct sym_stats ss
 	printf("\n");
 }
 
-void leak_report_print(const struct leak_print *p, struct leak_rows *rows,
-		       const struct leak_totals *t)
+/* The record that closes a report: leak_interval (numbered like the report) or, last of
+ * the run, leak_summary. */
+static void print_counters_json(const struct leak_report_id *id, const struct leak_totals *t,
+				struct sym_stats ss)
 {
-	leak_rows_sort(rows);
-	int shown = 0;
-	char comm[32];
+	struct json_object *o = json_record(id->final ? "leak_summary" : "leak_interval");
+	if (!id->final)
+		json_add_int(o, "interval", id->report_no);
+	json_add_int(o, "report", id->report_no);
+	json_add_str(o, "reason", id->reason);
+	json_add_double(o, "seconds", id->seconds);
+	json_add_u64(o, "bytes", t->bytes);
+	json_add_u64(o, "count", t->count);
+	json_add_u64(o, "stacks", t->stacks);
+	json_add_u64(o, "lost_events", t->lost_events);
+	json_add_u64(o, "allocs_dropped", t->allocs_dropped);
+	json_add_u64(o, "stack_failures", t->stack_failures);
+	json_add_u64(o, "pending_dropped", t->pending_dropped);
+	json_add_u64(o, "sampled_out", t->sampled_out);
+	json_add_u64(o, "stacks_dropped", t->stacks_dropped);
+	json_add_u64(o, "internal_frees", t->internal_frees);
+	json_add_u64(o, "errors", t->errors);
+	json_add_u64(o, "frames", ss.frames);
+	json_add_u64(o, "frames_unresolved", ss.unresolved);
+	json_emit(o, stdout);
+}
+
+/* Addresses print as hex strings: JSON numbers above 2^53 lose digits in most readers. */
+static void addr_text(uint64_t key, bool kernel, char *buf, size_t n)
+{
+	if (kernel && key >> 63)
+		snprintf(buf, n, "pfn 0x%" PRIx64, (uint64_t)(key & ~(1ULL << 63)));
+	else if (kernel && key >> 62)
+		snprintf(buf, n, "percpu 0x%" PRIx64, (uint64_t)(key & ~(1ULL << 62)));
+	else
+		snprintf(buf, n, "0x%" PRIx64, key);
+}
+
+static void print_alloc(const struct leak_printer *p, const struct leak_report_id *id,
+			const struct leak_alloc *l, uint64_t now_ns)
+{
+	char where[48], age[32];
+	const struct alloc_info *a = &l->a;
+	addr_text(l->addr, p->kernel, where, sizeof(where));
+	snprintf(age, sizeof(age), "%.3f", (now_ns - a->ts_ns) / 1e9);
+	if (p->json) {
+		struct json_object *j = json_record("leak_alloc");
+		json_add_int(j, "report", id->report_no);
+		json_add_bool(j, "final", id->final);
+		if (!p->kernel)
+			json_add_int(j, "pid", a->key.tgid);
+		json_add_str(j, "addr", where);
+		json_add_u64(j, "size", a->size);
+		json_object_object_add(j, "age_s", json_object_new_double_s(atof(age), age));
+		json_add_str(j, "allocator", alloc_fn_name(a->fn));
+		json_emit(j, stdout);
+		return;
+	}
+	printf("  %s size %" PRIu64 " age %ss %s", where, (uint64_t)a->size, age, alloc_fn_name(a->fn));
+	if (!p->kernel)
+		printf(" pid %u", a->key.tgid);
+	printf("\n");
+}
+
+static void print_allocs(const struct leak_printer *p, const struct leak_report_id *id,
+			 const struct leak_snapshot *s)
+{
+	if (!p->json)
+		printf("outstanding allocations of report %d, oldest first:\n", id->report_no);
+	for (size_t i = 0; i < s->nallocs; i++)
+		print_alloc(p, id, &s->allocs[i], s->now_ns);
+	if (!p->json)
+		printf("\n");
+}
+
+void leak_print_report(struct leak_printer *p, const struct leak_report_id *id,
+		       const struct leak_snapshot *s)
+{
+	const struct leak_totals *t = &s->totals;
 	if (!p->json) {
-		time_t now = time(NULL);
 		struct tm tm;
 		char ts[16];
-		strftime(ts, sizeof(ts), "%H:%M:%S", localtime_r(&now, &tm));
+		strftime(ts, sizeof(ts), "%H:%M:%S", localtime_r(&s->wall, &tm));
 		printf("[%s] report %d (%s): %" PRIu64 " bytes outstanding in %" PRIu64
 		       " allocations from %" PRIu64 " stacks\n",
-		       ts, p->report_no, p->reason, t->bytes, t->count, t->stacks);
+		       ts, id->report_no, id->reason, t->bytes, t->count, t->stacks);
 	}
-	for (size_t i = 0; i < rows->n && shown < p->top; i++) {
-		struct leak_row *r = &rows->rows[i];
+	int shown = 0;
+	for (size_t i = 0; i < ktable_count(&s->rows) && shown < p->top; i++) {
+		const struct leak_row *r = ktable_row(&s->rows, i);
 		if (!r->count && !r->bytes)
 			continue;
 		shown++;
-		pid_t pid = (pid_t)r->key.tgid;
-		if (p->json) {
-			struct json_object *o = json_record("leak_stack");
-			json_add_int(o, "report", p->report_no);
-			if (!p->kernel)
-				json_add_int(o, "pid", pid);
-			json_add_u64(o, "bytes", r->bytes);
-			json_add_u64(o, "count", r->count);
-			json_add_str(o, "allocator", alloc_fn_name(r->fn));
-			json_object_object_add(o, "frames", stack_json(p->sym, pid, p->kernel, r->ips,
-								       r->nips, !p->kernel));
-			json_emit(o, stdout);
-			continue;
-		}
-		if (p->kernel) {
-			printf("%" PRIu64 " bytes in %" PRIu64 " allocations via %s\n", r->bytes,
-			       r->count, alloc_fn_name(r->fn));
-		} else {
-			proc_comm(pid, comm, sizeof(comm));
-			printf("%" PRIu64 " bytes in %" PRIu64 " allocations via %s, pid %d\n",
-			       r->bytes, r->count, alloc_fn_name(r->fn), pid);
-		}
-		stack_print(p->sym, stdout, pid, p->kernel, r->ips, r->nips, !p->kernel, "    ");
+		print_row(p, id, r);
 	}
-	/* Frames of this report only: the symbolizer's counters run for the whole session
-	 * (error reports between two reports are in the next one's figures). */
-	static struct sym_stats reported;
 	struct sym_stats all = symbolizer_stats(p->sym);
-	struct sym_stats ss = { all.frames - reported.frames, all.unresolved - reported.unresolved };
-	reported = all;
-	if (p->json) {
-		struct json_object *o = json_record("leak_report");
-		json_add_int(o, "report", p->report_no);
-		json_add_str(o, "reason", p->reason);
-		json_add_u64(o, "bytes", t->bytes);
-		json_add_u64(o, "count", t->count);
-		json_add_u64(o, "stacks", t->stacks);
-		json_add_u64(o, "lost_events", t->lost_events);
-		json_add_u64(o, "allocs_dropped", t->allocs_dropped);
-		json_add_u64(o, "stack_failures", t->stack_failures);
-		json_add_u64(o, "pending_dropped", t->pending_dropped);
-		json_add_u64(o, "sampled_out", t->sampled_out);
-		json_add_u64(o, "stacks_dropped", t->stacks_dropped);
-		json_add_u64(o, "internal_frees", t->internal_frees);
-		json_add_u64(o, "errors", t->errors);
-		json_add_u64(o, "frames", ss.frames);
-		json_add_u64(o, "frames_unresolved", ss.unresolved);
-		json_emit(o, stdout);
-	} else {
+	struct sym_stats ss = { all.frames - p->reported.frames, all.unresolved - p->reported.unresolved };
+	p->reported = all;
+	if (!p->json) {
 		print_counters_text(t, ss);
 		printf("\n");
 		fflush(stdout);
 	}
+	if (p->show_allocs)
+		print_allocs(p, id, s);
+	if (p->json)
+		print_counters_json(id, t, ss);
+}
+
+static void print_error_stack(struct leak_printer *p, const char *title,
+			      const struct leak_error_stack *st)
+{
+	if (!st->known)
+		return;
+	printf("  %s:\n", title);
+	stack_print(p->sym, stdout, st->pid, false, st->ips, st->nips, true, "    ");
+}
+
+static struct json_object *error_stack_json(struct leak_printer *p, const struct leak_error_stack *st)
+{
+	return st->known ? stack_json(p->sym, st->pid, false, st->ips, st->nips, true) : NULL;
+}
+
+void leak_print_error(struct leak_printer *p, const struct leak_error *err)
+{
+	const struct alloc_error_event *e = err->e;
+	bool dbl = e->kind == ERR_DOUBLE_FREE;
+	if (p->json) {
+		char addr[24];
+		snprintf(addr, sizeof(addr), "0x%" PRIx64, (uint64_t)e->addr);
+		struct json_object *o = json_record("leak_error");
+		json_add_str(o, "error", dbl ? "double_free" : "invalid_free");
+		json_add_int(o, "pid", e->tgid);
+		json_add_int(o, "tid", e->tid);
+		json_add_str(o, "comm", e->comm);
+		json_add_str(o, "addr", addr);
+		if (dbl)
+			json_add_u64(o, "size", e->size);
+		json_object_object_add(o, "free_stack", error_stack_json(p, &err->free_stack));
+		if (dbl) {
+			json_object_object_add(o, "first_free_stack", error_stack_json(p, &err->first_free));
+			json_object_object_add(o, "alloc_stack", error_stack_json(p, &err->alloc));
+		}
+		json_emit(o, stdout);
+		return;
+	}
+	if (dbl)
+		printf("double free of 0x%" PRIx64 " (%" PRIu64 " bytes) by pid %u tid %u (%s)\n",
+		       (uint64_t)e->addr, (uint64_t)e->size, e->tgid, e->tid, e->comm);
+	else
+		printf("invalid free of 0x%" PRIx64 " (not returned by any traced allocator) by pid %u "
+		       "tid %u (%s)\n", (uint64_t)e->addr, e->tgid, e->tid, e->comm);
+	print_error_stack(p, dbl ? "freed again at" : "freed at", &err->free_stack);
+	if (dbl) {
+		print_error_stack(p, "first freed at", &err->first_free);
+		print_error_stack(p, "allocated at", &err->alloc);
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+void leak_print_errors_capped(const struct leak_printer *p, uint32_t max_errors)
+{
+	if (!p->json)
+		printf("(more memory errors are counted, not shown: --max-errors %u)\n\n", max_errors);
 }

@@ -1,53 +1,39 @@
-/* The leak report: outstanding allocations grouped by stack, sorted by bytes, printed as
- * text or JSON Lines. Shared by user mode and --kernel mode. */
+/* memmon leak's printer, shared by user and --kernel mode: a report (the top stacks by
+ * outstanding bytes, what was lost, the listed allocations) and each memory error, as text
+ * or JSON Lines. It prints what leak/leak_collect.h gathered and reads nothing itself; stack
+ * frames are formatted through the symbolizer. */
 #ifndef MEMMON_LEAK_REPORT_H
 #define MEMMON_LEAK_REPORT_H
-#include "leak/leak_event.h"
+#include "leak/leak_collect.h"
 #include "symbols/symbolize.h"
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 
-struct leak_row {
-	struct stack_key key;
-	uint64_t bytes, count;
-	uint64_t oldest_ns; /* ktime of the oldest allocation, 0 if unknown */
-	uint32_t fn;
-	uint64_t ips[ALLOC_STACK_DEPTH + 1];
-	int nips;
-};
-
-struct leak_rows {
-	struct leak_row *rows;
-	size_t n, cap;
-	/* open-addressing index by stack key */
-	int32_t *index;
-	size_t index_cap;
-};
-
-/* Finds or adds the row of a key. */
-struct leak_row *leak_rows_get(struct leak_rows *r, const struct stack_key *key);
-void leak_rows_sort(struct leak_rows *r); /* by bytes, then count, descending */
-void leak_rows_free(struct leak_rows *r);
-
-struct leak_totals {
-	uint64_t bytes, count, stacks;
-	uint64_t lost_events, allocs_dropped, stack_failures, pending_dropped, sampled_out;
-	uint64_t stacks_dropped, internal_frees, errors;
-};
-
-struct leak_print {
+struct leak_printer {
 	struct symbolizer *sym;
-	bool json, kernel;
+	bool json, kernel, show_allocs;
 	int top;
-	int report_no;
+	/* the symbolizer's counters when the previous report was printed: a report counts
+	 * the frames printed since (error reports between two reports are in the next one) */
+	struct sym_stats reported;
+};
+
+/* Which report is printed. JSON: its rows (leak_stack, leak_alloc) carry report_no and
+ * final; an interval's report closes with leak_interval, the final one with leak_summary. */
+struct leak_report_id {
+	int report_no;      /* from 1, over the run: intervals first, then the final report */
+	bool final;
 	const char *reason; /* "interval", or why tracing ended */
+	double seconds;     /* an interval: the time it covered; the final report: time traced */
 };
 
 const char *alloc_fn_name(uint32_t fn);
 /* "reports every 5s" or "one report at the end" (-i 0), for the start-up line. */
 const char *leak_report_schedule(double interval);
-void leak_report_print(const struct leak_print *p, struct leak_rows *rows,
-		       const struct leak_totals *t);
+void leak_print_report(struct leak_printer *p, const struct leak_report_id *id,
+		       const struct leak_snapshot *s);
+void leak_print_error(struct leak_printer *p, const struct leak_error *err);
+/* The first error past --max-errors: says that the rest are only counted. */
+void leak_print_errors_capped(const struct leak_printer *p, uint32_t max_errors);
 
 #endif

@@ -1,25 +1,23 @@
 /* memmon leak in user mode: uprobes on the process's allocator (leak/leak_probes.c), the run
  * loop, error events and reports. */
 #include "core/events.h"
-#include "core/json_out.h"
-#include "core/launch.h"
 #include "core/loop.h"
+#include "core/trace_target.h"
 #include "kernel/bpf_util.h"
 #include "kernel/uprobe_attach.h"
 #include "leak/leak.h"
+#include "leak/leak_collect.h"
 #include "leak/leak_event.h"
 #include "leak/leak_probes.h"
 #include "leak/leak_regions.h"
 #include "leak/leak_report.h"
+#include "leak/leak_session.h"
 #include "leak/leak_user.skel.h"
 #include <bpf/bpf.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/ptrace.h>
 
@@ -28,13 +26,13 @@ struct leak_user {
 	struct leak_user_bpf *skel;
 	struct symbolizer *sym;
 	struct event_reader events;
-	struct launch child;
-	bool launched;
-	pid_t pids[CLI_MAX_PIDS];
+	struct cli cli;
+	struct trace_target target; /* -p pids or the launched program */
+	pid_t pids[CLI_MAX_PIDS];   /* the processes probed */
 	int npids;
 	struct uprobe_set probes;
 	struct leak_regions *regions; /* anonymous mappings (see leak/leak_user.bpf.c, map_event) */
-	int report_no;
+	struct leak_session reports;
 	uint64_t errors;
 	double last_capture;
 };
@@ -50,33 +48,6 @@ static struct leak_maps maps_of(struct leak_user *u)
 		.errors = u->errors,
 		.regions = u->regions,
 	};
-}
-
-static void report(struct leak_user *u, const char *reason)
-{
-	struct leak_maps m = maps_of(u);
-	leak_report_now(&m, u->o, u->sym, false, ++u->report_no, reason);
-}
-
-static void print_error_stack(struct leak_user *u, const char *title, const struct stack_key *k)
-{
-	uint64_t ips[ALLOC_STACK_DEPTH + 1];
-	struct leak_maps m = maps_of(u);
-	if (!k->retaddr)
-		return;
-	int n = leak_stack_ips(&m, k, false, ips);
-	printf("  %s:\n", title);
-	stack_print(u->sym, stdout, (pid_t)k->tgid, false, ips, n, true, "    ");
-}
-
-static struct json_object *error_stack_json(struct leak_user *u, const struct stack_key *k)
-{
-	uint64_t ips[ALLOC_STACK_DEPTH + 1];
-	struct leak_maps m = maps_of(u);
-	if (!k->retaddr)
-		return NULL;
-	int n = leak_stack_ips(&m, k, false, ips);
-	return stack_json(u->sym, (pid_t)k->tgid, false, ips, n, true);
 }
 
 static void on_map_event(struct leak_user *u, const struct alloc_map_event *e)
@@ -100,59 +71,30 @@ static void on_map_event(struct leak_user *u, const struct alloc_map_event *e)
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct leak_user *u = ctx;
-	const struct alloc_error_event *e = data;
 	if (size >= sizeof(struct alloc_map_event) && *(const __u32 *)data >= MAP_EV_MMAP) {
 		on_map_event(u, data);
 		return 0;
 	}
-	if (size < sizeof(*e))
+	if (size < sizeof(struct alloc_error_event))
 		return 0;
 	u->errors++;
 	if (u->errors > u->o->max_errors) {
-		if (u->errors == u->o->max_errors + 1 && !u->o->cli.json)
-			printf("(more memory errors are counted, not shown: --max-errors %u)\n\n",
-			       u->o->max_errors);
+		if (u->errors == u->o->max_errors + 1)
+			leak_print_errors_capped(&u->reports.printer, u->o->max_errors);
 		return 0;
 	}
-	bool dbl = e->kind == ERR_DOUBLE_FREE;
-	char addr[24];
-	snprintf(addr, sizeof(addr), "0x%" PRIx64, (uint64_t)e->addr);
-	if (u->o->cli.json) {
-		struct json_object *o = json_record("leak_error");
-		json_add_str(o, "error", dbl ? "double_free" : "invalid_free");
-		json_add_int(o, "pid", e->tgid);
-		json_add_int(o, "tid", e->tid);
-		json_add_str(o, "comm", e->comm);
-		json_add_str(o, "addr", addr);
-		if (dbl)
-			json_add_u64(o, "size", e->size);
-		json_object_object_add(o, "free_stack", error_stack_json(u, &e->free_key));
-		if (dbl) {
-			json_object_object_add(o, "first_free_stack", error_stack_json(u, &e->first_free));
-			json_object_object_add(o, "alloc_stack", error_stack_json(u, &e->alloc_key));
-		}
-		json_emit(o, stdout);
-		return 0;
-	}
-	if (dbl)
-		printf("double free of 0x%" PRIx64 " (%" PRIu64 " bytes) by pid %u tid %u (%s)\n",
-		       (uint64_t)e->addr, (uint64_t)e->size, e->tgid, e->tid, e->comm);
-	else
-		printf("invalid free of 0x%" PRIx64 " (not returned by any traced allocator) by pid %u "
-		       "tid %u (%s)\n", (uint64_t)e->addr, e->tgid, e->tid, e->comm);
-	print_error_stack(u, dbl ? "freed again at" : "freed at", &e->free_key);
-	if (dbl) {
-		print_error_stack(u, "first freed at", &e->first_free);
-		print_error_stack(u, "allocated at", &e->alloc_key);
-	}
-	printf("\n");
-	fflush(stdout);
+	struct leak_maps m = maps_of(u);
+	struct leak_error err;
+	leak_collect_error(&m, data, &err);
+	leak_print_error(&u->reports.printer, &err);
 	return 0;
 }
 
 static void on_interval(void *ctx)
 {
-	report(ctx, "interval");
+	struct leak_user *u = ctx;
+	struct leak_maps m = maps_of(u);
+	leak_session_interval(&u->reports, &m);
 }
 
 static void capture_all(struct leak_user *u)
@@ -215,7 +157,7 @@ static void forget_process_allocations(struct leak_user *u, pid_t pid)
 static void on_child_stop(pid_t pid, void *ctx)
 {
 	struct leak_user *u = ctx;
-	if (u->child.last_stop == PTRACE_EVENT_EXEC) {
+	if (u->target.child.last_stop == PTRACE_EVENT_EXEC) {
 		forget_process_allocations(u, pid);
 		symbolizer_forget_pid(u->sym, pid);
 	}
@@ -256,27 +198,26 @@ static int setup(struct leak_user *u)
 
 int leak_user_run(const struct leak_opts *o)
 {
-	struct leak_user u = { .o = o };
+	struct leak_user u = { .o = o, .cli = o->cli };
 	struct leak_targets t;
 	char what[3 * PATH_MAX];
 	int rc = EXIT_RUNTIME;
 	loop_install_signals();
 	u.sym = symbolizer_new();
+	leak_session_init(&u.reports, o, u.sym, false);
 	if (setup(&u))
 		goto out;
-	if (o->cli.prog_argv) {
-		if (leak_targets_for_program(o, o->cli.prog_argv[0], &t))
-			goto out;
-		if (launch_prepare_flags(&u.child, o->cli.prog_argv, "leak",
-					 o->cli.json ? LAUNCH_STDOUT_TO_STDERR : 0))
-			goto out;
-		u.launched = true;
-		u.pids[u.npids++] = u.child.pid;
-		if (leak_attach(u.skel, &u.probes, u.child.pid, &t)) {
-			launch_abort(&u.child);
-			goto out;
-		}
-		if (launch_release(&u.child, "leak"))
+	bool launched = o->cli.prog_argv != NULL;
+	if (launched && leak_targets_for_program(o, o->cli.prog_argv[0], &t))
+		goto out;
+	/* launches the program held before exec: the probes go in before its first instruction */
+	if ((rc = trace_target_prepare(&u.target, &u.cli, "leak")))
+		goto out;
+	rc = EXIT_RUNTIME;
+	if (launched) {
+		pid_t pid = u.target.child.pid;
+		u.pids[u.npids++] = pid;
+		if (leak_attach(u.skel, &u.probes, pid, &t) || trace_target_release(&u.target, "leak"))
 			goto out;
 	} else {
 		for (int i = 0; i < o->cli.npids; i++) {
@@ -289,26 +230,27 @@ int leak_user_run(const struct leak_opts *o)
 	}
 	if (!o->cli.json) {
 		leak_targets_describe(&t, what, sizeof(what));
-		fprintf(stderr, "memmon leak: tracing %s in %s", u.launched ? "program" : "pids", what);
+		fprintf(stderr, "memmon leak: tracing %s in %s", launched ? "program" : "pids", what);
 		fprintf(stderr, "; %s; Ctrl-C to end\n", leak_report_schedule(o->cli.interval));
 	}
 	struct loop l = {
 		.events = &u.events, .interval = o->cli.interval, .duration = o->cli.duration,
-		.child = u.launched ? &u.child : NULL, .pids = u.launched ? NULL : u.pids,
-		.npids = u.launched ? 0 : u.npids, .ctx = &u, .on_interval = on_interval,
-		.on_tick = on_tick, .on_child_stop = on_child_stop,
+		.ctx = &u, .on_interval = on_interval, .on_tick = on_tick,
+		.on_child_stop = on_child_stop,
 	};
+	trace_target_loop(&u.target, &l);
+	leak_session_start(&u.reports);
 	enum loop_end end = loop_run(&l);
 	if (end != LOOP_PROGRAM_EXITED && end != LOOP_PIDS_EXITED)
 		capture_all(&u);
 	events_drain(&u.events);
-	report(&u, loop_end_reason(end));
+	struct leak_maps m = maps_of(&u);
+	leak_session_final(&u.reports, &m, loop_end_reason(end));
 	if (end == LOOP_PIDS_EXITED && !o->cli.json)
 		fprintf(stderr, "memmon leak: traced process exited; report above is what was collected\n");
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
 out:
-	if (u.launched && !u.child.exited)
-		launch_abort(&u.child);
+	trace_target_abort(&u.target);
 	uprobe_set_destroy(&u.probes);
 	events_close(&u.events);
 	leak_user_bpf__destroy(u.skel);

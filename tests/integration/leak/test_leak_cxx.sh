@@ -59,7 +59,7 @@ diff "$TMPD/expect" "$TMPD/got" || fail "C++ leak stacks differ (expected < > go
 variants "$TMPD/json" | diff "$TMPD/vexpect" - || fail "operator new variants differ (expected < > got)"
 others_are_libraries leak_cxx "$TMPD/json"
 assert_contains "$TMPD/err" "caught 3 bad_alloc"
-assert_eq "$(jq -r 'select(.type=="leak_report") | [.errors,.lost_events,.internal_frees] | @tsv' "$TMPD/json")" \
+assert_eq "$(jq -r 'select(.type=="leak_summary") | [.errors,.lost_events,.internal_frees] | @tsv' "$TMPD/json")" \
 	"$(printf '0\t0\t0')" "no false errors from delete"
 # the raw name is kept beside the demangled one; the inlined frame is qualified too
 assert_eq "$(jq -r 'select(.type=="leak_stack") | .frames[0] | select(.symbol=="Cache::fill(int)") | .mangled' "$TMPD/json")" \

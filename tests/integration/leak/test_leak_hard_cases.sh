@@ -14,7 +14,7 @@ line=$(grep -n THREAD_LEAK_LINE "$SRC/thread_churn.c" | cut -d: -f1)
 assert_eq "$(jq -r 'select(.type=="leak_stack" and .frames[0].symbol=="leak_once") | [.bytes,.count,.frames[0].line] | @tsv' "$TMPD/thr")" \
 	"$(printf '777\t1\t%s' "$line")" "the real leak"
 assert_eq "$(jq -s '[.[] | select(.type=="leak_stack" and .bytes >= 65536)] | length' "$TMPD/thr")" 0 "no arena heap or thread stack reported"
-assert_ge "$(jq -r 'select(.type=="leak_report") | .internal_frees' "$TMPD/thr")" 1 "glibc's own frees counted as internal"
+assert_ge "$(jq -r 'select(.type=="leak_summary") | .internal_frees' "$TMPD/thr")" 1 "glibc's own frees counted as internal"
 
 # Two processes handing out the same addresses after fork, traced together.
 "$W/fork_same" 1 >"$TMPD/pids" &
@@ -27,7 +27,7 @@ assert_eq "$(jq -s '[.[] | select(.type=="leak_stack" and .frames[0].symbol=="ch
 
 # exec: what the shell held before exec is gone, not leaked.
 "$MEMMON" leak --json -- sh -c "exec $W/leak_fixed" >"$TMPD/exec" 2>/dev/null || fail "exec run failed"
-assert_eq "$(jq -r 'select(.type=="leak_report") | [.bytes,.count] | @tsv' "$TMPD/exec")" "$(printf '409600\t100')" "after exec"
+assert_eq "$(jq -r 'select(.type=="leak_summary") | [.bytes,.count] | @tsv' "$TMPD/exec")" "$(printf '409600\t100')" "after exec"
 
 # Blocks left untracked by --min-size or a full table are freed without "invalid free".
 "$MEMMON" leak --json --min-size 1k -- "$W/leak_fixed" >"$TMPD/min" 2>/dev/null || fail "min-size run failed"
@@ -39,7 +39,7 @@ assert_eq "$(jq -s '[.[] | select(.type=="leak_error")] | length' "$TMPD/full")"
 start=$(date +%s)
 timeout 20 "$MEMMON" leak --json --min-size 1k -d 2 -- "$W/busy_free" >"$TMPD/busy" 2>/dev/null || fail "busy run failed or hung ($?)"
 assert_le $(( $(date +%s) - start )) 8 "seconds for a 2 s trace of a busy program"
-assert_eq "$(jq -r 'select(.type=="leak_report") | .reason' "$TMPD/busy")" "duration elapsed" "busy end reason"
+assert_eq "$(jq -r 'select(.type=="leak_summary") | .reason' "$TMPD/busy")" "duration elapsed" "busy end reason"
 
 # Two levels of inlining at -O2: every inlined caller with its line.
 gcc -O2 -g "$SRC/lib/inline_leak.c" -o "$TMPD/inline_leak"
@@ -50,7 +50,8 @@ assert_eq "$(jq -r 'select(.type=="leak_stack" and .count==50) | .frames[0:3] | 
 
 # Small things: -i 0 means only the final report; a kernel thread gets a useful message.
 "$MEMMON" leak --json -i 0 -- "$W/leak_fixed" 1 >"$TMPD/i0" 2>/dev/null || fail "-i 0 failed"
-assert_eq "$(jq -s '[.[] | select(.type=="leak_report")] | length' "$TMPD/i0")" 1 "reports with -i 0"
+assert_eq "$(jq -s -r '[.[] | select(.type=="leak_interval" or .type=="leak_summary") | .type] | join(",")' "$TMPD/i0")" \
+	leak_summary "reports with -i 0"
 "$MEMMON" leak -p 2 >"$TMPD/kt" 2>&1 && fail "-p 2 should fail"
 assert_contains "$TMPD/kt" "kernel thread"
 echo ok

@@ -21,5 +21,8 @@ per_pipe=$((info + bufs))
 grep -q "^[0-9]*	$((2 * N))	$((N * per_pipe))\$" "$TMPD/reports" || fail "no report with $((2 * N)) allocations of $((N * per_pipe)) bytes while the pipes were open"
 last=$(tail -1 "$TMPD/reports")
 assert_eq "$(cut -f2,3 <<<"$last")" "$(printf '0\t0')" "after close (final report)"
-assert_eq "$(jq -r 'select(.type=="leak_report") | .reason' "$TMPD/json" | tail -1)" "program exited" "end reason"
+assert_eq "$(jq -r 'select(.type=="leak_summary") | .reason' "$TMPD/json")" "program exited" "end reason"
+# rows of the interval reports are not final, those of the last report are
+assert_eq "$(jq -s '(map(select(.type=="leak_summary")) | .[0].report) as $last
+	| [.[] | select(.type=="leak_stack" and .final != (.report == $last))] | length' "$TMPD/json")" 0 "final rows"
 echo ok

@@ -30,7 +30,7 @@ printf '%s\n' \
 "$MEMMON" leak --json --top 100 -- "$W/leak_mremap" >"$TMPD/json" 2>"$TMPD/err" || fail "leak exited $?: $(cat "$TMPD/err")"
 own_rows "$TMPD/json" >"$TMPD/got.tsv"
 diff "$TMPD/expect.tsv" "$TMPD/got.tsv" || fail "mapping table differs (expected < > got)"
-assert_eq "$(jq -r 'select(.type=="leak_report") | [.lost_events,.allocs_dropped,.pending_dropped,.errors] | @tsv' "$TMPD/json")" \
+assert_eq "$(jq -r 'select(.type=="leak_summary") | [.lost_events,.allocs_dropped,.pending_dropped,.errors] | @tsv' "$TMPD/json")" \
 	"$(printf '0\t0\t0\t0')" "nothing lost, no errors"
 # the moved and resized mappings keep the stack of their mmap: its caller's caller is main
 assert_eq "$(jq -r 'select(.type=="leak_stack" and .frames[0].symbol=="grow_moving") | .frames[1].symbol' "$TMPD/json")" main "moved mapping's stack"

@@ -19,7 +19,7 @@ assert_contains "$TMPD/text" "lost events: 0"
 "$MEMMON" leak --json -- "$W/leak_fixed" >"$TMPD/json" 2>/dev/null || fail "json run failed"
 assert_eq "$(jq -r 'select(.type=="leak_stack") | [.bytes,.count,.allocator,.frames[0].symbol,.frames[0].line,.frames[1].symbol] | @tsv' "$TMPD/json")" \
 	"$(printf '409600\t100\tmalloc\tleak_pages\t%s\tmain' "$line")" "json leak stack"
-assert_eq "$(jq -r 'select(.type=="leak_report") | [.bytes,.count,.lost_events] | @tsv' "$TMPD/json")" "$(printf '409600\t100\t0')" "json totals"
+assert_eq "$(jq -r 'select(.type=="leak_summary") | [.bytes,.count,.lost_events] | @tsv' "$TMPD/json")" "$(printf '409600\t100\t0')" "json totals"
 # every frame has the documented fields
 assert_eq "$(jq -r 'select(.type=="leak_stack") | .frames[0] | keys | join(",")' "$TMPD/json")" \
 	"addr,file,inlined,line,mangled,module,module_offset,offset,symbol" "frame fields"
@@ -37,7 +37,7 @@ sleep 0.5
 "$MEMMON" leak --json -p "$pid" >"$TMPD/pjson" 2>"$TMPD/perr" || fail "-p run failed: $(cat "$TMPD/perr")"
 assert_eq "$(jq -r 'select(.type=="leak_stack" and .frames[0].symbol=="leak_pages") | [.bytes,.count,.frames[0].line] | @tsv' "$TMPD/pjson")" \
 	"$(printf '409600\t100\t%s' "$line")" "-p leak stack"
-assert_eq "$(jq -r 'select(.type=="leak_report") | .reason' "$TMPD/pjson")" "traced processes exited" "-p end reason"
+assert_eq "$(jq -r 'select(.type=="leak_summary") | .reason' "$TMPD/pjson")" "traced processes exited" "-p end reason"
 
 # 4. Leaks in a constructor, before main, are seen because the program is held before exec.
 "$MEMMON" leak --json -- "$W/leak_ctor" >"$TMPD/ctor" 2>/dev/null || fail "ctor run failed"
@@ -62,7 +62,7 @@ assert_eq "$(jq -r 'select(.type=="leak_stack" and .frames[0].symbol=="record_st
 
 # 7. Filters: --min-size hides the small leaks, --older-than with --show-allocs lists them.
 "$MEMMON" leak --json --min-size 4096 -- "$W/all_allocators" >"$TMPD/min" 2>/dev/null
-assert_eq "$(jq -r 'select(.type=="leak_report") | .count' "$TMPD/min")" 3 "--min-size 4096 count"
+assert_eq "$(jq -r 'select(.type=="leak_summary") | .count' "$TMPD/min")" 3 "--min-size 4096 count"
 "$MEMMON" leak --json --show-allocs -- "$W/leak_fixed" >"$TMPD/show" 2>/dev/null
 assert_eq "$(jq -r 'select(.type=="leak_alloc" and .size==4096) | .addr' "$TMPD/show" | sort -u | wc -l)" 100 "--show-allocs addresses"
 echo ok

@@ -46,7 +46,7 @@ print([r for r in recs if r["type"] == sys.argv[2]][-1][sys.argv[3]])' "$@"
 # 1. leak: every path's blocks on its own stack.
 "$MEMMON" leak --json -i 0 --top 100000 -- "$WORKLOADS/many_stacks" leak $DEPTH \
 	>"$TMPD/leak.json" 2>"$TMPD/leak.err" || fail "leak run: $(cat "$TMPD/leak.err")"
-assert_eq "$(last_field "$TMPD/leak.json" leak_report stack_failures)" 0 "leak stack_failures"
+assert_eq "$(last_field "$TMPD/leak.json" leak_summary stack_failures)" 0 "leak stack_failures"
 n=$(check_rows "$TMPD/leak.json" leak_stack frames count "$(line_of MANY_LINE_MALLOC)" size) ||
 	fail "leak stacks"
 assert_eq "$n" $((1 << DEPTH)) "leak stacks"

@@ -1,5 +1,5 @@
 /* Unit tests of the foundation's pure parts: option parsers, probe-site decoding,
- * kallsyms lookup, frame formatting, leak row aggregation. */
+ * kallsyms lookup, frame formatting. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include "core/cli.h"
 #include "kernel/probe_site.h"
-#include "leak/leak_report.h"
 #include "proc/proc_libs.h"
 #include "symbols/ksyms.h"
 #include "symbols/symbolize.h"
@@ -201,27 +200,6 @@ static void test_frame_format(void **state)
 	assert_string_equal(buf, "0xdead [no mapping known]");
 }
 
-static void test_leak_rows(void **state)
-{
-	struct leak_rows r = { 0 };
-	for (int i = 0; i < 5000; i++) {
-		struct stack_key k = { .retaddr = (uint64_t)(i % 1000), .stackid = i % 7, .tgid = 1 };
-		struct leak_row *row = leak_rows_get(&r, &k);
-		row->bytes += 10;
-		row->count++;
-	}
-	/* keys: (i%1000, i%7) -> 7000 combos possible, 5000 samples, gcd(1000,7)=1 -> 5000 distinct */
-	assert_int_equal(r.n, 5000);
-	struct stack_key k = { .retaddr = 5, .stackid = 5, .tgid = 1 };
-	assert_int_equal(leak_rows_get(&r, &k)->count, 1);
-	assert_int_equal(r.n, 5000);
-	leak_rows_get(&r, &k)->bytes = 1000000;
-	leak_rows_sort(&r);
-	assert_int_equal(r.rows[0].bytes, 1000000);
-	assert_int_equal(r.rows[0].key.retaddr, 5);
-	leak_rows_free(&r);
-}
-
 static void test_symbolize_self(void **state)
 {
 	/* This test binary is built with -g: its own function resolves to this file. */
@@ -249,7 +227,7 @@ int main(void)
 		cmocka_unit_test(test_probe_site),    cmocka_unit_test(test_probe_site_libc),
 		cmocka_unit_test(test_probe_site_operator_new),
 		cmocka_unit_test(test_ksyms),         cmocka_unit_test(test_frame_format),
-		cmocka_unit_test(test_leak_rows),     cmocka_unit_test(test_symbolize_self),
+		cmocka_unit_test(test_symbolize_self),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
