@@ -54,7 +54,7 @@ assert_eq "$n" $((1 << DEPTH)) "leak stacks"
 # 2. faults: every path's page faults on its own stack.
 "$MEMMON" faults --json -- "$WORKLOADS/many_stacks" faults $DEPTH \
 	>"$TMPD/faults.json" 2>"$TMPD/faults.err" || fail "faults run: $(cat "$TMPD/faults.err")"
-assert_eq "$(last_field "$TMPD/faults.json" faults_report stack_failures)" 0 "faults stack_failures"
+assert_eq "$(last_field "$TMPD/faults.json" faults_summary stack_failures)" 0 "faults stack_failures"
 n=$(check_rows "$TMPD/faults.json" fault_stack user_stack minor "$(line_of MANY_LINE_TOUCH)" -) ||
 	fail "fault stacks"
 assert_eq "$n" $((1 << DEPTH)) "fault stacks"
