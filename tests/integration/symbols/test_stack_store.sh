@@ -55,7 +55,7 @@ assert_eq "$n" $((1 << DEPTH)) "leak stacks"
 "$MEMMON" faults --json -- "$WORKLOADS/many_stacks" faults $DEPTH \
 	>"$TMPD/faults.json" 2>"$TMPD/faults.err" || fail "faults run: $(cat "$TMPD/faults.err")"
 assert_eq "$(last_field "$TMPD/faults.json" faults_summary stack_failures)" 0 "faults stack_failures"
-n=$(check_rows "$TMPD/faults.json" fault_stack user_stack minor "$(line_of MANY_LINE_TOUCH)" -) ||
+n=$(check_rows "$TMPD/faults.json" faults_stack user_stack minor "$(line_of MANY_LINE_TOUCH)" -) ||
 	fail "fault stacks"
 assert_eq "$n" $((1 << DEPTH)) "fault stacks"
 echo "ok: $n distinct stacks, each once with its exact count, in leak and faults"
