@@ -193,6 +193,8 @@ static int apply(const struct opts_spec *spec, const struct opt *o, const char *
 					       "the first 15)", arg);
 		cli->comm = arg;
 		return OPTS_GO_ON;
+	case OPTK_REFUSE:
+		return cli_usage_error(spec->cmd, "%s", o->help);
 	case OPTK_END: case OPTK_GROUP:
 		break;
 	}
@@ -215,6 +217,10 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 		argc = cli_split_program(spec->cli, argc, argv);
 		if (argc < all && !spec->cli->prog_argv)
 			return cli_usage_error(spec->cmd, "no program after --");
+	} else if (spec->program_refused) {
+		for (int i = 1; i < argc; i++)
+			if (!strcmp(argv[i], "--") && i + 1 < argc)
+				return cli_usage_error(spec->cmd, "%s", spec->program_refused);
 	}
 
 	for (const struct opt *o = spec->opts; o->kind != OPTK_END; o++) {
@@ -331,6 +337,8 @@ void opts_help(const struct opts_spec *spec, FILE *out)
 			print_wrapped(out, o->help, 0);
 			continue;
 		}
+		if (o->kind == OPTK_REFUSE)
+			continue;
 		option_left(o, left, sizeof(left));
 		print_option_line(out, left, o->help);
 	}

@@ -47,6 +47,7 @@ enum opt_kind {
 	OPTK_COMM,     /* struct cli *: comm, 1 to 15 characters */
 	OPTK_SECONDS,  /* double *: seconds in [min, max], "0" too when zero_ok */
 	OPTK_JSON,     /* struct cli *: json = true */
+	OPTK_REFUSE,   /* an option other commands take, refused here with help as the message */
 };
 
 struct opt {
@@ -104,6 +105,11 @@ struct opt {
 			       .arg = "S", .dest = &(cli)->duration, .min = 0.01, .max = 86400 * 365, \
 			       .help = (h) }
 #define OPT_JSON(cli, h) { .kind = OPTK_JSON, .long_name = "json", .dest = (cli), .help = (h) }
+/* An option the other commands take and this one does not, refused with a message of its
+ * own ("takes a snapshot: no -i, -d or -- PROGRAM") rather than "unknown option"; not
+ * listed in --help. value: it takes a value (so "-i 5" is refused as one option). */
+#define OPT_REFUSE(s, l, value, msg) { .kind = OPTK_REFUSE, .short_name = (s), .long_name = (l), \
+				       .arg = (value) ? "X" : NULL, .help = (msg) }
 
 struct opts_spec {
 	const char *cmd;    /* "leak": in messages and --help */
@@ -114,6 +120,7 @@ struct opts_spec {
 	struct cli *cli;    /* receives -- PROGRAM ARGS (needed when program is true) */
 	bool program;       /* accepts -- PROGRAM ARGS; else "--" only ends the options */
 	const char *program_help; /* --help line of "-- PROGRAM ARGS" (NULL: a default) */
+	const char *program_refused; /* no program: "-- PROGRAM" is refused with this message */
 	int max_args;       /* positional arguments accepted (FILE, PID...) */
 	/* out: the positional arguments, in order */
 	char **args;

@@ -40,14 +40,6 @@ static int parse_align(const char *arg, void *ctx)
 	return 0;
 }
 
-/* The tracing commands' -p, -i, -d and --comm are in the table only to say why guard
- * refuses them (ctx: the reason). */
-static int refuse(const char *arg, void *why)
-{
-	(void)arg;
-	return cli_usage_error(CMD, "%s", (const char *)why);
-}
-
 static const char NO_PID[] = "-p is not supported: replacing the allocator of a running "
 			     "process cannot be done safely; launch it with -- PROGRAM";
 static const char NO_TIMING[] = "-i, -d and --comm do not apply: guard runs until the program exits";
@@ -74,13 +66,10 @@ static int parse(int argc, char **argv, struct cli *cli, struct guard_opts *go)
 			   "while in use)"),
 		OPT_JSON(cli, "JSON Lines output (guard_error records, then\n"
 			      "guard_summary)"),
-		OPT_GROUP("Refused (guard launches the program and runs until it exits):"),
-		OPT_CALLBACK('p', "pid", "PID", refuse, (void *)NO_PID,
-			     "replacing the allocator of a running process\n"
-			     "cannot be done safely"),
-		OPT_CALLBACK('i', "interval", "S", refuse, (void *)NO_TIMING, "does not apply"),
-		OPT_CALLBACK('d', "duration", "S", refuse, (void *)NO_TIMING, "does not apply"),
-		OPT_CALLBACK(0, "comm", "NAME", refuse, (void *)NO_TIMING, "does not apply"),
+		OPT_REFUSE('p', "pid", true, NO_PID),
+		OPT_REFUSE('i', "interval", true, NO_TIMING),
+		OPT_REFUSE('d', "duration", true, NO_TIMING),
+		OPT_REFUSE(0, "comm", true, NO_TIMING),
 		OPT_END(),
 	};
 	struct opts_spec spec = {

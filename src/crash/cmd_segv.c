@@ -41,14 +41,6 @@ struct segv_ctx {
 	pid_t next_fake_pid;
 };
 
-/* -i is in the table only to say why it does not apply. */
-static int refuse_interval(const char *arg, void *ctx)
-{
-	(void)arg;
-	(void)ctx;
-	return cli_usage_error(CMD, "-i does not apply: every signal is printed as it happens");
-}
-
 /* OPTS_GO_ON, or the exit code. */
 static int parse(int argc, char **argv, struct cli *cli)
 {
@@ -58,8 +50,7 @@ static int parse(int argc, char **argv, struct cli *cli)
 		OPT_DURATION(cli, "stop after S seconds (default: until Ctrl-C)"),
 		OPT_JSON(cli, "JSON Lines: one \"segv_crash\" record per signal, then\n"
 			      "\"segv_summary\""),
-		OPT_CALLBACK('i', "interval", "S", refuse_interval, NULL,
-			     "does not apply: every signal is printed as it happens"),
+		OPT_REFUSE('i', "interval", true, "-i does not apply: every signal is printed as it happens"),
 		OPT_END(),
 	};
 	struct opts_spec spec = {

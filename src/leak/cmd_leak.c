@@ -13,12 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* --comm is refused by name (not left unknown): leak traces processes it probes one by one. */
-static int refuse_comm(const char *arg, void *ctx)
-{
-	return cli_usage_error("leak", "--comm is not supported: name processes with -p");
-}
-
 /* The checks between options, after the table has parsed each one. OPTS_GO_ON, or the
  * exit code. */
 static int check_leak_options(const struct leak_opts *o)
@@ -48,8 +42,7 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 	o->max_errors = 100;
 	struct opt opts[] = {
 		OPT_PIDS(&o->cli, "trace this process (repeatable)"),
-		OPT_CALLBACK(0, "comm", "NAME", refuse_comm, NULL,
-			     "not supported (processes are named with -p)"),
+		OPT_REFUSE(0, "comm", true, "--comm is not supported: name processes with -p"),
 		OPT_STRING(0, "lib|obj", &o->lib, "PATH",
 			   "allocator library or static executable to probe for the\n"
 			   "malloc family (default: the process's libc)"),

@@ -8,8 +8,7 @@
 #include <stdio.h>
 
 static const char *CMD = "pmap";
-/* The help of the options other commands take and pmap refuses (with the message below). */
-static const char *REFUSED = "refused: pmap takes only -p PID and --json";
+static const char *ONLY_PIDS = "takes only -p PID and --json";
 
 /* OPTS_GO_ON, or the exit code. */
 static int parse(struct cli *cli, int argc, char **argv)
@@ -19,9 +18,9 @@ static int parse(struct cli *cli, int argc, char **argv)
 		OPT_JSON(cli, "JSON Lines: {\"type\":\"pmap_mapping\"} per mapping,\n"
 			      "{\"type\":\"pmap_process\"} per process, then one\n"
 			      "{\"type\":\"pmap_summary\"} (with the processes skipped)"),
-		OPT_COMM(cli, REFUSED),
-		OPT_INTERVAL(cli, REFUSED),
-		OPT_DURATION(cli, REFUSED),
+		OPT_REFUSE(0, "comm", true, ONLY_PIDS),
+		OPT_REFUSE('i', "interval", true, ONLY_PIDS),
+		OPT_REFUSE('d', "duration", true, ONLY_PIDS),
 		OPT_END(),
 	};
 	struct opts_spec spec = {
@@ -31,17 +30,13 @@ static int parse(struct cli *cli, int argc, char **argv)
 			 "  Size (virtual), Rss, Pss, Dirty (Shared_Dirty + Private_Dirty), Swap, SwapPss,\n"
 			 "  Anon (Anonymous), Locked; Mapping is the file, [heap], [stack], or empty.",
 		.opts = opts,
-		.cli = cli,
-		.program = true, /* parsed only to be refused */
-		.program_help = REFUSED,
+		.program_refused = ONLY_PIDS,
 	};
 	int rc = opts_parse(&spec, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
 	if (!cli->npids)
 		return cli_usage_error(CMD, "which process? give -p PID");
-	if (cli->comm || cli->interval > 0 || cli->duration > 0 || cli->prog_argv)
-		return cli_usage_error(CMD, "takes only -p PID and --json");
 	return OPTS_GO_ON;
 }
 

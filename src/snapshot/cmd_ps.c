@@ -13,8 +13,7 @@
 #include <unistd.h>
 
 static const char *CMD = "ps";
-/* The help of the options other commands take and ps refuses (with the message below). */
-static const char *REFUSED = "refused: ps takes one snapshot";
+static const char *SNAPSHOT_ONLY = "takes a snapshot: no -i, -d or -- PROGRAM";
 
 struct ps_opts {
 	struct cli cli;
@@ -59,8 +58,8 @@ static int parse(struct ps_opts *o, int argc, char **argv)
 		OPT_JSON(cli, "JSON Lines: {\"type\":\"ps_process\"|\"ps_user\"|\"ps_mapping\"}\n"
 			      "per row, then one {\"type\":\"ps_summary\"} (totals and\n"
 			      "processes skipped)"),
-		OPT_INTERVAL(cli, REFUSED),
-		OPT_DURATION(cli, REFUSED),
+		OPT_REFUSE('i', "interval", true, SNAPSHOT_ONLY),
+		OPT_REFUSE('d', "duration", true, SNAPSHOT_ONLY),
 		OPT_END(),
 	};
 	struct opts_spec spec = {
@@ -74,15 +73,11 @@ static int parse(struct ps_opts *o, int argc, char **argv)
 			 "  RSS  resident set size; Swap, SwapPss (swap divided by sharers); VSS mapped size",
 		.epilog = "Processes that exit or cannot be read while listing are skipped and counted.",
 		.opts = opts,
-		.cli = cli,
-		.program = true, /* parsed only to be refused with the snapshot message */
-		.program_help = REFUSED,
+		.program_refused = SNAPSHOT_ONLY,
 	};
 	int rc = opts_parse(&spec, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
-	if (cli->interval > 0 || cli->duration > 0 || cli->prog_argv)
-		return cli_usage_error(CMD, "takes a snapshot: no -i, -d or -- PROGRAM");
 	o->sel.cli = cli;
 	o->sel.mode = by == 0 ? PS_BY_USER : by == 1 ? PS_BY_MAPPING : PS_BY_PROCESS;
 	o->sel.src = smaps ? MEM_SRC_SMAPS : MEM_SRC_ROLLUP;

@@ -13,8 +13,7 @@
 #include <unistd.h>
 
 static const char *CMD = "sys";
-/* The help of the options other commands take and sys refuses (with the message below). */
-static const char *REFUSED = "refused: sys reports the whole system";
+static const char *WHOLE_SYSTEM = "reports the whole system: no -p, --comm or -- PROGRAM";
 
 struct sys_opts {
 	bool json, repeat;
@@ -41,8 +40,8 @@ static int parse(struct sys_opts *o, int argc, char **argv)
 			       "{\"type\":\"sys_slab\"} per cache; with -i\n"
 			       "{\"type\":\"sys_interval\"} after each screen;\n"
 			       "{\"type\":\"sys_summary\"} last"),
-		OPT_PIDS(&cli, REFUSED),
-		OPT_COMM(&cli, REFUSED),
+		OPT_REFUSE('p', "pid", true, WHOLE_SYSTEM),
+		OPT_REFUSE(0, "comm", true, WHOLE_SYSTEM),
 		OPT_END(),
 	};
 	struct opts_spec spec = {
@@ -59,15 +58,11 @@ static int parse(struct sys_opts *o, int argc, char **argv)
 			 "             small for that order (0 = unfragmented, 1 = no such block free)\n"
 			 "  slabs      the largest slab caches from /proc/slabinfo (needs root)",
 		.opts = opts,
-		.cli = &cli,
-		.program = true, /* parsed only to be refused */
-		.program_help = REFUSED,
+		.program_refused = WHOLE_SYSTEM,
 	};
 	int rc = opts_parse(&spec, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
-	if (cli.npids || cli.comm || cli.prog_argv)
-		return cli_usage_error(CMD, "reports the whole system: no -p, --comm or -- PROGRAM");
 	if (cli.duration > 0 && cli.interval <= 0)
 		return cli_usage_error(CMD, "-d needs -i");
 	o->json = cli.json;

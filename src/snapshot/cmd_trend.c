@@ -117,8 +117,7 @@ static int parse(struct cli *cli, const char **svg, int argc, char **argv)
 			      "\"heap_kb\",\"anon_kb\",\"rss_kb\"} per sample, then\n"
 			      "{\"type\":\"trend_summary\"} with the fit"),
 		OPT_STRING(0, "svg", svg, "FILE", "draw the samples and the fitted line as an SVG chart"),
-		/* Taken by the other commands, refused here with the message below. */
-		OPT_COMM(cli, "refused: give -p PID or -- PROGRAM"),
+		OPT_REFUSE(0, "comm", true, "--comm is not supported: give -p PID or -- PROGRAM"),
 		OPT_END(),
 	};
 	char about[640];
@@ -143,8 +142,6 @@ static int parse(struct cli *cli, const char **svg, int argc, char **argv)
 	int rc = opts_parse(&spec, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
-	if (cli->comm)
-		return cli_usage_error(CMD, "--comm is not supported: give -p PID or -- PROGRAM");
 	if ((cli->npids != 1) == !cli->prog_argv || cli->npids > 1)
 		return cli_usage_error(CMD, "give exactly one of -p PID or -- PROGRAM");
 	return OPTS_GO_ON;

@@ -42,7 +42,7 @@ static int parse(struct cli *cli, struct watch_opts *w, int argc, char **argv)
 		OPT_STRING(0, "map", &w->map, "PATH", "pin the watch list at PATH (in bpffs)"),
 		OPT_COMM(cli, "print only events of processes named NAME"),
 		OPT_FLAG(0, "no-symbols", &w->no_symbols, "do not symbolize faulting instructions"),
-		OPT_INTERVAL(cli, "does not apply: watch logs every event"),
+		OPT_REFUSE('i', "interval", true, "-i/--interval does not apply: watch logs every event"),
 		OPT_DURATION(cli, "stop after S seconds"),
 		OPT_JSON(cli, "JSON Lines: records watch_syscall, watch_fault, watch_exec,\n"
 			      "watch_fork, watch_exit, watch_lost, watch_summary"),
@@ -71,8 +71,6 @@ static int parse(struct cli *cli, struct watch_opts *w, int argc, char **argv)
 	int rc = opts_parse(&spec, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
-	if (cli->interval > 0)
-		return cli_usage_error(CMD, "-i/--interval does not apply: watch logs every event");
 	if (strlen(w->map) >= sizeof(((struct snoop_session *)0)->pin_path) || w->map[0] != '/')
 		return cli_usage_error(CMD, "--map needs an absolute path under /sys/fs/bpf");
 	return OPTS_GO_ON;

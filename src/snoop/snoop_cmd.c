@@ -15,8 +15,9 @@ static int parse(const struct snoop_def *def, struct cli *cli, unsigned long lon
 	struct opt opts[] = {
 		OPT_PIDS(cli, "only this process (repeatable); stops when all have exited"),
 		OPT_COMM(cli, "only processes named NAME"),
-		OPT_INTERVAL(cli, def->on_interval ? def->interval_help :
-				  "does not apply: every call is printed"),
+		def->on_interval ? (struct opt)OPT_INTERVAL(cli, def->interval_help) :
+				   (struct opt)OPT_REFUSE('i', "interval", true,
+							  "-i/--interval does not apply: every call is printed"),
 		OPT_SNOOP_BUFFER(buffer, "ring buffer size, a power of two (default 8M)"),
 		OPT_DURATION(cli, "stop after S seconds"),
 		OPT_JSON(cli, def->json_help),
@@ -29,8 +30,6 @@ static int parse(const struct snoop_def *def, struct cli *cli, unsigned long lon
 	int rc = opts_parse(&spec, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
-	if (cli->interval > 0 && !def->on_interval)
-		return cli_usage_error(def->cmd, "-i/--interval does not apply: every call is printed");
 	return OPTS_GO_ON;
 }
 
