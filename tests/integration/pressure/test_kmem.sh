@@ -23,7 +23,7 @@ assert_eq "$(site alloc_pipe_info kmalloc-cg-1k bytes)" $((137 * 1024)) "pipe_bu
 assert_eq "$(site alloc_pipe_info kmalloc-cg-1k bytes_requested)" $((137 * 640)) "pipe_buffer bytes requested"
 assert_eq "$(site alloc_inode inode_cache count)" 137 "pipe inodes"
 assert_eq "$(site alloc_inode inode_cache kind)" slab "kind"
-assert_eq "$(jq -r 'select(.type == "summary") | .not_counted' "$TMPD/site.json")" 0 "allocations not counted"
+assert_eq "$(jq -r 'select(.type == "kmem_summary") | .not_counted' "$TMPD/site.json")" 0 "allocations not counted"
 
 # 2. by cache (the default): the cache rows hold the same objects
 timeout 60 "$MEMMON" kmem --top 0 --json --no-pages -- "$WORKLOADS/kmem_objects" pipes 211 >"$TMPD/cache.json" 2>/dev/null
