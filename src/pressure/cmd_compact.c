@@ -19,7 +19,7 @@ static const char *CMD = "compact";
 
 struct compact_ctx {
 	struct compact_bpf *skel;
-	struct compact_table table;
+	struct keyed_table table; /* struct compact_row */
 	bool json;
 	double last;
 	unsigned long intervals; /* reports printed so far */
@@ -100,8 +100,8 @@ static void report(struct compact_ctx *c, bool final, double secs)
 		       "COMM", "WHO", "RESULT/REASON", "COUNT", "TOTALms", "MAXms", "SUCCEEDED",
 		       "FAILED");
 	}
-	for (size_t i = 0; i < c->table.n; i++) {
-		const struct compact_row *r = &c->table.rows[i];
+	for (size_t i = 0; i < ktable_count(&c->table); i++) {
+		const struct compact_row *r = ktable_row(&c->table, i);
 		const struct compact_value *v = final ? &r->total : &r->delta;
 		if (v->count)
 			print_row(c, r, v, final, secs);
@@ -161,6 +161,7 @@ int cmd_compact(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	struct compact_ctx ctx = { 0 };
+	compact_table_init(&ctx.table);
 	int rc = parse(&cli, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
@@ -208,7 +209,7 @@ int cmd_compact(int argc, char **argv)
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
 out:
 	trace_target_abort(&tt);
-	compact_table_free(&ctx.table);
+	ktable_free(&ctx.table);
 	compact_bpf__destroy(ctx.skel);
 	btf_enum_cleanup();
 	return rc;

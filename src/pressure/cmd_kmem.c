@@ -31,7 +31,8 @@ struct kmem_opts {
 
 struct kmem_ctx {
 	struct kmem_bpf *skel;
-	struct kmem_table table;
+	struct keyed_table table;  /* struct kmem_entry */
+	struct keyed_table groups; /* struct kmem_row, the report being printed */
 	struct kmem_opts o;
 	struct ksyms *ksyms;
 	struct symbolizer *sym;
@@ -94,8 +95,7 @@ static void report(struct kmem_ctx *c, bool final, double secs)
 	int err = kmem_table_read(&c->table, bpf_map__fd(c->skel->maps.counts));
 	if (err)
 		fprintf(stderr, "memmon %s: reading the table: %s\n", CMD, strerror(-err));
-	struct kmem_row *rows;
-	int n = kmem_table_group(&c->table, c->o.by_site, !final, c->o.sort_count, &rows);
+	int n = kmem_table_group(&c->table, c->o.by_site, !final, c->o.sort_count, &c->groups);
 	if (n < 0)
 		return;
 	if (c->o.top > 0 && n > c->o.top)
@@ -117,7 +117,7 @@ static void report(struct kmem_ctx *c, bool final, double secs)
 	}
 	double div = secs > 0 ? secs : 1;
 	for (int i = 0; i < n; i++) {
-		const struct kmem_row *r = &rows[i];
+		const struct kmem_row *r = ktable_row(&c->groups, i);
 		char site[160], fn[128];
 		site_name(c, r->call_site, site, sizeof(site), fn, sizeof(fn));
 		__u64 ips[KMEM_STACK_DEPTH];
@@ -152,7 +152,6 @@ static void report(struct kmem_ctx *c, bool final, double secs)
 		if (depth)
 			stack_print(c->sym, stdout, 0, true, (uint64_t *)ips, depth, true, "    ");
 	}
-	free(rows);
 	if (!c->json) {
 		printf("\n");
 		fflush(stdout);
@@ -228,6 +227,8 @@ int cmd_kmem(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	struct kmem_ctx ctx = { 0 };
+	kmem_table_init(&ctx.table);
+	kmem_groups_init(&ctx.groups);
 	int rc = parse(&cli, &ctx.o, argc, argv);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
@@ -289,7 +290,8 @@ int cmd_kmem(int argc, char **argv)
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
 out:
 	trace_target_abort(&tt);
-	kmem_table_free(&ctx.table);
+	ktable_free(&ctx.table);
+	ktable_free(&ctx.groups);
 	kmem_bpf__destroy(ctx.skel);
 	symbolizer_free(ctx.sym);
 	ksyms_free(ctx.ksyms);

@@ -22,7 +22,7 @@ enum { OPT_BY = OPT_COMMON_LAST };
 
 struct reclaim_ctx {
 	struct reclaim_bpf *skel;
-	struct reclaim_table table;
+	struct keyed_table table; /* struct vmscan_row */
 	enum vmscan_by by;
 	bool json;
 	double last;
@@ -138,8 +138,8 @@ static void report(struct reclaim_ctx *c, bool final, double secs)
 	if (!c->json)
 		print_header(c, title);
 	size_t shown = 0;
-	for (size_t i = 0; i < c->table.n; i++) {
-		const struct vmscan_row *r = &c->table.rows[i];
+	for (size_t i = 0; i < ktable_count(&c->table); i++) {
+		const struct vmscan_row *r = ktable_row(&c->table, i);
 		const struct vmscan_stats *s = final ? &r->total : &r->delta;
 		if (vmscan_stats_zero(s) && c->by != VMSCAN_BY_SYSTEM)
 			continue;
@@ -208,6 +208,7 @@ int cmd_reclaim(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	struct reclaim_ctx ctx = { .by = VMSCAN_BY_SYSTEM };
+	reclaim_table_init(&ctx.table);
 	int rc = parse(&cli, &ctx.by, argc, argv);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
@@ -260,7 +261,7 @@ int cmd_reclaim(int argc, char **argv)
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
 out:
 	trace_target_abort(&tt);
-	reclaim_table_free(&ctx.table);
+	ktable_free(&ctx.table);
 	reclaim_bpf__destroy(skel);
 	return rc;
 }
