@@ -100,7 +100,9 @@ enum loop_end trace_target_run_intervals(struct trace_target *t, struct loop *l,
 void trace_summary_print(const struct trace_summary *s)
 {
 	if (s->json) {
-		struct json_object *o = json_record("summary");
+		char type[64];
+		snprintf(type, sizeof(type), "%s_summary", s->cmd); /* README: COMMAND_summary */
+		struct json_object *o = json_record(type);
 		json_add_double(o, "seconds", s->secs);
 		json_add_u64(o, s->dropped_key, s->dropped);
 		json_add_str(o, "reason", loop_end_reason(s->end));

@@ -59,7 +59,7 @@ struct trace_summary {
 	unsigned long long dropped;
 	unsigned long long children_not_followed;
 };
-/* A "summary" record (or line), and a warning when children went untraced. */
+/* A "CMD_summary" record (or line), and a warning when children went untraced. */
 void trace_summary_print(const struct trace_summary *s);
 
 #endif

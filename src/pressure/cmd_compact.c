@@ -3,76 +3,80 @@
 #include "commands.h"
 #include "core/cli.h"
 #include "core/json_out.h"
-#include "core/loop.h"
+#include "core/keyed_table.h"
 #include "core/options.h"
-#include "core/trace_target.h"
-#include "kernel/bpf_util.h"
 #include "kernel/btf_enum.h"
 #include "pressure/compact_table.h"
+#include "pressure/pressure_run.h"
 #include "pressure/compact.skel.h"
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
-#include <time.h>
 
-static const char *CMD = "compact";
+PRESSURE_SKELETON(compact, table_full);
 
 struct compact_ctx {
+	struct cli cli;
 	struct compact_bpf *skel;
-	struct compact_table table;
-	bool json;
-	double last;
-	unsigned long intervals; /* reports printed so far */
+	struct keyed_table table; /* struct compact_row */
 };
 
+/* The text view's TYPE column, and the JSON type. */
 static const char *type_name(__u32 type)
 {
 	return type == ROW_COMPACTION ? "compaction" : type == ROW_MIGRATION ? "migration" : "kcompactd_wake";
 }
 
-static void code_name(const struct compact_key *k, char *buf, size_t n)
+static const char *record_type(__u32 type)
 {
-	if (k->type == ROW_COMPACTION)
-		btf_enum_name("compact_result", k->code, "COMPACT_", buf, n);
-	else if (k->type == ROW_MIGRATION)
-		btf_enum_name("migrate_reason", k->code, "MR_", buf, n);
-	else
-		snprintf(buf, n, "order-%d", k->code);
+	return type == ROW_COMPACTION ? "compact_run" : type == ROW_MIGRATION ? "compact_migration" :
+	       "compact_kcompactd_wake";
 }
 
-static void print_row(struct compact_ctx *c, const struct compact_row *r,
-		      const struct compact_value *v, bool final, double secs)
+/* Names each new row's result or reason (from the kernel's BTF) before printing. */
+static void name_rows(struct keyed_table *t)
 {
-	char code[64];
-	code_name(&r->key, code, sizeof(code));
-	const char *who = r->key.background ? "kthread" : "task";
-	if (c->json) {
-		char type[48];
-		snprintf(type, sizeof(type), "%s%s", type_name(r->key.type), final ? "_total" : "");
-		struct json_object *o = json_record(type);
-		json_add_double(o, "seconds", secs);
-		json_add_int(o, "pid", r->key.tgid);
-		json_add_str(o, "comm", v->comm);
-		json_add_bool(o, "kthread", r->key.background);
-		json_add_u64(o, "count", v->count);
-		if (r->key.type == ROW_COMPACTION) {
-			json_add_str(o, "result", code);
-			json_add_double(o, "total_ms", v->total_ns / 1e6);
-			json_add_double(o, "max_ms", v->max_ns / 1e6);
-		} else if (r->key.type == ROW_MIGRATION) {
-			json_add_str(o, "reason", code);
-			json_add_u64(o, "succeeded", v->succeeded);
-			json_add_u64(o, "failed", v->failed);
-			json_add_u64(o, "thp_succeeded", v->thp_succeeded);
-			json_add_u64(o, "thp_failed", v->thp_failed);
-		} else {
-			json_add_int(o, "order", r->key.code);
-		}
-		json_emit(o, stdout);
-		return;
+	for (size_t i = 0; i < ktable_count(t); i++) {
+		struct compact_row *r = ktable_row(t, i);
+		if (r->name[0])
+			continue;
+		if (r->key.type == ROW_COMPACTION)
+			btf_enum_name("compact_result", r->key.code, "COMPACT_", r->name, sizeof(r->name));
+		else if (r->key.type == ROW_MIGRATION)
+			btf_enum_name("migrate_reason", r->key.code, "MR_", r->name, sizeof(r->name));
+		else
+			snprintf(r->name, sizeof(r->name), "order-%d", r->key.code);
 	}
+}
+
+static void print_json(const struct compact_row *r, const struct compact_value *v, bool final,
+		       double secs)
+{
+	struct json_object *o = json_record(record_type(r->key.type));
+	json_add_bool(o, "final", final);
+	json_add_double(o, "seconds", secs);
+	json_add_int(o, "pid", r->key.tgid);
+	json_add_str(o, "comm", v->comm);
+	json_add_bool(o, "kthread", r->key.background);
+	json_add_u64(o, "count", v->count);
+	if (r->key.type == ROW_COMPACTION) {
+		json_add_str(o, "result", r->name);
+		json_add_double(o, "total_ms", v->total_ns / 1e6);
+		json_add_double(o, "max_ms", v->max_ns / 1e6);
+	} else if (r->key.type == ROW_MIGRATION) {
+		json_add_str(o, "reason", r->name);
+		json_add_u64(o, "succeeded", v->succeeded);
+		json_add_u64(o, "failed", v->failed);
+		json_add_u64(o, "thp_succeeded", v->thp_succeeded);
+		json_add_u64(o, "thp_failed", v->thp_failed);
+	} else {
+		json_add_int(o, "order", r->key.code);
+	}
+	json_emit(o, stdout);
+}
+
+static void print_text(const struct compact_row *r, const struct compact_value *v)
+{
 	printf("%-14s %-8u %-16s %-7s %-18s %8llu", type_name(r->key.type), r->key.tgid, v->comm,
-	       who, code, (unsigned long long)v->count);
+	       r->key.background ? "kthread" : "task", r->name, (unsigned long long)v->count);
 	if (r->key.type == ROW_COMPACTION)
 		printf(" %10.2f %9.2f\n", v->total_ns / 1e6, v->max_ns / 1e6);
 	else if (r->key.type == ROW_MIGRATION)
@@ -82,134 +86,82 @@ static void print_row(struct compact_ctx *c, const struct compact_row *r,
 		printf("\n");
 }
 
-static void report(struct compact_ctx *c, bool final, double secs)
+/* Prints the rows that changed in the interval (or every row's total at the end). */
+static void print_report(const struct keyed_table *t, bool json, bool final, double secs)
 {
-	if (compact_table_read(&c->table, bpf_map__fd(c->skel->maps.counts)) < 0)
-		fprintf(stderr, "memmon %s: reading the table: out of memory\n", CMD);
-	compact_table_sort(&c->table);
-	if (!c->json) {
+	if (!json) {
 		char title[64];
-		time_t t = time(NULL);
-		struct tm tm;
-		localtime_r(&t, &tm);
-		if (final)
-			snprintf(title, sizeof(title), "Total over %.1f s:", secs);
-		else
-			strftime(title, sizeof(title), "%H:%M:%S", &tm);
+		pressure_report_title(final, secs, title, sizeof(title));
 		printf("%s\n%-14s %-8s %-16s %-7s %-18s %8s %10s %9s %10s %8s\n", title, "TYPE", "PID",
 		       "COMM", "WHO", "RESULT/REASON", "COUNT", "TOTALms", "MAXms", "SUCCEEDED",
 		       "FAILED");
 	}
-	for (size_t i = 0; i < c->table.n; i++) {
-		const struct compact_row *r = &c->table.rows[i];
+	for (size_t i = 0; i < ktable_count(t); i++) {
+		const struct compact_row *r = ktable_row(t, i);
 		const struct compact_value *v = final ? &r->total : &r->delta;
-		if (v->count)
-			print_row(c, r, v, final, secs);
+		if (!v->count)
+			continue;
+		if (json)
+			print_json(r, v, final, secs);
+		else
+			print_text(r, v);
 	}
-	if (!c->json) {
+	if (!json) {
 		printf("\n");
 		fflush(stdout);
 	}
 }
 
-static void on_interval(void *vctx)
+static void report(void *vctx, bool final, double secs)
 {
 	struct compact_ctx *c = vctx;
-	double now = now_seconds();
-	report(c, false, now - c->last);
-	c->last = now;
-	c->intervals++;
+	if (compact_table_read(&c->table, bpf_map__fd(c->skel->maps.counts)) < 0)
+		fprintf(stderr, "memmon compact: reading the table: out of memory\n");
+	compact_table_sort(&c->table);
+	name_rows(&c->table);
+	print_report(&c->table, c->cli.json, final, secs);
 }
 
-/* OPTS_GO_ON, or the exit code. */
-static int parse(struct cli *cli, int argc, char **argv)
+static void configure(void *vctx, void *skel)
 {
-	struct opt opts[] = {
-		OPT_PIDS(cli, "only work done by process PID (repeatable)"),
-		OPT_COMM(cli, "only work done by tasks named NAME"),
-		OPT_INTERVAL(cli, "print every S seconds (default 1)"),
-		OPT_DURATION(cli, "stop after S seconds (default: until Ctrl-C)"),
-		OPT_JSON(cli, "JSON Lines: {\"type\":\"compaction\"|\"migration\"|\"kcompactd_wake\"}\n"
-			      "per row and interval, the same types with \"_total\" at the end,\n"
-			      "{\"type\":\"summary\"}"),
-		OPT_END(),
-	};
-	struct opts_spec spec = {
-		.cmd = CMD,
-		.usage = "memmon compact [options] [-- PROGRAM ARGS]",
-		.about = "Memory compaction and page migration from the compaction and migrate tracepoints,\n"
-			 "per process: compaction runs (one per zone compacted) with their total and longest\n"
-			 "duration and result (success, complete, skipped, deferred, ...); runs done by a\n"
-			 "user task are stalls (it waited), runs by kcompactd are background work. Migrations\n"
-			 "count migrate_pages calls with pages succeeded and failed by reason (compaction,\n"
-			 "numa_misplaced, syscall_or_cpuset, ...). kcompactd wakeups are counted by order.",
-		.opts = opts,
-		.cli = cli,
-		.program = true,
-		.program_help = "run PROGRAM, trace only it and the processes it starts,\n"
-				"stop when it exits",
-	};
-	int rc = opts_parse(&spec, argc, argv);
-	if (rc != OPTS_GO_ON)
-		return rc;
-	if (cli->interval == 0)
-		cli->interval = 1;
-	return OPTS_GO_ON;
+	struct compact_ctx *c = vctx;
+	c->skel = skel;
 }
+
+static void cleanup(void *vctx)
+{
+	struct compact_ctx *c = vctx;
+	ktable_free(&c->table);
+	btf_enum_cleanup();
+}
+
+static const struct pressure_cmd compact_cmd = {
+	.name = "compact",
+	.about = "Memory compaction and page migration from the compaction and migrate tracepoints,\n"
+		 "per process: compaction runs (one per zone compacted) with their total and longest\n"
+		 "duration and result (success, complete, skipped, deferred, ...); runs done by a\n"
+		 "user task are stalls (it waited), runs by kcompactd are background work. Migrations\n"
+		 "count migrate_pages calls with pages succeeded and failed by reason (compaction,\n"
+		 "numa_misplaced, syscall_or_cpuset, ...). kcompactd wakeups are counted by order.",
+	.skel = &compact_skel,
+	.tracing = "compaction and migration",
+	.configure = configure,
+	.attach_what = "the compaction and migrate tracepoints",
+	.cleanup = cleanup,
+	.report = report,
+	.dropped_key = "not_counted",
+	.dropped_what = "events not counted (table full)",
+};
 
 int cmd_compact(int argc, char **argv)
 {
-	struct cli cli = { 0 };
-	struct compact_ctx ctx = { 0 };
-	int rc = parse(&cli, argc, argv);
-	if (rc != OPTS_GO_ON)
-		return rc;
-	ctx.json = cli.json;
-	if ((rc = bpf_preflight(CMD)))
-		return rc;
-	struct trace_target tt;
-	loop_install_signals();
-	if ((rc = trace_target_prepare(&tt, &cli, CMD)))
-		return rc;
-	struct compact_bpf *skel = compact_bpf__open();
-	if (!skel) {
-		rc = bpf_fail(CMD, "opening the BPF object", errno);
-		goto out;
-	}
-	ctx.skel = skel;
-	trace_target_configure(&tt, &skel->rodata->task_filter);
-	int err = compact_bpf__load(skel);
-	if (err) {
-		rc = bpf_fail(CMD, "loading the BPF object", err);
-		goto out;
-	}
-	if ((err = trace_target_fill(&tt, bpf_map__fd(skel->maps.pid_filter)))) {
-		rc = bpf_fail(CMD, "filling the pid filter", err);
-		goto out;
-	}
-	if ((err = compact_bpf__attach(skel))) {
-		rc = bpf_fail(CMD, "attaching to the compaction and migrate tracepoints", err);
-		goto out;
-	}
-	if ((rc = trace_target_release(&tt, CMD)))
-		goto out;
-	fprintf(stderr, "memmon compact: tracing compaction and migration; Ctrl-C to end\n");
-	struct loop l = { .interval = cli.interval, .duration = cli.duration, .ctx = &ctx,
-			  .on_interval = on_interval };
-	double secs;
-	enum loop_end end = trace_target_run_intervals(&tt, &l, &ctx.last, &ctx.intervals, &secs);
-	report(&ctx, true, secs);
-	struct trace_summary summary = {
-		.cmd = CMD, .json = cli.json, .end = end, .secs = secs, .dropped_key = "not_counted",
-		.dropped_what = "events not counted (table full)", .dropped = skel->bss->table_full,
-		.children_not_followed = skel->bss->children_not_followed,
+	struct compact_ctx c = { 0 };
+	compact_table_init(&c.table);
+	struct opt opts[] = {
+		PRESSURE_INTERVAL_OPTIONS(&c.cli, "compact", "work done by ",
+					  "{\"type\":\"compact_run\"|\"compact_migration\"|\n"
+					  "\"compact_kcompactd_wake\"}"),
+		OPT_END(),
 	};
-	trace_summary_print(&summary);
-	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
-out:
-	trace_target_abort(&tt);
-	compact_table_free(&ctx.table);
-	compact_bpf__destroy(ctx.skel);
-	btf_enum_cleanup();
-	return rc;
+	return pressure_main(&compact_cmd, &c.cli, opts, &c, argc, argv);
 }

@@ -3,72 +3,50 @@
 #include "commands.h"
 #include "core/cli.h"
 #include "core/json_out.h"
-#include "core/loop.h"
-#include "core/trace_target.h"
-#include "kernel/bpf_util.h"
+#include "core/keyed_table.h"
+#include "core/options.h"
 #include "kernel/gfp_names.h"
 #include "pressure/kmem_table.h"
+#include "pressure/pressure_run.h"
 #include "symbols/ksyms.h"
 #include "symbols/stack_store.h"
 #include "symbols/symbolize.h"
 #include "pressure/kmem.skel.h"
-#include <bpf/bpf.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-static const char *CMD = "kmem";
+PRESSURE_SKELETON(kmem, table_full);
 
-enum { OPT_BY = OPT_COMMON_LAST, OPT_SORT, OPT_TOP, OPT_STACKS, OPT_NO_PAGES };
+enum { BY_CACHE, BY_SITE };
+enum { SORT_BYTES, SORT_COUNT };
 
-struct kmem_opts {
-	bool by_site, sort_count, stacks, no_pages;
-	long top;
+struct kmem_stack {
+	__u64 ips[KMEM_STACK_DEPTH];
+	int depth;
 };
 
 struct kmem_ctx {
+	struct cli cli;
+	int by, sort;
+	long top;
+	bool stacks, no_pages;
 	struct kmem_bpf *skel;
-	struct kmem_table table;
-	struct kmem_opts o;
+	struct keyed_table entries; /* struct kmem_entry */
+	struct keyed_table groups;  /* struct kmem_row, the report being printed */
+	struct kmem_stack *row_stacks; /* --stacks: the kernel stack of each printed row */
 	struct ksyms *ksyms;
 	struct symbolizer *sym;
-	bool json;
-	double last;
-	unsigned long intervals; /* reports printed so far */
 };
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: memmon kmem [options] [-- PROGRAM ARGS]\n\n"
-		"Kernel allocation rates from the kmem tracepoints: kmalloc (named by its size class,\n"
-		"e.g. kmalloc-cg-192), kmem_cache_alloc (by slab cache name, as merged by the kernel)\n"
-		"and page allocations (pages-order-N), per interval and in total at the end.\n\n"
-		"      --by WHAT       cache (default) or site (cache and kernel call site)\n"
-		"      --sort KEY      bytes (default) or count\n"
-		"      --top N         rows per report (default 20, 0 = all)\n"
-		"      --stacks        split call sites by kernel stack and print it (implies --by site)\n"
-		"      --no-pages      leave out page allocations (the busiest tracepoint)\n"
-		"  -p, --pid PID       only allocations made in process PID's context (repeatable)\n"
-		"      --comm NAME     only allocations made by tasks named NAME\n"
-		"  -i, --interval S    print every S seconds (default 1)\n"
-		"  -d, --duration S    stop after S seconds (default: until Ctrl-C)\n"
-		"      --json          JSON Lines: {\"type\":\"kmem\"} per row and interval,\n"
-		"                      {\"type\":\"kmem_total\"} per row at the end, {\"type\":\"summary\"}\n"
-		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,\n"
-		"                      stop when it exits\n");
-}
 
 static const char *kind_name(__u32 kind)
 {
 	return kind == KMEM_KMALLOC ? "kmalloc" : kind == KMEM_SLAB ? "slab" : "pages";
 }
 
-static void site_name(struct kmem_ctx *c, __u64 addr, char *buf, size_t n, char *fn, size_t fnn)
+static void site_name(const struct kmem_ctx *c, __u64 addr, char *buf, size_t n, char *fn,
+		      size_t fnn)
 {
 	const struct ksym *s = addr ? ksyms_find(c->ksyms, addr) : NULL;
 	if (!addr) {
@@ -83,215 +61,190 @@ static void site_name(struct kmem_ctx *c, __u64 addr, char *buf, size_t n, char 
 	}
 }
 
-static int stack_ips(struct kmem_ctx *c, __s64 id, __u64 *ips)
+static void print_json(const struct kmem_ctx *c, const struct kmem_row *r,
+		       const struct kmem_stack *st, bool final, double secs, const char *clock)
 {
-	return stack_store_read(bpf_map__fd(c->skel->maps.stacks), id, (uint64_t *)ips,
-				KMEM_STACK_DEPTH);
+	char site[160], fn[128];
+	double div = secs > 0 ? secs : 1;
+	struct json_object *o = json_record(c->by == BY_SITE ? "kmem_site" : "kmem_cache");
+	json_add_bool(o, "final", final);
+	json_add_str(o, "time", clock);
+	json_add_double(o, "seconds", secs);
+	json_add_str(o, "cache", r->cache);
+	json_add_str(o, "kind", kind_name(r->kind));
+	if (c->by == BY_SITE) {
+		site_name(c, r->call_site, site, sizeof(site), fn, sizeof(fn));
+		json_add_str(o, "site", site);
+		json_add_str(o, "site_function", fn);
+		json_add_u64(o, "site_addr", r->call_site);
+	}
+	json_add_u64(o, "count", r->v.count);
+	json_add_u64(o, "bytes", r->v.bytes);
+	json_add_u64(o, "bytes_requested", r->v.bytes_req);
+	json_add_double(o, "count_per_s", r->v.count / div);
+	json_add_double(o, "bytes_per_s", r->v.bytes / div);
+	if (st)
+		json_object_object_add(o, "kernel_stack", st->depth ?
+				       stack_json(c->sym, 0, true, (const uint64_t *)st->ips, st->depth, true) :
+				       NULL);
+	json_emit(o, stdout);
 }
 
-static void report(struct kmem_ctx *c, bool final, double secs)
+static void print_text(const struct kmem_ctx *c, const struct kmem_row *r,
+		       const struct kmem_stack *st, double secs)
 {
-	int err = kmem_table_read(&c->table, bpf_map__fd(c->skel->maps.counts));
-	if (err)
-		fprintf(stderr, "memmon %s: reading the table: %s\n", CMD, strerror(-err));
-	struct kmem_row *rows;
-	int n = kmem_table_group(&c->table, c->o.by_site, !final, c->o.sort_count, &rows);
-	if (n < 0)
-		return;
-	if (c->o.top > 0 && n > c->o.top)
-		n = (int)c->o.top;
+	char site[160], fn[128];
+	double div = secs > 0 ? secs : 1;
+	if (c->by == BY_SITE) {
+		site_name(c, r->call_site, site, sizeof(site), fn, sizeof(fn));
+		printf("%-40s ", site);
+	}
+	printf("%-24s %10llu %12llu %12llu %11.1f %10.1f\n", r->cache,
+	       (unsigned long long)r->v.count, (unsigned long long)r->v.bytes,
+	       (unsigned long long)r->v.bytes_req, r->v.count / div, r->v.bytes / 1024.0 / div);
+	if (st && st->depth)
+		stack_print(c->sym, stdout, 0, true, (const uint64_t *)st->ips, st->depth, true, "    ");
+}
+
+/* Prints the first n rows of the grouped report. */
+static void print_report(const struct kmem_ctx *c, size_t n, bool final, double secs)
+{
 	char clock[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
-	if (!c->json) {
+	pressure_clock(clock, sizeof(clock));
+	if (!c->cli.json) {
 		if (final)
 			printf("Total over %.1f s:\n", secs);
 		else
 			printf("%s (%.2f s)\n", clock, secs);
-		if (c->o.by_site)
+		if (c->by == BY_SITE)
 			printf("%-40s ", "SITE");
 		printf("%-24s %10s %12s %12s %11s %10s\n", "CACHE", "COUNT", "BYTES", "REQ_BYTES",
 		       "COUNT/s", "KB/s");
 	}
-	double div = secs > 0 ? secs : 1;
-	for (int i = 0; i < n; i++) {
-		const struct kmem_row *r = &rows[i];
-		char site[160], fn[128];
-		site_name(c, r->call_site, site, sizeof(site), fn, sizeof(fn));
-		__u64 ips[KMEM_STACK_DEPTH];
-		int depth = c->o.stacks ? stack_ips(c, r->stackid, ips) : 0;
-		if (c->json) {
-			struct json_object *o = json_record(final ? "kmem_total" : "kmem");
-			json_add_str(o, "time", clock);
-			json_add_double(o, "seconds", secs);
-			json_add_str(o, "cache", r->cache);
-			json_add_str(o, "kind", kind_name(r->kind));
-			if (c->o.by_site) {
-				json_add_str(o, "site", site);
-				json_add_str(o, "site_function", fn);
-				json_add_u64(o, "site_addr", r->call_site);
-			}
-			json_add_u64(o, "count", r->v.count);
-			json_add_u64(o, "bytes", r->v.bytes);
-			json_add_u64(o, "bytes_requested", r->v.bytes_req);
-			json_add_double(o, "count_per_s", r->v.count / div);
-			json_add_double(o, "bytes_per_s", r->v.bytes / div);
-			if (c->o.stacks)
-				json_object_object_add(o, "kernel_stack",
-						       depth ? stack_json(c->sym, 0, true, (uint64_t *)ips, depth, true) : NULL);
-			json_emit(o, stdout);
-			continue;
-		}
-		if (c->o.by_site)
-			printf("%-40s ", site);
-		printf("%-24s %10llu %12llu %12llu %11.1f %10.1f\n", r->cache,
-		       (unsigned long long)r->v.count, (unsigned long long)r->v.bytes,
-		       (unsigned long long)r->v.bytes_req, r->v.count / div, r->v.bytes / 1024.0 / div);
-		if (depth)
-			stack_print(c->sym, stdout, 0, true, (uint64_t *)ips, depth, true, "    ");
+	for (size_t i = 0; i < n; i++) {
+		const struct kmem_row *r = ktable_row(&c->groups, i);
+		const struct kmem_stack *st = c->stacks ? &c->row_stacks[i] : NULL;
+		if (c->cli.json)
+			print_json(c, r, st, final, secs, clock);
+		else
+			print_text(c, r, st, secs);
 	}
-	free(rows);
-	if (!c->json) {
+	if (!c->cli.json) {
 		printf("\n");
 		fflush(stdout);
 	}
 }
 
-static void on_interval(void *vctx)
+/* Reads the kernel stacks of the first n rows from the stack store. 0 or -1. */
+static int read_stacks(struct kmem_ctx *c, size_t n)
 {
-	struct kmem_ctx *c = vctx;
-	double now = now_seconds();
-	report(c, false, now - c->last);
-	c->last = now;
-	c->intervals++;
-}
-
-static int parse(struct cli *cli, struct kmem_opts *o, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "by", required_argument, NULL, OPT_BY },
-		{ "sort", required_argument, NULL, OPT_SORT },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "stacks", no_argument, NULL, OPT_STACKS },
-		{ "no-pages", no_argument, NULL, OPT_NO_PAGES },
-		{ 0 },
-	};
-	argc = cli_split_program(cli, argc, argv);
-	optind = 1;
-	o->top = 20;
-	int c;
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage(stdout);
-			return -1;
-		case OPT_BY:
-			if (strcmp(optarg, "cache") && strcmp(optarg, "site"))
-				return cli_usage_error(CMD, "--by takes cache or site, not '%s'", optarg);
-			o->by_site = !strcmp(optarg, "site");
-			continue;
-		case OPT_SORT:
-			if (strcmp(optarg, "bytes") && strcmp(optarg, "count"))
-				return cli_usage_error(CMD, "--sort takes bytes or count, not '%s'", optarg);
-			o->sort_count = !strcmp(optarg, "count");
-			continue;
-		case OPT_TOP:
-			if (cli_parse_long(optarg, 0, 1000000, &o->top))
-				return cli_usage_error(CMD, "invalid --top '%s' (rows, 0 = all)", optarg);
-			continue;
-		case OPT_STACKS:
-			o->stacks = o->by_site = true;
-			continue;
-		case OPT_NO_PAGES:
-			o->no_pages = true;
-			continue;
-		}
-		int r = cli_common_option(cli, CMD, c, optarg);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r == 0)
-			return cli_bad_option(CMD);
+	free(c->row_stacks);
+	if (!(c->row_stacks = calloc(n ? n : 1, sizeof(*c->row_stacks))))
+		return -1;
+	int fd = bpf_map__fd(c->skel->maps.stacks);
+	for (size_t i = 0; i < n; i++) {
+		const struct kmem_row *r = ktable_row(&c->groups, i);
+		struct kmem_stack *st = &c->row_stacks[i];
+		st->depth = stack_store_read(fd, r->stackid, (uint64_t *)st->ips, KMEM_STACK_DEPTH);
 	}
-	if (optind < argc)
-		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
-	if (o->stacks)
-		o->by_site = true;
-	if (cli->interval == 0)
-		cli->interval = 1;
 	return 0;
 }
 
+static void report(void *vctx, bool final, double secs)
+{
+	struct kmem_ctx *c = vctx;
+	int err = kmem_table_read(&c->entries, bpf_map__fd(c->skel->maps.counts));
+	if (err)
+		fprintf(stderr, "memmon kmem: reading the table: %s\n", strerror(-err));
+	int n = kmem_table_group(&c->entries, c->by == BY_SITE, !final, c->sort == SORT_COUNT,
+				 &c->groups);
+	if (n < 0)
+		return;
+	if (c->top > 0 && n > c->top)
+		n = (int)c->top;
+	if (c->stacks && read_stacks(c, (size_t)n))
+		return;
+	print_report(c, (size_t)n, final, secs);
+}
+
+static int check(void *vctx, struct cli *cli)
+{
+	struct kmem_ctx *c = vctx;
+	if (c->stacks)
+		c->by = BY_SITE;
+	return OPTS_GO_ON;
+}
+
+static int setup(void *vctx)
+{
+	struct kmem_ctx *c = vctx;
+	gfp_names_load_btf();
+	c->ksyms = ksyms_load("/proc/kallsyms");
+	if (!c->ksyms || (c->stacks && !(c->sym = symbolizer_new()))) {
+		fprintf(stderr, "memmon kmem: cannot load kernel symbols from /proc/kallsyms\n");
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+static void configure(void *vctx, void *skel)
+{
+	struct kmem_ctx *c = vctx;
+	c->skel = skel;
+	c->skel->rodata->capture_stacks = c->stacks;
+	c->skel->rodata->page_size = (unsigned long)sysconf(_SC_PAGESIZE);
+	c->skel->rodata->gfp_dma = gfp_flag_mask("DMA");
+	c->skel->rodata->gfp_reclaimable = gfp_flag_mask("RECLAIMABLE");
+	c->skel->rodata->gfp_account = gfp_flag_mask("ACCOUNT");
+	if (c->no_pages)
+		bpf_program__set_autoload(c->skel->progs.on_page_alloc, false);
+}
+
+static void cleanup(void *vctx)
+{
+	struct kmem_ctx *c = vctx;
+	ktable_free(&c->entries);
+	ktable_free(&c->groups);
+	free(c->row_stacks);
+	symbolizer_free(c->sym);
+	ksyms_free(c->ksyms);
+}
+
+static const struct pressure_cmd kmem_cmd = {
+	.name = "kmem",
+	.about = "Kernel allocation rates from the kmem tracepoints: kmalloc (named by its size class,\n"
+		 "e.g. kmalloc-cg-192), kmem_cache_alloc (by slab cache name, as merged by the kernel)\n"
+		 "and page allocations (pages-order-N), per interval and in total at the end.",
+	.skel = &kmem_skel,
+	.tracing = "kernel allocations",
+	.check = check,
+	.setup = setup,
+	.configure = configure,
+	.attach_what = "the kmem tracepoints",
+	.cleanup = cleanup,
+	.report = report,
+	.dropped_key = "not_counted",
+	.dropped_what = "allocations not counted (table full)",
+};
+
 int cmd_kmem(int argc, char **argv)
 {
-	struct cli cli = { 0 };
-	struct kmem_ctx ctx = { 0 };
-	int rc = parse(&cli, &ctx.o, argc, argv);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	ctx.json = cli.json;
-	if ((rc = bpf_preflight(CMD)))
-		return rc;
-	gfp_names_load_btf();
-	struct trace_target tt;
-	loop_install_signals();
-	if ((rc = trace_target_prepare(&tt, &cli, CMD)))
-		return rc;
-	ctx.ksyms = ksyms_load("/proc/kallsyms");
-	if (!ctx.ksyms || (ctx.o.stacks && !(ctx.sym = symbolizer_new()))) {
-		fprintf(stderr, "memmon %s: cannot load kernel symbols from /proc/kallsyms\n", CMD);
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	struct kmem_bpf *skel = kmem_bpf__open();
-	if (!skel) {
-		rc = bpf_fail(CMD, "opening the BPF object", errno);
-		goto out;
-	}
-	ctx.skel = skel;
-	trace_target_configure(&tt, &skel->rodata->task_filter);
-	skel->rodata->capture_stacks = ctx.o.stacks;
-	skel->rodata->page_size = (unsigned long)sysconf(_SC_PAGESIZE);
-	skel->rodata->gfp_dma = gfp_flag_mask("DMA");
-	skel->rodata->gfp_reclaimable = gfp_flag_mask("RECLAIMABLE");
-	skel->rodata->gfp_account = gfp_flag_mask("ACCOUNT");
-	if (ctx.o.no_pages)
-		bpf_program__set_autoload(skel->progs.on_page_alloc, false);
-	int err = kmem_bpf__load(skel);
-	if (err) {
-		rc = bpf_fail(CMD, "loading the BPF object", err);
-		goto out;
-	}
-	if ((err = trace_target_fill(&tt, bpf_map__fd(skel->maps.pid_filter)))) {
-		rc = bpf_fail(CMD, "filling the pid filter", err);
-		goto out;
-	}
-	if ((err = kmem_bpf__attach(skel))) {
-		rc = bpf_fail(CMD, "attaching to the kmem tracepoints", err);
-		goto out;
-	}
-	if ((rc = trace_target_release(&tt, CMD)))
-		goto out;
-	fprintf(stderr, "memmon kmem: tracing kernel allocations; Ctrl-C to end\n");
-	struct loop l = { .interval = cli.interval, .duration = cli.duration, .ctx = &ctx,
-			  .on_interval = on_interval };
-	double secs;
-	enum loop_end end = trace_target_run_intervals(&tt, &l, &ctx.last, &ctx.intervals, &secs);
-	report(&ctx, true, secs);
-	struct trace_summary summary = {
-		.cmd = CMD, .json = cli.json, .end = end, .secs = secs, .dropped_key = "not_counted",
-		.dropped_what = "allocations not counted (table full)", .dropped = skel->bss->table_full,
-		.children_not_followed = skel->bss->children_not_followed,
+	struct kmem_ctx c = { .by = BY_CACHE, .sort = SORT_BYTES, .top = 20 };
+	kmem_table_init(&c.entries);
+	kmem_groups_init(&c.groups);
+	struct opt opts[] = {
+		{ .kind = OPTK_CHOICE, .long_name = "by", .arg = "WHAT", .choices = "cache|site",
+		  .dest = &c.by, .help = "cache (default) or site (cache and kernel call site)" },
+		{ .kind = OPTK_CHOICE, .long_name = "sort", .arg = "KEY", .choices = "bytes|count",
+		  .dest = &c.sort, .help = "bytes (default) or count" },
+		OPT_NUMBER(0, "top", &c.top, "N", 0, 1000000, "rows per report (default 20, 0 = all)"),
+		OPT_FLAG(0, "stacks", &c.stacks,
+			 "split call sites by kernel stack and print it (implies --by site)"),
+		OPT_FLAG(0, "no-pages", &c.no_pages,
+			 "leave out page allocations (the busiest tracepoint)"),
+		PRESSURE_INTERVAL_OPTIONS(&c.cli, "kmem", "allocations made in the context of ",
+					  "{\"type\":\"kmem_cache\"|\"kmem_site\"} (by --by)"),
+		OPT_END(),
 	};
-	trace_summary_print(&summary);
-	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
-out:
-	trace_target_abort(&tt);
-	kmem_table_free(&ctx.table);
-	kmem_bpf__destroy(ctx.skel);
-	symbolizer_free(ctx.sym);
-	ksyms_free(ctx.ksyms);
-	return rc;
+	return pressure_main(&kmem_cmd, &c.cli, opts, &c, argc, argv);
 }

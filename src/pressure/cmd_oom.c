@@ -3,54 +3,37 @@
  * load average and free memory read at that moment. */
 #include "commands.h"
 #include "core/cli.h"
-#include "core/events.h"
 #include "core/json_out.h"
-#include "core/loop.h"
-#include "core/trace_target.h"
+#include "core/options.h"
 #include "kernel/bpf_util.h"
 #include "kernel/memcg_path.h"
 #include "pressure/oom_event.h"
+#include "pressure/pressure_run.h"
 #include "proc/proc_meminfo.h"
 #include "proc/proc_pressure.h"
 #include "pressure/oom.skel.h"
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
-#include <time.h>
 
-static const char *CMD = "oom";
+PRESSURE_SKELETON_WITH_EVENTS(oom);
 
 struct oom_ctx {
+	struct cli cli;
 	struct oom_bpf *skel;
-	bool json;
 	unsigned long kills;
 };
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: memmon oom [options] [-- PROGRAM ARGS]\n\n"
-		"Reports every OOM kill as it happens (oom:mark_victim tracepoint): the victim\n"
-		"(pid, comm, uid, total VM, anon/file/shmem RSS, page tables, oom_score_adj, its\n"
-		"memory cgroup), the task whose allocation triggered the kill, the memory cgroup and\n"
-		"its limit when the kill was a cgroup OOM, /proc/loadavg and free memory.\n\n"
-		"  -p, --pid PID       only kills whose victim or trigger is PID (repeatable)\n"
-		"      --comm NAME     only kills whose victim or trigger is named NAME\n"
-		"  -d, --duration S    stop after S seconds (default: until Ctrl-C)\n"
-		"      --json          JSON Lines: {\"type\":\"oom_kill\"} per kill, {\"type\":\"summary\"}\n"
-		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,\n"
-		"                      stop when it exits\n");
-}
-
-static void wall_clock(char *buf, size_t n)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(buf, n, "%H:%M:%S", &tm);
-}
+/* A kill with what its printer needs, read from /proc and the BPF side first. */
+struct oom_kill {
+	const struct oom_event *e;
+	struct memcg_info victim_cg; /* the victim's own cgroup (tp_btf) */
+	bool victim_cg_known;
+	struct loadavg la;
+	struct meminfo mi;
+	bool la_ok, mi_ok;
+	char clock[32];
+};
 
 static struct json_object *memcg_json(const struct memcg_info *m)
 {
@@ -67,12 +50,11 @@ static struct json_object *memcg_json(const struct memcg_info *m)
 	return o;
 }
 
-static void print_json(const struct oom_event *e, const struct memcg_info *victim_cg,
-		       const struct loadavg *la, bool la_ok, const struct meminfo *mi,
-		       bool mi_ok, const char *clock)
+static void print_json(const struct oom_kill *k)
 {
+	const struct oom_event *e = k->e;
 	struct json_object *o = json_record("oom_kill");
-	json_add_str(o, "time", clock);
+	json_add_str(o, "time", k->clock);
 	struct json_object *v = json_object_new_object();
 	json_add_int(v, "pid", e->victim_pid);
 	json_add_str(v, "comm", e->victim_comm);
@@ -83,7 +65,7 @@ static void print_json(const struct oom_event *e, const struct memcg_info *victi
 	json_add_u64(v, "shmem_rss_kb", e->shmem_rss_kb);
 	json_add_u64(v, "pgtables_kb", e->pgtables_kb);
 	json_add_int(v, "oom_score_adj", e->oom_score_adj);
-	json_object_object_add(v, "memcg", victim_cg ? memcg_json(victim_cg) : NULL);
+	json_object_object_add(v, "memcg", k->victim_cg_known ? memcg_json(&k->victim_cg) : NULL);
 	json_object_object_add(o, "victim", v);
 	struct json_object *t = json_object_new_object();
 	json_add_int(t, "pid", e->trigger_pid);
@@ -92,9 +74,9 @@ static void print_json(const struct oom_event *e, const struct memcg_info *victi
 	json_object_object_add(o, "trigger", t);
 	json_add_bool(o, "cgroup_oom", e->cgroup_oom);
 	json_object_object_add(o, "memcg", memcg_json(&e->memcg));
-	if (la_ok) {
+	if (k->la_ok) {
 		struct json_object *a = json_object_new_array();
-		double avg[3] = { la->avg1, la->avg5, la->avg15 };
+		double avg[3] = { k->la.avg1, k->la.avg5, k->la.avg15 };
 		for (int i = 0; i < 3; i++) {
 			char num[32];
 			snprintf(num, sizeof(num), "%.2f", avg[i]);
@@ -104,20 +86,19 @@ static void print_json(const struct oom_event *e, const struct memcg_info *victi
 	} else {
 		json_object_object_add(o, "loadavg", NULL);
 	}
-	if (mi_ok) {
-		json_add_u64(o, "mem_free_kb", mi->mem_free);
-		if (mi->mem_available) /* since Linux 3.14 */
-			json_add_u64(o, "mem_available_kb", mi->mem_available);
+	if (k->mi_ok) {
+		json_add_u64(o, "mem_free_kb", k->mi.mem_free);
+		if (k->mi.mem_available) /* since Linux 3.14 */
+			json_add_u64(o, "mem_available_kb", k->mi.mem_available);
 	}
 	json_emit(o, stdout);
 }
 
-static void print_text(const struct oom_event *e, const struct memcg_info *victim_cg,
-		       const struct loadavg *la, bool la_ok, const struct meminfo *mi,
-		       bool mi_ok, const char *clock)
+static void print_text(const struct oom_kill *k)
 {
+	const struct oom_event *e = k->e;
 	char path[512];
-	printf("%s OOM kill: victim pid %u (%s) uid %u, triggered by pid %u (%s) tid %u\n", clock,
+	printf("%s OOM kill: victim pid %u (%s) uid %u, triggered by pid %u (%s) tid %u\n", k->clock,
 	       e->victim_pid, e->victim_comm, e->victim_uid, e->trigger_pid, e->trigger_comm,
 	       e->trigger_tid);
 	printf("  victim memory: total-vm %llu kB, anon-rss %llu kB, file-rss %llu kB, "
@@ -125,8 +106,8 @@ static void print_text(const struct oom_event *e, const struct memcg_info *victi
 	       (unsigned long long)e->total_vm_kb, (unsigned long long)e->anon_rss_kb,
 	       (unsigned long long)e->file_rss_kb, (unsigned long long)e->shmem_rss_kb,
 	       (unsigned long long)e->pgtables_kb, e->oom_score_adj);
-	if (victim_cg) {
-		memcg_path_format(victim_cg, path, sizeof(path));
+	if (k->victim_cg_known) {
+		memcg_path_format(&k->victim_cg, path, sizeof(path));
 		printf("  victim memory cgroup: %s\n", path);
 	}
 	memcg_path_format(&e->memcg, path, sizeof(path));
@@ -136,14 +117,14 @@ static void print_text(const struct oom_event *e, const struct memcg_info *victi
 		       memcg_pages_kb(e->memcg.usage_pages));
 	else
 		printf("  system OOM (trigger's memory cgroup %s)\n", path);
-	if (la_ok)
-		printf("  load average: %.2f %.2f %.2f", la->avg1, la->avg5, la->avg15);
+	if (k->la_ok)
+		printf("  load average: %.2f %.2f %.2f", k->la.avg1, k->la.avg5, k->la.avg15);
 	else
 		printf("  load average: unavailable");
-	if (mi_ok) {
-		printf("; MemFree %llu kB", (unsigned long long)mi->mem_free);
-		if (mi->mem_available)
-			printf(", MemAvailable %llu kB", (unsigned long long)mi->mem_available);
+	if (k->mi_ok) {
+		printf("; MemFree %llu kB", (unsigned long long)k->mi.mem_free);
+		if (k->mi.mem_available)
+			printf(", MemAvailable %llu kB", (unsigned long long)k->mi.mem_available);
 	}
 	printf("\n");
 	fflush(stdout);
@@ -156,129 +137,81 @@ static int on_event(void *vctx, void *data, size_t len)
 	if (len < sizeof(*e))
 		return 0;
 	/* Read at report time: the closest user space gets to "at that moment". */
-	struct loadavg la;
-	struct meminfo mi;
-	bool la_ok = loadavg_read(&la) == 0, mi_ok = meminfo_read(&mi) == 0;
-	char clock[32];
-	wall_clock(clock, sizeof(clock));
-	struct memcg_info victim_cg;
-	bool have_cg = false;
+	struct oom_kill k = { .e = e };
+	k.la_ok = loadavg_read(&k.la) == 0;
+	k.mi_ok = meminfo_read(&k.mi) == 0;
+	pressure_clock(k.clock, sizeof(k.clock));
 	__u32 pid = e->victim_pid;
 	int fd = bpf_map__fd(c->skel->maps.victim_memcg);
-	if (bpf_map_lookup_elem(fd, &pid, &victim_cg) == 0) {
-		have_cg = true;
+	if (bpf_map_lookup_elem(fd, &pid, &k.victim_cg) == 0) {
+		k.victim_cg_known = true;
 		bpf_map_delete_elem(fd, &pid);
 	}
 	c->kills++;
-	if (c->json)
-		print_json(e, have_cg ? &victim_cg : NULL, &la, la_ok, &mi, mi_ok, clock);
+	if (c->cli.json)
+		print_json(&k);
 	else
-		print_text(e, have_cg ? &victim_cg : NULL, &la, la_ok, &mi, mi_ok, clock);
+		print_text(&k);
 	return 0;
 }
 
-static int parse(struct cli *cli, int argc, char **argv)
+static void configure(void *vctx, void *skel)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS, { 0 } };
-	argc = cli_split_program(cli, argc, argv);
-	optind = 1;
-	int c;
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return -1;
-		}
-		if (c == 'i')
-			return cli_usage_error(CMD, "-i/--interval does not apply: kills are reported as they happen");
-		int r = cli_common_option(cli, CMD, c, optarg);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r == 0)
-			return cli_bad_option(CMD);
-	}
-	if (optind < argc)
-		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+	struct oom_ctx *c = vctx;
+	c->skel = skel;
+	c->skel->rodata->memcg_unlimited_pages = memcg_unlimited_pages();
+}
+
+static int attach(void *vctx, void *skel)
+{
+	struct oom_bpf *s = skel;
+	if (!(s->links.on_mark_victim = bpf_program__attach(s->progs.on_mark_victim)))
+		return bpf_fail("oom", "attaching to tracepoint oom:mark_victim", errno);
+	if (!(s->links.memmon_filter_fork = bpf_program__attach(s->progs.memmon_filter_fork)) ||
+	    !(s->links.memmon_filter_exec = bpf_program__attach(s->progs.memmon_filter_exec)) ||
+	    !(s->links.memmon_filter_exit = bpf_program__attach(s->progs.memmon_filter_exit)))
+		return bpf_fail("oom", "attaching to the sched_process fork/exec/exit tracepoints", errno);
+	/* Optional: without tp_btf the report only lacks the victim's own cgroup. */
+	s->links.on_mark_victim_btf = bpf_program__attach(s->progs.on_mark_victim_btf);
 	return 0;
 }
+
+static void totals_json(const void *vctx, struct json_object *o)
+{
+	const struct oom_ctx *c = vctx;
+	json_add_u64(o, "kills", c->kills);
+}
+
+static void totals_text(const void *vctx, char *buf, size_t n)
+{
+	const struct oom_ctx *c = vctx;
+	snprintf(buf, n, "%lu OOM kill%s", c->kills, c->kills == 1 ? "" : "s");
+}
+
+static const struct pressure_cmd oom_cmd = {
+	.name = "oom",
+	.about = "Reports every OOM kill as it happens (oom:mark_victim tracepoint): the victim\n"
+		 "(pid, comm, uid, total VM, anon/file/shmem RSS, page tables, oom_score_adj, its\n"
+		 "memory cgroup), the task whose allocation triggered the kill, the memory cgroup and\n"
+		 "its limit when the kill was a cgroup OOM, /proc/loadavg and free memory. -p and\n"
+		 "--comm select kills whose victim or trigger matches.",
+	.skel = &oom_skel,
+	.tracing = "OOM kills",
+	.configure = configure,
+	.attach = attach,
+	.on_event = on_event,
+	.totals_json = totals_json,
+	.totals_text = totals_text,
+};
 
 int cmd_oom(int argc, char **argv)
 {
-	struct cli cli = { 0 };
-	int rc = parse(&cli, argc, argv);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if ((rc = bpf_preflight(CMD)))
-		return rc;
-	struct trace_target tt;
-	loop_install_signals();
-	if ((rc = trace_target_prepare(&tt, &cli, CMD)))
-		return rc;
-	struct oom_ctx ctx = { .json = cli.json };
-	struct event_reader er = { 0 };
-	struct oom_bpf *skel = oom_bpf__open();
-	if (!skel) {
-		rc = bpf_fail(CMD, "opening the BPF object", errno);
-		goto out;
-	}
-	ctx.skel = skel;
-	trace_target_configure(&tt, &skel->rodata->task_filter);
-	skel->rodata->memcg_unlimited_pages = memcg_unlimited_pages();
-	int err = oom_bpf__load(skel);
-	if (err) {
-		rc = bpf_fail(CMD, "loading the BPF object", err);
-		goto out;
-	}
-	if ((err = trace_target_fill(&tt, bpf_map__fd(skel->maps.pid_filter)))) {
-		rc = bpf_fail(CMD, "filling the pid filter", err);
-		goto out;
-	}
-	skel->links.on_mark_victim = bpf_program__attach(skel->progs.on_mark_victim);
-	if (!skel->links.on_mark_victim) {
-		rc = bpf_fail(CMD, "attaching to tracepoint oom:mark_victim", errno);
-		goto out;
-	}
-	if (!(skel->links.memmon_filter_fork = bpf_program__attach(skel->progs.memmon_filter_fork)) ||
-	    !(skel->links.memmon_filter_exec = bpf_program__attach(skel->progs.memmon_filter_exec)) ||
-	    !(skel->links.memmon_filter_exit = bpf_program__attach(skel->progs.memmon_filter_exit))) {
-		rc = bpf_fail(CMD, "attaching to the sched_process fork/exec/exit tracepoints", errno);
-		goto out;
-	}
-	/* Optional: without tp_btf the report only lacks the victim's own cgroup. */
-	skel->links.on_mark_victim_btf = bpf_program__attach(skel->progs.on_mark_victim_btf);
-	if ((err = events_open(&er, bpf_map__fd(skel->maps.events), on_event, &ctx,
-			       &skel->bss->memmon_lost_events))) {
-		rc = bpf_fail(CMD, "opening the ring buffer", err);
-		goto out;
-	}
-	if ((rc = trace_target_release(&tt, CMD)))
-		goto out;
-	fprintf(stderr, "memmon oom: tracing OOM kills; Ctrl-C to end\n");
-	struct loop l = { .events = &er, .duration = cli.duration, .ctx = &ctx };
-	trace_target_loop(&tt, &l);
-	double start = now_seconds();
-	enum loop_end end = loop_run(&l);
-	events_drain(&er);
-	double secs = now_seconds() - start;
-	if (cli.json) {
-		struct json_object *o = json_record("summary");
-		json_add_u64(o, "kills", ctx.kills);
-		json_add_u64(o, "lost_events", events_lost(&er));
-		json_add_double(o, "seconds", secs);
-		json_add_str(o, "reason", loop_end_reason(end));
-		json_add_u64(o, "children_not_followed", skel->bss->children_not_followed);
-		json_emit(o, stdout);
-	} else {
-		printf("%lu OOM kill%s in %.1f s (%s); %llu events lost\n", ctx.kills,
-		       ctx.kills == 1 ? "" : "s", secs, loop_end_reason(end),
-		       (unsigned long long)events_lost(&er));
-	}
-	if (skel->bss->children_not_followed)
-		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n", CMD,
-			(unsigned long long)skel->bss->children_not_followed);
-	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
-out:
-	trace_target_abort(&tt);
-	events_close(&er);
-	oom_bpf__destroy(skel);
-	return rc;
+	struct oom_ctx c = { 0 };
+	struct opt opts[] = {
+		PRESSURE_EVENT_OPTIONS(&c.cli, "oom", "kills of or by ",
+				       "kills are reported as they happen",
+				       "{\"type\":\"oom_kill\"} per kill"),
+		OPT_END(),
+	};
+	return pressure_main(&oom_cmd, &c.cli, opts, &c, argc, argv);
 }

@@ -4,75 +4,55 @@
 #include "commands.h"
 #include "core/cli.h"
 #include "core/json_out.h"
-#include "core/loop.h"
-#include "core/trace_target.h"
-#include "kernel/bpf_util.h"
+#include "core/keyed_table.h"
+#include "core/options.h"
 #include "kernel/memcg_path.h"
+#include "pressure/pressure_run.h"
+#include "pressure/reclaim_cgroup.h"
 #include "pressure/reclaim_table.h"
 #include "pressure/reclaim.skel.h"
-#include <bpf/bpf.h>
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
-#include <time.h>
 
-static const char *CMD = "reclaim";
+PRESSURE_SKELETON(reclaim, stats_dropped);
 
-enum { OPT_BY = OPT_COMMON_LAST };
+/* The path of a cgroup row, read from the BPF side before printing. */
+struct cgroup_path {
+	__u64 id;
+	char path[512];
+};
 
 struct reclaim_ctx {
+	struct cli cli;
 	struct reclaim_bpf *skel;
-	struct reclaim_table table;
-	enum vmscan_by by;
-	bool json;
-	double last;
-	unsigned long intervals; /* reports printed so far */
+	int by;                   /* enum vmscan_by */
+	struct keyed_table table; /* struct vmscan_row */
+	struct keyed_table paths; /* struct cgroup_path, --by cgroup */
 };
 
 static const char *const by_names[] = { "system", "cgroup", "process" };
+static const char *const record_types[] = { "reclaim_system", "reclaim_cgroup", "reclaim_process" };
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: memmon reclaim [options] [-- PROGRAM ARGS]\n\n"
-		"Memory reclaim per interval from the vmscan tracepoints: milliseconds spent\n"
-		"shrinking slab caches (S-SLABms), in direct reclaim (D-RECLAIMms) and in memory\n"
-		"cgroup reclaim (M-RECLAIMms), kswapd wakeups, pages written by reclaim, and pages\n"
-		"scanned and reclaimed from the inactive LRU lists. Work is counted for the task that\n"
-		"does it (kswapd's own scanning counts for kswapd). A summary of the whole run ends it.\n\n"
-		"      --by WHAT       system (default), cgroup (the task's memory cgroup) or process\n"
-		"  -p, --pid PID       only work done by process PID (repeatable)\n"
-		"      --comm NAME     only work done by tasks named NAME\n"
-		"  -i, --interval S    print every S seconds (default 1)\n"
-		"  -d, --duration S    stop after S seconds (default: until Ctrl-C)\n"
-		"      --json          JSON Lines: {\"type\":\"reclaim\"} per row and interval,\n"
-		"                      {\"type\":\"reclaim_total\"} per row at the end, {\"type\":\"summary\"}\n"
-		"  -h, --help          this help\n"
-		"  -- PROGRAM ARGS     run PROGRAM, trace only it and the processes it starts,\n"
-		"                      stop when it exits\n");
-}
-
-static void row_label(struct reclaim_ctx *c, const struct vmscan_row *r, char *buf, size_t n)
+static void row_label(const struct reclaim_ctx *c, const struct vmscan_row *r, char *buf, size_t n)
 {
 	if (c->by == VMSCAN_BY_PROCESS) {
 		snprintf(buf, n, "%u", r->key.tgid);
 	} else if (c->by == VMSCAN_BY_CGROUP) {
-		struct memcg_info m;
-		__u64 id = r->key.memcg_id;
-		if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.cgroups), &id, &m) == 0)
-			memcg_path_format(&m, buf, n);
+		const struct cgroup_path *p = ktable_find(&c->paths, &r->key.memcg_id);
+		if (p)
+			snprintf(buf, n, "%s", p->path);
 		else
-			snprintf(buf, n, "cgroup-id:%llu", (unsigned long long)id);
+			snprintf(buf, n, "cgroup-id:%llu", (unsigned long long)r->key.memcg_id);
 	} else {
 		snprintf(buf, n, "system");
 	}
 }
 
-static void emit_json(struct reclaim_ctx *c, const char *type, const struct vmscan_row *r,
-		      const struct vmscan_stats *s, double secs)
+static void print_json(const struct reclaim_ctx *c, const struct vmscan_row *r,
+		       const struct vmscan_stats *s, bool final, double secs)
 {
 	char label[512];
-	struct json_object *o = json_record(type);
+	struct json_object *o = json_record(record_types[c->by]);
+	json_add_bool(o, "final", final);
 	json_add_str(o, "by", by_names[c->by]);
 	row_label(c, r, label, sizeof(label));
 	if (c->by == VMSCAN_BY_PROCESS) {
@@ -96,7 +76,7 @@ static void emit_json(struct reclaim_ctx *c, const char *type, const struct vmsc
 	json_emit(o, stdout);
 }
 
-static void print_header(struct reclaim_ctx *c, const char *title)
+static void print_header(const struct reclaim_ctx *c, const char *title)
 {
 	printf("%s\n", title);
 	if (c->by == VMSCAN_BY_PROCESS)
@@ -107,7 +87,8 @@ static void print_header(struct reclaim_ctx *c, const char *title)
 	       "KSWAPD", "WRITEPAGE", "SCANNED", "RECLAIMED");
 }
 
-static void print_row(struct reclaim_ctx *c, const struct vmscan_row *r, const struct vmscan_stats *s)
+static void print_text(const struct reclaim_ctx *c, const struct vmscan_row *r,
+		       const struct vmscan_stats *s)
 {
 	char label[512];
 	row_label(c, r, label, sizeof(label));
@@ -121,146 +102,124 @@ static void print_row(struct reclaim_ctx *c, const struct vmscan_row *r, const s
 	       (unsigned long long)s->pages_reclaimed);
 }
 
-/* Prints the change since the last interval (or the totals at the end). */
-static void report(struct reclaim_ctx *c, bool final, double secs)
+static void print_row(const struct reclaim_ctx *c, const struct vmscan_row *r,
+		      const struct vmscan_stats *s, bool final, double secs)
 {
-	if (reclaim_table_read(&c->table, bpf_map__fd(c->skel->maps.stats)) < 0)
-		fprintf(stderr, "memmon %s: reading statistics: out of memory\n", CMD);
-	reclaim_table_sort(&c->table, !final);
-	char title[96];
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	if (final)
-		snprintf(title, sizeof(title), "Total over %.1f s:", secs);
+	if (c->cli.json)
+		print_json(c, r, s, final, secs);
 	else
-		strftime(title, sizeof(title), "%H:%M:%S", &tm);
-	if (!c->json)
+		print_text(c, r, s);
+}
+
+/* Prints the change since the last interval (or the totals at the end). */
+static void print_report(const struct reclaim_ctx *c, bool final, double secs)
+{
+	if (!c->cli.json) {
+		char title[96];
+		pressure_report_title(final, secs, title, sizeof(title));
 		print_header(c, title);
+	}
 	size_t shown = 0;
-	for (size_t i = 0; i < c->table.n; i++) {
-		const struct vmscan_row *r = &c->table.rows[i];
+	for (size_t i = 0; i < ktable_count(&c->table); i++) {
+		const struct vmscan_row *r = ktable_row(&c->table, i);
 		const struct vmscan_stats *s = final ? &r->total : &r->delta;
 		if (vmscan_stats_zero(s) && c->by != VMSCAN_BY_SYSTEM)
 			continue;
 		shown++;
-		if (c->json)
-			emit_json(c, final ? "reclaim_total" : "reclaim", r, s, secs);
-		else
-			print_row(c, r, s);
+		print_row(c, r, s, final, secs);
 	}
 	if (!shown && c->by == VMSCAN_BY_SYSTEM) {
 		/* nothing happened: still a row of zeros, like vmstat */
 		struct vmscan_row zero = { 0 };
-		if (c->json)
-			emit_json(c, final ? "reclaim_total" : "reclaim", &zero, &zero.total, secs);
-		else
-			print_row(c, &zero, &zero.total);
+		print_row(c, &zero, &zero.total, final, secs);
 	}
-	if (!c->json)
+	if (!c->cli.json)
 		fflush(stdout);
 }
 
-static void on_interval(void *vctx)
+/* Reads the paths of cgroups that appeared since the last report. */
+static void read_new_paths(struct reclaim_ctx *c)
 {
-	struct reclaim_ctx *c = vctx;
-	double now = now_seconds();
-	report(c, false, now - c->last);
-	c->last = now;
-	c->intervals++;
+	int fd = bpf_map__fd(c->skel->maps.cgroups);
+	for (size_t i = 0; i < ktable_count(&c->table); i++) {
+		const struct vmscan_row *r = ktable_row(&c->table, i);
+		char path[sizeof(((struct cgroup_path *)0)->path)];
+		if (ktable_find(&c->paths, &r->key.memcg_id) ||
+		    !reclaim_cgroup_path(fd, r->key.memcg_id, path, sizeof(path)))
+			continue;
+		struct cgroup_path *p = ktable_get(&c->paths, &r->key.memcg_id, NULL);
+		if (p)
+			snprintf(p->path, sizeof(p->path), "%s", path);
+	}
 }
 
-static int parse(struct cli *cli, enum vmscan_by *by, int argc, char **argv)
+static void report(void *vctx, bool final, double secs)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS,
-					      { "by", required_argument, NULL, OPT_BY }, { 0 } };
-	argc = cli_split_program(cli, argc, argv);
-	optind = 1;
-	int c;
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return -1;
-		}
-		if (c == OPT_BY) {
-			int i;
-			for (i = 0; i < 3 && strcmp(optarg, by_names[i]); i++)
-				;
-			if (i == 3)
-				return cli_usage_error(CMD, "--by takes system, cgroup or process, not '%s'", optarg);
-			*by = i;
-			continue;
-		}
-		int r = cli_common_option(cli, CMD, c, optarg);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r == 0)
-			return cli_bad_option(CMD);
-	}
-	if (optind < argc)
-		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
-	if (cli->interval == 0)
-		cli->interval = 1;
-	return 0;
+	struct reclaim_ctx *c = vctx;
+	if (reclaim_table_read(&c->table, bpf_map__fd(c->skel->maps.stats)) < 0)
+		fprintf(stderr, "memmon reclaim: reading statistics: out of memory\n");
+	reclaim_table_sort(&c->table, !final);
+	if (c->by == VMSCAN_BY_CGROUP)
+		read_new_paths(c);
+	print_report(c, final, secs);
 }
+
+static void configure(void *vctx, void *skel)
+{
+	struct reclaim_ctx *c = vctx;
+	c->skel = skel;
+	c->skel->rodata->memcg_unlimited_pages = memcg_unlimited_pages();
+	c->skel->rodata->agg_by = c->by;
+	c->skel->rodata->aggregate = true;
+	c->skel->rodata->emit_episodes = false;
+	bpf_map__set_max_entries(c->skel->maps.events, 4096); /* unused here */
+}
+
+static const char *tracing_of(const void *vctx)
+{
+	static const char *const what[] = { "reclaim (by system)", "reclaim (by cgroup)",
+					    "reclaim (by process)" };
+	return what[((const struct reclaim_ctx *)vctx)->by];
+}
+
+static void cleanup(void *vctx)
+{
+	struct reclaim_ctx *c = vctx;
+	ktable_free(&c->table);
+	ktable_free(&c->paths);
+}
+
+static const struct pressure_cmd reclaim_cmd = {
+	.name = "reclaim",
+	.about = "Memory reclaim per interval from the vmscan tracepoints: milliseconds spent\n"
+		 "shrinking slab caches (S-SLABms), in direct reclaim (D-RECLAIMms) and in memory\n"
+		 "cgroup reclaim (M-RECLAIMms), kswapd wakeups, pages written by reclaim, and pages\n"
+		 "scanned and reclaimed from the inactive LRU lists. Work is counted for the task that\n"
+		 "does it (kswapd's own scanning counts for kswapd). A summary of the whole run ends it.",
+	.skel = &reclaim_skel,
+	.tracing_of = tracing_of,
+	.configure = configure,
+	.attach_what = "the vmscan tracepoints",
+	.cleanup = cleanup,
+	.report = report,
+	.dropped_key = "rows_dropped",
+	.dropped_what = "events not counted (statistics table full)",
+};
 
 int cmd_reclaim(int argc, char **argv)
 {
-	struct cli cli = { 0 };
-	struct reclaim_ctx ctx = { .by = VMSCAN_BY_SYSTEM };
-	int rc = parse(&cli, &ctx.by, argc, argv);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	ctx.json = cli.json;
-	if ((rc = bpf_preflight(CMD)))
-		return rc;
-	struct trace_target tt;
-	loop_install_signals();
-	if ((rc = trace_target_prepare(&tt, &cli, CMD)))
-		return rc;
-	struct reclaim_bpf *skel = reclaim_bpf__open();
-	if (!skel) {
-		rc = bpf_fail(CMD, "opening the BPF object", errno);
-		goto out;
-	}
-	ctx.skel = skel;
-	trace_target_configure(&tt, &skel->rodata->task_filter);
-	skel->rodata->memcg_unlimited_pages = memcg_unlimited_pages();
-	skel->rodata->agg_by = ctx.by;
-	skel->rodata->aggregate = true;
-	skel->rodata->emit_episodes = false;
-	bpf_map__set_max_entries(skel->maps.events, 4096); /* unused here */
-	int err = reclaim_bpf__load(skel);
-	if (err) {
-		rc = bpf_fail(CMD, "loading the BPF object", err);
-		goto out;
-	}
-	if ((err = trace_target_fill(&tt, bpf_map__fd(skel->maps.pid_filter)))) {
-		rc = bpf_fail(CMD, "filling the pid filter", err);
-		goto out;
-	}
-	if ((err = reclaim_bpf__attach(skel))) {
-		rc = bpf_fail(CMD, "attaching to the vmscan tracepoints", err);
-		goto out;
-	}
-	if ((rc = trace_target_release(&tt, CMD)))
-		goto out;
-	fprintf(stderr, "memmon reclaim: tracing reclaim (by %s); Ctrl-C to end\n", by_names[ctx.by]);
-	struct loop l = { .interval = cli.interval, .duration = cli.duration, .ctx = &ctx,
-			  .on_interval = on_interval };
-	double secs;
-	enum loop_end end = trace_target_run_intervals(&tt, &l, &ctx.last, &ctx.intervals, &secs);
-	report(&ctx, true, secs);
-	struct trace_summary summary = {
-		.cmd = CMD, .json = cli.json, .end = end, .secs = secs, .dropped_key = "rows_dropped",
-		.dropped_what = "events not counted (statistics table full)", .dropped = skel->bss->stats_dropped,
-		.children_not_followed = skel->bss->children_not_followed,
+	struct reclaim_ctx c = { .by = VMSCAN_BY_SYSTEM };
+	reclaim_table_init(&c.table);
+	KTABLE_INIT(&c.paths, struct cgroup_path, id);
+	struct opt opts[] = {
+		{ .kind = OPTK_CHOICE, .long_name = "by", .arg = "WHAT", .dest = &c.by,
+		  .choices = "system|cgroup|process",
+		  .hint = "(--by takes system, cgroup or process)",
+		  .help = "system (default), cgroup (the task's memory cgroup) or process" },
+		PRESSURE_INTERVAL_OPTIONS(&c.cli, "reclaim", "work done by ",
+					  "{\"type\":\"reclaim_system\"|\"reclaim_cgroup\"|\n"
+					  "\"reclaim_process\"} (by --by)"),
+		OPT_END(),
 	};
-	trace_summary_print(&summary);
-	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
-out:
-	trace_target_abort(&tt);
-	reclaim_table_free(&ctx.table);
-	reclaim_bpf__destroy(skel);
-	return rc;
+	return pressure_main(&reclaim_cmd, &c.cli, opts, &c, argc, argv);
 }

@@ -1,54 +1,30 @@
 #include "pressure/compact_table.h"
-#include <bpf/bpf.h>
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
-static struct compact_row *find(struct compact_table *t, const struct compact_key *k)
+void compact_table_init(struct keyed_table *t)
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (!memcmp(&t->rows[i].key, k, sizeof(*k)))
-			return &t->rows[i];
-	return NULL;
+	KTABLE_INIT(t, struct compact_row, key);
 }
 
-int compact_table_read(struct compact_table *t, int fd)
+/* The counts map never deletes an entry, so every row is merged at every read. */
+static void merge(void *row, bool created, const void *value, void *ctx)
 {
-	struct compact_key key, next;
-	struct compact_value cur;
-	for (size_t i = 0; i < t->n; i++)
-		memset(&t->rows[i].delta, 0, sizeof(t->rows[i].delta));
-	void *prev = NULL;
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &cur))
-			continue;
-		struct compact_row *r = find(t, &key);
-		if (!r) {
-			if (t->n == t->cap) {
-				size_t cap = t->cap ? t->cap * 2 : 32;
-				struct compact_row *rows = realloc(t->rows, cap * sizeof(*rows));
-				if (!rows)
-					return -ENOMEM;
-				t->rows = rows;
-				t->cap = cap;
-			}
-			r = &t->rows[t->n++];
-			memset(r, 0, sizeof(*r));
-			r->key = key;
-		}
-		struct compact_value d = cur;
-		d.count -= r->total.count;
-		d.total_ns -= r->total.total_ns;
-		d.succeeded -= r->total.succeeded;
-		d.failed -= r->total.failed;
-		d.thp_succeeded -= r->total.thp_succeeded;
-		d.thp_failed -= r->total.thp_failed;
-		r->delta = d; /* max_ns stays the maximum so far */
-		r->total = cur;
-	}
-	return 0;
+	struct compact_row *r = row;
+	const struct compact_value *cur = value;
+	struct compact_value d = *cur;
+	d.count -= r->total.count;
+	d.total_ns -= r->total.total_ns;
+	d.succeeded -= r->total.succeeded;
+	d.failed -= r->total.failed;
+	d.thp_succeeded -= r->total.thp_succeeded;
+	d.thp_failed -= r->total.thp_failed;
+	r->delta = d; /* max_ns stays the maximum so far */
+	r->total = *cur;
+}
+
+int compact_table_read(struct keyed_table *t, int fd)
+{
+	return ktable_read_bpf_map(t, fd, sizeof(struct compact_value), merge, NULL);
 }
 
 static int row_cmp(const void *a, const void *b)
@@ -63,14 +39,7 @@ static int row_cmp(const void *a, const void *b)
 	return memcmp(&x->key, &y->key, sizeof(x->key));
 }
 
-void compact_table_sort(struct compact_table *t)
+void compact_table_sort(struct keyed_table *t)
 {
-	if (t->n)
-		qsort(t->rows, t->n, sizeof(t->rows[0]), row_cmp);
-}
-
-void compact_table_free(struct compact_table *t)
-{
-	free(t->rows);
-	memset(t, 0, sizeof(*t));
+	ktable_sort(t, row_cmp);
 }

@@ -1,10 +1,12 @@
 /* The kmem counting table read every interval: per BPF key the totals since the start and
- * the change since the last read, then grouped by cache or by call site for printing. */
+ * the change since the last read (a core/keyed_table of kmem_entry), then grouped by cache
+ * or by call site for printing (a core/keyed_table of kmem_row). */
 #ifndef MEMMON_KMEM_TABLE_H
 #define MEMMON_KMEM_TABLE_H
 #include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "core/keyed_table.h"
 #include "pressure/kmem_event.h"
 
 struct kmem_entry {
@@ -12,29 +14,28 @@ struct kmem_entry {
 	struct kmem_value total, delta;
 };
 
-struct kmem_table {
-	void *tree; /* tsearch tree of struct kmem_entry, by key */
-	struct kmem_entry **entries;
-	size_t n, cap;
-};
-
-/* A printed row: one cache, or one (cache, call site, stack). */
+/* A printed row: one cache, or one (cache, call site, stack). The members before kind are
+ * its key. */
 struct kmem_row {
 	char cache[48];
-	__u32 kind;
 	__u64 call_site;
 	__s64 stackid;
+	__u32 kind;
 	struct kmem_value v;
 };
 
 /* "kmalloc-cg-192", "dma-kmalloc-1k", "kmalloc-large", "pages-order-0" or the slab name. */
 void kmem_cache_name(const struct kmem_key *k, char *buf, size_t n);
+/* An empty table of kmem_entry. */
+void kmem_table_init(struct keyed_table *entries);
 /* Reads the map; 0 or -errno. */
-int kmem_table_read(struct kmem_table *t, int fd);
-/* Groups the totals (or deltas) into rows sorted by bytes or count, largest first.
- * Returns the number of rows (rows with a zero count are left out) or -1; *out is malloc'd. */
-int kmem_table_group(const struct kmem_table *t, bool by_site, bool use_delta, bool sort_count,
-		     struct kmem_row **out);
-void kmem_table_free(struct kmem_table *t);
+int kmem_table_read(struct keyed_table *entries, int fd);
+/* An empty table of kmem_row. */
+void kmem_groups_init(struct keyed_table *groups);
+/* Groups the totals (or deltas) of entries into groups (emptied first), sorted by bytes
+ * or count, largest first; rows with a zero count are left out. Returns the number of
+ * rows, or -1 when out of memory. */
+int kmem_table_group(const struct keyed_table *entries, bool by_site, bool use_delta,
+		     bool sort_count, struct keyed_table *groups);
 
 #endif

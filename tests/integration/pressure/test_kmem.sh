@@ -14,7 +14,7 @@ assert_contains "$TMPD/err" "does not exist"
 # 1. by call site: exact counts and sizes at alloc_pipe_info
 timeout 60 "$MEMMON" kmem --by site --top 0 --json -- "$WORKLOADS/kmem_objects" pipes 137 >"$TMPD/site.json" 2>"$TMPD/err"
 assert_eq $? 0 "kmem exit code"
-site() { jq -r "select(.type == \"kmem_total\" and .site_function == \"$1\" and .cache == \"$2\") | .$3" "$TMPD/site.json"; }
+site() { jq -r "select(.type == \"kmem_site\" and .final and .site_function == \"$1\" and .cache == \"$2\") | .$3" "$TMPD/site.json"; }
 assert_eq "$(site alloc_pipe_info kmalloc-cg-192 count)" 137 "pipe_inode_info allocations"
 assert_eq "$(site alloc_pipe_info kmalloc-cg-192 kind)" kmalloc "kind"
 assert_eq "$(site alloc_pipe_info kmalloc-cg-1k count)" 137 "pipe_buffer array allocations"
@@ -23,33 +23,33 @@ assert_eq "$(site alloc_pipe_info kmalloc-cg-1k bytes)" $((137 * 1024)) "pipe_bu
 assert_eq "$(site alloc_pipe_info kmalloc-cg-1k bytes_requested)" $((137 * 640)) "pipe_buffer bytes requested"
 assert_eq "$(site alloc_inode inode_cache count)" 137 "pipe inodes"
 assert_eq "$(site alloc_inode inode_cache kind)" slab "kind"
-assert_eq "$(jq -r 'select(.type == "summary") | .not_counted' "$TMPD/site.json")" 0 "allocations not counted"
+assert_eq "$(jq -r 'select(.type == "kmem_summary") | .not_counted' "$TMPD/site.json")" 0 "allocations not counted"
 
 # 2. by cache (the default): the cache rows hold the same objects
 timeout 60 "$MEMMON" kmem --top 0 --json --no-pages -- "$WORKLOADS/kmem_objects" pipes 211 >"$TMPD/cache.json" 2>/dev/null
 assert_eq $? 0 "kmem exit code"
-cache() { jq -r "select(.type == \"kmem_total\" and .cache == \"$1\") | .$2" "$TMPD/cache.json"; }
+cache() { jq -r "select(.type == \"kmem_cache\" and .final and .cache == \"$1\") | .$2" "$TMPD/cache.json"; }
 # The cache row also holds whatever else the process's context put in that size class (CI once
 # saw one such object); the exact per-site count is checked above, so here: all 211, at most 3 more.
 c1k=$(cache kmalloc-cg-1k count)
 assert_ge "$c1k" 211 "kmalloc-cg-1k objects"
 assert_le "$c1k" 214 "kmalloc-cg-1k objects beyond the pipes"
 assert_ge "$(cache kmalloc-cg-192 count)" 211 "kmalloc-cg-192 objects"
-assert_eq "$(jq -s '[.[] | select(.type == "kmem_total" and .kind == "pages")] | length' "$TMPD/cache.json")" 0 "page rows under --no-pages"
+assert_eq "$(jq -s '[.[] | select(.type == "kmem_cache" and .final and .kind == "pages")] | length' "$TMPD/cache.json")" 0 "page rows under --no-pages"
 
 # 3. sockets: slab cache objects by name
 timeout 60 "$MEMMON" kmem --by site --top 0 --json -- "$WORKLOADS/kmem_objects" sockets 64 >"$TMPD/sock.json" 2>/dev/null
-assert_eq "$(jq -r 'select(.type == "kmem_total" and .cache == "sock_inode_cache" and .site_function == "sock_alloc_inode") | .count' "$TMPD/sock.json")" 64 "socket inodes"
+assert_eq "$(jq -r 'select(.type == "kmem_site" and .final and .cache == "sock_inode_cache" and .site_function == "sock_alloc_inode") | .count' "$TMPD/sock.json")" 64 "socket inodes"
 
 # 4. --stacks: the kernel stack of the pipe allocations goes through the pipe syscall
 timeout 60 "$MEMMON" kmem --stacks --top 0 --json --no-pages -- "$WORKLOADS/kmem_objects" pipes 5 >"$TMPD/st.json" 2>/dev/null
-jq -r 'select(.type == "kmem_total" and .site_function == "alloc_pipe_info") | .kernel_stack[].symbol' "$TMPD/st.json" >"$TMPD/frames"
+jq -r 'select(.type == "kmem_site" and .final and .site_function == "alloc_pipe_info") | .kernel_stack[].symbol' "$TMPD/st.json" >"$TMPD/frames"
 assert_contains "$TMPD/frames" "create_pipe_files"
 assert_contains "$TMPD/frames" "do_pipe2"
 
 # 4b. a launched program is followed into the processes it starts
 timeout 60 "$MEMMON" kmem --by site --top 0 --json --no-pages -- sh -c "$WORKLOADS/kmem_objects pipes 50; $WORKLOADS/kmem_objects pipes 70" >"$TMPD/children.json" 2>/dev/null
-assert_eq "$(jq -r 'select(.type == "kmem_total" and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count' "$TMPD/children.json")" 120 "pipes made by the program's children"
+assert_eq "$(jq -r 'select(.type == "kmem_site" and .final and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count' "$TMPD/children.json")" 120 "pipes made by the program's children"
 
 # 4c. --comm selects by task name, system-wide (a copy of the workload with a unique name)
 name=kmo$$
@@ -62,11 +62,16 @@ for _ in $(seq 200); do grep -q "tracing" "$TMPD/comm.err" && break; sleep 0.1; 
 "$TMPD/$name" pipes 40
 kill -INT $kpid
 wait $kpid; assert_eq $? 0 "kmem --comm exit code"
-assert_eq "$(jq -r 'select(.type == "kmem_total" and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count' "$TMPD/comm.json")" 40 "pipes of the named task"
+assert_eq "$(jq -r 'select(.type == "kmem_site" and .final and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count' "$TMPD/comm.json")" 40 "pipes of the named task"
 
 # 4d. per interval: two bursts a second apart land in different intervals
 timeout 60 "$MEMMON" kmem --by site --top 0 --json --no-pages -i 0.3 -- sh -c "$WORKLOADS/kmem_objects pipes 10; sleep 1; $WORKLOADS/kmem_objects pipes 20" >"$TMPD/iv.json" 2>/dev/null
-assert_eq "$(jq -c -s '[.[] | select(.type == "kmem" and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count]' "$TMPD/iv.json")" "[10,20]" "per-interval counts"
+assert_eq "$(jq -c -s '[.[] | select(.type == "kmem_site" and (.final | not) and .site_function == "alloc_pipe_info" and .cache == "kmalloc-cg-1k") | .count]' "$TMPD/iv.json")" "[10,20]" "per-interval counts"
+# the README's JSON rule: intervals closed by kmem_interval numbered from 1, one kmem_summary last
+assert_ge "$(jq -s '[.[] | select(.type == "kmem_interval")] | length' "$TMPD/iv.json")" 2 "interval records"
+assert_eq "$(jq -s '[.[] | select(.type == "kmem_interval") | .interval] | . == [range(1; length + 1)]' "$TMPD/iv.json")" true "intervals numbered from 1"
+assert_eq "$(jq -s '[.[] | select(.type == "kmem_summary")] | length' "$TMPD/iv.json")" 1 "one summary"
+assert_eq "$(tail -1 "$TMPD/iv.json" | jq -r .type)" kmem_summary "the summary ends the run"
 
 # 5. the text view
 timeout 60 "$MEMMON" kmem -- "$WORKLOADS/kmem_objects" pipes 50 >"$TMPD/out.txt" 2>/dev/null

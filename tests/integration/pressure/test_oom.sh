@@ -40,7 +40,8 @@ assert_ge "$anon" 24576 "victim anon RSS kB"
 assert_le "$anon" 32768 "victim anon RSS kB"
 assert_eq "$(k '.loadavg | length')" 3 "load average fields"
 assert_ge "$(k .mem_free_kb)" 1 "free memory kB"
-assert_eq "$(jq -r 'select(.type == "summary") | .kills' "$TMPD/out.json")" 1 "summary kills"
+assert_eq "$(jq -r 'select(.type == "oom_summary") | .kills' "$TMPD/out.json")" 1 "summary kills"
+assert_eq "$(tail -1 "$TMPD/out.json" | jq -r .type)" oom_summary "the summary ends the run"
 
 # the text report says the same
 timeout 60 "$MEMMON" oom -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/oom_hog 256" >"$TMPD/out.txt" 2>&1
@@ -65,7 +66,7 @@ kill -INT $fpid $apid
 wait $fpid; assert_eq $? 0 "filtered tracer exit code"
 wait $apid; assert_eq $? 0 "system-wide tracer exit code"
 pid2=$(cat "$TMPD/pid2")
-assert_eq "$(jq -r 'select(.type == "summary") | .kills' "$TMPD/filtered.json")" 0 "kills reported for another pid"
+assert_eq "$(jq -r 'select(.type == "oom_summary") | .kills' "$TMPD/filtered.json")" 0 "kills reported for another pid"
 assert_eq "$(jq -s "[.[] | select(.type == \"oom_kill\" and .victim.pid == $pid2)] | length" "$TMPD/all.json")" 1 "system-wide reports of the kill"
-assert_eq "$(jq -r 'select(.type == "summary") | .reason' "$TMPD/all.json")" "interrupted" "end reason"
+assert_eq "$(jq -r 'select(.type == "oom_summary") | .reason' "$TMPD/all.json")" "interrupted" "end reason"
 echo ok

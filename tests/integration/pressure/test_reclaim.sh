@@ -40,32 +40,35 @@ wait $rpid; assert_eq $? 0 "reclaim exit code"
 wait $dpid; assert_eq $? 0 "drsnoop exit code"
 assert_contains "$TMPD/wl.out" "read 134217728 bytes"
 
-episodes=$(jq -s "[.[] | select(.type == \"reclaim_episode\" and .pid == $pid)] | length" "$TMPD/d.json")
+episodes=$(jq -s "[.[] | select(.type == \"drsnoop_episode\" and .pid == $pid)] | length" "$TMPD/d.json")
 assert_ge "$episodes" 1 "drsnoop episodes of pid $pid"
-assert_eq "$(jq -s '[.[] | select(.type == "reclaim_episode")] | length' "$TMPD/d.json")" "$episodes" "episodes of other pids (filtered out)"
-assert_eq "$(jq -s '[.[] | select(.type == "reclaim_episode" and .kind != "memcg")] | length' "$TMPD/d.json")" 0 "non-memcg episodes"
-assert_eq "$(jq -s '[.[] | select(.type == "reclaim_episode" and .comm != "pagecache_churn")] | length' "$TMPD/d.json")" 0 "episodes of another comm"
-assert_eq "$(jq -s '[.[] | select(.type == "reclaim_episode" and .cgroup != "/memmon-pressure-reclaim-'$$'")] | length' "$TMPD/d.json")" 0 "episodes outside the test's cgroup"
-assert_ge "$(jq -s '[.[] | select(.type == "reclaim_episode" and (.gfp | contains("MOVABLE")))] | length' "$TMPD/d.json")" 1 "page-cache (movable) allocations"
+assert_eq "$(jq -s '[.[] | select(.type == "drsnoop_episode")] | length' "$TMPD/d.json")" "$episodes" "episodes of other pids (filtered out)"
+assert_eq "$(jq -s '[.[] | select(.type == "drsnoop_episode" and .kind != "memcg")] | length' "$TMPD/d.json")" 0 "non-memcg episodes"
+assert_eq "$(jq -s '[.[] | select(.type == "drsnoop_episode" and .comm != "pagecache_churn")] | length' "$TMPD/d.json")" 0 "episodes of another comm"
+assert_eq "$(jq -s '[.[] | select(.type == "drsnoop_episode" and .cgroup != "/memmon-pressure-reclaim-'$$'")] | length' "$TMPD/d.json")" 0 "episodes outside the test's cgroup"
+assert_ge "$(jq -s '[.[] | select(.type == "drsnoop_episode" and (.gfp | contains("MOVABLE")))] | length' "$TMPD/d.json")" 1 "page-cache (movable) allocations"
 # 128 MiB read through a 16 MiB cgroup: at least 112 MiB (28672 pages) had to be reclaimed
-assert_ge "$(jq -s '[.[] | select(.type == "reclaim_episode") | .pages_reclaimed] | add' "$TMPD/d.json")" 28672 "drsnoop pages reclaimed"
-assert_eq "$(jq -r 'select(.type == "summary") | .lost_events' "$TMPD/d.json")" 0 "drsnoop lost events"
+assert_ge "$(jq -s '[.[] | select(.type == "drsnoop_episode") | .pages_reclaimed] | add' "$TMPD/d.json")" 28672 "drsnoop pages reclaimed"
+assert_eq "$(jq -r 'select(.type == "drsnoop_summary") | .lost_events' "$TMPD/d.json")" 0 "drsnoop lost events"
 
-row() { jq -r "select(.type == \"reclaim_total\" and .pid == $pid) | $1" "$TMPD/r.json"; }
+row() { jq -r "select(.type == \"reclaim_process\" and .final and .pid == $pid) | $1" "$TMPD/r.json"; }
 assert_eq "$(row .comm)" "pagecache_churn" "reclaim row comm"
 assert_eq "$(row .memcg_reclaims)" "$episodes" "reclaim's memcg reclaim count vs drsnoop's episodes"
 assert_eq "$(row .direct_reclaims)" 0 "direct reclaims (no global shortage)"
 assert_eq "$(row '.memcg_reclaim_ms > 0')" true "memcg reclaim time > 0"
 assert_ge "$(row .pages_reclaimed)" 28672 "reclaim pages reclaimed"
 assert_ge "$(row .pages_scanned)" "$(row .pages_reclaimed)" "scanned >= reclaimed"
-assert_eq "$(jq -s '[.[] | select(.type == "reclaim_total" and .pid != '$pid')] | length' "$TMPD/r.json")" 0 "rows of other pids"
+assert_eq "$(jq -s '[.[] | select(.type == "reclaim_process" and .final and .pid != '$pid')] | length' "$TMPD/r.json")" 0 "rows of other pids"
 # the 0.1 s interval records add up to the total
-assert_eq "$(jq -s "[.[] | select(.type == \"reclaim\" and .pid == $pid) | .memcg_reclaims] | add" "$TMPD/r.json")" "$episodes" "sum of per-interval memcg reclaims"
+assert_eq "$(jq -s "[.[] | select(.type == \"reclaim_process\" and (.final | not) and .pid == $pid) | .memcg_reclaims] | add" "$TMPD/r.json")" "$episodes" "sum of per-interval memcg reclaims"
+assert_eq "$(jq -s '[.[] | select(.type == "reclaim_interval") | .interval] | . == [range(1; length + 1)]' "$TMPD/r.json")" true "intervals numbered from 1"
+assert_eq "$(tail -1 "$TMPD/r.json" | jq -r .type)" reclaim_summary "the reclaim summary ends the run"
+assert_eq "$(tail -1 "$TMPD/d.json" | jq -r .type)" drsnoop_summary "the drsnoop summary ends the run"
 
 # 2. --by cgroup names the cgroup; the text view has the vmscan columns
 timeout 60 "$MEMMON" reclaim --by cgroup --json -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/pagecache_churn $FILE 64 1 >/dev/null" >"$TMPD/c.json" 2>/dev/null
 assert_eq $? 0 "reclaim --by cgroup exit code"
-assert_ge "$(jq -r "select(.type == \"reclaim_total\" and .cgroup == \"/memmon-pressure-reclaim-$$\") | .memcg_reclaims" "$TMPD/c.json")" 1 "memcg reclaims of the cgroup"
+assert_ge "$(jq -r "select(.type == \"reclaim_cgroup\" and .final and .cgroup == \"/memmon-pressure-reclaim-$$\") | .memcg_reclaims" "$TMPD/c.json")" 1 "memcg reclaims of the cgroup"
 timeout 60 "$MEMMON" reclaim -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/pagecache_churn $FILE 64 1 >/dev/null" >"$TMPD/s.txt" 2>/dev/null
 assert_contains "$TMPD/s.txt" "S-SLABms  D-RECLAIMms  M-RECLAIMms   KSWAPD  WRITEPAGE    SCANNED  RECLAIMED"
 assert_contains "$TMPD/s.txt" "Total over"
@@ -73,8 +76,8 @@ assert_contains "$TMPD/s.txt" "Total over"
 # 3. drsnoop --stacks: the user stack reaches the workload's main, the kernel one memcg reclaim
 timeout 60 "$MEMMON" drsnoop --stacks --json -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/pagecache_churn $FILE 64 1 >/dev/null" >"$TMPD/st.json" 2>/dev/null
 assert_eq $? 0 "drsnoop --stacks exit code"
-jq -r 'select(.type == "reclaim_episode") | .user_stack[]? | "\(.symbol) \(.file):\(.line)"' "$TMPD/st.json" >"$TMPD/ustacks"
-jq -r 'select(.type == "reclaim_episode") | .kernel_stack[]? | .symbol' "$TMPD/st.json" >"$TMPD/kstacks"
+jq -r 'select(.type == "drsnoop_episode") | .user_stack[]? | "\(.symbol) \(.file):\(.line)"' "$TMPD/st.json" >"$TMPD/ustacks"
+jq -r 'select(.type == "drsnoop_episode") | .kernel_stack[]? | .symbol' "$TMPD/st.json" >"$TMPD/kstacks"
 # the exact lines of the workload's read() and write() calls, through libc's wrappers
 src=$MEMMON_ROOT/tests/workloads/pagecache_churn.c
 read_line=$(grep -n 'read(fd, buf, CHUNK)' "$src" | cut -d: -f1)

@@ -1,5 +1,6 @@
 /* Formatting shared by the pressure commands: GFP flag names, memory cgroup paths, kmalloc
- * cache names, and the interval arithmetic of the reclaim table. */
+ * cache names, the interval arithmetic of the reclaim table, and the three row tables read
+ * from a real BPF map (totals and the change since the previous read). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +10,11 @@
 #include <string.h>
 #include "kernel/gfp_names.h"
 #include "kernel/memcg_path.h"
+#include "pressure/compact_table.h"
 #include "pressure/kmem_table.h"
 #include "pressure/reclaim_table.h"
+#include <bpf/bpf.h>
+#include <unistd.h>
 
 static void test_gfp_default(void **state)
 {
@@ -115,31 +119,39 @@ static void test_kmem_group(void **state)
 		{ .key = { .call_site = 0, .kind = KMEM_PAGES, .size = 0, .stackid = -1 },
 		  .total = { 1, 4096, 4096 } },
 	};
-	struct kmem_entry *ptrs[4] = { &e[0], &e[1], &e[2], &e[3] };
-	struct kmem_table t = { .entries = ptrs, .n = 4, .cap = 4 };
+	struct keyed_table t, g;
+	kmem_table_init(&t);
+	kmem_groups_init(&g);
+	for (int i = 0; i < 4; i++) {
+		struct kmem_entry *r = ktable_get(&t, &e[i].key, NULL);
+		assert_non_null(r);
+		*r = e[i];
+	}
 	struct kmem_row *rows;
-	int n = kmem_table_group(&t, false, false, false, &rows);
+	int n = kmem_table_group(&t, false, false, false, &g);
+	rows = ktable_row(&g, 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(rows[0].cache, "filp");
 	assert_string_equal(rows[1].cache, "pages-order-0");
 	assert_string_equal(rows[2].cache, "kmalloc-cg-192");
 	assert_int_equal(rows[2].v.count, 15);
 	assert_int_equal(rows[2].v.bytes, 2880);
-	free(rows);
-	n = kmem_table_group(&t, false, false, true, &rows); /* by count */
+	n = kmem_table_group(&t, false, false, true, &g); /* by count */
+	rows = ktable_row(&g, 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(rows[0].cache, "filp");
 	assert_string_equal(rows[1].cache, "kmalloc-cg-192");
-	free(rows);
-	n = kmem_table_group(&t, true, false, false, &rows);
+	n = kmem_table_group(&t, true, false, false, &g);
+	rows = ktable_row(&g, 0);
 	assert_int_equal(n, 4);
 	assert_int_equal(rows[2].call_site, 0x100);
 	assert_int_equal(rows[2].v.count, 10);
-	free(rows);
-	n = kmem_table_group(&t, true, true, false, &rows); /* deltas: zero rows left out */
+	n = kmem_table_group(&t, true, true, false, &g); /* deltas: zero rows left out */
+	rows = ktable_row(&g, 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(rows[0].v.count, 3);
-	free(rows);
+	ktable_free(&g);
+	ktable_free(&t);
 }
 
 static void test_vmscan_diff(void **state)
@@ -159,12 +171,123 @@ static void test_vmscan_diff(void **state)
 	assert_true(vmscan_stats_zero(&d));
 }
 
+/* A BPF hash map like the counting maps of the pressure probes; -1 without BPF rights. */
+static int counting_map(size_t key_size, size_t value_size)
+{
+	return bpf_map_create(BPF_MAP_TYPE_HASH, "test_counts", key_size, value_size, 64, NULL);
+}
+
+/* What a probe does to its counting map: the entry of key now holds value. */
+static void put(int fd, const void *key, const void *value)
+{
+	assert_int_equal(bpf_map_update_elem(fd, key, value, BPF_ANY), 0);
+}
+
+static void test_compact_read(void **state)
+{
+	int fd = counting_map(sizeof(struct compact_key), sizeof(struct compact_value));
+	if (fd < 0)
+		skip(); /* not root: no BPF maps */
+	struct compact_key run = { .tgid = 7, .type = ROW_COMPACTION, .code = 1 };
+	struct compact_key mig = { .tgid = 7, .type = ROW_MIGRATION, .code = 0 };
+	struct compact_value v = { .count = 2, .total_ns = 500, .max_ns = 300, .comm = "sh" };
+	struct compact_value m = { .count = 1, .succeeded = 40, .failed = 2 };
+	put(fd, &run, &v);
+	put(fd, &mig, &m);
+	struct keyed_table t;
+	compact_table_init(&t);
+	assert_int_equal(compact_table_read(&t, fd), 0);
+	v.count = 5;
+	v.total_ns = 900;
+	v.max_ns = 350;
+	put(fd, &run, &v);
+	assert_int_equal(compact_table_read(&t, fd), 0);
+	compact_table_sort(&t);
+	assert_int_equal(ktable_count(&t), 2);
+	const struct compact_row *r = ktable_row(&t, 0); /* compaction rows first */
+	assert_int_equal(r->key.type, ROW_COMPACTION);
+	assert_int_equal(r->total.count, 5);
+	assert_int_equal(r->delta.count, 3);
+	assert_int_equal(r->delta.total_ns, 400);
+	assert_int_equal(r->delta.max_ns, 350); /* the maximum so far, not a difference */
+	assert_string_equal(r->delta.comm, "sh");
+	r = ktable_row(&t, 1);
+	assert_int_equal(r->total.succeeded, 40);
+	assert_int_equal(r->delta.count, 0); /* unchanged since the previous read */
+	assert_int_equal(r->delta.succeeded, 0);
+	ktable_free(&t);
+	close(fd);
+}
+
+static void test_reclaim_read(void **state)
+{
+	int fd = counting_map(sizeof(struct vmscan_key), sizeof(struct vmscan_stats));
+	if (fd < 0)
+		skip(); /* not root: no BPF maps */
+	struct vmscan_key a = { .tgid = 10 }, b = { .tgid = 20 };
+	struct vmscan_stats sa = { .memcg_ns = 100, .memcg_count = 1 }, sb = { .direct_ns = 50 };
+	put(fd, &a, &sa);
+	put(fd, &b, &sb);
+	struct keyed_table t;
+	reclaim_table_init(&t);
+	assert_int_equal(reclaim_table_read(&t, fd), 0);
+	sb.direct_ns = 1000;
+	sb.direct_count = 1;
+	put(fd, &b, &sb);
+	assert_int_equal(reclaim_table_read(&t, fd), 0);
+	reclaim_table_sort(&t, false); /* by total: b (1000 ns) first */
+	assert_int_equal(((const struct vmscan_row *)ktable_row(&t, 0))->key.tgid, 20);
+	reclaim_table_sort(&t, true); /* by delta: b (950 ns), then a (0) */
+	const struct vmscan_row *r = ktable_row(&t, 0);
+	assert_int_equal(r->key.tgid, 20);
+	assert_int_equal(r->delta.direct_ns, 950);
+	assert_int_equal(r->delta.direct_count, 1);
+	r = ktable_row(&t, 1);
+	assert_int_equal(r->total.memcg_ns, 100);
+	assert_true(vmscan_stats_zero(&r->delta));
+	ktable_free(&t);
+	close(fd);
+}
+
+static void test_kmem_read(void **state)
+{
+	int fd = counting_map(sizeof(struct kmem_key), sizeof(struct kmem_value));
+	if (fd < 0)
+		skip(); /* not root: no BPF maps */
+	struct kmem_key k = { .call_site = 0x100, .kind = KMEM_KMALLOC, .size = 1024,
+			      .kmalloc_type = KMALLOC_T_CGROUP, .stackid = -1 };
+	struct kmem_value v = { 10, 10240, 6400 };
+	put(fd, &k, &v);
+	struct keyed_table t, g;
+	kmem_table_init(&t);
+	kmem_groups_init(&g);
+	assert_int_equal(kmem_table_read(&t, fd), 0);
+	v = (struct kmem_value){ 30, 30720, 19200 };
+	put(fd, &k, &v);
+	assert_int_equal(kmem_table_read(&t, fd), 0);
+	assert_int_equal(kmem_table_group(&t, true, true, false, &g), 1);
+	const struct kmem_row *r = ktable_row(&g, 0);
+	assert_string_equal(r->cache, "kmalloc-cg-1k");
+	assert_int_equal(r->call_site, 0x100);
+	assert_int_equal(r->v.count, 20);
+	assert_int_equal(r->v.bytes_req, 12800);
+	assert_int_equal(kmem_table_group(&t, false, false, false, &g), 1);
+	r = ktable_row(&g, 0);
+	assert_int_equal(r->v.count, 30);
+	assert_int_equal(r->call_site, 0); /* by cache: no call site */
+	ktable_free(&g);
+	ktable_free(&t);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gfp_default), cmocka_unit_test(test_gfp_btf),
 		cmocka_unit_test(test_memcg_path),  cmocka_unit_test(test_kmem_names),
 		cmocka_unit_test(test_kmem_group),  cmocka_unit_test(test_vmscan_diff),
+		cmocka_unit_test(test_compact_read), cmocka_unit_test(test_reclaim_read),
+		cmocka_unit_test(test_kmem_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
