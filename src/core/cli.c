@@ -116,51 +116,6 @@ int cli_one_target(const struct cli *cli, const char *cmd)
 	return 0;
 }
 
-int cli_common_option(struct cli *cli, const char *cmd, int code, const char *arg)
-{
-	long v;
-	switch (code) {
-	case 'p':
-		if (cli_parse_pid(arg, &v)) {
-			cli_usage_error(cmd, "invalid pid '%s'", arg);
-			return -1;
-		}
-		if (cli->npids >= CLI_MAX_PIDS) {
-			cli_usage_error(cmd, "at most %d -p options", CLI_MAX_PIDS);
-			return -1;
-		}
-		cli->pids[cli->npids++] = (pid_t)v;
-		return 1;
-	case OPT_COMM:
-		/* The kernel keeps 15 characters of a task's name: a longer NAME would silently
-		 * match nothing in every command. */
-		if (!*arg || strlen(arg) > 15) {
-			cli_usage_error(cmd, "--comm '%s': a task name has 1 to 15 characters "
-					"(the kernel truncates longer ones: pass the first 15)", arg);
-			return -1;
-		}
-		cli->comm = arg;
-		return 1;
-	case 'i':
-		if (cli_parse_double(arg, 0.01, 86400 * 365, &cli->interval)) {
-			cli_usage_error(cmd, "invalid interval '%s' (seconds, 0.01 or more)", arg);
-			return -1;
-		}
-		return 1;
-	case 'd':
-		if (cli_parse_double(arg, 0.01, 86400 * 365, &cli->duration)) {
-			cli_usage_error(cmd, "invalid duration '%s' (seconds, 0.01 or more)", arg);
-			return -1;
-		}
-		return 1;
-	case OPT_JSON:
-		cli->json = true;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 const char *proc_stat_fields(pid_t pid, char *buf, size_t size)
 {
 	char path[64];

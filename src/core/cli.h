@@ -1,6 +1,6 @@
-/* Option parsing shared by every command: the conventions of DESIGN.md in one place.
- * A command builds its getopt_long table from CLI_COMMON_OPTIONS plus its own entries,
- * hands unknown codes to cli_common_option(), and reads what it needs from struct cli. */
+/* What every command's options select (struct cli: pids, comm, interval, duration, JSON,
+ * the program after "--"), exit codes, the strict number parsers and the one message form
+ * of a usage error. The option table that fills struct cli is core/options.h. */
 #ifndef MEMMON_CLI_H
 #define MEMMON_CLI_H
 #include <getopt.h>
@@ -11,13 +11,6 @@
 
 /* Exit codes every command uses. */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
-
-/* Codes of the common long options (short ones use their letter). */
-enum {
-	OPT_COMM = 0x1000,
-	OPT_JSON,
-	OPT_COMMON_LAST = 0x1100, /* commands number their own options from here */
-};
 
 struct cli {
 	pid_t pids[CLI_MAX_PIDS];
@@ -30,15 +23,6 @@ struct cli {
 	int prog_argc;
 };
 
-#define CLI_COMMON_SHORT "p:i:d:h"
-#define CLI_COMMON_OPTIONS                                  \
-	{ "pid", required_argument, NULL, 'p' },            \
-	{ "comm", required_argument, NULL, OPT_COMM },      \
-	{ "interval", required_argument, NULL, 'i' },       \
-	{ "duration", required_argument, NULL, 'd' },       \
-	{ "json", no_argument, NULL, OPT_JSON },            \
-	{ "help", no_argument, NULL, 'h' }
-
 /* Splits argv at "--" into cli->prog_argv; returns the argc before it. */
 int cli_split_program(struct cli *cli, int argc, char **argv);
 
@@ -49,10 +33,6 @@ int cli_bad_option(const char *cmd);
 /* -p and -- PROGRAM name two different targets: EXIT_USAGE (message printed) if both are
  * given, else 0. (watch alone takes both: its watch list holds any set of processes.) */
 int cli_one_target(const struct cli *cli, const char *cmd);
-/* Handles one common option. Returns 1 if handled, 0 if not a common option,
- * -1 on a bad value (already reported on stderr). 'h' is not handled here. */
-int cli_common_option(struct cli *cli, const char *cmd, int code, const char *arg);
-
 /* Strict number parsers: whole string must be a number in range. 0 = ok. */
 int cli_parse_long(const char *s, long min, long max, long *out);
 /* A pid: decimal digits only, 1 to 2^31-1. */

@@ -64,8 +64,8 @@ static int parse(int argc, char **argv, struct cli *cli, struct guard_opts *go)
 			   "at most N guarded blocks live or quarantined\n"
 			   "(default " XSTR(GUARD_DEFAULT_SLOTS) "; each costs one page of memory\n"
 			   "while in use)"),
-		OPT_JSON(cli, "JSON Lines output (guard_error records, then\n"
-			      "guard_summary)"),
+		OPT_JSON(cli, "JSON Lines: guard_error records, a guard_process per\n"
+			      "process that exited, guard_summary last"),
 		OPT_REFUSE('p', "pid", true, NO_PID),
 		OPT_REFUSE('i', "interval", true, NO_TIMING),
 		OPT_REFUSE('d', "duration", true, NO_TIMING),
@@ -176,13 +176,14 @@ static void capture_maps(struct symbolizer *sym, const struct guard_report *r)
 	}
 }
 
-/* Prints every report and stats file the program (and its children) wrote; removes them. */
-static int collect(const char *dir, bool json)
+/* Prints every report and stats file the program (and its children) wrote, adds them to
+ * *t, and removes them. */
+static void collect(const char *dir, bool json, struct guard_totals *t)
 {
 	struct dirent **ents;
-	int n = scandir(dir, &ents, NULL, alphasort), errors = 0;
+	int n = scandir(dir, &ents, NULL, alphasort);
 	if (n < 0)
-		return 0;
+		return;
 	struct symbolizer *sym = symbolizer_new();
 	for (int pass = 0; pass < 2; pass++) {
 		for (int i = 0; i < n; i++) {
@@ -201,9 +202,12 @@ static int collect(const char *dir, bool json)
 			if (is_report && guard_report_parse(text, len, &r) == 0) {
 				capture_maps(sym, &r);
 				guard_print_report(sym, &r, json);
-				errors++;
+				t->errors++;
 			} else if (is_stats && guard_stats_parse(text, len, &guarded, &full) == 0) {
 				guard_print_stats((pid_t)atoi(name + 6), guarded, full, json);
+				t->processes++;
+				t->guarded += guarded;
+				t->pool_full += full;
 			} else {
 				fprintf(stderr, "memmon guard: unreadable report %s\n", name);
 			}
@@ -215,7 +219,6 @@ static int collect(const char *dir, bool json)
 		free(ents[i]);
 	free(ents);
 	symbolizer_free(sym);
-	return errors;
 }
 
 int cmd_guard(int argc, char **argv)
@@ -242,17 +245,19 @@ int cmd_guard(int argc, char **argv)
 	}
 	loop_install_signals();
 	struct launch child;
+	struct guard_totals totals = { 0 };
 	if (launch_prepare_flags(&child, cli.prog_argv, CMD, cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0 || launch_release(&child, CMD) < 0) {
-		collect(dir, cli.json);
+		collect(dir, cli.json, &totals);
 		rmdir(dir);
 		return EXIT_RUNTIME;
 	}
 	struct loop l = { .child = &child };
-	if (loop_run(&l) != LOOP_PROGRAM_EXITED)
+	double start = now_seconds();
+	enum loop_end end = loop_run(&l);
+	if (end != LOOP_PROGRAM_EXITED)
 		launch_abort(&child);
-	int errors = collect(dir, cli.json);
+	collect(dir, cli.json, &totals);
 	rmdir(dir);
-	if (!cli.json && !errors)
-		printf("memmon guard: no memory error caught\n");
+	guard_print_summary(&totals, loop_end_reason(end), now_seconds() - start, cli.json);
 	return launch_exit_code(&child);
 }

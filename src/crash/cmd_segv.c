@@ -237,7 +237,9 @@ int cmd_segv(int argc, char **argv)
 			  .pids = cli.npids ? cli.pids : NULL, .npids = cli.npids, .ctx = &ctx,
 			  .on_child_stop = on_child_stop, .on_tick = on_tick };
 	on_tick(&ctx);
+	double start = now_seconds();
 	enum loop_end end = loop_run(&l);
+	double seconds = now_seconds() - start;
 	events_drain(&reader);
 	flush_pending(&ctx, -1);
 	if (end == LOOP_ERROR)
@@ -248,6 +250,7 @@ int cmd_segv(int argc, char **argv)
 		json_add_u64(o, "signals", ctx.reported);
 		json_add_u64(o, "lost_events", lost);
 		json_add_str(o, "reason", loop_end_reason(end));
+		json_add_double(o, "seconds", seconds);
 		json_emit(o, stdout);
 	} else {
 		struct sym_stats st = symbolizer_stats(ctx.sym);

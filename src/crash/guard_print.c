@@ -97,7 +97,7 @@ void guard_print_report(struct symbolizer *sym, const struct guard_report *r, bo
 void guard_print_stats(pid_t pid, unsigned long guarded, unsigned long pool_full, bool json)
 {
 	if (json) {
-		struct json_object *o = json_record("guard_summary");
+		struct json_object *o = json_record("guard_process");
 		json_add_int(o, "pid", pid);
 		json_add_u64(o, "guarded", guarded);
 		json_add_u64(o, "pool_full", pool_full);
@@ -107,4 +107,21 @@ void guard_print_stats(pid_t pid, unsigned long guarded, unsigned long pool_full
 		       "every slot was in use\n",
 		       pid, guarded, guarded == 1 ? "" : "s", pool_full);
 	}
+}
+
+void guard_print_summary(const struct guard_totals *t, const char *reason, double seconds, bool json)
+{
+	if (!json) {
+		if (!t->errors)
+			printf("memmon guard: no memory error caught\n");
+		return;
+	}
+	struct json_object *o = json_record("guard_summary");
+	json_add_u64(o, "processes", t->processes);
+	json_add_u64(o, "guarded", t->guarded);
+	json_add_u64(o, "pool_full", t->pool_full);
+	json_add_u64(o, "errors", t->errors);
+	json_add_str(o, "reason", reason);
+	json_add_double(o, "seconds", seconds);
+	json_emit(o, stdout);
 }

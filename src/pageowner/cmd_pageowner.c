@@ -203,7 +203,7 @@ int cmd_pageowner(int argc, char **argv)
 		size_t n;
 		struct po_group **groups = po_fold_sorted(run.fold, &n);
 		if (args.json)
-			po_print_json(out, "pageowner_block", &opt, groups, n);
+			po_print_json(out, "pageowner_block", -1, &opt, groups, n);
 		else
 			po_print_text(out, &opt, groups, n);
 		struct po_counts c = po_parser_counts(p);

@@ -34,6 +34,8 @@ struct pages_run {
 	unsigned long long max_pages;
 	struct pages_bpf *skel;
 	struct ksyms *ks;
+	double start, last; /* when tracing began, and the last report */
+	unsigned long reports;
 };
 
 static volatile sig_atomic_t usr1;
@@ -131,8 +133,11 @@ static int write_dump(struct pages_run *run)
 	return 0;
 }
 
-static void print_report(struct pages_run *run, const char *why)
+/* One report: the blocks still allocated. final: the last one, when tracing ended (why
+ * says how); else an interval's or a SIGUSR1's (why: "interval", "SIGUSR1"). */
+static void print_report(struct pages_run *run, const char *why, bool final)
 {
+	double t = now_seconds();
 	struct report_ctx rc = { .opt = &run->opt, .fold = po_fold_new(&run->opt) };
 	uint64_t unresolved;
 	walk_pages(run, NULL, &rc, &unresolved);
@@ -140,8 +145,11 @@ static void print_report(struct pages_run *run, const char *why)
 	struct po_group **g = po_fold_sorted(rc.fold, &n);
 	const struct pages_counters *c = &run->skel->bss->counters;
 	if (run->cli.json) {
-		po_print_json(stdout, "pages_block", &run->opt, g, n);
-		struct json_object *j = json_record("pages_summary");
+		po_print_json(stdout, "pages_block", final, &run->opt, g, n);
+		struct json_object *j = json_record(final ? "pages_summary" : "pages_interval");
+		if (!final)
+			json_add_u64(j, "interval", run->reports + 1);
+		json_add_double(j, "seconds", final ? t - run->start : t - run->last);
 		json_add_str(j, "reason", why);
 		json_add_u64(j, "allocations", c->allocs);
 		json_add_u64(j, "allocated_pages", c->alloc_pages);
@@ -174,11 +182,13 @@ static void print_report(struct pages_run *run, const char *why)
 		fflush(stdout);
 	}
 	po_fold_free(rc.fold);
+	run->reports++;
+	run->last = t;
 }
 
 static void on_interval(void *ctx)
 {
-	print_report(ctx, "interval");
+	print_report(ctx, "interval", false);
 }
 
 static void on_tick(void *ctx)
@@ -190,7 +200,7 @@ static void on_tick(void *ctx)
 	if (run->dump_path)
 		write_dump(run);
 	else
-		print_report(run, "SIGUSR1");
+		print_report(run, "SIGUSR1", false);
 }
 
 /* OPTS_GO_ON, or the exit code. */
@@ -212,7 +222,9 @@ static int parse(struct pages_run *run, int argc, char **argv)
 		{ .kind = OPTK_SIZE, .long_name = "max-pages", .arg = "N", .dest = &run->max_pages,
 		  .min = 1, .max = 1 << 26, .hint = "(blocks, from 1 to 67108864)",
 		  .help = "blocks kept at most (default 262144); more are\ncounted dropped" },
-		OPT_JSON(&run->cli, "JSON Lines: pages_block records, then pages_summary"),
+		OPT_JSON(&run->cli, "JSON Lines: pages_block records (\"final\" true in the last\n"
+				    "report), pages_interval closing each -i or SIGUSR1 report,\n"
+				    "pages_summary last"),
 		OPT_END(),
 	};
 	struct opts_spec spec = {
@@ -312,6 +324,7 @@ int cmd_pages(int argc, char **argv)
 		.ctx = &run, .on_interval = on_interval, .on_tick = on_tick,
 	};
 	trace_target_loop(&tt, &l);
+	run.start = run.last = now_seconds();
 	enum loop_end end = loop_run(&l);
 	if (end == LOOP_ERROR)
 		goto out;
@@ -319,7 +332,7 @@ int cmd_pages(int argc, char **argv)
 	pages_bpf__detach(run.skel); /* the final report sees a still map */
 	if (run.dump_path && write_dump(&run))
 		rc = EXIT_RUNTIME;
-	print_report(&run, loop_end_reason(end));
+	print_report(&run, loop_end_reason(end), true);
 out:
 	trace_target_abort(&tt);
 	pages_bpf__destroy(run.skel);

@@ -52,13 +52,15 @@ static struct json_object *lines_json(const char *text)
 	return a;
 }
 
-void po_print_json(FILE *out, const char *type, const struct po_options *o, struct po_group **gs,
+void po_print_json(FILE *out, const char *type, int final, const struct po_options *o, struct po_group **gs,
 		   size_t n)
 {
 	char alloc[64];
 	for (size_t i = 0; i < n; i++) {
 		const struct po_group *g = gs[i];
 		struct json_object *j = json_record(type);
+		if (final >= 0)
+			json_add_bool(j, "final", final);
 		json_add_u64(j, "times", g->times);
 		json_add_u64(j, "pages", g->pages);
 		if (!o->cull || (o->cull & PO_CULL_PID) || o->npids)

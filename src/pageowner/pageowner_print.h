@@ -7,7 +7,7 @@
 void po_print_text(FILE *out, const struct po_options *o, struct po_group **g, size_t n);
 /* One {"type":TYPE, ...} line per block; the command names its records (pageowner_block,
  * pages_block). */
-void po_print_json(FILE *out, const char *type, const struct po_options *o, struct po_group **g,
+void po_print_json(FILE *out, const char *type, int final, const struct po_options *o, struct po_group **g,
 		   size_t n);
 
 #endif

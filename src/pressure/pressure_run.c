@@ -22,12 +22,6 @@ struct run {
 	unsigned long intervals; /* interval reports printed so far */
 };
 
-int pressure_no_interval(const char *arg, void *ctx)
-{
-	const struct pressure_no_interval *n = ctx;
-	return cli_usage_error(n->cmd, "-i/--interval does not apply: %s", n->why);
-}
-
 void pressure_clock(char *buf, size_t n)
 {
 	time_t t = time(NULL);

@@ -98,16 +98,9 @@ struct pressure_skel {
 /* An event command (reports as things happen): -i is refused with why. */
 #define PRESSURE_EVENT_OPTIONS(cli, cmd, who, why, events)                                   \
 	PRESSURE_TARGET_OPTIONS(cli, who),                                                   \
-	OPT_CALLBACK('i', "interval", "S", pressure_no_interval,                             \
-		     (&(struct pressure_no_interval){ cmd, why }), "does not apply: " why),    \
+	OPT_REFUSE('i', "interval", true, "-i/--interval does not apply: " why),               \
 	PRESSURE_DURATION_OPTION(cli),                                                       \
 	OPT_JSON(cli, "JSON Lines: " events ",\n{\"type\":\"" cmd "_summary\"} last")
-
-struct pressure_no_interval {
-	const char *cmd, *why;
-};
-/* The -i of an event command: "memmon CMD: -i/--interval does not apply: WHY". */
-int pressure_no_interval(const char *arg, void *ctx);
 
 /* A pressure command. ctx is the command's own state, passed to every hook. */
 struct pressure_cmd {

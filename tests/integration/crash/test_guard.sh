@@ -114,7 +114,7 @@ assert_eq "$(cat "$TMPD/fork.rc")" 0 "parent exit status"
 assert_contains "$TMPD/fork.err" "child killed"
 assert_eq "$(q fork 'select(.type=="guard_error") | "\(.kind) \(.block_size)"')" "heap-buffer-overflow 16" "child's report"
 child=$(q fork 'select(.type=="guard_error") | .pid')
-parent=$(q fork 'select(.type=="guard_summary") | .pid')
+parent=$(q fork 'select(.type=="guard_process") | .pid')
 [ -n "$child" ] && [ -n "$parent" ] && [ "$child" != "$parent" ] || fail "child report pid $child vs parent $parent"
 
 # Bad input: clear one-line errors and exit codes, no leftovers.
