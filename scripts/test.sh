@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-make -s -j"$(nproc)" all unit
+make -s -j"$(nproc)" WERROR=1 all unit
 scripts/run-tests.sh build
-make -s -j"$(nproc)" BUILD=build-asan SAN=1 CFLAGS="-O1 -g" all unit
+make -s -j"$(nproc)" BUILD=build-asan SAN=1 CFLAGS="-O1 -g" WERROR=1 all unit
 scripts/run-tests.sh build-asan

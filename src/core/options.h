@@ -89,7 +89,7 @@ struct opt {
 				       .arg = (ch), .choices = (ch), .dest = (dst), .help = (h) }
 #define OPT_CALLBACK(s, l, a, fn, c, h) { .kind = OPTK_CALLBACK, .short_name = (s), .long_name = (l), \
 					  .arg = (a), .cb = (fn), .ctx = (c), .help = (h) }
-/* The options every tracing command shares (DESIGN.md's conventions). */
+/* The options every tracing command shares (the conventions in docs/DESIGN.md). */
 #define OPT_PIDS(cli, h) { .kind = OPTK_PID, .short_name = 'p', .long_name = "pid", .arg = "PID", \
 			   .dest = (cli), .help = (h) }
 #define OPT_COMM(cli, h) { .kind = OPTK_COMM, .long_name = "comm", .arg = "NAME", .dest = (cli), \

@@ -326,7 +326,7 @@ static int run(struct faults_opts *o)
 	if (r.skel->bss->children_not_followed)
 		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n", CMD,
 			(unsigned long long)r.skel->bss->children_not_followed);
-	ret = EXIT_OK; /* memmon's status, not the program's (DESIGN: 0, 1, 2) */
+	ret = EXIT_OK; /* memmon's status, not the program's (docs/DESIGN.md: 0, 1, 2) */
 out:
 	trace_target_abort(&tt);
 	perf_sw_detach(&links);

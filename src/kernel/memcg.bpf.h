@@ -8,6 +8,14 @@
  * user space sets it for the machine's page size. */
 const volatile __u64 memcg_unlimited_pages = 0x7fffffffffffffffULL / 4096;
 
+/* A place to build a struct memcg_info: too large for the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct memcg_info);
+} memcg_scratch SEC(".maps");
+
 static __always_inline struct mem_cgroup *task_memcg(struct task_struct *task)
 {
 	int id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);

@@ -24,14 +24,6 @@ struct {
 	__type(value, struct memcg_info);
 } victim_memcg SEC(".maps");
 
-/* One scratch value: memcg_info is too large for the BPF stack. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct memcg_info);
-} scratch SEC(".maps");
-
 SEC("tracepoint/oom/mark_victim")
 int on_mark_victim(struct trace_event_raw_mark_victim *ctx)
 {
@@ -71,7 +63,7 @@ SEC("tp_btf/mark_victim")
 int BPF_PROG(on_mark_victim_btf, struct task_struct *tsk, uid_t uid)
 {
 	__u32 zero = 0, pid = BPF_CORE_READ(tsk, pid);
-	struct memcg_info *m = bpf_map_lookup_elem(&scratch, &zero);
+	struct memcg_info *m = bpf_map_lookup_elem(&memcg_scratch, &zero);
 	if (!m)
 		return 0;
 	memcg_fill(m, task_memcg(tsk));

@@ -62,13 +62,6 @@ struct {
 } cgroups SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct memcg_info);
-} scratch SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1024 * 1024);
 } events SEC(".maps");
@@ -79,7 +72,7 @@ static __always_inline void remember_cgroup(struct mem_cgroup *memcg, __u64 id)
 	__u32 z = 0;
 	if (bpf_map_lookup_elem(&cgroups, &id))
 		return;
-	struct memcg_info *m = bpf_map_lookup_elem(&scratch, &z);
+	struct memcg_info *m = bpf_map_lookup_elem(&memcg_scratch, &z);
 	if (!m)
 		return;
 	memcg_fill(m, memcg);
