@@ -1,4 +1,5 @@
 #include "core/cli.h"
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -24,10 +25,10 @@ int cli_split_program(struct cli *cli, int argc, char **argv)
 int cli_parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;
-	if (!s || !*s)
+	if (!s || !*s || isspace((unsigned char)*s) || *s == '+')
 		return -1;
 	errno = 0;
-	long v = strtol(s, &end, 0);
+	long v = strtol(s, &end, 10); /* decimal: "010" is 10, as a user means it */
 	if (errno || *end || v < min || v > max)
 		return -1;
 	*out = v;
@@ -64,10 +65,10 @@ int cli_parse_double(const char *s, double min, double max, double *out)
 int cli_parse_size(const char *s, unsigned long long *out)
 {
 	char *end;
-	if (!s || !*s || *s == '-')
+	if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
 		return -1;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
+	unsigned long long v = strtoull(s, &end, 10);
 	if (errno)
 		return -1;
 	unsigned long long mul = 1;

@@ -33,7 +33,8 @@ int cli_bad_option(const char *cmd);
 /* -p and -- PROGRAM name two different targets: EXIT_USAGE (message printed) if both are
  * given, else 0. (watch alone takes both: its watch list holds any set of processes.) */
 int cli_one_target(const struct cli *cli, const char *cmd);
-/* Strict number parsers: whole string must be a number in range. 0 = ok. */
+/* Strict number parsers: the whole string must be a decimal number in range (no sign but
+ * '-', no spaces, no hex: "010" is 10). 0 = ok. */
 int cli_parse_long(const char *s, long min, long max, long *out);
 /* A pid: decimal digits only, 1 to 2^31-1. */
 int cli_parse_pid(const char *s, long *out);

@@ -134,7 +134,15 @@ int ktable_read_bpf_map(struct keyed_table *t, int map_fd, size_t value_size, kt
 			void *ctx)
 {
 	unsigned char key[512], next[512], value_small[1024];
-	if (t->key_size > sizeof(key))
+	/* The map must be what the table says: keys of the table's size, values of value_size,
+	 * one per key (a per-CPU map would write a value per CPU). */
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
+		return -errno;
+	if (info.key_size != t->key_size || info.value_size != value_size ||
+	    t->key_size > sizeof(key) || info.type == BPF_MAP_TYPE_PERCPU_HASH ||
+	    info.type == BPF_MAP_TYPE_LRU_PERCPU_HASH || info.type == BPF_MAP_TYPE_PERCPU_ARRAY)
 		return -EINVAL;
 	unsigned char *value = value_size <= sizeof(value_small) ? value_small : malloc(value_size);
 	if (!value)

@@ -30,7 +30,8 @@ void ktable_init(struct keyed_table *t, size_t key_size, size_t row_size);
 void *ktable_find(const struct keyed_table *t, const void *key);
 /* The row of key, created zeroed with the key copied in if absent (*created then true;
  * created may be NULL). NULL when out of memory. A row pointer is valid until the next
- * ktable_get, ktable_sort or ktable_clear. */
+ * ktable_get, ktable_sort, ktable_filter, ktable_clear or ktable_free; key must not point
+ * into the table itself. Keys compare as bytes: zero a key's padding before use. */
 void *ktable_get(struct keyed_table *t, const void *key, bool *created);
 
 static inline size_t ktable_count(const struct keyed_table *t)
@@ -50,10 +51,13 @@ void ktable_filter(struct keyed_table *t, bool (*keep)(const void *row, void *ct
 void ktable_clear(struct keyed_table *t);
 void ktable_free(struct keyed_table *t);
 
-/* Walks every entry of a BPF hash map (key_size-byte keys, value_size-byte values) and
- * calls fn with the entry's row (created when new) and value: the usual use keeps totals
- * and the change since the last read in the row. 0, or -errno (ENOMEM). Entries deleted
- * while walking are skipped. */
+/* Walks every entry of a BPF hash map (keys of the table's key size, value_size-byte
+ * values, not per-CPU: else -EINVAL) and calls fn with the entry's row (created when new)
+ * and value: the usual use keeps totals and the change since the last read in the row.
+ * 0, or -errno (ENOMEM). A hash map walk restarts from its first key when the key it was
+ * at is deleted meanwhile, so fn may see an entry twice in one walk: fn must give the
+ * same row either way (set totals from the value, do not add it). The counting maps
+ * memmon reads this way never delete entries. */
 typedef void (*ktable_merge_fn)(void *row, bool created, const void *value, void *ctx);
 int ktable_read_bpf_map(struct keyed_table *t, int map_fd, size_t value_size, ktable_merge_fn fn,
 			void *ctx);

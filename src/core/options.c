@@ -7,7 +7,8 @@
 #include <string.h>
 
 #define MAX_LONG_NAMES 128
-#define HELP_COLUMN 26 /* where help text starts; longer option names push it to the next line */
+#define HELP_COLUMN_MAX 26 /* where help text starts at most; longer option names push it to
+			    * the next line */
 
 /* Every long name of an option: "lib|obj" gives "lib" then "obj". */
 static int split_names(const char *names, char out[][48], int max)
@@ -27,8 +28,10 @@ static int split_names(const char *names, char out[][48], int max)
 
 static bool takes_value(const struct opt *o)
 {
+	/* A refused option is refused before its value is looked at: "ps -i" and "ps -i 5"
+	 * get the same message. */
 	return o->arg != NULL && o->kind != OPTK_FLAG && o->kind != OPTK_SET_INT &&
-	       o->kind != OPTK_JSON;
+	       o->kind != OPTK_JSON && o->kind != OPTK_REFUSE;
 }
 
 /* "--top" or "-t": how the option is named in messages. */
@@ -151,7 +154,7 @@ static int apply(const struct opts_spec *spec, const struct opt *o, const char *
 		*(double *)o->dest = d;
 		return OPTS_GO_ON;
 	case OPTK_SECONDS:
-		if (o->zero_ok && !strcmp(arg, "0")) {
+		if (o->zero_ok && cli_parse_double(arg, 0, 0, &d) == 0) { /* "0", "0.0", "00" */
 			*(double *)o->dest = 0;
 			return OPTS_GO_ON;
 		}
@@ -199,6 +202,21 @@ static int apply(const struct opts_spec *spec, const struct opt *o, const char *
 		break;
 	}
 	return OPTS_GO_ON;
+}
+
+/* getopt's '?' (unknown) or ':' (value missing), named as the user wrote it: a short
+ * option by the letter getopt stopped at (it may sit in a cluster, "-Zq"), a long one by
+ * the argument. */
+static int bad_option(const struct opts_spec *spec, int c, char **argv)
+{
+	char name[64];
+	if (optopt > 0 && optopt < 0x1000)
+		snprintf(name, sizeof(name), "-%c", optopt);
+	else
+		snprintf(name, sizeof(name), "%s", optind > 0 ? argv[optind - 1] : "?");
+	if (c == ':')
+		return cli_usage_error(spec->cmd, "option '%s' needs a value", name);
+	return cli_usage_error(spec->cmd, "unknown option, or no value after '%s'", name);
 }
 
 int opts_parse(struct opts_spec *spec, int argc, char **argv)
@@ -257,7 +275,7 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (c == '?' || c == ':')
-			return cli_bad_option(spec->cmd);
+			return bad_option(spec, c, argv);
 		const struct opt *o = NULL;
 		if (c >= 0x1000)
 			o = &spec->opts[c - 0x1000];
@@ -266,7 +284,7 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 				if (p->kind != OPTK_GROUP && p->short_name == c)
 					o = p;
 		if (!o)
-			return cli_bad_option(spec->cmd);
+			return bad_option(spec, '?', argv);
 		int rc = apply(spec, o, takes_value(o) ? optarg : NULL);
 		if (rc != OPTS_GO_ON)
 			return rc;
@@ -280,12 +298,27 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 	return OPTS_GO_ON;
 }
 
-/* Prints text with its continuation lines indented to col. */
+#define HELP_WIDTH 80
+
+/* Prints text that starts at column col, its continuation lines indented to col: each
+ * '\n' starts one, and a line that would pass HELP_WIDTH is broken at its last space
+ * before it (a word longer than the room is left whole). */
 static void print_wrapped(FILE *out, const char *text, int col)
 {
+	int room = HELP_WIDTH - col > 20 ? HELP_WIDTH - col : 20;
 	for (const char *p = text; *p;) {
 		const char *nl = strchr(p, '\n');
 		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		while (len > room) {
+			int cut = room;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				break;
+			fprintf(out, "%.*s\n%*s", cut, p, col, "");
+			p += cut + 1;
+			len -= cut + 1;
+		}
 		fprintf(out, "%.*s\n", len, p);
 		if (!nl)
 			return;
@@ -310,16 +343,38 @@ static void option_left(const struct opt *o, char *buf, size_t n)
 		snprintf(buf + used, n - used, " %s", o->arg);
 }
 
-static void print_option_line(FILE *out, const char *left, const char *help)
+/* An option's help is one paragraph: its line breaks are where the author wrapped it, so
+ * it is filled anew to the room right of the help column. */
+static void print_option_line(FILE *out, const char *left, const char *help, int col)
 {
 	int len = (int)strlen(left);
 	fputs(left, out);
-	if (len + 2 > HELP_COLUMN) {
-		fprintf(out, "\n%*s", HELP_COLUMN, "");
-	} else {
-		fprintf(out, "%*s", HELP_COLUMN - len, "");
+	if (len + 2 > col)
+		fprintf(out, "\n%*s", col, "");
+	else
+		fprintf(out, "%*s", col - len, "");
+	char text[2048];
+	snprintf(text, sizeof(text), "%s", help ? help : "");
+	for (char *p = text; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	print_wrapped(out, text, col);
+}
+
+/* The help column: two spaces after the longest option that fits under the maximum. */
+static int help_column(const struct opts_spec *spec)
+{
+	char left[160];
+	int col = (int)strlen("  -- PROGRAM ARGS") + 2;
+	for (const struct opt *o = spec->opts; o->kind != OPTK_END; o++) {
+		if (o->kind == OPTK_GROUP || o->kind == OPTK_REFUSE)
+			continue;
+		option_left(o, left, sizeof(left));
+		int w = (int)strlen(left) + 2;
+		if (w > col && w <= HELP_COLUMN_MAX)
+			col = w;
 	}
-	print_wrapped(out, help ? help : "", HELP_COLUMN);
+	return col;
 }
 
 void opts_help(const struct opts_spec *spec, FILE *out)
@@ -332,6 +387,7 @@ void opts_help(const struct opts_spec *spec, FILE *out)
 	}
 	fputc('\n', out);
 	char left[160];
+	int col = help_column(spec);
 	for (const struct opt *o = spec->opts; o->kind != OPTK_END; o++) {
 		if (o->kind == OPTK_GROUP) {
 			print_wrapped(out, o->help, 0);
@@ -340,12 +396,12 @@ void opts_help(const struct opts_spec *spec, FILE *out)
 		if (o->kind == OPTK_REFUSE)
 			continue;
 		option_left(o, left, sizeof(left));
-		print_option_line(out, left, o->help);
+		print_option_line(out, left, o->help, col);
 	}
-	print_option_line(out, "  -h, --help", "this help");
+	print_option_line(out, "  -h, --help", "this help", col);
 	if (spec->program)
 		print_option_line(out, "  -- PROGRAM ARGS", spec->program_help ? spec->program_help :
-				  "launch PROGRAM and trace it from its first instruction");
+				  "launch PROGRAM and trace it from its first instruction", col);
 	if (spec->epilog) {
 		fputc('\n', out);
 		print_wrapped(out, spec->epilog, 0);

@@ -89,7 +89,7 @@ struct opt {
 				       .arg = (ch), .choices = (ch), .dest = (dst), .help = (h) }
 #define OPT_CALLBACK(s, l, a, fn, c, h) { .kind = OPTK_CALLBACK, .short_name = (s), .long_name = (l), \
 					  .arg = (a), .cb = (fn), .ctx = (c), .help = (h) }
-/* The options every tracing command shares (the conventions in docs/DESIGN.md). */
+/* The options every tracing command shares (README, Conventions). */
 #define OPT_PIDS(cli, h) { .kind = OPTK_PID, .short_name = 'p', .long_name = "pid", .arg = "PID", \
 			   .dest = (cli), .help = (h) }
 #define OPT_COMM(cli, h) { .kind = OPTK_COMM, .long_name = "comm", .arg = "NAME", .dest = (cli), \
@@ -106,8 +106,9 @@ struct opt {
 			       .help = (h) }
 #define OPT_JSON(cli, h) { .kind = OPTK_JSON, .long_name = "json", .dest = (cli), .help = (h) }
 /* An option the other commands take and this one does not, refused with a message of its
- * own ("takes a snapshot: no -i, -d or -- PROGRAM") rather than "unknown option"; not
- * listed in --help. value: it takes a value (so "-i 5" is refused as one option). */
+ * own ("takes a snapshot: no -i, -d or -- PROGRAM") rather than "unknown option", with or
+ * without its value; not listed in --help. value: whether others give it one (for the
+ * reader of the table). */
 #define OPT_REFUSE(s, l, value, msg) { .kind = OPTK_REFUSE, .short_name = (s), .long_name = (l), \
 				       .arg = (value) ? "X" : NULL, .help = (msg) }
 

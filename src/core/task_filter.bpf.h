@@ -3,10 +3,12 @@
  * itself never. A probe set includes this header and calls current_selected() or
  * task_selected(); user space fills the config and the map (core/trace_target.c).
  *
- * The header attaches its own fork/exec/exit programs, which keep pid_filter current. A
- * probe set that has its own programs on those tracepoints, and needs the map current
- * before its own logic runs, defines TASK_FILTER_OWN_HOOKS and calls task_filter_fork(),
- * task_filter_exec() and task_filter_exit() from them. */
+ * The header brings its own fork/exec/exit programs, which keep pid_filter current
+ * (user space attaches them: trace_target_attach_filter, or the skeleton's attach). A
+ * probe set that has its own programs on fork and exec, and needs the map current before
+ * its own logic runs there, defines TASK_FILTER_OWN_FORK_EXEC and calls task_filter_fork()
+ * and task_filter_exec() from them; one with its own exit program defines
+ * TASK_FILTER_OWN_EXIT and calls task_filter_exit(). */
 #ifndef MEMMON_TASK_FILTER_BPF_H
 #define MEMMON_TASK_FILTER_BPF_H
 #include "core/task_filter.h"
@@ -91,14 +93,23 @@ static __always_inline void task_filter_exec(__u32 tgid)
 		*st = TF_ACTIVE;
 }
 
-/* A process that exited (its last thread) leaves the filter, when asked. */
+/* At sched_process_exit: is this the process's last thread? do_exit counts live threads
+ * down before the tracepoint. (Newer kernels also pass group_dead; reading the counter
+ * works on every kernel.) */
+static __always_inline bool task_group_dead(struct task_struct *p)
+{
+	return BPF_CORE_READ(p, signal, live.counter) == 0;
+}
+
+/* A process that exited (its last thread) leaves the filter, when asked: its pid may be
+ * reused, and a full filter follows no more children. */
 static __always_inline void task_filter_exit(__u32 tgid, bool group_dead)
 {
 	if (task_filter.forget_exited && group_dead)
 		bpf_map_delete_elem(&pid_filter, &tgid);
 }
 
-#ifndef TASK_FILTER_OWN_HOOKS
+#ifndef TASK_FILTER_OWN_FORK_EXEC
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(memmon_filter_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -113,10 +124,13 @@ int BPF_PROG(memmon_filter_exec, struct task_struct *p, pid_t old_pid, struct li
 	return 0;
 }
 
+#endif
+
+#ifndef TASK_FILTER_OWN_EXIT
 SEC("tp_btf/sched_process_exit")
-int BPF_PROG(memmon_filter_exit, struct task_struct *p, bool group_dead)
+int BPF_PROG(memmon_filter_exit, struct task_struct *p)
 {
-	task_filter_exit(BPF_CORE_READ(p, tgid), group_dead);
+	task_filter_exit(BPF_CORE_READ(p, tgid), task_group_dead(p));
 	return 0;
 }
 #endif

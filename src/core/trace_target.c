@@ -2,6 +2,7 @@
 #include "core/trace_target.h"
 #include <stdio.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,7 +39,8 @@ void trace_target_configure(const struct trace_target *t, struct task_filter_con
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->by_pid = trace_target_filters_pids(t);
 	cfg->follow_children = trace_target_follows_children(t);
-	cfg->forget_exited = t->forget_exited;
+	/* a followed process tree would fill the filter with the dead: they leave it */
+	cfg->forget_exited = t->forget_exited || cfg->follow_children;
 	cfg->self_tgid = (__u32)getpid();
 	if (t->cli->comm) {
 		cfg->by_comm = 1;
@@ -57,6 +59,19 @@ int trace_target_fill(const struct trace_target *t, int fd)
 	if (t->launched) {
 		__u32 pid = t->child.pid;
 		if (bpf_map_update_elem(fd, &pid, t->program_from_exec ? &at_exec : &active, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+int trace_target_attach_filter(const struct bpf_object_skeleton *s)
+{
+	for (int i = 0; i < s->prog_cnt; i++) {
+		const struct bpf_prog_skeleton *p = &s->progs[i];
+		if (strncmp(p->name, "memmon_filter_", 14))
+			continue;
+		*p->link = bpf_program__attach(*p->prog);
+		if (!*p->link)
 			return -errno;
 	}
 	return 0;

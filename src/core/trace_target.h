@@ -33,6 +33,11 @@ bool trace_target_follows_children(const struct trace_target *t);
 void trace_target_configure(const struct trace_target *t, struct task_filter_config *cfg);
 /* Puts every -p pid and the program's pid into the pid_filter map. 0 or -errno. */
 int trace_target_fill(const struct trace_target *t, int pid_filter_fd);
+/* For a probe set attached program by program (not with the skeleton's attach): attaches
+ * the filter's own fork/exec/exit programs (core/task_filter.bpf.h), their links kept in
+ * the skeleton (skel->skeleton). 0 or -errno. */
+struct bpf_object_skeleton;
+int trace_target_attach_filter(const struct bpf_object_skeleton *s);
 /* Lets the program exec. Returns 0 or an exit code. */
 int trace_target_release(struct trace_target *t, const char *cmd);
 /* Kills a program that never ran (setup failed). */

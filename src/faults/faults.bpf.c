@@ -11,7 +11,7 @@
 #include <bpf/bpf_core_read.h>
 /* Its own exec program announces execs to user space, so the filter's exec and fork steps
  * are called from on_exec/on_fork below. */
-#define TASK_FILTER_OWN_HOOKS
+#define TASK_FILTER_OWN_FORK_EXEC
 #include "core/task_filter.bpf.h"
 #include "faults/faults_event.h"
 #include "kernel/common.bpf.h"

@@ -5,6 +5,7 @@
 #include "core/cli.h"
 #include "core/json_out.h"
 #include "core/options.h"
+#include "core/trace_target.h"
 #include "kernel/bpf_util.h"
 #include "kernel/memcg_path.h"
 #include "pressure/oom_event.h"
@@ -167,10 +168,9 @@ static int attach(void *vctx, void *skel)
 	struct oom_bpf *s = skel;
 	if (!(s->links.on_mark_victim = bpf_program__attach(s->progs.on_mark_victim)))
 		return bpf_fail("oom", "attaching to tracepoint oom:mark_victim", errno);
-	if (!(s->links.memmon_filter_fork = bpf_program__attach(s->progs.memmon_filter_fork)) ||
-	    !(s->links.memmon_filter_exec = bpf_program__attach(s->progs.memmon_filter_exec)) ||
-	    !(s->links.memmon_filter_exit = bpf_program__attach(s->progs.memmon_filter_exit)))
-		return bpf_fail("oom", "attaching to the sched_process fork/exec/exit tracepoints", errno);
+	int err = trace_target_attach_filter(s->skeleton);
+	if (err)
+		return bpf_fail("oom", "attaching to the sched_process fork/exec/exit tracepoints", err);
 	/* Optional: without tp_btf the report only lacks the victim's own cgroup. */
 	s->links.on_mark_victim_btf = bpf_program__attach(s->progs.on_mark_victim_btf);
 	return 0;

@@ -14,7 +14,8 @@
 #include "kernel/fault_vma.bpf.h"
 #include "kernel/file_path.bpf.h"
 /* exec/fork/exit below log events and keep the watch list current in one program each */
-#define TASK_FILTER_OWN_HOOKS
+#define TASK_FILTER_OWN_FORK_EXEC
+#define TASK_FILTER_OWN_EXIT
 #include "core/task_filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -371,9 +372,10 @@ int BPF_PROG(snoop_fork, struct task_struct *parent, struct task_struct *child)
 }
 
 SEC("tp_btf/sched_process_exit")
-int BPF_PROG(snoop_exit, struct task_struct *p, bool group_dead)
+int BPF_PROG(snoop_exit, struct task_struct *p)
 {
 	__u32 tgid = p->tgid, tid = p->pid;
+	bool group_dead = task_group_dead(p);
 	bpf_map_delete_elem(&pending, &tid); /* a thread killed inside a call never returns */
 	if (!group_dead || !tgid_selected(tgid)) /* the process ends with its last thread */
 		return 0;

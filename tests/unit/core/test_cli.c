@@ -16,8 +16,10 @@ static void test_parse_long(void **state)
 	long v;
 	assert_int_equal(cli_parse_long("42", 0, 100, &v), 0);
 	assert_int_equal(v, 42);
-	assert_int_equal(cli_parse_long("0x10", 0, 100, &v), 0);
-	assert_int_equal(v, 16);
+	/* numbers are decimal: "010" is 10, "0x10" is not a number */
+	assert_int_equal(cli_parse_long("010", 0, 100, &v), 0);
+	assert_int_equal(v, 10);
+	assert_int_not_equal(cli_parse_long("0x10", 0, 100, &v), 0);
 	assert_int_not_equal(cli_parse_long("101", 0, 100, &v), 0);
 	assert_int_not_equal(cli_parse_long("12abc", 0, 100, &v), 0);
 	assert_int_not_equal(cli_parse_long("", 0, 100, &v), 0);
@@ -39,6 +41,9 @@ static void test_parse_size(void **state)
 	assert_int_not_equal(cli_parse_size("-1", &v), 0);
 	assert_int_not_equal(cli_parse_size("4kb", &v), 0);
 	assert_int_not_equal(cli_parse_size("99999999999999999999G", &v), 0);
+	assert_int_equal(cli_parse_size("010", &v), 0);
+	assert_int_equal(v, 10);
+	assert_int_not_equal(cli_parse_size("0x10", &v), 0);
 }
 
 static void test_parse_double(void **state)

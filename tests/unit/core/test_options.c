@@ -174,9 +174,12 @@ static void test_bad_options(void **state)
 	assert_string_equal(captured, "memmon t: unknown option, or no value after '--bogus'\n"
 				      "Try 'memmon t --help'.\n");
 	assert_int_equal(parse(&o, false, 0, ARGS("-f", "-d"), NULL), EXIT_USAGE);
-	assert_non_null(strstr(captured, "no value after '-d'"));
+	assert_string_equal(captured, "memmon t: option '-d' needs a value\nTry 'memmon t --help'.\n");
 	assert_int_equal(parse(&o, false, 0, ARGS("--top"), NULL), EXIT_USAGE);
-	assert_non_null(strstr(captured, "no value after '--top'"));
+	assert_non_null(strstr(captured, "option '--top' needs a value"));
+	/* a short option in a cluster is named by its letter */
+	assert_int_equal(parse(&o, false, 0, ARGS("-fZ"), NULL), EXIT_USAGE);
+	assert_non_null(strstr(captured, "no value after '-Z'"));
 	/* a second parse in the same process starts afresh */
 	assert_int_equal(parse(&o, false, 0, ARGS("-f"), NULL), OPTS_GO_ON);
 	assert_true(o.flag);
@@ -212,16 +215,17 @@ static void test_help(void **state)
 	struct opts o;
 	assert_int_equal(parse(&o, true, 0, ARGS("--help"), NULL), EXIT_OK);
 	assert_non_null(strstr(captured, "usage: memmon t [options]\n\nAbout t.\n\n"));
-	assert_non_null(strstr(captured, "  -p, --pid PID           a process\n"));
-	assert_non_null(strstr(captured, "      --lib, --obj PATH   a file\n"));
-	/* continuation lines are indented to the help column */
-	assert_non_null(strstr(captured, "      --top N             rows\n"
-					 "                          second line\n"));
+	/* the help column: two spaces after the longest option that fits in 26 */
+	assert_non_null(strstr(captured, "  -p, --pid PID          a process\n"));
+	assert_non_null(strstr(captured, "      --lib, --obj PATH  a file\n"));
+	/* an option's help is one paragraph, filled anew */
+	assert_non_null(strstr(captured, "      --top N            rows second line\n"));
 	assert_non_null(strstr(captured, "Kinds:\n"));
-	assert_non_null(strstr(captured, "      --by stack|file|process\n"));
-	assert_non_null(strstr(captured, "  -m                      set 7\n"));
-	assert_non_null(strstr(captured, "  -h, --help              this help\n"));
-	assert_non_null(strstr(captured, "  -- PROGRAM ARGS         launch PROGRAM"));
+	/* a longer option puts its help on the next line */
+	assert_non_null(strstr(captured, "      --by stack|file|process\n                         a view\n"));
+	assert_non_null(strstr(captured, "  -m                     set 7\n"));
+	assert_non_null(strstr(captured, "  -h, --help             this help\n"));
+	assert_non_null(strstr(captured, "  -- PROGRAM ARGS        launch PROGRAM"));
 	assert_non_null(strstr(captured, "\nNotes.\n"));
 	assert_null(strstr(captured, "kernel")); /* a refused option is not offered */
 }
