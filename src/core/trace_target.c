@@ -1,4 +1,3 @@
-#include "core/json_out.h"
 #include "core/trace_target.h"
 #include <stdio.h>
 #include <bpf/bpf.h>
@@ -96,38 +95,4 @@ void trace_target_loop(struct trace_target *t, struct loop *l)
 	l->child = t->launched ? &t->child : NULL;
 	l->pids = t->cli->pids;
 	l->npids = t->cli->npids;
-}
-
-enum loop_end trace_target_run_intervals(struct trace_target *t, struct loop *l,
-					 double *interval_start, const unsigned long *intervals,
-					 double *secs)
-{
-	trace_target_loop(t, l);
-	double start = now_seconds();
-	*interval_start = start;
-	enum loop_end end = loop_run(l);
-	*secs = now_seconds() - start;
-	if (*intervals && l->on_interval)
-		l->on_interval(l->ctx);
-	return end;
-}
-
-void trace_summary_print(const struct trace_summary *s)
-{
-	if (s->json) {
-		char type[64];
-		snprintf(type, sizeof(type), "%s_summary", s->cmd); /* README: COMMAND_summary */
-		struct json_object *o = json_record(type);
-		json_add_double(o, "seconds", s->secs);
-		json_add_u64(o, s->dropped_key, s->dropped);
-		json_add_str(o, "reason", loop_end_reason(s->end));
-		json_add_u64(o, "children_not_followed", s->children_not_followed);
-		json_emit(o, stdout);
-	} else {
-		printf("%s after %.1f s; %llu %s\n", loop_end_reason(s->end), s->secs, s->dropped,
-		       s->dropped_what);
-	}
-	if (s->children_not_followed)
-		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n",
-			s->cmd, s->children_not_followed);
 }

@@ -45,26 +45,4 @@ void trace_target_abort(struct trace_target *t);
 /* Sets the loop's child/pids from the target. */
 void trace_target_loop(struct trace_target *t, struct loop *l);
 
-/* The run of an interval command (reclaim, kmem, compact): sets the loop's stop
- * conditions, starts the first interval at *interval_start, runs the loop, then prints the
- * last, partial interval when intervals were printed (so their records add up to the
- * total). Returns how the loop ended; *secs gets the time traced. */
-enum loop_end trace_target_run_intervals(struct trace_target *t, struct loop *l,
-					 double *interval_start, const unsigned long *intervals,
-					 double *secs);
-
-/* How an interval command's run ended and what it could not count. */
-struct trace_summary {
-	const char *cmd;
-	bool json;
-	enum loop_end end;
-	double secs;
-	const char *dropped_key;  /* JSON field of the dropped count */
-	const char *dropped_what; /* text: "events not counted (table full)" */
-	unsigned long long dropped;
-	unsigned long long children_not_followed;
-};
-/* A "CMD_summary" record (or line), and a warning when children went untraced. */
-void trace_summary_print(const struct trace_summary *s);
-
 #endif

@@ -116,45 +116,57 @@ static void on_interval(void *v)
 	}
 }
 
+/* The COMMAND_summary record (or line) that ends every run: an event command's totals and
+ * lost events, an interval command's uncounted events (its skeleton's not_counted); and a
+ * warning when children went untraced. */
+static void print_summary(struct run *r, enum loop_end end, double secs)
+{
+	const struct pressure_cmd *cmd = r->cmd;
+	unsigned long long children = *r->parts.children_not_followed;
+	if (r->cli->json) {
+		char type[64];
+		struct json_object *o = json_record(record_type(r, "summary", type, sizeof(type)));
+		if (cmd->on_event) {
+			cmd->totals_json(r->ctx, o);
+			json_add_u64(o, "lost_events", events_lost(&r->er));
+			json_add_double(o, "seconds", secs);
+		} else {
+			json_add_double(o, "seconds", secs);
+			json_add_u64(o, cmd->dropped_key, *r->parts.not_counted);
+		}
+		json_add_str(o, "reason", loop_end_reason(end));
+		json_add_u64(o, "children_not_followed", children);
+		json_emit(o, stdout);
+	} else if (cmd->on_event) {
+		char totals[256];
+		cmd->totals_text(r->ctx, totals, sizeof(totals));
+		printf("%s in %.1f s (%s); %llu events lost\n", totals, secs, loop_end_reason(end),
+		       (unsigned long long)events_lost(&r->er));
+	} else {
+		printf("%s after %.1f s; %llu %s\n", loop_end_reason(end), secs,
+		       (unsigned long long)*r->parts.not_counted, cmd->dropped_what);
+	}
+	if (children)
+		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n",
+			cmd->name, children);
+}
+
+/* An interval command: a report every interval and a last, partial one when intervals
+ * were printed (so their records add up to the total), then the final report. */
 static enum loop_end run_intervals(struct run *r)
 {
 	struct loop l = { .interval = r->cli->interval, .duration = r->cli->duration, .ctx = r,
 			  .on_interval = on_interval };
-	double secs;
-	enum loop_end end = trace_target_run_intervals(&r->tt, &l, &r->interval_start,
-						       &r->intervals, &secs);
+	trace_target_loop(&r->tt, &l);
+	double start = now_seconds();
+	r->interval_start = start;
+	enum loop_end end = loop_run(&l);
+	double secs = now_seconds() - start;
+	if (r->intervals)
+		on_interval(r);
 	r->cmd->report(r->ctx, true, secs);
-	struct trace_summary s = {
-		.cmd = r->cmd->name, .json = r->cli->json, .end = end, .secs = secs,
-		.dropped_key = r->cmd->dropped_key, .dropped_what = r->cmd->dropped_what,
-		.dropped = *r->parts.not_counted,
-		.children_not_followed = *r->parts.children_not_followed,
-	};
-	trace_summary_print(&s);
+	print_summary(r, end, secs);
 	return end;
-}
-
-static void event_summary(struct run *r, enum loop_end end, double secs)
-{
-	unsigned long long lost = events_lost(&r->er), children = *r->parts.children_not_followed;
-	if (r->cli->json) {
-		char type[64];
-		struct json_object *o = json_record(record_type(r, "summary", type, sizeof(type)));
-		r->cmd->totals_json(r->ctx, o);
-		json_add_u64(o, "lost_events", lost);
-		json_add_double(o, "seconds", secs);
-		json_add_str(o, "reason", loop_end_reason(end));
-		json_add_u64(o, "children_not_followed", children);
-		json_emit(o, stdout);
-	} else {
-		char totals[256];
-		r->cmd->totals_text(r->ctx, totals, sizeof(totals));
-		printf("%s in %.1f s (%s); %llu events lost\n", totals, secs, loop_end_reason(end),
-		       lost);
-	}
-	if (children)
-		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n",
-			r->cmd->name, children);
 }
 
 static enum loop_end run_events(struct run *r)
@@ -165,7 +177,7 @@ static enum loop_end run_events(struct run *r)
 	double start = now_seconds();
 	enum loop_end end = loop_run(&l);
 	events_drain(&r->er);
-	event_summary(r, end, now_seconds() - start);
+	print_summary(r, end, now_seconds() - start);
 	return end;
 }
 

@@ -71,10 +71,10 @@ struct pressure_skel {
 		name##_skel_parts,                                                           \
 	}
 /* name##_skel for the skeleton name##_bpf (pressure/NAME.skel.h): counting maps, with the
- * .bss counter of what they could not count... */
+ * .bss counter of what they could not count (an interval command, with .report)... */
 #define PRESSURE_SKELETON(name, not_counted_counter) \
 	PRESSURE_SKELETON_(name, .not_counted = &s->bss->not_counted_counter)
-/* ...or with the ring buffer `events` read by the command's on_event. */
+/* ...or with the ring buffer `events` read by the command's on_event (an event command). */
 #define PRESSURE_SKELETON_WITH_EVENTS(name) \
 	PRESSURE_SKELETON_(name, .events = s->maps.events, .lost_events = &s->bss->memmon_lost_events)
 
