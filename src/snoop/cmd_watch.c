@@ -126,8 +126,8 @@ static void check_pids(struct watch_state *w, const char *map)
 static void summary(struct watch_state *w, enum loop_end end)
 {
 	struct snoop_run *r = &w->run;
-	const char *reason = snoop_run_reason(r, end);
-	if (w->list_emptied && !r->output_closed)
+	const char *reason = loop_end_reason(end);
+	if (w->list_emptied && end != LOOP_OUTPUT_CLOSED)
 		reason = "watch list empty";
 	uint64_t lost = snoop_session_lost(&r->s), children = r->s.skel->bss->children_not_followed;
 	if (r->cli.json) {

@@ -43,7 +43,7 @@ static void on_interval(void *ctx)
 
 static void summary(enum loop_end end)
 {
-	const char *reason = snoop_run_reason(&run, end);
+	const char *reason = loop_end_reason(end);
 	if (run.cli.json) {
 		struct json_object *o = snoop_run_summary(&run, reason);
 		if (snoop->totals)

@@ -1,6 +1,5 @@
 #include "core/json_out.h"
 #include "snoop/snoop_run.h"
-#include <signal.h>
 #include <stdio.h>
 
 int snoop_run_open(struct snoop_run *r, struct snoop_session_opts *o, bool symbols)
@@ -67,20 +66,11 @@ void snoop_run_tick(struct snoop_run *r)
 {
 	events_drain(&r->s.events); /* the BPF side wakes us only for a large backlog */
 	snoop_run_lost(r, false);
-	if (ferror(stdout) && !r->output_closed) {
-		r->output_closed = true;
-		raise(SIGTERM); /* ends loop_run like Ctrl-C */
-	}
 }
 
 double snoop_run_now(const struct snoop_run *r)
 {
 	return now_seconds() - r->log.t0;
-}
-
-const char *snoop_run_reason(const struct snoop_run *r, enum loop_end end)
-{
-	return r->output_closed ? "output closed" : loop_end_reason(end);
 }
 
 struct json_object *snoop_run_summary(const struct snoop_run *r, const char *reason)

@@ -19,7 +19,6 @@ struct snoop_run {
 	struct snoop_session s;
 	struct snoop_log log;
 	uint64_t lost_shown;
-	bool output_closed;
 	double start;            /* seconds since the start when the loop began */
 	unsigned long intervals; /* -i intervals so far, the one being printed included */
 	double interval_start;   /* seconds since the start when the current interval began */
@@ -42,8 +41,6 @@ void snoop_run_tick(struct snoop_run *r);
 void snoop_run_lost(struct snoop_run *r, bool final);
 /* Seconds since the start (when the event log began). */
 double snoop_run_now(const struct snoop_run *r);
-/* "output closed" when that ended the run, else why the loop ended. */
-const char *snoop_run_reason(const struct snoop_run *r, enum loop_end end);
 /* The COMMAND_summary record: reason, seconds traced, lost_events; the caller adds its
  * totals and emits it. */
 struct json_object *snoop_run_summary(const struct snoop_run *r, const char *reason);
