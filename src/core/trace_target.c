@@ -6,13 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
-int trace_target_prepare(struct trace_target *t, struct cli *cli, const char *cmd)
+int trace_target_prepare(struct trace_target *t, struct cli *cli, const char *cmd, unsigned flags)
 {
 	memset(t, 0, sizeof(*t));
 	t->cli = cli;
-	if (cli_one_target(cli, cmd))
+	if (!(flags & TT_PIDS_AND_PROGRAM) && cli_one_target(cli, cmd))
 		return EXIT_USAGE;
-	if (!cli_check_pids(cli, cmd))
+	if (!(flags & TT_USER_MEMORY ? cli_check_user_pids(cli, cmd) : cli_check_pids(cli, cmd)))
 		return EXIT_RUNTIME;
 	if (cli->prog_argv) {
 		if (launch_prepare_flags(&t->child, cli->prog_argv, cmd,

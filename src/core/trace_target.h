@@ -21,9 +21,14 @@ struct trace_target {
 	bool forget_exited;
 };
 
+/* What a command's targets may be. */
+enum {
+	TT_USER_MEMORY = 1,      /* the command is about user memory: a kernel thread is refused */
+	TT_PIDS_AND_PROGRAM = 2, /* -p and -- PROGRAM together (watch's list holds both) */
+};
 /* Checks -p pids and forks the held program. Returns 0 or an exit code. Clears *t: set
  * program_from_exec and forget_exited after it. */
-int trace_target_prepare(struct trace_target *t, struct cli *cli, const char *cmd);
+int trace_target_prepare(struct trace_target *t, struct cli *cli, const char *cmd, unsigned flags);
 /* True when only some processes are traced (-p pids or a launched program). */
 bool trace_target_filters_pids(const struct trace_target *t);
 /* A launched program is followed into the processes it forks; -p pids are not. */

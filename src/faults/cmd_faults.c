@@ -270,10 +270,8 @@ static int run(struct faults_opts *o)
 	fault_entries_init(&r.entries);
 	if (bpf_preflight(CMD))
 		return EXIT_RUNTIME;
-	if (o->cli.npids && !cli_check_user_pids(&o->cli, CMD))
-		return EXIT_RUNTIME;
 	loop_install_signals();
-	if ((ret = trace_target_prepare(&tt, &o->cli, CMD)))
+	if ((ret = trace_target_prepare(&tt, &o->cli, CMD, TT_USER_MEMORY)))
 		return ret;
 	tt.program_from_exec = true; /* counted from its exec on */
 	ret = EXIT_RUNTIME;

@@ -52,7 +52,7 @@ int leak_kernel_run(const struct leak_opts *o)
 	struct trace_target tt;
 	int rc, err;
 	loop_install_signals();
-	if ((rc = trace_target_prepare(&tt, &cli, "leak")))
+	if ((rc = trace_target_prepare(&tt, &cli, "leak", 0)))
 		return rc;
 	rc = EXIT_RUNTIME;
 	sym = symbolizer_new();

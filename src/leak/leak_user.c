@@ -211,7 +211,7 @@ int leak_user_run(const struct leak_opts *o)
 	if (launched && leak_targets_for_program(o, o->cli.prog_argv[0], &t))
 		goto out;
 	/* launches the program held before exec: the probes go in before its first instruction */
-	if ((rc = trace_target_prepare(&u.target, &u.cli, "leak")))
+	if ((rc = trace_target_prepare(&u.target, &u.cli, "leak", TT_USER_MEMORY)))
 		goto out;
 	rc = EXIT_RUNTIME;
 	if (launched) {

@@ -283,7 +283,7 @@ int cmd_pages(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	sigaction(SIGUSR1, &sa, NULL);
 	struct trace_target tt;
-	if ((rc = trace_target_prepare(&tt, &run.cli, CMD))) {
+	if ((rc = trace_target_prepare(&tt, &run.cli, CMD, 0))) {
 		po_opt_free(&run.opt);
 		return rc;
 	}

@@ -191,7 +191,7 @@ int pressure_main(const struct pressure_cmd *cmd, struct cli *cli, const struct 
 	if ((rc = bpf_preflight(cmd->name)))
 		return rc;
 	loop_install_signals();
-	if ((rc = trace_target_prepare(&r.tt, cli, cmd->name)))
+	if ((rc = trace_target_prepare(&r.tt, cli, cmd->name, 0)))
 		return rc;
 	if ((cmd->setup && (rc = cmd->setup(ctx))) || (rc = start_probes(&r)) ||
 	    (rc = trace_target_release(&r.tt, cmd->name)))

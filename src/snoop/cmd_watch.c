@@ -76,25 +76,6 @@ static int parse(struct cli *cli, struct watch_opts *w, int argc, char **argv)
 	return OPTS_GO_ON;
 }
 
-/* trace_target_prepare refuses -p with -- PROGRAM: watch's list takes both. The program
- * joins the list at its exec; a process that exits leaves it. */
-static int watch_target(struct trace_target *t, struct cli *cli)
-{
-	memset(t, 0, sizeof(*t));
-	t->cli = cli;
-	t->program_from_exec = true;
-	t->forget_exited = true;
-	if (!cli_check_user_pids(cli, CMD))
-		return EXIT_RUNTIME;
-	if (!cli->prog_argv)
-		return 0;
-	if (launch_prepare_flags(&t->child, cli->prog_argv, CMD,
-				 cli->json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0)
-		return EXIT_RUNTIME;
-	t->launched = true;
-	return 0;
-}
-
 static void on_tick(void *ctx)
 {
 	struct snoop_run *r = ctx;
@@ -160,8 +141,10 @@ int cmd_watch(int argc, char **argv)
 	if (rc != OPTS_GO_ON)
 		return rc;
 	loop_install_signals();
-	if ((rc = watch_target(&r->target, &r->cli)))
+	if ((rc = trace_target_prepare(&r->target, &r->cli, CMD, TT_USER_MEMORY | TT_PIDS_AND_PROGRAM)))
 		return rc;
+	r->target.program_from_exec = true; /* the program joins the list at its exec */
+	r->target.forget_exited = true;     /* a process that exits leaves it */
 	struct snoop_session_opts o = {
 		.cmd = CMD, .watch_list = true, .sys_mask = (1u << SNOOP_SYS_COUNT) - 1,
 		.faults = true, .lifecycle = true, .follow = wo.follow, .buffer_size = wo.buffer,

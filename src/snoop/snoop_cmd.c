@@ -69,13 +69,9 @@ int snoop_main(const struct snoop_def *def, int argc, char **argv)
 	if (rc != OPTS_GO_ON)
 		return rc;
 	loop_install_signals();
-	if ((rc = trace_target_prepare(&run.target, &run.cli, cmd)))
+	if ((rc = trace_target_prepare(&run.target, &run.cli, cmd, TT_USER_MEMORY)))
 		return rc;
 	run.target.program_from_exec = true; /* the log starts at its exec */
-	if (!cli_check_user_pids(&run.cli, cmd)) { /* -p: no program was launched */
-		trace_target_abort(&run.target);
-		return EXIT_RUNTIME;
-	}
 	struct snoop_session_opts o = {
 		.cmd = cmd, .sys_mask = def->sys_mask, .brk_stack = def->brk_stack,
 		.buffer_size = buffer,
