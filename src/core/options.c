@@ -204,6 +204,12 @@ static int apply(const struct opts_spec *spec, const struct opt *o, const char *
 	return OPTS_GO_ON;
 }
 
+/* "-3000": a number getopt would read as the options -3 -0 -0 -0. */
+static bool is_negative_number(const char *s)
+{
+	return s[0] == '-' && s[1] && strspn(s + 1, "0123456789") == strlen(s + 1);
+}
+
 /* getopt's '?' (unknown) or ':' (value missing), named as the user wrote it: a short
  * option by the letter getopt stopped at (it may sit in a cluster, "-Zq"), a long one by
  * the argument. */
@@ -268,8 +274,29 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 	optind = 0; /* glibc: 0 starts a new scan (parsers may run more than once in a process) */
 	opterr = 0;
 	cli_set_argv(argv);
+	/* With negative_numbers the arguments come back in order ("-" mode: no permuting), each
+	 * stored in an argv slot already read (there are always at least as many). */
+	const char *optstring = shortopts;
+	char in_order[sizeof(shortopts) + 1];
+	int nargs = 0;
+	if (spec->negative_numbers) {
+		snprintf(in_order, sizeof(in_order), "-%s", shortopts);
+		optstring = in_order;
+	}
 	int c;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	for (;;) {
+		int next = optind ? optind : 1;
+		if (spec->negative_numbers && next < argc && is_negative_number(argv[next])) {
+			argv[1 + nargs++] = argv[next]; /* "-3000": an argument, not options */
+			optind = next + 1;
+			continue;
+		}
+		if ((c = getopt_long(argc, argv, optstring, longopts, NULL)) == -1)
+			break;
+		if (c == 1) { /* an argument, in order */
+			argv[1 + nargs++] = optarg;
+			continue;
+		}
 		if (c == 'h') {
 			opts_help(spec, stdout);
 			return EXIT_OK;
@@ -289,12 +316,19 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 		if (rc != OPTS_GO_ON)
 			return rc;
 	}
-	if (argc - optind > spec->max_args)
+	if (spec->negative_numbers) { /* the ones after "--" follow */
+		while (optind < argc)
+			argv[1 + nargs++] = argv[optind++];
+		optind = 1;
+	} else {
+		nargs = argc - optind;
+	}
+	if (nargs > spec->max_args)
 		return cli_usage_error(spec->cmd, spec->program ?
 				       "unexpected argument '%s' (a program goes after --)" :
 				       "unexpected argument '%s'", argv[optind + spec->max_args]);
 	spec->args = argv + optind;
-	spec->nargs = argc - optind;
+	spec->nargs = nargs;
 	return OPTS_GO_ON;
 }
 

@@ -123,6 +123,8 @@ struct opts_spec {
 	const char *program_help; /* --help line of "-- PROGRAM ARGS" (NULL: a default) */
 	const char *program_refused; /* no program: "-- PROGRAM" is refused with this message */
 	int max_args;       /* positional arguments accepted (FILE, PID...) */
+	bool negative_numbers; /* "-3000" is an argument (watch-pids' -PID), and arguments keep
+				* their order among options; no short option may be a digit */
 	/* out: the positional arguments, in order */
 	char **args;
 	int nargs;

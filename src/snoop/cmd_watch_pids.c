@@ -7,7 +7,6 @@
 #include "core/options.h"
 #include "snoop/watch_list.h"
 #include <bpf/bpf.h>
-#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -24,17 +23,6 @@ struct watch_pids_args {
 	long vals[MAX_VALUES]; /* PID adds, -PID removes, 0 clears; in order */
 	int nvals;
 };
-
-/* getopt would read "-3000", a pid to remove, as options: such an argument goes to the
- * option table as "3000" (the same string one byte on), and its address tells it apart
- * from a "3000" given as such. */
-static bool removal(int argc, char **argv, const char *arg)
-{
-	for (int i = 1; i < argc; i++)
-		if (argv[i][0] == '-' && arg == argv[i] + 1)
-			return true;
-	return false;
-}
 
 /* OPTS_GO_ON, or the exit code. */
 static int parse(struct watch_pids_args *a, int argc, char **argv)
@@ -54,22 +42,11 @@ static int parse(struct watch_pids_args *a, int argc, char **argv)
 			 "apply in order.",
 		.opts = opts,
 		.max_args = argc,
+		.negative_numbers = true, /* -PID removes */
 	};
-	char **args = malloc((size_t)(argc + 1) * sizeof(*args));
-	if (!args) {
-		fprintf(stderr, "memmon watch-pids: out of memory\n");
-		return EXIT_RUNTIME;
-	}
-	for (int i = 0; i <= argc; i++)
-		args[i] = i > 0 && i < argc && argv[i][0] == '-' && isdigit((unsigned char)argv[i][1]) ?
-				  argv[i] + 1 : argv[i];
-	int rc = opts_parse(&spec, argc, args);
-	if (rc == OPTS_GO_ON && removal(argc, argv, a->map))
-		a->map--; /* --map -x: the path as given */
+	int rc = opts_parse(&spec, argc, argv);
 	for (int i = 0; rc == OPTS_GO_ON && i < spec.nargs; i++) {
 		const char *arg = spec.args[i];
-		if (removal(argc, argv, arg))
-			arg--;
 		long v;
 		if (cli_parse_long(arg, -0x7fffffffL, 0x7fffffffL, &v))
 			rc = cli_usage_error("watch-pids", "invalid pid '%s' (PID adds, -PID removes, "
@@ -79,7 +56,6 @@ static int parse(struct watch_pids_args *a, int argc, char **argv)
 		else
 			a->vals[a->nvals++] = v;
 	}
-	free(args);
 	return rc;
 }
 

@@ -62,6 +62,8 @@ static int cb_custom(const char *arg, void *ctx)
 
 /* Parses argv (NULL-terminated, without argv[0]) with the test table; stderr (or stdout
  * for --help) lands in captured. */
+static bool negative_numbers;
+
 static int parse(struct opts *o, bool program, int max_args, const char *const *args, struct opts_spec *out)
 {
 	memset(o, 0, sizeof(*o));
@@ -91,7 +93,8 @@ static int parse(struct opts *o, bool program, int max_args, const char *const *
 	};
 	struct opts_spec spec = { .cmd = "t", .usage = "memmon t [options]", .about = "About t.",
 				  .epilog = "Notes.", .opts = table, .cli = &o->cli,
-				  .program = program, .max_args = max_args };
+				  .program = program, .max_args = max_args,
+				  .negative_numbers = negative_numbers };
 	int saved, rc;
 	bool help = argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
 	capture_begin(help ? stdout : stderr, help ? 1 : 2, &saved);
@@ -209,6 +212,28 @@ static void test_program_and_arguments(void **state)
 	assert_non_null(strstr(captured, "unexpected argument 'c'"));
 }
 
+/* watch-pids' arguments: "-3000" is one, and they keep their order among the options. */
+static void test_negative_numbers(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct opts_spec spec;
+	negative_numbers = true;
+	assert_int_equal(parse(&o, false, 8, ARGS("12", "-3000", "-f", "0", "--lib", "-5", "--", "-7", "x"),
+			       &spec), OPTS_GO_ON);
+	negative_numbers = false;
+	assert_true(o.flag);
+	assert_string_equal(o.lib, "-5"); /* a value stays its option's */
+	assert_int_equal(spec.nargs, 5);
+	const char *want[] = { "12", "-3000", "0", "-7", "x" };
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(spec.args[i], want[i]);
+	negative_numbers = true;
+	assert_int_equal(parse(&o, false, 1, ARGS("-1", "-2"), NULL), EXIT_USAGE);
+	negative_numbers = false;
+	assert_non_null(strstr(captured, "unexpected argument '-2'"));
+}
+
 static void test_help(void **state)
 {
 	(void)state;
@@ -237,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_program_and_arguments),
+		cmocka_unit_test(test_negative_numbers),
 		cmocka_unit_test(test_help),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
