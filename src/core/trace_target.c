@@ -96,3 +96,10 @@ void trace_target_loop(struct trace_target *t, struct loop *l)
 	l->pids = t->cli->pids;
 	l->npids = t->cli->npids;
 }
+
+void trace_target_warn_children(const char *cmd, unsigned long long not_followed)
+{
+	if (not_followed)
+		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n", cmd,
+			not_followed);
+}

@@ -49,5 +49,8 @@ int trace_target_release(struct trace_target *t, const char *cmd);
 void trace_target_abort(struct trace_target *t);
 /* Sets the loop's child/pids from the target. */
 void trace_target_loop(struct trace_target *t, struct loop *l);
+/* Says on stderr how many child processes the filter had no room to follow (the BPF
+ * object's children_not_followed), if any. */
+void trace_target_warn_children(const char *cmd, unsigned long long not_followed);
 
 #endif

@@ -321,9 +321,7 @@ static int run(struct faults_opts *o)
 		goto out;
 	}
 	report(&r, true, loop_end_reason(end));
-	if (r.skel->bss->children_not_followed)
-		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n", CMD,
-			(unsigned long long)r.skel->bss->children_not_followed);
+	trace_target_warn_children(CMD, r.skel->bss->children_not_followed);
 	ret = EXIT_OK; /* memmon's status, not the program's (docs/DESIGN.md: 0, 1, 2) */
 out:
 	trace_target_abort(&tt);

@@ -146,9 +146,7 @@ static void print_summary(struct run *r, enum loop_end end, double secs)
 		printf("%s after %.1f s; %llu %s\n", loop_end_reason(end), secs,
 		       (unsigned long long)*r->parts.not_counted, cmd->dropped_what);
 	}
-	if (children)
-		fprintf(stderr, "memmon %s: %llu child processes not traced (pid table full)\n",
-			cmd->name, children);
+	trace_target_warn_children(cmd->name, children);
 }
 
 /* An interval command: a report every interval and a last, partial one when intervals
