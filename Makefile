@@ -49,10 +49,14 @@ LIB      := $(BUILD)/libmemmon.a
 UNIT_SRCS := $(wildcard tests/unit/*/test_*.c)
 UNIT_BINS := $(addprefix $(BUILD)/tests/,$(notdir $(UNIT_SRCS:.c=)))
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
+# tests/workloads/o2/: built as distributions build code, -O2 without frame pointers
+O2_WORKLOADS := $(patsubst tests/workloads/o2/%.c,$(BUILD)/workloads/o2/%,$(wildcard tests/workloads/o2/*.c)) \
+                $(patsubst tests/workloads/o2/%.cc,$(BUILD)/workloads/o2/%,$(wildcard tests/workloads/o2/*.cc))
 WORKLOAD_CXX_SRCS := $(wildcard tests/workloads/*.cc)
 WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(WORKLOAD_SRCS)) \
              $(patsubst tests/workloads/%.cc,$(BUILD)/workloads/%,$(WORKLOAD_CXX_SRCS)) \
-             $(patsubst tests/workloads/%.cc,$(BUILD)/workloads/%-static-libstdc++,$(WORKLOAD_CXX_SRCS))
+             $(patsubst tests/workloads/%.cc,$(BUILD)/workloads/%-static-libstdc++,$(WORKLOAD_CXX_SRCS)) \
+             $(O2_WORKLOADS)
 
 .PHONY: all clean test unit workloads fuzz fuzz-build
 all: $(BUILD)/memmon $(BUILD)/memmon-demo $(BUILD)/libmemmon_guard.so workloads
@@ -99,13 +103,23 @@ $(BUILD)/workloads/%-static-libstdc++: tests/workloads/%.cc
 	@mkdir -p $(@D)
 	$(CXX) -O0 -g -fno-omit-frame-pointer -pthread -Wall -static-libstdc++ $< -o $@ -lm
 
+# The same programs as users' code is built: -O2 and no frame pointers (gcc's default at
+# -O2 on x86-64), with debug info for file:line.
+$(BUILD)/workloads/o2/%: tests/workloads/o2/%.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -fomit-frame-pointer -pthread -Wall $< -o $@ -lm
+$(BUILD)/workloads/o2/%: tests/workloads/o2/%.cc
+	@mkdir -p $(@D)
+	$(CXX) -O2 -g -fomit-frame-pointer -pthread -Wall $< -o $@ -lm
+
 workloads: $(WORKLOADS)
 
-# A unit test links libmemmon.a: only the objects it uses come in.
+# A unit test links libmemmon.a: only the objects it uses come in. test_X.c may have an
+# assembly fixture beside it, test_X_fixture.S, linked in (code with exact call frame rules).
 define unit_rule
-$(BUILD)/tests/$(notdir $(1:.c=)): $(1) $(LIB)
+$(BUILD)/tests/$(notdir $(1:.c=)): $(1) $(wildcard $(1:.c=_fixture.S)) $(LIB)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) $$(MEMMON_CFLAGS) -Itests/unit $$< $(LIB) -o $$@ $$(LDFLAGS) $$(LDLIBS) -lcmocka
+	$$(CC) $$(CFLAGS) $$(MEMMON_CFLAGS) -Itests/unit $$< $(wildcard $(1:.c=_fixture.S)) $(LIB) -o $$@ $$(LDFLAGS) $$(LDLIBS) -lcmocka
 endef
 $(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(t))))
 

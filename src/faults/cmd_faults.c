@@ -16,6 +16,7 @@
 #include "kernel/bpf_util.h"
 #include "kernel/perf_sw.h"
 #include "symbols/proc_names.h"
+#include "symbols/unwind_tables.h"
 #include "faults/faults.skel.h"
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -37,6 +38,7 @@ struct faults_run {
 	struct faults_opts *o;
 	struct faults_bpf *skel;
 	struct symbolizer *sym;
+	struct unwind_tables *unwind; /* stack view: CFI tables of the traced code */
 	struct proc_names procs;
 	struct event_reader events;
 	struct keyed_table table;   /* the kernel's rows: totals and the last interval's gains */
@@ -139,8 +141,13 @@ static int on_event(void *ctx, void *data, size_t size)
 	comm[16] = 0;
 	if (e->type == FPE_MAP) {
 		add_code_mapping(r, e);
+		/* the walkers cannot look mappings up from a page fault (symbols/unwind.bpf.h) */
+		unwind_tables_add_mapping(r->unwind, (pid_t)e->tgid, e->start, e->end, e->pgoff,
+					  e->dev, e->ino);
 		return 0;
 	}
+	if (e->type == FPE_NEW || e->type == FPE_EXEC)
+		unwind_tables_add_pid(r->unwind, (pid_t)e->tgid);
 	if (e->type == FPE_EXEC)
 		proc_names_exec(&r->procs, e->tgid, comm);
 	else
@@ -179,7 +186,6 @@ static void report(struct faults_run *r, bool final, const char *end_reason)
 		.min_count = o->min_count,
 		.stacks_fd = bpf_map__fd(r->skel->maps.stacks),
 		.files_fd = bpf_map__fd(r->skel->maps.files),
-		.sym = r->sym,
 		.procs = &r->procs,
 	};
 	struct faults_rows rows;
@@ -199,6 +205,7 @@ static void report(struct faults_run *r, bool final, const char *end_reason)
 		.interval = r->intervals,
 		.end_reason = end_reason,
 		.sym = r->sym,
+		.unwind = r->unwind,
 		.counters = r->skel->bss->counters,
 		.events_lost = events_lost(&r->events),
 		.children_not_followed = r->skel->bss->children_not_followed,
@@ -216,12 +223,15 @@ static void on_child_stop(pid_t pid, void *ctx)
 {
 	struct faults_run *r = ctx;
 	proc_names_add(&r->procs, (uint32_t)pid, NULL);
+	if (r->unwind)
+		unwind_tables_add_pid(r->unwind, pid);
 }
 
 static void on_tick(void *ctx)
 {
 	struct faults_run *r = ctx;
 	double t = now_seconds();
+	unwind_tables_poll(r->unwind);
 	/* Libraries mapped after the first fault (ld.so loads them) resolve through this. */
 	if (r->sym && t - r->last_refresh >= 1.0) {
 		proc_names_refresh(&r->procs);
@@ -285,9 +295,18 @@ static int run(struct faults_opts *o)
 		goto out;
 	}
 	configure(&r, &tt);
+	if (o->view != VIEW_STACK)
+		unwind_tables_unused(r.skel->obj);
 	if ((err = faults_bpf__load(r.skel))) {
 		bpf_fail(CMD, "loading the BPF programs", err);
 		goto out;
+	}
+	if (o->view == VIEW_STACK) {
+		if (!(r.unwind = unwind_tables_open(r.skel->obj))) {
+			bpf_fail(CMD, "mapping the unwind tables", -errno);
+			goto out;
+		}
+		unwind_tables_add_targets(r.unwind, &o->cli);
 	}
 	if ((err = trace_target_fill(&tt, bpf_map__fd(r.skel->maps.pid_filter)))) {
 		bpf_fail(CMD, "filling the pid filter", err);
@@ -327,6 +346,7 @@ out:
 	trace_target_abort(&tt);
 	perf_sw_detach(&links);
 	events_close(&r.events);
+	unwind_tables_close(r.unwind);
 	faults_bpf__destroy(r.skel);
 	ktable_free(&r.table);
 	ktable_free(&r.entries);

@@ -19,6 +19,7 @@
 #include "kernel/file_path.bpf.h"
 #define STACK_STORE_DEPTH FAULT_STACK_DEPTH
 #define STACK_STORE_ENTRIES 16384
+#define STACK_STORE_USER
 #include "symbols/stack_store.bpf.h"
 
 /* Which fields make up a row (the view). */
@@ -205,15 +206,11 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 		}
 	}
 	if (want_ustack) {
-		key.ustack = stack_store_get(ctx, BPF_F_USER_STACK);
+		/* From the user registers: the fault's own in user mode, those at the entry of
+		 * the system call that faulted in kernel mode. */
+		key.ustack = stack_store_get_user_regs(unwind_task_user_regs(), 0);
 		if (key.ustack < 0)
 			__sync_fetch_and_add(&counters.stack_failures, 1);
-	}
-	if (want_ustack && kernel_mode) {
-		struct pt_regs *uregs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-		__u64 sp = BPF_CORE_READ(uregs, sp);
-		if (bpf_probe_read_user(&key.retaddr, sizeof(key.retaddr), (void *)sp))
-			key.retaddr = 0;
 	}
 	if (want_kstack && kernel_mode) {
 		key.kstack = stack_store_get(ctx, 0);

@@ -1,7 +1,6 @@
 #include "faults/faults_collect.h"
 #include "faults/faults_names.h"
 #include "symbols/stack_store.h"
-#include "symbols/stack_trim.h"
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -57,34 +56,6 @@ static int add_name(const struct faults_sources *src, struct faults_rows *out, s
 	return 0;
 }
 
-static int read_stack(int fd, int64_t id, uint64_t *ips)
-{
-	int n = stack_store_read(fd, id, ips, FAULT_STACK_DEPTH);
-	/* A frame-pointer walk through code without frame pointers can loop on one address
-	 * until the depth limit: keep one copy of such a tail. */
-	while (n > 1 && ips[n - 1] == ips[n - 2])
-		n--;
-	return n;
-}
-
-/* The user stack of a row: the captured frames, plus for a fault taken inside a syscall
- * the caller of the syscall wrapper (key->retaddr) when it is code the walk skipped. */
-static int read_user_stack(const struct faults_sources *src, const struct fault_key *k,
-			   uint64_t *ips)
-{
-	int n = stack_trim_user(src->sym, (pid_t)k->tgid, ips, read_stack(src->stacks_fd, k->ustack, ips));
-	if (!k->retaddr || n < 1 || (n >= 2 && ips[1] == k->retaddr))
-		return n;
-	struct sym_frame fr[SYM_MAX_INLINE];
-	int m = symbolize_user(src->sym, (pid_t)k->tgid, k->retaddr, true, fr, SYM_MAX_INLINE);
-	if (m < 1 || !fr[m - 1].symbol)
-		return n; /* not a return address into known code: a saved register */
-	if (n == FAULT_STACK_DEPTH)
-		n--;
-	memmove(&ips[2], &ips[1], (size_t)(n - 1) * sizeof(*ips));
-	ips[1] = k->retaddr;
-	return n + 1;
-}
 
 /* Reads one stack of the row into the frames array: at *at, *n frames. */
 static int add_stack(const struct faults_sources *src, struct faults_rows *out,
@@ -96,8 +67,13 @@ static int add_stack(const struct faults_sources *src, struct faults_rows *out,
 		return -ENOMEM;
 	out->frames = frames;
 	*at = out->nframes;
-	*n = kernel ? read_stack(src->stacks_fd, k->kstack, frames + *at)
-		    : read_user_stack(src, k, frames + *at);
+	uint32_t end = 0;
+	*n = stack_store_read_end(src->stacks_fd, kernel ? k->kstack : k->ustack, frames + *at,
+				  FAULT_STACK_DEPTH, &end);
+	if (!kernel) {
+		out->row[out->n - 1].uend = end;
+		stack_ends_add(&out->ends, end);
+	}
 	out->nframes += (size_t)*n;
 	return 0;
 }

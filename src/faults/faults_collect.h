@@ -6,6 +6,7 @@
 #include "core/keyed_table.h"
 #include "faults/faults_table.h"
 #include "symbols/proc_names.h"
+#include "symbols/stack_ends.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +19,7 @@ struct faults_row {
 	size_t file;         /* file views: offset of the file's name in names */
 	size_t ustack, kstack;
 	int nustack, nkstack; /* stack view; kernel frames with --kernel-stacks only */
+	uint32_t uend;        /* why the user stack's walk ended (enum unwind_end) */
 };
 
 struct faults_rows {
@@ -25,6 +27,7 @@ struct faults_rows {
 	size_t n;
 	size_t hidden;           /* rows below --min-count: counted, not collected */
 	struct fault_counts sum; /* of every row, hidden ones too */
+	struct stack_ends ends;  /* stack view: how the shown rows' user stacks ended */
 	uint64_t *frames;
 	size_t nframes, frames_cap;
 	char *names;
@@ -37,7 +40,6 @@ struct faults_sources {
 	bool kernel_stacks;
 	uint64_t min_count;
 	int stacks_fd, files_fd;      /* the BPF stack store and file names */
-	struct symbolizer *sym;       /* user stacks: which frames are code */
 	const struct proc_names *procs;
 };
 

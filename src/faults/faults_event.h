@@ -29,10 +29,6 @@ struct fault_key {
 	__u64 ino;    /* FK_FILE: inode and device identify the file */
 	__u32 dev;
 	__u32 flags;  /* FF_* */
-	/* Faults taken in kernel mode during a syscall: the word at the user stack pointer,
-	 * the return address into the caller of a syscall wrapper that set up no frame (the
-	 * frame-pointer walk skips that caller). User space shows it if it is code. */
-	__u64 retaddr;
 };
 
 struct fault_counts {

@@ -2,6 +2,7 @@
 #include "faults/faults_names.h"
 #include "faults/faults_print.h"
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *faults_view_name(enum faults_view v)
@@ -44,6 +45,8 @@ static void print_stacks(const struct faults_report *r, const struct faults_rows
 			    row->nustack, false, "        ");
 	else if (row->key.ustack < 0)
 		fprintf(out, "        [user stack not captured]\n");
+	if (row->key.ustack >= 0 && row->uend != UWE_COMPLETE)
+		fprintf(out, "        [stack ends: %s]\n", unwind_end_name(row->uend));
 }
 
 static void fold_frames(const struct faults_report *r, const uint64_t *ips, int n, pid_t pid,
@@ -67,22 +70,53 @@ static void fold_frames(const struct faults_report *r, const uint64_t *ips, int 
 	}
 }
 
+struct folded_line {
+	char *stack;
+	uint64_t count;
+};
+
+static int by_stack(const void *a, const void *b)
+{
+	return strcmp(((const struct folded_line *)a)->stack, ((const struct folded_line *)b)->stack);
+}
+
+/* One line per distinct folded stack: rows whose stacks differ only in addresses inside
+ * the same functions fold to the same names, and are summed. */
 static void print_folded(const struct faults_report *r, const struct faults_rows *rows, FILE *out)
 {
-	for (size_t i = 0; i < rows->n; i++) {
+	struct folded_line *lines = calloc(rows->n ? rows->n : 1, sizeof(*lines));
+	size_t n = 0;
+	for (size_t i = 0; lines && i < rows->n; i++) {
 		const struct faults_row *row = &rows->row[i];
+		size_t len;
+		FILE *m = open_memstream(&lines[n].stack, &len);
+		if (!m)
+			break;
 		/* Semicolons separate frames: keep them out of the process name. */
 		char comm[32];
 		snprintf(comm, sizeof(comm), "%s", row->comm);
 		for (char *p = comm; *p; p++)
 			if (*p == ';' || *p == ' ')
 				*p = '_';
-		fprintf(out, "%s", comm);
-		fold_frames(r, rows->frames + row->ustack, row->nustack, (pid_t)row->key.tgid, false, out);
+		fprintf(m, "%s", comm);
+		fold_frames(r, rows->frames + row->ustack, row->nustack, (pid_t)row->key.tgid, false, m);
 		if (r->kernel_stacks)
-			fold_frames(r, rows->frames + row->kstack, row->nkstack, 0, true, out);
-		fprintf(out, " %" PRIu64 "\n", fault_counts_total(&row->c));
+			fold_frames(r, rows->frames + row->kstack, row->nkstack, 0, true, m);
+		fclose(m);
+		lines[n++].count = fault_counts_total(&row->c);
 	}
+	if (n)
+		qsort(lines, n, sizeof(*lines), by_stack);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t count = lines[i].count;
+		while (i + 1 < n && !strcmp(lines[i].stack, lines[i + 1].stack)) {
+			free(lines[i].stack);
+			count += lines[++i].count;
+		}
+		fprintf(out, "%s %" PRIu64 "\n", lines[i].stack, count);
+		free(lines[i].stack);
+	}
+	free(lines);
 }
 
 static struct json_object *row_json(const struct faults_report *r, const struct faults_rows *rows,
@@ -119,6 +153,7 @@ static struct json_object *row_json(const struct faults_report *r, const struct 
 		json_object_object_add(o, "user_stack",
 				       stack_json(r->sym, (pid_t)row->key.tgid, false,
 						  rows->frames + row->ustack, row->nustack, false));
+		json_add_str(o, "stack_end", unwind_end_key(row->uend));
 		if (r->kernel_stacks)
 			json_object_object_add(o, "kernel_stack",
 					       stack_json(r->sym, 0, true, rows->frames + row->kstack,
@@ -178,7 +213,8 @@ static void print_header(const struct faults_report *r, const struct faults_rows
 
 /* faults_interval closes an interval's rows, faults_summary ends the run: the same
  * fields, the summary also why tracing stopped. */
-static void print_footer_json(const struct faults_report *r, size_t hidden, FILE *out)
+static void print_footer_json(const struct faults_report *r, const struct faults_rows *rows,
+			      FILE *out)
 {
 	struct sym_stats st = r->sym ? symbolizer_stats(r->sym) : (struct sym_stats){ 0, 0 };
 	struct json_object *o = json_record(r->final ? "faults_summary" : "faults_interval");
@@ -187,7 +223,7 @@ static void print_footer_json(const struct faults_report *r, size_t hidden, FILE
 	json_add_bool(o, "final", r->final);
 	json_add_str(o, "view", faults_view_name(r->view));
 	json_add_double(o, "seconds", r->seconds);
-	json_add_u64(o, "rows_hidden", hidden);
+	json_add_u64(o, "rows_hidden", rows->hidden);
 	json_add_u64(o, "table_full", r->counters.table_full);
 	json_add_u64(o, "stack_failures", r->counters.stack_failures);
 	json_add_u64(o, "vma_unknown", r->counters.vma_unknown);
@@ -197,15 +233,20 @@ static void print_footer_json(const struct faults_report *r, size_t hidden, FILE
 	json_add_str(o, "reason", r->end_reason);
 	if (r->final)
 		json_add_u64(o, "children_not_followed", r->children_not_followed);
+	if (r->view == VIEW_STACK)
+		json_object_object_add(o, "stack_ends", stack_ends_json(&rows->ends));
+	if (r->final && r->unwind)
+		json_object_object_add(o, "unwind_tables", unwind_tables_cost_json(r->unwind));
 	json_emit(o, out);
 }
 
-static void print_footer(const struct faults_report *r, size_t hidden, FILE *out)
+static void print_footer(const struct faults_report *r, const struct faults_rows *rows, FILE *out)
 {
 	if (r->json) {
-		print_footer_json(r, hidden, out);
+		print_footer_json(r, rows, out);
 		return;
 	}
+	size_t hidden = rows->hidden;
 	struct sym_stats st = r->sym ? symbolizer_stats(r->sym) : (struct sym_stats){ 0, 0 };
 	if (hidden)
 		fprintf(out, "(%zu rows below --min-count %" PRIu64 " not shown)\n", hidden, r->min_count);
@@ -217,6 +258,12 @@ static void print_footer(const struct faults_report *r, size_t hidden, FILE *out
 		     " failed vma lookups, %" PRIu64 " events; %" PRIu64 " of %" PRIu64 " frames unresolved\n",
 		(uint64_t)r->counters.table_full, (uint64_t)r->counters.stack_failures,
 		(uint64_t)r->counters.vma_unknown, r->events_lost, st.unresolved, st.frames);
+	if (r->view == VIEW_STACK) {
+		stack_ends_print(&rows->ends, out);
+		fprintf(out, "\n");
+	}
+	if (r->final && r->unwind)
+		unwind_tables_print_cost(r->unwind, out);
 }
 
 void faults_print(const struct faults_report *r, const struct faults_rows *rows, FILE *out)
@@ -233,6 +280,6 @@ void faults_print(const struct faults_report *r, const struct faults_rows *rows,
 		else
 			print_row_text(r, rows, &rows->row[i], out);
 	}
-	print_footer(r, rows->hidden, out);
+	print_footer(r, rows, out);
 	fflush(out);
 }

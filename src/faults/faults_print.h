@@ -6,6 +6,7 @@
 #define MEMMON_FAULTS_PRINT_H
 #include "faults/faults_collect.h"
 #include "symbols/symbolize.h"
+#include "symbols/unwind_tables.h"
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -17,6 +18,7 @@ struct faults_report {
 	unsigned long interval;         /* not final: the interval's number, from 1 */
 	const char *end_reason;         /* final report: why tracing stopped */
 	struct symbolizer *sym;
+	const struct unwind_tables *unwind; /* stack view: the CFI tables, their cost at the end */
 	struct fault_counters counters; /* kernel-side losses so far */
 	uint64_t events_lost;
 	uint64_t children_not_followed; /* the pid filter was full */

@@ -85,7 +85,6 @@ static void mask_key(struct fault_key *k, unsigned mask)
 		k->tgid = 0;
 	if (!(mask & FG_STACK)) {
 		k->ustack = k->kstack = -1;
-		k->retaddr = 0;
 	}
 	if (!(mask & FG_FILE)) {
 		k->kind = 0;

@@ -8,6 +8,7 @@
  * the cache. */
 #ifndef MEMMON_FAULT_VMA_BPF_H
 #define MEMMON_FAULT_VMA_BPF_H
+#include "kernel/mm_seq.bpf.h"
 
 #ifndef FAULT_VMA_CACHE_ENTRIES
 #define FAULT_VMA_CACHE_ENTRIES 16384
@@ -102,32 +103,6 @@ struct {
 	__type(value, struct fault_vma_cached);
 } vma_cache SEC(".maps");
 
-/* Per-VMA locking kernels (6.4+) have mm->mm_lock_seq: an int bumped when the mmap write
- * lock is released (6.4-6.12), then a seqcount, odd while a writer holds the lock (6.13+).
- * Without it nothing is cached. */
-struct mm_struct___seqcount {
-	seqcount_t mm_lock_seq;
-} __attribute__((preserve_access_index));
-struct mm_struct___int {
-	int mm_lock_seq;
-} __attribute__((preserve_access_index));
-
-static __always_inline bool fault_vma_mm_seq(struct mm_struct *mm, __u32 *seq)
-{
-	/* Direct loads through the BTF pointer: no helper call on every fault. */
-	if (bpf_core_field_exists(((struct mm_struct___seqcount *)0)->mm_lock_seq)) {
-		*seq = ((struct mm_struct___seqcount *)mm)->mm_lock_seq.sequence;
-		return !(*seq & 1); /* odd: a writer is changing the mappings right now */
-	}
-	if (bpf_core_field_exists(((struct mm_struct___int *)0)->mm_lock_seq)) {
-		/* bumped at unlock only: a writer's change shows when it is done, and while it
-		 * holds the lock bpf_find_vma cannot look, so nothing stale is cached */
-		*seq = ((struct mm_struct___int *)mm)->mm_lock_seq;
-		return true;
-	}
-	return false;
-}
-
 static __always_inline bool fault_vma_valid(struct fault_vma_cached *c, struct mm_struct *mm,
 					    __u64 birth, __u32 seq, __u64 addr)
 {
@@ -152,7 +127,7 @@ static __always_inline long fault_vma_find(__u32 tgid, __u64 addr, struct fault_
 	__u64 k = fault_vma_key(tgid, block);
 	struct fault_vma_cached *c;
 	__u32 seq = 0;
-	bool cacheable = mm && fault_vma_mm_seq(mm, &seq);
+	bool cacheable = mm && mm_mappings_seq(mm, &seq);
 	if (cacheable) {
 		c = bpf_map_lookup_elem(&vma_cache, &k);
 		if (c && fault_vma_valid(c, mm, birth, seq, addr)) {

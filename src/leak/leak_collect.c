@@ -8,24 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A stack key as instruction pointers: user stacks start with the caller's return address;
- * kernel stacks are the captured chain (or the call site alone if capture failed). */
+/* A stack key as instruction pointers: user stacks start with the caller's return address
+ * (the call frame walk's first frame, the same address, is not repeated); kernel stacks are
+ * the captured chain (or the call site alone if capture failed). *end: why a user walk
+ * ended (enum unwind_end). */
 static int stack_ips(const struct leak_maps *m, const struct stack_key *k, bool kernel,
-		     uint64_t *ips)
+		     uint64_t *ips, uint32_t *end)
 {
 	uint64_t chain[ALLOC_STACK_DEPTH];
 	int n = 0;
+	*end = 0;
 	if (!kernel || k->stackid < 0)
 		ips[n++] = k->retaddr;
-	int depth = stack_store_read(m->stacks, k->stackid, chain, ALLOC_STACK_DEPTH);
+	int depth = stack_store_read_end(m->stacks, k->stackid, chain, ALLOC_STACK_DEPTH, end);
 	for (int i = 0; i < depth; i++) {
-		/* A frame-pointer walk through code without frame pointers reads garbage:
-		 * stop at the first value that cannot be a user code address. */
-		if (!kernel && (chain[i] < 4096 || chain[i] >> 56))
-			break;
-		/* Newer kernels add the return address themselves when a uprobe sits on
-		 * `push %rbp`; a return address after a call to the allocator cannot
-		 * legitimately repeat as the next frame, so drop the copy. */
 		if (i == 0 && n == 1 && chain[0] == ips[0])
 			continue;
 		ips[n++] = chain[i];
@@ -127,7 +123,9 @@ int leak_collect(const struct leak_maps *m, const struct leak_opts *o, bool kern
 	struct leak_totals *t = &s->totals;
 	for (size_t i = 0; i < ktable_count(&s->rows); i++) {
 		struct leak_row *r = ktable_row(&s->rows, i);
-		r->nips = stack_ips(m, &r->key, kernel, r->ips);
+		r->nips = stack_ips(m, &r->key, kernel, r->ips, &r->end);
+		if (!kernel)
+			stack_ends_add(&t->ends, r->end);
 		t->bytes += r->bytes;
 		t->count += r->count;
 		t->stacks++;
@@ -152,7 +150,7 @@ static void error_stack(const struct leak_maps *m, const struct stack_key *k,
 {
 	st->known = k->retaddr != 0;
 	st->pid = (pid_t)k->tgid;
-	st->nips = st->known ? stack_ips(m, k, false, st->ips) : 0;
+	st->nips = st->known ? stack_ips(m, k, false, st->ips, &st->end) : 0;
 }
 
 void leak_collect_error(const struct leak_maps *m, const struct alloc_error_event *e,

@@ -6,6 +6,7 @@
 #include "core/keyed_table.h"
 #include "leak/leak.h"
 #include "leak/leak_event.h"
+#include "symbols/stack_ends.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +28,7 @@ struct leak_totals {
 	uint64_t bytes, count, stacks;
 	uint64_t lost_events, allocs_dropped, stack_failures, pending_dropped, sampled_out;
 	uint64_t stacks_dropped, internal_frees, errors;
+	struct stack_ends ends; /* user mode: how the rows' stacks ended */
 };
 
 /* An allocation listed by --show-allocs. */
@@ -58,6 +60,7 @@ struct leak_error_stack {
 	pid_t pid;
 	uint64_t ips[ALLOC_STACK_DEPTH + 1];
 	int nips;
+	uint32_t end; /* why the walk ended (enum unwind_end) */
 };
 
 /* A double or invalid free with its stacks (first_free and alloc for a double free only). */

@@ -31,6 +31,13 @@ const char *alloc_fn_name(uint32_t fn)
 	return fn < FN_COUNT && fn_names[fn] ? fn_names[fn] : "?";
 }
 
+/* A user stack cut short says so under its last frame. */
+static void print_truncation(const struct leak_printer *p, uint32_t end)
+{
+	if (!p->kernel && end != UWE_COMPLETE)
+		printf("    [stack ends: %s]\n", unwind_end_name(end));
+}
+
 static void print_row(struct leak_printer *p, const struct leak_report_id *id,
 		      const struct leak_row *r)
 {
@@ -46,6 +53,8 @@ static void print_row(struct leak_printer *p, const struct leak_report_id *id,
 		json_add_str(o, "allocator", alloc_fn_name(r->fn));
 		json_object_object_add(o, "frames", stack_json(p->sym, pid, p->kernel, r->ips, r->nips,
 							       !p->kernel));
+		if (!p->kernel)
+			json_add_str(o, "stack_end", unwind_end_key(r->end));
 		json_emit(o, stdout);
 		return;
 	}
@@ -56,9 +65,11 @@ static void print_row(struct leak_printer *p, const struct leak_report_id *id,
 		printf("%" PRIu64 " bytes in %" PRIu64 " allocations via %s, pid %d\n", r->bytes,
 		       r->count, alloc_fn_name(r->fn), pid);
 	stack_print(p->sym, stdout, pid, p->kernel, r->ips, r->nips, !p->kernel, "    ");
+	print_truncation(p, r->end);
 }
 
-static void print_counters_text(const struct leak_totals *t, struct sym_stats ss)
+static void print_counters_text(const struct leak_printer *p, const struct leak_report_id *id,
+				const struct leak_totals *t, struct sym_stats ss)
 {
 	printf("  lost events: %" PRIu64 ", untracked allocations (table full): %" PRIu64
 	       ", stack captures failed: %" PRIu64 ", unresolved frames: %" PRIu64 "/%" PRIu64,
@@ -72,12 +83,21 @@ static void print_counters_text(const struct leak_totals *t, struct sym_stats ss
 	if (t->errors)
 		printf(", memory errors: %" PRIu64, t->errors);
 	printf("\n");
+	if (p->kernel)
+		return;
+	printf("  ");
+	stack_ends_print(&t->ends, stdout);
+	printf("\n");
+	if (id->final && p->unwind) {
+		printf("  ");
+		unwind_tables_print_cost(p->unwind, stdout);
+	}
 }
 
 /* The record that closes a report: leak_interval (numbered like the report) or, last of
  * the run, leak_summary. */
-static void print_counters_json(const struct leak_report_id *id, const struct leak_totals *t,
-				struct sym_stats ss)
+static void print_counters_json(const struct leak_printer *p, const struct leak_report_id *id,
+				const struct leak_totals *t, struct sym_stats ss)
 {
 	struct json_object *o = json_record(id->final ? "leak_summary" : "leak_interval");
 	if (!id->final)
@@ -98,6 +118,10 @@ static void print_counters_json(const struct leak_report_id *id, const struct le
 	json_add_u64(o, "errors", t->errors);
 	json_add_u64(o, "frames", ss.frames);
 	json_add_u64(o, "frames_unresolved", ss.unresolved);
+	if (!p->kernel)
+		json_object_object_add(o, "stack_ends", stack_ends_json(&t->ends));
+	if (id->final && p->unwind)
+		json_object_object_add(o, "unwind_tables", unwind_tables_cost_json(p->unwind));
 	json_emit(o, stdout);
 }
 
@@ -173,14 +197,14 @@ void leak_print_report(struct leak_printer *p, const struct leak_report_id *id,
 	struct sym_stats ss = { all.frames - p->reported.frames, all.unresolved - p->reported.unresolved };
 	p->reported = all;
 	if (!p->json) {
-		print_counters_text(t, ss);
+		print_counters_text(p, id, t, ss);
 		printf("\n");
 		fflush(stdout);
 	}
 	if (p->show_allocs)
 		print_allocs(p, id, s);
 	if (p->json)
-		print_counters_json(id, t, ss);
+		print_counters_json(p, id, t, ss);
 }
 
 static void print_error_stack(struct leak_printer *p, const char *title,
@@ -190,6 +214,7 @@ static void print_error_stack(struct leak_printer *p, const char *title,
 		return;
 	printf("  %s:\n", title);
 	stack_print(p->sym, stdout, st->pid, false, st->ips, st->nips, true, "    ");
+	print_truncation(p, st->end);
 }
 
 static struct json_object *error_stack_json(struct leak_printer *p, const struct leak_error_stack *st)

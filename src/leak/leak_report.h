@@ -6,6 +6,7 @@
 #define MEMMON_LEAK_REPORT_H
 #include "leak/leak_collect.h"
 #include "symbols/symbolize.h"
+#include "symbols/unwind_tables.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -13,6 +14,7 @@ struct leak_printer {
 	struct symbolizer *sym;
 	bool json, kernel, show_allocs;
 	int top;
+	const struct unwind_tables *unwind; /* user mode: the CFI tables, their cost in the summary */
 	/* the symbolizer's counters when the previous report was printed: a report counts
 	 * the frames printed since (error reports between two reports are in the next one) */
 	struct sym_stats reported;

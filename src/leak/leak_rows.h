@@ -15,6 +15,7 @@ struct leak_row {
 	uint32_t fn;        /* allocator of the latest allocation counted */
 	uint64_t ips[ALLOC_STACK_DEPTH + 1]; /* the stack as addresses, read for printing */
 	int nips;
+	uint32_t end; /* user stacks: why the walk ended (enum unwind_end) */
 };
 
 void leak_rows_init(struct keyed_table *rows);

@@ -20,6 +20,7 @@
 #include "kernel/common.bpf.h"
 #define STACK_STORE_DEPTH ALLOC_STACK_DEPTH
 #define STACK_STORE_ENTRIES 65536
+#define STACK_STORE_USER
 #include "symbols/stack_store.bpf.h"
 
 #define MAP_FIXED 0x10
@@ -208,10 +209,9 @@ static __always_inline struct stack_key capture_stack(struct pt_regs *ctx)
 {
 	struct stack_key k = {};
 	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)sp_at_entry(ctx));
-	/* Skip frame 0 (the probe address itself): the chain starts at the caller's caller. */
-	k.stackid = stack_store_get(ctx, BPF_F_USER_STACK | 1);
-	/* -EFAULT: no frame beyond the caller (a thread's start function); not a failure. */
-	if (k.stackid < 0 && k.stackid != -EFAULT)
+	/* Skip frame 0 (the probe address itself): the chain starts at the caller. */
+	k.stackid = stack_store_get_user_regs(ctx, 1);
+	if (k.stackid < 0)
 		__sync_fetch_and_add(&counters.stack_failures, 1);
 	k.tgid = bpf_get_current_pid_tgid() >> 32;
 	return k;

@@ -12,6 +12,7 @@
 #include "leak/leak_regions.h"
 #include "leak/leak_report.h"
 #include "leak/leak_session.h"
+#include "symbols/unwind_tables.h"
 #include "leak/leak_user.skel.h"
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -35,6 +36,7 @@ struct leak_user {
 	struct leak_session reports;
 	uint64_t errors;
 	double last_capture;
+	struct unwind_tables *unwind; /* CFI tables of the traced processes' code */
 };
 
 static struct leak_maps maps_of(struct leak_user *u)
@@ -108,6 +110,7 @@ static void on_tick(void *ctx)
 {
 	struct leak_user *u = ctx;
 	double t = now_seconds();
+	unwind_tables_poll(u->unwind);
 	if (t - u->last_capture >= 1.0) {
 		u->last_capture = t;
 		capture_all(u);
@@ -162,6 +165,7 @@ static void on_child_stop(pid_t pid, void *ctx)
 		symbolizer_forget_pid(u->sym, pid);
 	}
 	symbolizer_capture_pid(u->sym, pid);
+	unwind_tables_add_pid(u->unwind, pid);
 }
 
 static int setup(struct leak_user *u)
@@ -193,6 +197,10 @@ static int setup(struct leak_user *u)
 			  &u->skel->bss->memmon_lost_events);
 	if (err)
 		return bpf_fail("leak", "opening the ring buffer", err);
+	u->unwind = unwind_tables_open(u->skel->obj);
+	if (!u->unwind)
+		return bpf_fail("leak", "mapping the unwind tables", errno);
+	u->reports.printer.unwind = u->unwind;
 	return 0;
 }
 
@@ -214,6 +222,7 @@ int leak_user_run(const struct leak_opts *o)
 	if ((rc = trace_target_prepare(&u.target, &u.cli, "leak", TT_USER_MEMORY)))
 		goto out;
 	rc = EXIT_RUNTIME;
+	unwind_tables_add_targets(u.unwind, &u.cli);
 	if (launched) {
 		pid_t pid = u.target.child.pid;
 		u.pids[u.npids++] = pid;
@@ -253,6 +262,7 @@ out:
 	trace_target_abort(&u.target);
 	uprobe_set_destroy(&u.probes);
 	events_close(&u.events);
+	unwind_tables_close(u.unwind);
 	leak_user_bpf__destroy(u.skel);
 	leak_regions_free(u.regions);
 	symbolizer_free(u.sym);

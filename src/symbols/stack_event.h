@@ -15,7 +15,7 @@
  * nr are zero. */
 struct stack_store_value {
 	__u32 nr;
-	__u32 pad;
+	__u32 end; /* a user stack walked by CFI: why the walk ended (enum unwind_end); else 0 */
 	__u64 ips[STACK_STORE_MAX_DEPTH];
 };
 

@@ -30,7 +30,7 @@ _Static_assert(STACK_STORE_DEPTH % 2 == 0, "stack_hash reads frames in pairs");
 /* struct stack_store_value with this object's depth. */
 struct stack_frames {
 	__u32 nr;
-	__u32 pad;
+	__u32 end; /* user stacks: why the walk ended (enum unwind_end); 0 for kernel stacks */
 	__u64 ips[STACK_STORE_DEPTH];
 };
 
@@ -80,6 +80,36 @@ static __always_inline __u64 stack_hash(const struct stack_frames *f, __u32 nr, 
 	return h;
 }
 
+/* Stores the nr frames in s (the scratch, held) if new; returns their id or why not.
+ * end: why a user walk ended (enum unwind_end), 0 for kernel stacks; kept with the stack. */
+static __always_inline __s64 stack_store_commit(struct stack_scratch *s, __u32 nr, __u64 seed,
+						__u32 end)
+{
+	__s64 id = stack_hash(&s->f, nr, seed) >> 1;
+	__s64 *recent = &s->recent[id & (STACK_RECENT - 1)];
+	if (*recent == id + 1)
+		return id;
+	struct stack_frames *known = bpf_map_lookup_elem(&stacks, &id);
+	if (known) {
+		/* Comparing the frames would double the cost; the length is free. */
+		if (known->nr != nr)
+			return -EEXIST;
+		*recent = id + 1;
+		return id;
+	}
+	s->f.nr = nr;
+	s->f.end = end;
+	/* Another CPU may store it first: fine. */
+	long err = bpf_map_update_elem(&stacks, &id, &s->f, BPF_NOEXIST);
+	if (err && err != -EEXIST)
+		return err;
+	*recent = id + 1;
+	return id;
+}
+
+#define STACK_SEED_USER 0x75736572ULL   /* user and kernel stacks in one store never share an id */
+#define STACK_SEED_KERNEL 0x6b65726eULL
+
 /* The id of the current stack (flags as for bpf_get_stack: BPF_F_USER_STACK, frames to
  * skip), storing it if new. Negative when not captured: -EFAULT for no frames (as
  * bpf_get_stackid), -E2BIG when the store is full, -EBUSY when this CPU's scratch is in
@@ -94,36 +124,47 @@ static __always_inline __s64 stack_store_get(void *ctx, __u64 flags)
 		return -EBUSY;
 	__s64 id;
 	long len = bpf_get_stack(ctx, s->f.ips, sizeof(s->f.ips), flags);
-	if (len <= 0) {
+	if (len <= 0)
 		id = len ? len : -EFAULT;
-		goto out;
-	}
-	__u32 nr = len / sizeof(__u64);
-	/* User and kernel stacks in one store never share an id. */
-	id = stack_hash(&s->f, nr, flags & BPF_F_USER_STACK ? 0x75736572ULL : 0x6b65726eULL) >> 1;
-	__s64 *recent = &s->recent[id & (STACK_RECENT - 1)];
-	if (*recent == id + 1)
-		goto out;
-	struct stack_frames *known = bpf_map_lookup_elem(&stacks, &id);
-	if (known) {
-		/* Comparing the frames would double the cost; the length is free. */
-		if (known->nr != nr)
-			id = -EEXIST;
-		else
-			*recent = id + 1;
-		goto out;
-	}
-	s->f.nr = nr;
-	s->f.pad = 0;
-	/* bpf_get_stack zeroed the frames past nr. Another CPU may store it first: fine. */
-	long err = bpf_map_update_elem(&stacks, &id, &s->f, BPF_NOEXIST);
-	if (err && err != -EEXIST)
-		id = err;
 	else
-		*recent = id + 1;
-out:
+		id = stack_store_commit(s, len / sizeof(__u64),
+					flags & BPF_F_USER_STACK ? STACK_SEED_USER : STACK_SEED_KERNEL, 0);
 	s->busy = 0;
 	return id;
 }
+
+#ifdef STACK_STORE_USER
+#include "symbols/unwind.bpf.h"
+
+/* The id of the current task's user stack, walked by call frame information from the
+ * registers ip, sp, bp (symbols/unwind.bpf.h), the first skip frames left out. Errors as
+ * stack_store_get, but never -EFAULT: why the walk ended is stored with the stack, which
+ * may then have no frame. */
+static __always_inline __s64 stack_store_get_user(__u64 ip, __u64 sp, __u64 bp, __u32 skip)
+{
+	__u32 zero = 0;
+	struct stack_scratch *s = bpf_map_lookup_elem(&stack_scratch, &zero);
+	if (!s)
+		return -ENOMEM;
+	if (__sync_lock_test_and_set(&s->busy, 1))
+		return -EBUSY;
+	__u32 end = 0;
+	__u32 nr = unwind_user_walk(STACK_STORE_DEPTH, ip, sp, bp, skip, &end);
+	/* The walk wrote frames 0..nr-1; the hash reads frames in pairs, so an odd count
+	 * reads one more: make it zero. (Frames past nr are never read.) A walk that ended
+	 * within the skipped frames is stored too, empty: why it ended is worth keeping. */
+	if (nr < STACK_STORE_DEPTH)
+		s->f.ips[nr] = 0;
+	__s64 id = stack_store_commit(s, nr, STACK_SEED_USER, end);
+	s->busy = 0;
+	return id;
+}
+
+/* The same from a pt_regs of user code (a uprobe's context, bpf_task_pt_regs). */
+static __always_inline __s64 stack_store_get_user_regs(struct pt_regs *regs, __u32 skip)
+{
+	return stack_store_get_user(PT_REGS_IP(regs), PT_REGS_SP(regs), PT_REGS_FP(regs), skip);
+}
+#endif
 
 #endif

@@ -6,9 +6,17 @@
 
 int stack_store_read(int fd, int64_t id, uint64_t *ips, int max)
 {
+	uint32_t end;
+	return stack_store_read_end(fd, id, ips, max, &end);
+}
+
+int stack_store_read_end(int fd, int64_t id, uint64_t *ips, int max, uint32_t *end)
+{
 	struct stack_store_value v;
+	*end = 0;
 	if (id < 0 || fd < 0 || max <= 0 || bpf_map_lookup_elem(fd, &id, &v))
 		return 0;
+	*end = v.end;
 	int n = 0, limit = v.nr < (uint32_t)max ? (int)v.nr : max;
 	if (limit > STACK_STORE_MAX_DEPTH)
 		limit = STACK_STORE_MAX_DEPTH;

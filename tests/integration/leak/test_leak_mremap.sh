@@ -6,10 +6,14 @@ require_bpf
 W=$WORKLOADS
 PG=4096
 
-# The workload's own stacks (thread creation's DTV callocs in ld.so are not its doing).
+# The workload's own stacks (thread creation's DTV callocs in ld.so are not its doing),
+# totalled by allocating function: while the other thread holds the mm lock to map, a
+# walk may find a mapping it has not cached yet unreadable and stop early (counted as
+# "mapping lookup busy"), which makes a second, shorter stack for the same function.
 own_rows() {
-	jq -r --arg exe "$W/leak_mremap" 'select(.type=="leak_stack" and .frames[0].module==$exe) |
-		[.frames[0].symbol,.allocator,.bytes,.count] | @tsv' "$1" | sort
+	jq -rs --arg exe "$W/leak_mremap" '[.[] | select(.type=="leak_stack" and .frames[0].module==$exe)]
+		| group_by([.frames[0].symbol, .allocator])[]
+		| [.[0].frames[0].symbol, .[0].allocator, (map(.bytes) | add), (map(.count) | add)] | @tsv' "$1" | sort
 }
 printf '%s\n' \
 	"split_middle	mmap	$((6 * PG))	2" \
