@@ -101,3 +101,4 @@ start_bg "Attaching" bpftrace -e 'software:page-faults:1 { @[ustack, pid, comm] 
 "$W" anon "$N" "$ROUNDS" >/dev/null
 printf "%-44s %9s ns\n" "bpftrace @[ustack, pid, comm] = count()" "$(prog_ns 1)"
 stop_bg
+"$ROOT/bench/stack_walk.sh" faults

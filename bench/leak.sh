@@ -31,3 +31,4 @@ U=$(printf '%s\n' "${u[@]}" | median); NF=$(printf '%s\n' "${n[@]}" | median); M
 R=$(printf '%s\n' "${ratios[@]}" | median)
 echo "median of $ROUNDS rounds, $N pairs each: untraced $U ns, naive floor $NF ns, memmon leak $M ns per pair"
 awk -v r="$R" -v m="$M" -v u="$U" 'BEGIN { printf "ratio memmon/naive-floor (median of per-round ratios): %.2f (target <= 0.40); memmon/untraced: %.0fx\n", r, m / u }'
+bench/stack_walk.sh leak

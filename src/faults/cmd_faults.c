@@ -32,6 +32,7 @@ struct faults_opts {
 	enum faults_view view;
 	bool kernel_stacks, hugetlb, swapin, summary, folded;
 	uint64_t min_count;
+	int stack_walk; /* 0: by call frame information, 1: by frame pointers */
 };
 
 struct faults_run {
@@ -59,6 +60,10 @@ static int parse(struct faults_opts *o, int argc, char **argv)
 		OPT_FLAG(0, "kernel-stacks", &o->kernel_stacks,
 			 "also group by kernel stack, for faults taken in kernel\n"
 			 "mode (copy_to_user, ...); printed above the user stack"),
+		OPT_CHOICE(0, "stack-walk", &o->stack_walk, "cfi|fp",
+			   "how user stacks are walked: by call frame information\n"
+			   "(default; right through code without frame pointers) or\n"
+			   "by frame pointers only (what other eBPF tools do)"),
 		OPT_NUMBER(0, "min-count", &o->min_count, "N", 0, INT64_MAX,
 			   "hide rows with fewer than N faults"),
 		OPT_FLAG(0, "hugetlb", &o->hugetlb,
@@ -248,6 +253,7 @@ static void configure(struct faults_run *r, const struct trace_target *tt)
 	trace_target_configure(tt, &s->rodata->task_filter);
 	s->rodata->want_ustack = o->view == VIEW_STACK;
 	s->rodata->want_kstack = o->kernel_stacks;
+	s->rodata->stack_walk_fp = o->stack_walk == 1;
 	s->rodata->want_file = o->view == VIEW_FILE || o->view == VIEW_PROCESS_FILE;
 	s->rodata->only_hugetlb = o->hugetlb;
 	s->rodata->only_swapin = o->swapin;
@@ -295,18 +301,18 @@ static int run(struct faults_opts *o)
 		goto out;
 	}
 	configure(&r, &tt);
-	if (o->view != VIEW_STACK)
+	bool cfi = o->view == VIEW_STACK && o->stack_walk == 0;
+	if (!cfi)
 		unwind_tables_unused(r.skel->obj);
 	if ((err = faults_bpf__load(r.skel))) {
 		bpf_fail(CMD, "loading the BPF programs", err);
 		goto out;
 	}
-	if (o->view == VIEW_STACK) {
+	if (cfi) {
 		if (!(r.unwind = unwind_tables_open(r.skel->obj))) {
 			bpf_fail(CMD, "mapping the unwind tables", -errno);
 			goto out;
 		}
-		unwind_tables_add_targets(r.unwind, &o->cli);
 	}
 	if ((err = trace_target_fill(&tt, bpf_map__fd(r.skel->maps.pid_filter)))) {
 		bpf_fail(CMD, "filling the pid filter", err);
@@ -316,6 +322,8 @@ static int run(struct faults_opts *o)
 		proc_names_add(&r.procs, (uint32_t)o->cli.pids[i], NULL);
 	if (attach(&r, &links))
 		goto out;
+	/* after attaching: building tables delays no fault's being counted */
+	unwind_tables_add_targets(r.unwind, &o->cli);
 	if (!o->cli.json && !o->folded)
 		fprintf(stderr, "memmon %s: tracing page faults%s; Ctrl-C to end\n", CMD,
 			o->cli.npids ? " of the given pids" : o->cli.prog_argv ? " of the program" :

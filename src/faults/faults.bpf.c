@@ -208,7 +208,7 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 	if (want_ustack) {
 		/* From the user registers: the fault's own in user mode, those at the entry of
 		 * the system call that faulted in kernel mode. */
-		key.ustack = stack_store_get_user_regs(unwind_task_user_regs(), 0);
+		key.ustack = stack_store_get_user_ctx(ctx, unwind_task_user_regs(), 0);
 		if (key.ustack < 0)
 			__sync_fetch_and_add(&counters.stack_failures, 1);
 	}

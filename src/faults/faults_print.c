@@ -45,7 +45,7 @@ static void print_stacks(const struct faults_report *r, const struct faults_rows
 			    row->nustack, false, "        ");
 	else if (row->key.ustack < 0)
 		fprintf(out, "        [user stack not captured]\n");
-	if (row->key.ustack >= 0 && row->uend != UWE_COMPLETE)
+	if (row->key.ustack >= 0 && row->uend && row->uend != UWE_COMPLETE)
 		fprintf(out, "        [stack ends: %s]\n", unwind_end_name(row->uend));
 }
 

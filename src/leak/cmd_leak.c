@@ -64,6 +64,10 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 		OPT_FLAG(0, "combined", &o->combined,
 			 "report only the in-kernel per-stack totals (the default\n"
 			 "unless --older-than or --show-allocs need each allocation)"),
+		OPT_CHOICE(0, "stack-walk", &o->stack_walk, "cfi|fp",
+			   "how user stacks are walked: by call frame information\n"
+			   "(default; right through code without frame pointers) or\n"
+			   "by frame pointers only (what other eBPF tools do)"),
 		OPT_FLAG(0, "free-stacks", &o->free_stacks,
 			 "keep the full stack of every free (double-free reports then\n"
 			 "show the whole first-free stack, not just its caller; slower)"),

@@ -34,7 +34,7 @@ const char *alloc_fn_name(uint32_t fn)
 /* A user stack cut short says so under its last frame. */
 static void print_truncation(const struct leak_printer *p, uint32_t end)
 {
-	if (!p->kernel && end != UWE_COMPLETE)
+	if (!p->kernel && end && end != UWE_COMPLETE)
 		printf("    [stack ends: %s]\n", unwind_end_name(end));
 }
 

@@ -210,7 +210,7 @@ static __always_inline struct stack_key capture_stack(struct pt_regs *ctx)
 	struct stack_key k = {};
 	bpf_probe_read_user(&k.retaddr, sizeof(k.retaddr), (void *)sp_at_entry(ctx));
 	/* Skip frame 0 (the probe address itself): the chain starts at the caller. */
-	k.stackid = stack_store_get_user_regs(ctx, 1);
+	k.stackid = stack_store_get_user_ctx(ctx, ctx, 1);
 	if (k.stackid < 0)
 		__sync_fetch_and_add(&counters.stack_failures, 1);
 	k.tgid = bpf_get_current_pid_tgid() >> 32;

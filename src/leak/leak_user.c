@@ -183,6 +183,9 @@ static int setup(struct leak_user *u)
 	u->skel->rodata->report_invalid = o->cli.prog_argv != NULL && o->min_size == 0 &&
 					  o->max_size == ~0ULL && o->sample_rate == 1;
 	u->skel->rodata->free_stacks = o->free_stacks;
+	u->skel->rodata->stack_walk_fp = o->stack_walk == 1;
+	if (o->stack_walk == 1)
+		unwind_tables_unused(u->skel->obj);
 	struct bpf_program *progs[] = { u->skel->progs.alloc_enter, u->skel->progs.alloc_return };
 	uprobe_set_prepare(&u->probes, progs, 2);
 	bpf_map__set_max_entries(u->skel->maps.allocs, o->max_allocs);
@@ -197,6 +200,8 @@ static int setup(struct leak_user *u)
 			  &u->skel->bss->memmon_lost_events);
 	if (err)
 		return bpf_fail("leak", "opening the ring buffer", err);
+	if (o->stack_walk == 1)
+		return 0;
 	u->unwind = unwind_tables_open(u->skel->obj);
 	if (!u->unwind)
 		return bpf_fail("leak", "mapping the unwind tables", errno);
@@ -222,11 +227,15 @@ int leak_user_run(const struct leak_opts *o)
 	if ((rc = trace_target_prepare(&u.target, &u.cli, "leak", TT_USER_MEMORY)))
 		goto out;
 	rc = EXIT_RUNTIME;
-	unwind_tables_add_targets(u.unwind, &u.cli);
+	/* Unwind tables are built once the probes are in, so that building them delays no
+	 * allocation's being seen: a -p process's first stacks may end early instead. */
 	if (launched) {
 		pid_t pid = u.target.child.pid;
 		u.pids[u.npids++] = pid;
-		if (leak_attach(u.skel, &u.probes, pid, &t) || trace_target_release(&u.target, "leak"))
+		if (leak_attach(u.skel, &u.probes, pid, &t))
+			goto out;
+		unwind_tables_add_targets(u.unwind, &u.cli);
+		if (trace_target_release(&u.target, "leak"))
 			goto out;
 	} else {
 		for (int i = 0; i < o->cli.npids; i++) {
@@ -235,6 +244,7 @@ int leak_user_run(const struct leak_opts *o)
 				goto out;
 			u.pids[u.npids++] = pid;
 		}
+		unwind_tables_add_targets(u.unwind, &u.cli);
 		capture_all(&u);
 	}
 	if (!o->cli.json) {

@@ -165,6 +165,18 @@ static __always_inline __s64 stack_store_get_user_regs(struct pt_regs *regs, __u
 {
 	return stack_store_get_user(PT_REGS_IP(regs), PT_REGS_SP(regs), PT_REGS_FP(regs), skip);
 }
+
+/* Set before load (--stack-walk fp): walk user stacks by frame pointers instead, as
+ * bpf_get_stack does (for comparison; the stacks then carry no end reason). */
+const volatile bool stack_walk_fp = false;
+
+/* The user stack of the program's ctx, whose user registers are regs. */
+static __always_inline __s64 stack_store_get_user_ctx(void *ctx, struct pt_regs *regs, __u32 skip)
+{
+	if (stack_walk_fp)
+		return stack_store_get(ctx, BPF_F_USER_STACK | (skip & BPF_F_SKIP_FIELD_MASK));
+	return stack_store_get_user_regs(regs, skip);
+}
 #endif
 
 #endif
