@@ -12,6 +12,7 @@
 #include "crash/segv_print.h"
 #include "kernel/bpf_util.h"
 #include "symbols/symbolize.h"
+#include "symbols/unwind_tables.h"
 #include "crash/segv.skel.h"
 #include <inttypes.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ struct segv_ctx {
 	struct cli *cli;
 	struct symbolizer *sym;
 	struct buildid_index *buildids;
+	struct unwind_tables *unwind; /* CFI tables of the launched program's or -p processes' code */
 	pid_t child; /* launched program: only its signals */
 	unsigned long reported;
 	double last_capture;
@@ -173,18 +175,22 @@ static void on_tick(void *ctxp)
 {
 	struct segv_ctx *ctx = ctxp;
 	flush_pending(ctx, PENDING_WAIT);
+	unwind_tables_poll(ctx->unwind);
 	double t = now_seconds();
 	if (!ctx->cli->npids || t - ctx->last_capture < 2)
 		return;
 	ctx->last_capture = t;
-	for (int i = 0; i < ctx->cli->npids; i++)
+	for (int i = 0; i < ctx->cli->npids; i++) {
 		symbolizer_capture_pid(ctx->sym, ctx->cli->pids[i]);
+		unwind_tables_add_pid(ctx->unwind, ctx->cli->pids[i]);
+	}
 }
 
 static void on_child_stop(pid_t pid, void *ctxp)
 {
 	struct segv_ctx *ctx = ctxp;
 	symbolizer_capture_pid(ctx->sym, pid);
+	unwind_tables_add_pid(ctx->unwind, pid);
 }
 
 int cmd_segv(int argc, char **argv)
@@ -208,6 +214,10 @@ int cmd_segv(int argc, char **argv)
 	struct launch child = { 0 };
 	bool launched = false;
 	int exit_code = EXIT_OK;
+	if (!(ctx.unwind = unwind_tables_open(skel->obj))) {
+		exit_code = bpf_fail(CMD, "mapping the unwind tables", -errno);
+		goto out;
+	}
 	if ((rc = segv_bpf__attach(skel))) {
 		exit_code = bpf_fail(CMD, "attaching to signal:signal_generate and exceptions:page_fault_user", rc);
 		goto out;
@@ -225,6 +235,7 @@ int cmd_segv(int argc, char **argv)
 		}
 		launched = true;
 		ctx.child = child.pid;
+		unwind_tables_add_targets(ctx.unwind, &cli);
 		if (launch_release(&child, CMD) < 0) {
 			exit_code = EXIT_RUNTIME;
 			goto out;
@@ -265,6 +276,7 @@ out:
 	if (launched && !child.exited)
 		launch_abort(&child);
 	events_close(&reader);
+	unwind_tables_close(ctx.unwind);
 	segv_bpf__destroy(skel);
 	flush_pending(&ctx, -1);
 	symbolizer_free(ctx.sym);

@@ -9,6 +9,11 @@
 #include <bpf/bpf_core_read.h>
 #include "crash/segv_event.h"
 #include "kernel/common.bpf.h"
+/* The stack store's scratch and the CFI walker (its map of stacks stays empty here). */
+#define STACK_STORE_DEPTH SEGV_STACK_DEPTH
+#define STACK_STORE_ENTRIES 1
+#define STACK_STORE_USER
+#include "symbols/stack_store.bpf.h"
 
 #ifndef container_of
 #define container_of(ptr, type, member) ((type *)((void *)(ptr) - __builtin_offsetof(type, member)))
@@ -77,6 +82,34 @@ static __always_inline void find_vma(struct task_struct *task, __u64 addr, struc
 	__builtin_memcpy(out, &v, sizeof(v));
 }
 
+/* The user stack by call frame information into e->frames, with why the walk ended; by
+ * frame pointers (bpf_get_stack) when the walk found no table to start with (a process
+ * memmon was not told about: system-wide, tables are built only when a walk meets a file,
+ * too late for a process that is dying). Returns the frame count, or <0. */
+static __always_inline int user_frames(void *ctx, struct pt_regs *regs, struct segv_event *e)
+{
+	__u32 zero = 0, end = 0, n = 0;
+	struct stack_scratch *s = bpf_map_lookup_elem(&stack_scratch, &zero);
+	if (s && !__sync_lock_test_and_set(&s->busy, 1)) {
+		n = unwind_user_walk(STACK_STORE_DEPTH, BPF_CORE_READ(regs, ip), BPF_CORE_READ(regs, sp),
+				     BPF_CORE_READ(regs, bp), 0, &end);
+		if (n >= 2 || end == UWE_COMPLETE) {
+			for (int i = 0; i < STACK_STORE_DEPTH; i++) {
+				if (i >= n)
+					break;
+				e->frames[i] = s->f.ips[i];
+			}
+		}
+		s->busy = 0;
+	}
+	if (n >= 2 || end == UWE_COMPLETE) {
+		e->stack_end = end;
+		return (int)n;
+	}
+	long got = bpf_get_stack(ctx, e->frames, sizeof(e->frames), BPF_F_USER_STACK);
+	return got < 0 ? (int)got : (int)((__u64)got >> 3);
+}
+
 SEC("tp_btf/signal_generate")
 int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct *task, int group,
 	     int result)
@@ -93,6 +126,7 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct
 	e->addr = e->ip = e->sp = e->error_code = 0;
 	e->have_error_code = 0;
 	e->nframes = 0;
+	e->stack_end = 0;
 	e->pid = BPF_CORE_READ(task, tgid);
 	e->tid = BPF_CORE_READ(task, pid);
 	e->sender_pid = cur >> 32;
@@ -119,9 +153,10 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct
 			e->error_code = BPF_CORE_READ(task, thread.error_code);
 			e->have_error_code = 1;
 		}
-		long n = bpf_get_stack(ctx, e->frames, sizeof(e->frames), BPF_F_USER_STACK);
-		e->nframes = n < 0 ? (int)n : (int)((__u64)n >> 3);
+		/* the faulting address's mapping first: only one bpf_find_vma works here (see
+		 * segv_event.h); the walk finds its mappings in the caches user space fills */
 		find_vma(task, e->addr, &e->at);
+		e->nframes = user_frames(ctx, regs, e);
 		struct mm_struct *mm = BPF_CORE_READ(task, mm);
 		e->stack_top = (BPF_CORE_READ(mm, env_end) + PAGE - 1) & ~(PAGE - 1);
 		e->stack_start = e->stack_top - BPF_CORE_READ(mm, stack_vm) * PAGE;

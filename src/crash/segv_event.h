@@ -6,7 +6,7 @@
 #include <linux/types.h>
 #endif
 
-#define SEGV_STACK_DEPTH 127
+#define SEGV_STACK_DEPTH 126 /* even: the stack store's walk reads frames in pairs */
 #define SEGV_FILE_LEN 64
 #define SEGV_PATH_DEPTH 24 /* components of the executable's path */
 #define SEGV_NAME_LEN 64
@@ -34,6 +34,8 @@ struct segv_event {
 	__u8 have_error_code; /* a page_fault_user at this address preceded it */
 	__u8 pad[2];
 	__s32 nframes;        /* user stack frames (0: not captured, <0: error) */
+	__u32 stack_end;      /* why the CFI walk ended (enum unwind_end); 0: walked by frame pointers */
+	__u32 pad2;
 	char comm[16];
 	struct segv_vma at;   /* mapping containing addr (only one bpf_find_vma per run
 				 works: with IRQs off its unlock is deferred to a busy irq_work) */

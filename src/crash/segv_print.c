@@ -1,5 +1,6 @@
 #include "core/json_out.h"
 #include "crash/segv_print.h"
+#include "symbols/stack_ends.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,6 +59,8 @@ static void print_stack(struct symbolizer *sym, const struct segv_event *e, cons
 		printf("    ... (deeper frames not captured: at most %d)\n", SEGV_STACK_DEPTH);
 	else if (e->nframes < 0)
 		printf("    (user stack not captured: error %d)\n", e->nframes);
+	else if (e->stack_end && e->stack_end != UWE_COMPLETE)
+		printf("    [stack ends: %s]\n", unwind_end_name(e->stack_end));
 }
 
 /* stack_json, but showing the captured addresses */
@@ -124,6 +127,7 @@ static void print_json(struct symbolizer *sym, const struct segv_event *e, const
 			json_add_int(o, "recursing_frames", fn ? count : 0);
 		}
 		json_add_int(o, "frames_captured", st->n);
+		json_add_str(o, "stack_end", e->stack_end ? unwind_end_key(e->stack_end) : "frame_pointers");
 		json_object_object_add(o, "stack", stack_array(sym, st));
 	}
 	json_emit(o, stdout);

@@ -350,13 +350,14 @@ int unwind_build_fd(int fd, struct unwind_built *out)
 	int rc = 0;
 	struct starts s = { 0 };
 	Dwarf *dw = NULL;
+	Dwarf_CFI *eh = NULL; /* the caller's to free, unlike the Dwarf's own .debug_frame CFI */
 	size_t cap = 0, nph;
 	if (elf_kind(elf) != ELF_K_ELF || elf_getphdrnum(elf, &nph)) {
 		rc = -ENOEXEC;
 		goto out;
 	}
 	read_build_id(elf, out->build_id);
-	Dwarf_CFI *eh = dwarf_getcfi_elf(elf);
+	eh = dwarf_getcfi_elf(elf);
 	dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 	Dwarf_CFI *debug = dw ? dwarf_getcfi(dw) : NULL;
 	if (!eh && !debug) {
@@ -390,6 +391,8 @@ int unwind_build_fd(int fd, struct unwind_built *out)
 		mark_entry(out, eh_hdr.e_entry);
 out:
 	free(s.v);
+	if (eh)
+		dwarf_cfi_end(eh);
 	if (dw)
 		dwarf_end(dw);
 	elf_end(elf);
