@@ -11,9 +11,10 @@
 #include "pressure/pressure_run.h"
 #include "pressure/reclaim_cgroup.h"
 #include "pressure/reclaim_event.h"
+#include "symbols/stack_ends.h"
 #include "symbols/stack_store.h"
-#include "symbols/stack_trim.h"
 #include "symbols/symbolize.h"
+#include "symbols/unwind_tables.h"
 #include "pressure/reclaim.skel.h"
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +28,8 @@ struct drsnoop_ctx {
 	struct cli cli;
 	struct reclaim_bpf *skel;
 	struct symbolizer *sym;
+	struct unwind_tables *unwind; /* --stacks: CFI tables of the tasks' code */
+	struct stack_ends ends;       /* how the user stacks printed ended */
 	bool stacks;
 	unsigned long episodes;
 	unsigned long long total_ns, total_pages;
@@ -34,8 +37,9 @@ struct drsnoop_ctx {
 };
 
 struct stack {
-	__u64 ips[VMSCAN_STACK_DEPTH + 1];
+	__u64 ips[VMSCAN_STACK_DEPTH];
 	int n;
+	uint32_t end; /* user stacks: why the walk ended (enum unwind_end) */
 };
 
 /* An episode with what its printer needs, read from the BPF side and the clock first. */
@@ -49,18 +53,11 @@ struct episode {
 static void read_stack(struct drsnoop_ctx *c, const struct reclaim_event *e, bool kernel,
 		       struct stack *st)
 {
-	__u64 *ips = st->ips;
-	int n = stack_store_read(bpf_map__fd(c->skel->maps.stacks),
-				 kernel ? e->kernel_stack : e->user_stack, (uint64_t *)ips,
-				 VMSCAN_STACK_DEPTH);
-	if (!kernel)
-		n = stack_trim_user(c->sym, (pid_t)e->pid, (uint64_t *)ips, n);
-	if (!kernel && n >= 1 && e->user_caller && (n < 2 || ips[1] != e->user_caller)) {
-		memmove(&ips[2], &ips[1], (n - 1) * sizeof(ips[0]));
-		ips[1] = e->user_caller;
-		n++;
-	}
-	st->n = n;
+	st->n = stack_store_read_end(bpf_map__fd(c->skel->maps.stacks),
+				     kernel ? e->kernel_stack : e->user_stack, (uint64_t *)st->ips,
+				     VMSCAN_STACK_DEPTH, &st->end);
+	if (!kernel && e->user_stack >= 0)
+		stack_ends_add(&c->ends, st->end);
 }
 
 static void gather(struct drsnoop_ctx *c, const struct reclaim_event *e, struct episode *ep)
@@ -89,6 +86,8 @@ static void stack_text(struct drsnoop_ctx *c, const struct episode *ep, bool ker
 	if (st->n)
 		stack_print(c->sym, stdout, kernel ? 0 : (pid_t)ep->e->pid, kernel,
 			    (const uint64_t *)st->ips, st->n, true, "      ");
+	if (!kernel && ep->e->user_stack >= 0 && st->end && st->end != UWE_COMPLETE)
+		printf("      [stack ends: %s]\n", unwind_end_name(st->end));
 }
 
 static struct json_object *stack_array(struct drsnoop_ctx *c, const struct episode *ep, bool kernel)
@@ -127,6 +126,7 @@ static void print_episode(struct drsnoop_ctx *c, const struct episode *ep)
 	json_add_str(o, "cgroup", ep->cgroup_known ? ep->cgroup : NULL);
 	if (c->stacks) {
 		json_object_object_add(o, "user_stack", stack_array(c, ep, false));
+		json_add_str(o, "user_stack_end", unwind_end_key(ep->user.end));
 		json_object_object_add(o, "kernel_stack", stack_array(c, ep, true));
 	}
 	json_emit(o, stdout);
@@ -139,8 +139,10 @@ static int on_event(void *vctx, void *data, size_t len)
 	if (len < sizeof(*e))
 		return 0;
 	if (c->stacks && (pid_t)e->pid != c->last_captured) {
-		/* the process still lives now: keep its mappings for its user stacks */
+		/* the process still lives now: keep its mappings for its user stacks, and make
+		 * its code unwindable for its next episodes */
 		symbolizer_capture_pid(c->sym, e->pid);
+		unwind_tables_add_pid(c->unwind, e->pid);
 		c->last_captured = e->pid;
 	}
 	c->episodes++;
@@ -155,8 +157,27 @@ static int on_event(void *vctx, void *data, size_t len)
 static void on_child_stop(pid_t pid, void *vctx)
 {
 	struct drsnoop_ctx *c = vctx;
-	if (c->stacks)
+	if (c->stacks) {
 		symbolizer_capture_pid(c->sym, pid);
+		unwind_tables_add_pid(c->unwind, pid);
+	}
+}
+
+static int loaded(void *vctx, struct bpf_object *obj)
+{
+	struct drsnoop_ctx *c = vctx;
+	if (!c->stacks)
+		return 0;
+	if (!(c->unwind = unwind_tables_open(obj)))
+		return bpf_fail("drsnoop", "mapping the unwind tables", errno);
+	unwind_tables_add_targets(c->unwind, &c->cli);
+	return 0;
+}
+
+static void on_tick(void *vctx)
+{
+	struct drsnoop_ctx *c = vctx;
+	unwind_tables_poll(c->unwind);
 }
 
 static int setup(void *vctx)
@@ -176,6 +197,8 @@ static void configure(void *vctx, void *skel)
 	c->skel->rodata->aggregate = false;
 	c->skel->rodata->emit_episodes = true;
 	c->skel->rodata->capture_stacks = c->stacks;
+	if (!c->stacks)
+		unwind_tables_unused(c->skel->obj);
 	/* Only the episode probes: slab, kswapd, writeback and LRU counts are reclaim's. */
 	bpf_program__set_autoload(c->skel->progs.on_slab_start, false);
 	bpf_program__set_autoload(c->skel->progs.on_slab_end, false);
@@ -198,19 +221,28 @@ static void totals_json(const void *vctx, struct json_object *o)
 	json_add_u64(o, "episodes", c->episodes);
 	json_add_double(o, "latency_ms", c->total_ns / 1e6);
 	json_add_u64(o, "pages_reclaimed", c->total_pages);
+	if (c->stacks) {
+		json_object_object_add(o, "stack_ends", stack_ends_json(&c->ends));
+		json_object_object_add(o, "unwind_tables", unwind_tables_cost_json(c->unwind));
+	}
 }
 
 static void totals_text(const void *vctx, char *buf, size_t n)
 {
 	const struct drsnoop_ctx *c = vctx;
-	snprintf(buf, n, "%lu reclaim episodes, %.3f ms, %llu pages reclaimed", c->episodes,
-		 c->total_ns / 1e6, c->total_pages);
+	int k = snprintf(buf, n, "%lu reclaim episodes, %.3f ms, %llu pages reclaimed", c->episodes,
+			 c->total_ns / 1e6, c->total_pages);
+	if (c->stacks && k >= 0 && (size_t)k < n)
+		snprintf(buf + k, n - (size_t)k, " (user stacks: %llu of %llu complete)",
+			 (unsigned long long)c->ends.by_end[UWE_COMPLETE],
+			 (unsigned long long)c->ends.stacks);
 }
 
 static void cleanup(void *vctx)
 {
 	struct drsnoop_ctx *c = vctx;
 	symbolizer_free(c->sym);
+	unwind_tables_close(c->unwind);
 }
 
 static const struct pressure_cmd drsnoop_cmd = {
@@ -222,11 +254,13 @@ static const struct pressure_cmd drsnoop_cmd = {
 	.tracing = "direct reclaim episodes",
 	.setup = setup,
 	.configure = configure,
+	.loaded = loaded,
 	.attach_what = "the vmscan tracepoints",
 	.started = header,
 	.cleanup = cleanup,
 	.on_event = on_event,
 	.on_child_stop = on_child_stop,
+	.on_tick = on_tick,
 	.totals_json = totals_json,
 	.totals_text = totals_text,
 };

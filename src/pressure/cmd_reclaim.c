@@ -10,6 +10,7 @@
 #include "pressure/pressure_run.h"
 #include "pressure/reclaim_cgroup.h"
 #include "pressure/reclaim_table.h"
+#include "symbols/unwind_tables.h"
 #include "pressure/reclaim.skel.h"
 #include <stdio.h>
 
@@ -173,6 +174,7 @@ static void configure(void *vctx, void *skel)
 	c->skel->rodata->aggregate = true;
 	c->skel->rodata->emit_episodes = false;
 	bpf_map__set_max_entries(c->skel->maps.events, 4096); /* unused here */
+	unwind_tables_unused(c->skel->obj);                     /* no user stacks either */
 }
 
 static const char *tracing_of(const void *vctx)

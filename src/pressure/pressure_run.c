@@ -83,6 +83,8 @@ static int start_probes(struct run *r)
 		return bpf_fail(cmd->name, "loading the BPF object", err);
 	if ((err = trace_target_fill(&r->tt, bpf_map__fd(r->parts.pid_filter))))
 		return bpf_fail(cmd->name, "filling the pid filter", err);
+	if (cmd->loaded && (err = cmd->loaded(r->ctx, r->parts.obj)))
+		return err;
 	if (cmd->attach) {
 		int rc = cmd->attach(r->ctx, r->skel);
 		if (rc)
@@ -170,7 +172,7 @@ static enum loop_end run_intervals(struct run *r)
 static enum loop_end run_events(struct run *r)
 {
 	struct loop l = { .events = &r->er, .duration = r->cli->duration, .ctx = r->ctx,
-			  .on_child_stop = r->cmd->on_child_stop };
+			  .on_child_stop = r->cmd->on_child_stop, .on_tick = r->cmd->on_tick };
 	trace_target_loop(&r->tt, &l);
 	double start = now_seconds();
 	enum loop_end end = loop_run(&l);

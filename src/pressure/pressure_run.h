@@ -34,6 +34,7 @@
 
 /* What the runner needs of a skeleton, valid from open to destroy. */
 struct pressure_skel_parts {
+	struct bpf_object *obj;
 	struct task_filter_config *task_filter; /* .rodata, set before load */
 	struct bpf_map *pid_filter;
 	struct bpf_map *events;                 /* the ring buffer; NULL: none */
@@ -60,6 +61,7 @@ struct pressure_skel {
 	{                                                                                    \
 		struct name##_bpf *s = v;                                                    \
 		return (struct pressure_skel_parts){                                         \
+			.obj = s->obj,                                                       \
 			.task_filter = &s->rodata->task_filter,                              \
 			.pid_filter = s->maps.pid_filter,                                    \
 			.children_not_followed = &s->bss->children_not_followed,             \
@@ -114,6 +116,7 @@ struct pressure_cmd {
 	int (*check)(void *ctx, struct cli *cli); /* after parsing: OPTS_GO_ON or the exit code */
 	int (*setup)(void *ctx);                  /* before the skeleton opens: 0 or the exit code */
 	void (*configure)(void *ctx, void *skel); /* its rodata and autoload, before load */
+	int (*loaded)(void *ctx, struct bpf_object *obj); /* after load: 0 or the exit code */
 	/* Attaches instead of attaching every program: 0 or the exit code (message printed).
 	 * Without it, attach_what names what failed: "the vmscan tracepoints". */
 	int (*attach)(void *ctx, void *skel);
@@ -130,6 +133,7 @@ struct pressure_cmd {
 	 * (json fields; text: the start of the summary line, "3 OOM kills"). */
 	int (*on_event)(void *ctx, void *data, size_t len);
 	void (*on_child_stop)(pid_t pid, void *ctx);
+	void (*on_tick)(void *ctx); /* at least every 100 ms */
 	void (*totals_json)(const void *ctx, struct json_object *summary);
 	void (*totals_text)(const void *ctx, char *buf, size_t n);
 };

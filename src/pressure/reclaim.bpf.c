@@ -12,6 +12,7 @@
 #include "core/task_filter.bpf.h"
 #define STACK_STORE_DEPTH VMSCAN_STACK_DEPTH
 #define STACK_STORE_ENTRIES 16384
+#define STACK_STORE_USER
 #include "symbols/stack_store.bpf.h"
 
 const volatile __u32 agg_by = VMSCAN_BY_SYSTEM;
@@ -24,7 +25,6 @@ __u64 stats_dropped = 0; /* stats table full */
 struct episode {
 	__u64 start_ns;
 	__u64 gfp_flags;
-	__u64 user_caller;
 	__s64 user_stack, kernel_stack;
 	__s32 order;
 	__u32 pad;
@@ -105,30 +105,6 @@ static __always_inline struct vmscan_stats *current_stats(void)
 	return s;
 }
 
-/* The return address on top of the user stack when the task sits right after a syscall
- * instruction and that word follows a call instruction: the caller of a frameless syscall
- * wrapper, which frame-pointer unwinding misses. x86-64 only. */
-static __always_inline __u64 syscall_wrapper_caller(void)
-{
-#if defined(__TARGET_ARCH_x86)
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	__u64 ip = BPF_CORE_READ(regs, ip), sp = BPF_CORE_READ(regs, sp), ret = 0;
-	__u8 insn[2], call[8];
-	if (bpf_probe_read_user(insn, sizeof(insn), (void *)(ip - 2)) || insn[0] != 0x0f || insn[1] != 0x05)
-		return 0;
-	if (bpf_probe_read_user(&ret, sizeof(ret), (void *)sp) || ret < 8)
-		return 0;
-	if (bpf_probe_read_user(call, sizeof(call), (void *)(ret - 8)))
-		return 0;
-	/* call rel32 (e8), call *reg (ff d?), call *disp8(reg) (ff 5?), call *disp32 (ff 15/9?) */
-	if (call[3] == 0xe8 || (call[6] == 0xff && (call[7] & 0xf8) == 0xd0) ||
-	    (call[5] == 0xff && (call[6] & 0x38) == 0x10) || (call[2] == 0xff && (call[3] & 0x38) == 0x10))
-		return ret;
-#endif
-	return 0;
-}
-
 static __always_inline void episode_begin(void *ctx, __u32 kind, int order, __u64 gfp)
 {
 	if (!current_selected())
@@ -138,8 +114,8 @@ static __always_inline void episode_begin(void *ctx, __u32 kind, int order, __u6
 			      .user_stack = -1, .kernel_stack = -1 };
 	if (capture_stacks) {
 		ep.kernel_stack = stack_store_get(ctx, 0);
-		ep.user_stack = stack_store_get(ctx, BPF_F_USER_STACK);
-		ep.user_caller = syscall_wrapper_caller();
+		/* from the registers saved at the task's entry into the kernel */
+		ep.user_stack = stack_store_get_user_ctx(ctx, unwind_task_user_regs(), 0);
 	}
 	bpf_map_update_elem(&episodes, &key, &ep, BPF_ANY);
 }
@@ -177,7 +153,6 @@ static __always_inline void episode_end(__u32 kind, __u64 nr_reclaimed)
 			e->tid = (__u32)id;
 			e->user_stack = ep->user_stack;
 			e->kernel_stack = ep->kernel_stack;
-			e->user_caller = ep->user_caller;
 			struct mem_cgroup *memcg = task_memcg(bpf_get_current_task_btf());
 			e->memcg_id = memcg_id(memcg);
 			remember_cgroup(memcg, e->memcg_id);

@@ -38,10 +38,6 @@ struct reclaim_event {
 	__u32 kind;       /* enum reclaim_kind */
 	__u32 pid, tid;
 	char comm[16];
-	/* In a syscall made from a frameless wrapper (glibc's write), the frame-pointer walk
-	 * skips the wrapper's caller; its return address, read from the user stack, goes here
-	 * (0 if not applicable) and is printed as the second frame. */
-	__u64 user_caller;
 };
 
 #endif
