@@ -3,33 +3,37 @@
  * relative to the process's previous break. */
 #include "commands.h"
 #include "core/json_out.h"
+#include "core/keyed_table.h"
 #include "snoop/snoop_cmd.h"
 #include "snoop/snoop_event.h"
-#include "symbols/unwind_user.h"
+#include "symbols/stack_ends.h"
+#include "symbols/stack_store.h"
+#include "snoop/snoop.skel.h"
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define BRK_MAX_SITES 4096
+#define BRK_MAX_SITES 65536
 #define BRK_MAX_PROCS 1024
-#define BRK_STACK_DEPTH 48
+
+/* One row: a process and a stack (its id in the stack store, walked in the kernel). */
+struct brk_key {
+	uint32_t tgid, pad;
+	int64_t stack_id;
+};
 
 struct brk_site {
-	__u32 tgid;
+	struct brk_key key;
 	char comm[17];
-	int n;
-	uint64_t ips[BRK_STACK_DEPTH];
 	uint64_t calls;
 	int64_t grown;
 };
 
 struct brk_state {
-	struct brk_site sites[BRK_MAX_SITES];
-	int nsites;
-	uint64_t dropped; /* calls of stacks beyond BRK_MAX_SITES */
+	struct keyed_table sites; /* struct brk_site */
+	uint64_t dropped;         /* calls of stacks beyond BRK_MAX_SITES */
 	struct { uint32_t tgid; uint64_t brk; } procs[BRK_MAX_PROCS];
 	int nprocs;
-	struct unwinder *unwinder;
 };
 
 static struct brk_state st;
@@ -57,41 +61,28 @@ static int on_event(void *ctx, void *data, size_t size)
 	const struct snoop_event *e = &b->e;
 	if (size < sizeof(*b) || e->kind != SNOOP_EV_SYSCALL || e->sys != SNOOP_SYS_BRK)
 		return 0;
-	char comm[17];
-	memcpy(comm, e->comm, 16);
-	comm[16] = '\0';
 	bool failed = e->ret < 0 && e->ret >= -4095;
 	uint64_t prev = failed ? 0 : swap_break(e->tgid, (uint64_t)e->ret);
 	int64_t grown = prev && e->args[0] ? (int64_t)((uint64_t)e->ret - prev) : 0;
-	struct unwind_regs regs = {
-		b->regs[SNOOP_REG_IP], b->regs[SNOOP_REG_SP], b->regs[SNOOP_REG_BP], b->regs[SNOOP_REG_BX],
-		b->regs[SNOOP_REG_R12], b->regs[SNOOP_REG_R13], b->regs[SNOOP_REG_R14], b->regs[SNOOP_REG_R15],
-	};
-	uint64_t pcs[BRK_STACK_DEPTH];
-	size_t len = b->stack_len < sizeof(b->stack) ? b->stack_len : sizeof(b->stack);
-	int n = unwind_user(st.unwinder, e->tgid, &regs, b->stack, len, pcs, BRK_STACK_DEPTH);
-	for (int i = 0; i < st.nsites; i++) {
-		struct brk_site *s = &st.sites[i];
-		if (s->tgid == e->tgid && s->n == n &&
-		     !memcmp(s->ips, pcs, n * sizeof(uint64_t))) {
-			s->calls++;
-			s->grown += grown;
-			return 0;
-		}
-	}
-	if (st.nsites >= BRK_MAX_SITES) {
+	struct brk_key key = { .tgid = e->tgid, .stack_id = b->stack_id };
+	if (ktable_count(&st.sites) >= BRK_MAX_SITES && !ktable_find(&st.sites, &key)) {
 		st.dropped++;
 		return 0;
 	}
-	/* A new stack: read the process's maps now, while it lives, to symbolize later. */
-	symbolizer_capture_pid(r->log.sym, e->tgid);
-	struct brk_site *s = &st.sites[st.nsites++];
-	s->tgid = e->tgid;
-	memcpy(s->comm, comm, sizeof(comm));
-	s->n = n;
-	memcpy(s->ips, pcs, n * sizeof(uint64_t));
-	s->calls = 1;
-	s->grown = grown;
+	bool created;
+	struct brk_site *s = ktable_get(&st.sites, &key, &created);
+	if (!s) {
+		st.dropped++;
+		return 0;
+	}
+	if (created) {
+		/* A new stack: read the process's maps now, while it lives, to symbolize later. */
+		symbolizer_capture_pid(r->log.sym, e->tgid);
+		memcpy(s->comm, e->comm, 16);
+		s->comm[16] = '\0';
+	}
+	s->calls++;
+	s->grown += grown;
 	return 0;
 }
 
@@ -100,33 +91,46 @@ static int by_calls(const void *a, const void *b)
 	const struct brk_site *x = a, *y = b;
 	if (x->calls != y->calls)
 		return x->calls < y->calls ? 1 : -1;
-	return x->tgid < y->tgid ? -1 : x->tgid > y->tgid;
+	return x->key.tgid < y->key.tgid ? -1 : x->key.tgid > y->key.tgid;
 }
 
 /* The table, cumulative: every -i (closed by a brk_interval record) and at the end. */
 static void print_table(struct snoop_run *r, bool final)
 {
-	qsort(st.sites, st.nsites, sizeof(st.sites[0]), by_calls);
+	ktable_sort(&st.sites, by_calls);
 	double now = snoop_run_now(r);
+	size_t n = ktable_count(&st.sites);
+	int stacks_fd = bpf_map__fd(r->s.skel->maps.stacks);
+	struct stack_ends ends = { 0 };
 	if (!r->cli.json)
-		printf("--- %.3f s: %d brk stacks%s\n", now, st.nsites,
+		printf("--- %.3f s: %zu brk stacks%s\n", now, n,
 		       st.dropped ? " (table full: some calls not counted)" : "");
-	for (int i = 0; i < st.nsites; i++) {
-		struct brk_site *s = &st.sites[i];
+	for (size_t i = 0; i < n; i++) {
+		struct brk_site *s = ktable_row(&st.sites, i);
+		uint64_t ips[SNOOP_STACK_DEPTH];
+		uint32_t end;
+		int nips = stack_store_read_end(stacks_fd, s->key.stack_id, ips, SNOOP_STACK_DEPTH, &end);
+		if (s->key.stack_id >= 0)
+			stack_ends_add(&ends, end);
 		if (r->cli.json) {
 			struct json_object *o = json_record("brk_stack");
-			json_add_int(o, "pid", s->tgid);
+			json_add_int(o, "pid", s->key.tgid);
 			json_add_str(o, "comm", s->comm);
 			json_add_u64(o, "calls", s->calls);
 			json_add_int(o, "grown_bytes", s->grown);
-			json_object_object_add(o, "stack", stack_json(r->log.sym, s->tgid, false, s->ips,
-								      s->n, true));
+			json_object_object_add(o, "stack", stack_json(r->log.sym, s->key.tgid, false, ips,
+								      nips, true));
+			json_add_str(o, "stack_end", unwind_end_key(end));
 			json_add_bool(o, "final", final);
 			json_emit(o, stdout);
 		} else {
 			printf("pid %u (%s): %" PRIu64 " brk calls, break moved %+" PRId64 " bytes\n",
-			       s->tgid, s->comm, s->calls, s->grown);
-			stack_print(r->log.sym, stdout, s->tgid, false, s->ips, s->n, true, "    ");
+			       s->key.tgid, s->comm, s->calls, s->grown);
+			stack_print(r->log.sym, stdout, s->key.tgid, false, ips, nips, true, "    ");
+			if (s->key.stack_id < 0)
+				printf("    [user stack not captured]\n");
+			else if (end != UWE_COMPLETE)
+				printf("    [stack ends: %s]\n", unwind_end_name(end));
 		}
 	}
 	if (r->cli.json && !final) {
@@ -134,9 +138,15 @@ static void print_table(struct snoop_run *r, bool final)
 		json_add_int(o, "interval", (int64_t)r->intervals);
 		json_add_double(o, "seconds", now - r->interval_start);
 		json_add_double(o, "time", now);
-		json_add_int(o, "stacks", st.nsites);
+		json_add_int(o, "stacks", (int64_t)n);
 		json_add_u64(o, "stacks_dropped", st.dropped);
+		json_object_object_add(o, "stack_ends", stack_ends_json(&ends));
 		json_emit(o, stdout);
+	} else if (!r->cli.json && final) {
+		stack_ends_print(&ends, stdout);
+		printf("\n");
+		if (r->s.unwind)
+			unwind_tables_print_cost(r->s.unwind, stdout);
 	}
 	fflush(stdout);
 }
@@ -155,11 +165,24 @@ static void on_end(struct snoop_run *r)
 static void totals(struct snoop_run *r, struct json_object *summary)
 {
 	uint64_t calls = 0;
-	for (int i = 0; i < st.nsites; i++)
-		calls += st.sites[i].calls;
-	json_add_int(summary, "stacks", st.nsites);
+	struct stack_ends ends = { 0 };
+	int stacks_fd = bpf_map__fd(r->s.skel->maps.stacks);
+	for (size_t i = 0; i < ktable_count(&st.sites); i++) {
+		const struct brk_site *s = ktable_row(&st.sites, i);
+		calls += s->calls;
+		uint64_t ips[SNOOP_STACK_DEPTH];
+		uint32_t end;
+		if (s->key.stack_id >= 0) {
+			stack_store_read_end(stacks_fd, s->key.stack_id, ips, SNOOP_STACK_DEPTH, &end);
+			stack_ends_add(&ends, end);
+		}
+	}
+	json_add_int(summary, "stacks", (int64_t)ktable_count(&st.sites));
 	json_add_u64(summary, "calls", calls);
 	json_add_u64(summary, "stacks_dropped", st.dropped);
+	json_object_object_add(summary, "stack_ends", stack_ends_json(&ends));
+	if (r->s.unwind)
+		json_object_object_add(summary, "unwind_tables", unwind_tables_cost_json(r->s.unwind));
 }
 
 int cmd_brk(int argc, char **argv)
@@ -170,9 +193,8 @@ int cmd_brk(int argc, char **argv)
 		.about = "Counts brk calls by process and user stack (where heap growth comes from) and prints\n"
 			 "the table, busiest stack first, every interval (-i) and at the end: calls, bytes the\n"
 			 "break moved (+ grew, - shrank), and the stack as func+off file:line [module].\n"
-			 "Stacks are unwound with the DWARF call frame information of the process's modules\n"
-			 "(from the registers and up to 8 KiB of the user stack at the call), so code built\n"
-			 "without frame pointers (glibc) unwinds too.",
+			 "Stacks are walked in the kernel by the call frame information of the process's\n"
+			 "files, so code built without frame pointers (glibc) unwinds too.",
 		.interval_help = "print the table every S seconds (cumulative)",
 		.json_help = "JSON Lines: {\"type\":\"brk_stack\",\"pid\",\"comm\",\"calls\",\n"
 			     "\"grown_bytes\",\"stack\":[frames],\"final\"} per stack,\n"
@@ -181,12 +203,8 @@ int cmd_brk(int argc, char **argv)
 		.on_event = on_event, .on_interval = on_interval, .on_end = on_end, .totals = totals,
 	};
 	memset(&st, 0, sizeof(st));
-	st.unwinder = unwinder_new();
-	if (!st.unwinder) {
-		fprintf(stderr, "memmon brk: out of memory\n");
-		return EXIT_RUNTIME;
-	}
+	KTABLE_INIT(&st.sites, struct brk_site, key);
 	int rc = snoop_main(&def, argc, argv);
-	unwinder_free(st.unwinder);
+	ktable_free(&st.sites);
 	return rc;
 }

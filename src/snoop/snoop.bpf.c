@@ -13,6 +13,11 @@
 #define FAULT_VMA_CACHE_ENTRIES 4096
 #include "kernel/fault_vma.bpf.h"
 #include "kernel/file_path.bpf.h"
+/* brk's user stacks (an empty store and no unwind arrays for the other snoops) */
+#define STACK_STORE_DEPTH SNOOP_STACK_DEPTH
+#define STACK_STORE_ENTRIES 16384
+#define STACK_STORE_USER
+#include "symbols/stack_store.bpf.h"
 /* exec/fork/exit below log events and keep the watch list current in one program each */
 #define TASK_FILTER_OWN_FORK_EXEC
 #define TASK_FILTER_OWN_EXIT
@@ -138,7 +143,7 @@ int BPF_PROG(snoop_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
-/* A syscall event with the user registers and the top of the user stack. */
+/* A syscall event with the user stack (its id in the stack store). */
 static __always_inline int emit_ustack(void *ctx, struct pt_regs *regs, struct pending_call *p,
 				       long ret, __u32 tid)
 {
@@ -153,24 +158,7 @@ static __always_inline int emit_ustack(void *ctx, struct pt_regs *regs, struct p
 	for (int i = 0; i < 6; i++)
 		u->e.args[i] = p->args[i];
 	u->e.ret = ret;
-	u->regs[SNOOP_REG_IP] = BPF_CORE_READ(regs, ip);
-	u->regs[SNOOP_REG_SP] = BPF_CORE_READ(regs, sp);
-	u->regs[SNOOP_REG_BP] = BPF_CORE_READ(regs, bp);
-	u->regs[SNOOP_REG_BX] = BPF_CORE_READ(regs, bx);
-	u->regs[SNOOP_REG_R12] = BPF_CORE_READ(regs, r12);
-	u->regs[SNOOP_REG_R13] = BPF_CORE_READ(regs, r13);
-	u->regs[SNOOP_REG_R14] = BPF_CORE_READ(regs, r14);
-	u->regs[SNOOP_REG_R15] = BPF_CORE_READ(regs, r15);
-	__u64 sp = u->regs[SNOOP_REG_SP];
-	__u32 len = 0;
-	for (int i = 0; i < SNOOP_USTACK_CHUNKS; i++) {
-		/* the stack's top page ends the copy: a chunk past it fails */
-		if (bpf_probe_read_user(u->stack + i * SNOOP_USTACK_CHUNK, SNOOP_USTACK_CHUNK,
-					(void *)(sp + i * SNOOP_USTACK_CHUNK)))
-			break;
-		len += SNOOP_USTACK_CHUNK;
-	}
-	u->stack_len = len;
+	u->stack_id = stack_store_get_user_regs(regs, 0);
 	bpf_map_delete_elem(&pending, &tid);
 	submit(u);
 	return 0;

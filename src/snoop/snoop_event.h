@@ -8,8 +8,6 @@
 
 #define SNOOP_PATH_PARTS 12   /* path components kept, innermost first */
 #define SNOOP_NAME_LEN 48     /* bytes per component (longer names are cut) */
-#define SNOOP_USTACK_CHUNK 256 /* user stack copied in chunks until one fails */
-#define SNOOP_USTACK_CHUNKS 32
 
 enum snoop_kind { SNOOP_EV_SYSCALL = 1, SNOOP_EV_FAULT, SNOOP_EV_EXEC, SNOOP_EV_FORK, SNOOP_EV_EXIT };
 
@@ -53,18 +51,12 @@ struct snoop_event_big {
 	char path[SNOOP_PATH_PARTS][SNOOP_NAME_LEN];
 };
 
-/* The user registers unwinding needs (x86-64 callee-saved set plus ip and sp). */
-enum { SNOOP_REG_IP, SNOOP_REG_SP, SNOOP_REG_BP, SNOOP_REG_BX, SNOOP_REG_R12, SNOOP_REG_R13, SNOOP_REG_R14,
-       SNOOP_REG_R15, SNOOP_NREGS };
-
-/* brk with --stack: registers and a copy of the top of the user stack, unwound in user
- * space with the DWARF CFI of the process's modules (glibc has no frame pointers). */
+/* brk's user stack: walked by call frame information in the kernel into the probe set's
+ * stack store (symbols/stack_store.bpf.h), which keeps why the walk ended. */
+#define SNOOP_STACK_DEPTH 48
 struct snoop_event_ustack {
 	struct snoop_event e;
-	__u64 regs[SNOOP_NREGS];
-	__u32 stack_len;
-	__u32 pad;
-	char stack[SNOOP_USTACK_CHUNK * SNOOP_USTACK_CHUNKS];
+	__s64 stack_id; /* <0: not captured */
 };
 
 #endif

@@ -37,6 +37,7 @@ static void on_child_stop(pid_t pid, void *ctx)
 	events_drain(&r->s.events); /* print what happened while the maps still exist */
 	if (r->log.sym)
 		symbolizer_capture_pid(r->log.sym, pid);
+	unwind_tables_add_pid(r->s.unwind, pid);
 }
 
 enum loop_end snoop_run_loop(struct snoop_run *r, struct loop *l)
@@ -66,6 +67,7 @@ void snoop_run_tick(struct snoop_run *r)
 {
 	events_drain(&r->s.events); /* the BPF side wakes us only for a large backlog */
 	snoop_run_lost(r, false);
+	unwind_tables_poll(r->s.unwind);
 }
 
 double snoop_run_now(const struct snoop_run *r)

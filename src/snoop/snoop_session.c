@@ -84,6 +84,8 @@ int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts 
 	bpf_program__set_autoload(k->progs.snoop_exec, true); /* also starts launched programs */
 	bpf_program__set_autoload(k->progs.snoop_fork, o->lifecycle || o->follow);
 	bpf_program__set_autoload(k->progs.snoop_exit, o->lifecycle);
+	if (!o->brk_stack)
+		unwind_tables_unused(k->obj);
 	if (o->pin_path) {
 		if (bpf_ensure_bpffs(o->cmd))
 			goto fail;
@@ -105,6 +107,10 @@ int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts 
 		goto fail;
 	}
 	s->pinned_by_us = o->pin_path && !s->reused_pin;
+	if (o->brk_stack && !(s->unwind = unwind_tables_open(k->obj))) {
+		bpf_fail(o->cmd, "mapping the unwind tables", -errno);
+		goto fail;
+	}
 	s->watch_fd = bpf_map__fd(k->maps.pid_filter);
 	if ((rc = trace_target_fill(o->target, s->watch_fd))) {
 		bpf_fail(o->cmd, "filling the process filter", rc);
@@ -114,6 +120,7 @@ int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts 
 		bpf_fail(o->cmd, "attaching the tracepoints", rc);
 		goto fail;
 	}
+	unwind_tables_add_targets(s->unwind, o->target->cli);
 	if ((rc = events_open(&s->events, bpf_map__fd(k->maps.events), o->on_event, o->ctx,
 			      &k->bss->memmon_lost_events))) {
 		bpf_fail(o->cmd, "opening the ring buffer", rc);
@@ -155,6 +162,8 @@ uint64_t snoop_session_lost(const struct snoop_session *s)
 
 void snoop_session_close(struct snoop_session *s)
 {
+	unwind_tables_close(s->unwind);
+	s->unwind = NULL;
 	events_close(&s->events);
 	if (s->skel && s->pinned_by_us) {
 		bpf_map__unpin(s->skel->maps.pid_filter, NULL);

@@ -6,6 +6,7 @@
 #define MEMMON_SNOOP_SESSION_H
 #include "core/events.h"
 #include "core/trace_target.h"
+#include "symbols/unwind_tables.h"
 #include <bpf/libbpf.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +33,7 @@ struct snoop_session {
 	struct snoop_bpf *skel;
 	struct event_reader events;
 	int watch_fd;
+	struct unwind_tables *unwind; /* brk_stack: CFI tables of the traced code */
 	bool pinned_by_us;
 	bool reused_pin;
 	char pin_path[256];
