@@ -188,6 +188,20 @@ void symbolizer_forget_pid(struct symbolizer *s, pid_t pid)
 		pm->n = 0;
 }
 
+int symbolizer_copy_pid(struct symbolizer *s, pid_t from, pid_t to)
+{
+	struct pid_maps *src = get_pid(s, from, false);
+	if (!src || from == to)
+		return 0;
+	for (int i = 0; i < src->n; i++) {
+		/* get_pid may move the array: look the source up again each time */
+		struct mapping m = get_pid(s, from, false)->maps[i];
+		if (symbolizer_add_mapping(s, to, m.start, m.end, m.pgoff, m.file->path))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int symbolizer_capture_pid(struct symbolizer *s, pid_t pid)
 {
 	char path[64];
