@@ -9,6 +9,7 @@
 #include <bpf/bpf_core_read.h>
 #include "crash/segv_event.h"
 #include "kernel/common.bpf.h"
+#include "kernel/file_path.bpf.h"
 
 #ifndef container_of
 #define container_of(ptr, type, member) ((type *)((void *)(ptr) - __builtin_offsetof(type, member)))
@@ -63,6 +64,7 @@ static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *d
 	struct file *f = vma->vm_file;
 	if (f) {
 		v->file_backed = 1;
+		v->file_ptr = (__u64)f;
 		bpf_probe_read_kernel_str(v->file, sizeof(v->file),
 					  BPF_CORE_READ(f, f_path.dentry, d_name.name));
 	}
@@ -122,6 +124,8 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct
 		long n = bpf_get_stack(ctx, e->frames, sizeof(e->frames), BPF_F_USER_STACK);
 		e->nframes = n < 0 ? (int)n : (int)((__u64)n >> 3);
 		find_vma(task, e->addr, &e->at);
+		e->at_path_depth = e->at.file_ptr ? FILE_PATH((struct file *)e->at.file_ptr, e->at_path,
+							      &e->at_path_truncated) : 0;
 		struct mm_struct *mm = BPF_CORE_READ(task, mm);
 		e->stack_top = (BPF_CORE_READ(mm, env_end) + PAGE - 1) & ~(PAGE - 1);
 		e->stack_start = e->stack_top - BPF_CORE_READ(mm, stack_vm) * PAGE;
@@ -129,6 +133,7 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct
 	} else {
 		struct segv_vma none = {};
 		__builtin_memcpy(&e->at, &none, sizeof(none));
+		e->at_path_depth = 0;
 		e->stack_start = e->stack_top = e->tls_base = 0;
 	}
 	bpf_ringbuf_submit(e, 0);

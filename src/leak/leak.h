@@ -15,6 +15,7 @@ struct leak_opts {
 	uint64_t older_than_ns;
 	unsigned long long min_size, max_size;
 	uint32_t sample_rate, max_allocs, max_errors;
+	bool follow, no_follow; /* children of -p pids too / of nobody (default: a launched program's) */
 };
 
 int leak_user_run(const struct leak_opts *o);

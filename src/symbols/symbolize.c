@@ -190,11 +190,10 @@ void symbolizer_forget_pid(struct symbolizer *s, pid_t pid)
 
 int symbolizer_copy_pid(struct symbolizer *s, pid_t from, pid_t to)
 {
-	struct pid_maps *src = get_pid(s, from, false);
-	if (!src || from == to)
+	if (!get_pid(s, from, false) || from == to || !get_pid(s, to, true))
 		return 0;
-	for (int i = 0; i < src->n; i++) {
-		/* get_pid may move the array: look the source up again each time */
+	/* adding to `to` may move the array: look the source up again each time */
+	for (int i = 0; i < get_pid(s, from, false)->n; i++) {
 		struct mapping m = get_pid(s, from, false)->maps[i];
 		if (symbolizer_add_mapping(s, to, m.start, m.end, m.pgoff, m.file->path))
 			return -ENOMEM;
