@@ -58,4 +58,10 @@ bool pid_is_kernel_thread(pid_t pid);
 /* True if pid is in the -p list (or the list is empty). */
 bool cli_pid_selected(const struct cli *cli, pid_t tgid);
 
+/* "s" unless n is 1: "1 allocation", "2 allocations". */
+static inline const char *cli_plural(unsigned long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
 #endif

@@ -1,4 +1,6 @@
 #include "core/json_out.h"
+#include <math.h>
+#include <string.h>
 
 struct json_object *json_record(const char *type)
 {
@@ -22,9 +24,23 @@ void json_add_u64(struct json_object *o, const char *key, uint64_t val)
 	json_object_object_add(o, key, json_object_new_uint64(val));
 }
 
+void json_format_double(double val, char *buf, size_t n)
+{
+	snprintf(buf, n, "%.6f", val);
+	char *end = buf + strlen(buf) - 1;
+	while (end > buf && *end == '0' && end[-1] != '.')
+		*end-- = '\0'; /* 6.763335, 1.5, 2.0 */
+}
+
 void json_add_double(struct json_object *o, const char *key, double val)
 {
-	json_object_object_add(o, key, json_object_new_double(val));
+	if (!isfinite(val)) { /* undefined (r2 of a flat series), or no value: null */
+		json_object_object_add(o, key, NULL);
+		return;
+	}
+	char text[64];
+	json_format_double(val, text, sizeof(text));
+	json_object_object_add(o, key, json_object_new_double_s(val, text));
 }
 
 void json_add_bool(struct json_object *o, const char *key, int val)

@@ -11,7 +11,11 @@ struct json_object *json_record(const char *type);
 void json_add_str(struct json_object *o, const char *key, const char *val); /* NULL -> null */
 void json_add_int(struct json_object *o, const char *key, int64_t val);
 void json_add_u64(struct json_object *o, const char *key, uint64_t val);
+/* A measured float (seconds, rates, ratios): at most 6 decimals, trailing zeros dropped
+ * (6.763335, 1.5, 2.0); NaN and infinities (undefined values) are null. README's JSON rule. */
 void json_add_double(struct json_object *o, const char *key, double val);
+/* The text json_add_double writes. */
+void json_format_double(double val, char *buf, size_t n);
 void json_add_bool(struct json_object *o, const char *key, int val);
 /* Writes the object as one line to out (stdout if NULL), flushes, and frees it. */
 void json_emit(struct json_object *o, FILE *out);

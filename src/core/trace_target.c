@@ -30,7 +30,7 @@ bool trace_target_filters_pids(const struct trace_target *t)
 
 bool trace_target_follows_children(const struct trace_target *t)
 {
-	return t->launched;
+	return t->follow < 0 ? false : t->follow > 0 ? trace_target_filters_pids(t) : t->launched;
 }
 
 void trace_target_configure(const struct trace_target *t, struct task_filter_config *cfg)

@@ -19,6 +19,9 @@ struct trace_target {
 	 * pid filter. */
 	bool program_from_exec;
 	bool forget_exited;
+	/* Whose children are followed: 0 a launched program's (the default), 1 also those of
+	 * -p pids (--follow), -1 nobody's (--no-follow). */
+	int follow;
 };
 
 /* What a command's targets may be. */
@@ -31,7 +34,8 @@ enum {
 int trace_target_prepare(struct trace_target *t, struct cli *cli, const char *cmd, unsigned flags);
 /* True when only some processes are traced (-p pids or a launched program). */
 bool trace_target_filters_pids(const struct trace_target *t);
-/* A launched program is followed into the processes it forks; -p pids are not. */
+/* A launched program is followed into the processes it forks; -p pids are not (unless
+ * t->follow says otherwise). */
 bool trace_target_follows_children(const struct trace_target *t);
 /* Fills the probe set's filter config (skel->rodata->task_filter) before load: pids,
  * --comm, following children; memmon itself is never selected. */

@@ -256,17 +256,20 @@ int cmd_segv(int argc, char **argv)
 	if (end == LOOP_ERROR)
 		exit_code = EXIT_RUNTIME;
 	uint64_t lost = events_lost(&reader);
+	/* frames as printed (a captured address with inlined calls prints several), in text and JSON alike */
+	struct sym_stats st = symbolizer_stats(ctx.sym);
 	if (cli.json) {
 		struct json_object *o = json_record("segv_summary");
 		json_add_u64(o, "signals", ctx.reported);
 		json_add_u64(o, "lost_events", lost);
+		json_add_u64(o, "frames", st.frames);
+		json_add_u64(o, "frames_unresolved", st.unresolved);
 		json_add_str(o, "reason", loop_end_reason(end));
 		json_add_double(o, "seconds", seconds);
 		json_emit(o, stdout);
 	} else {
-		struct sym_stats st = symbolizer_stats(ctx.sym);
 		printf("memmon segv: %lu signal%s reported, %" PRIu64 " events lost, %" PRIu64
-		       " of %" PRIu64 " frames unresolved (%s)\n",
+		       " of %" PRIu64 " frames printed unresolved (%s)\n",
 		       ctx.reported, ctx.reported == 1 ? "" : "s", lost, st.unresolved, st.frames,
 		       loop_end_reason(end));
 	}

@@ -103,9 +103,10 @@ void guard_print_stats(pid_t pid, unsigned long guarded, unsigned long pool_full
 		json_add_u64(o, "pool_full", pool_full);
 		json_emit(o, stdout);
 	} else {
-		printf("memmon guard: pid %d: %lu allocation%s guarded, %lu not guarded because "
-		       "every slot was in use\n",
-		       pid, guarded, guarded == 1 ? "" : "s", pool_full);
+		printf("memmon guard: pid %d: %lu allocation%s guarded", pid, guarded, guarded == 1 ? "" : "s");
+		if (pool_full) /* said only when it happened */
+			printf(", %lu not guarded because every slot was in use", pool_full);
+		printf("\n");
 	}
 }
 

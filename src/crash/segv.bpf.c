@@ -14,6 +14,7 @@
 #define STACK_STORE_ENTRIES 1
 #define STACK_STORE_USER
 #include "symbols/stack_store.bpf.h"
+#include "kernel/file_path.bpf.h"
 
 #ifndef container_of
 #define container_of(ptr, type, member) ((type *)((void *)(ptr) - __builtin_offsetof(type, member)))
@@ -68,6 +69,7 @@ static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *d
 	struct file *f = vma->vm_file;
 	if (f) {
 		v->file_backed = 1;
+		v->file_ptr = (__u64)f;
 		bpf_probe_read_kernel_str(v->file, sizeof(v->file),
 					  BPF_CORE_READ(f, f_path.dentry, d_name.name));
 	}
@@ -156,6 +158,8 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct
 		/* the faulting address's mapping first: only one bpf_find_vma works here (see
 		 * segv_event.h); the walk finds its mappings in the caches user space fills */
 		find_vma(task, e->addr, &e->at);
+		e->at_path_depth = e->at.file_ptr ? FILE_PATH((struct file *)e->at.file_ptr, e->at_path,
+							      &e->at_path_truncated) : 0;
 		e->nframes = user_frames(ctx, regs, e);
 		struct mm_struct *mm = BPF_CORE_READ(task, mm);
 		e->stack_top = (BPF_CORE_READ(mm, env_end) + PAGE - 1) & ~(PAGE - 1);
@@ -164,6 +168,7 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct
 	} else {
 		struct segv_vma none = {};
 		__builtin_memcpy(&e->at, &none, sizeof(none));
+		e->at_path_depth = 0;
 		e->stack_start = e->stack_top = e->tls_base = 0;
 	}
 	bpf_ringbuf_submit(e, 0);

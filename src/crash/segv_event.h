@@ -20,7 +20,10 @@ struct segv_vma {
 	__u8 found, file_backed;
 	__u8 pad[6];
 	char file[SEGV_FILE_LEN]; /* basename of the mapped file */
+	__u64 file_ptr;           /* BPF side only: its struct file, for at_path */
 };
+
+#define SEGV_MAP_PATH_DEPTH 12 /* components of the mapped file's path */
 
 struct segv_event {
 	__u32 kind;           /* SEGV_EVENT_GENERATE */
@@ -43,6 +46,9 @@ struct segv_event {
 	__u64 stack_top;      /* page above mm->env_end: the top of the main stack */
 	__u64 tls_base;       /* thread pointer (x86 fsbase): a pthread stack's top */
 	__u64 frames[SEGV_STACK_DEPTH];
+	/* the full path of at's file: components innermost first */
+	__u32 at_path_depth, at_path_truncated;
+	char at_path[SEGV_MAP_PATH_DEPTH][SEGV_NAME_LEN];
 };
 
 /* The layout of the kernel's struct bpf_stack_build_id. */

@@ -85,8 +85,24 @@ static void hex(struct json_object *o, const char *key, uint64_t v)
 	json_add_str(o, key, b);
 }
 
-static struct json_object *vma_json(const struct segv_vma *v)
+/* The mapped file's full path ("..." first when cut short), or its name alone. */
+static const char *mapping_file(const struct segv_event *e, char *buf, size_t n)
 {
+	if (!e->at.file_backed)
+		return NULL;
+	unsigned depth = e->at_path_depth < SEGV_MAP_PATH_DEPTH ? e->at_path_depth : SEGV_MAP_PATH_DEPTH;
+	if (!depth)
+		return e->at.file;
+	size_t len = snprintf(buf, n, "%s", e->at_path_truncated ? "..." : "");
+	for (int i = (int)depth - 1; i >= 0 && len < n; i--)
+		len += snprintf(buf + len, n - len, "/%.*s", SEGV_NAME_LEN, e->at_path[i]);
+	return buf;
+}
+
+static struct json_object *vma_json(const struct segv_event *e)
+{
+	const struct segv_vma *v = &e->at;
+	char path[SEGV_MAP_PATH_DEPTH * (SEGV_NAME_LEN + 1) + 8];
 	if (!v->found)
 		return NULL;
 	char perms[5];
@@ -95,7 +111,7 @@ static struct json_object *vma_json(const struct segv_vma *v)
 	hex(o, "start", v->start);
 	hex(o, "end", v->end);
 	json_add_str(o, "perms", perms);
-	json_add_str(o, "file", v->file_backed ? v->file : NULL);
+	json_add_str(o, "file", mapping_file(e, path, sizeof(path)));
 	return o;
 }
 
@@ -116,7 +132,7 @@ static void print_json(struct symbolizer *sym, const struct segv_event *e, const
 		hex(o, "ip", e->ip);
 		hex(o, "sp", e->sp);
 		json_add_str(o, "access", c->access);
-		json_object_object_add(o, "mapping", vma_json(&e->at));
+		json_object_object_add(o, "mapping", vma_json(e));
 		if (c->what == SEGV_WHAT_STACK_OVERFLOW) {
 			int count;
 			const char *fn = segv_recursing_function(sym, st, &count);

@@ -191,9 +191,11 @@ static void print_header(const struct faults_report *r, const struct faults_rows
 	const struct fault_counts *sum = &rows->sum;
 	char bytes[32];
 	human_bytes(sum->bytes, bytes, sizeof(bytes));
-	fprintf(out, "%s %.1f s: %" PRIu64 " faults (%" PRIu64 " minor, %" PRIu64 " major; %" PRIu64
+	/* a short run shows its milliseconds: "0.0 s" would say it did not run */
+	fprintf(out, "%s %.*f s: %" PRIu64 " faults (%" PRIu64 " minor, %" PRIu64 " major; %" PRIu64
 		     " in kernel mode), %s mapped in, by %s%s%s\n",
-		r->final ? "== total over" : "-- interval of", r->seconds, fault_counts_total(sum),
+		r->final ? "== total over" : "-- interval of", r->seconds < 10 ? 3 : 1, r->seconds,
+		fault_counts_total(sum),
 		minor_of(sum), major_of(sum), (uint64_t)(sum->minor_kernel + sum->major_kernel), bytes,
 		r->view == VIEW_SUMMARY ? "process, per second" : faults_view_name(r->view),
 		r->end_reason ? "; " : "",

@@ -37,6 +37,7 @@ struct fault_facts {
 };
 
 #define FAULT_VM_WRITE 0x2ULL
+#define FAULT_VM_EXEC 0x4ULL
 #define FAULT_VM_SHARED 0x8ULL
 #define FAULT_VM_HUGETLB 0x00400000ULL
 

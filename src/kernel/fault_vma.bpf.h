@@ -35,6 +35,9 @@ struct fault_vma {
 	__u32 kind;        /* enum fault_vma_kind */
 	__u32 page_shift;  /* of the mapping's pages: a hugetlb mapping's huge page size */
 	__u32 pad;
+	/* an anonymous mapping the kernel names ([vdso], [vvar], [uprobes]): its struct
+	 * vm_special_mapping, whose name is the one /proc/PID/maps shows; 0 otherwise */
+	__u64 special;
 };
 
 static long fault_vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
@@ -60,6 +63,10 @@ static long fault_vma_cb(struct task_struct *task, struct vm_area_struct *vma, v
 		}
 		return 0;
 	}
+	/* special mappings are the anonymous ones whose vm_ops name them */
+	const struct vm_operations_struct *ops = BPF_CORE_READ(vma, vm_ops);
+	if (ops && BPF_CORE_READ(ops, name))
+		v->special = (__u64)BPF_CORE_READ(vma, vm_private_data);
 	struct mm_struct *mm = BPF_CORE_READ(vma, vm_mm);
 	unsigned long start_brk = BPF_CORE_READ(mm, start_brk), brk = BPF_CORE_READ(mm, brk);
 	unsigned long start_stack = BPF_CORE_READ(mm, start_stack);

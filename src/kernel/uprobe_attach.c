@@ -71,7 +71,7 @@ static int attach_multi(struct uprobe_set *s, struct bpf_program *prog, pid_t pi
 	attr.u.cookies = (uint64_t)(uintptr_t)cookies;
 	attr.u.cnt = (uint32_t)n;
 	attr.u.multi_flags = retprobe ? UPROBE_MULTI_RETURN : 0;
-	attr.u.pid = (uint32_t)pid;
+	attr.u.pid = pid > 0 ? (uint32_t)pid : 0; /* 0: every process */
 	int fd = (int)syscall(__NR_bpf, 28 /* BPF_LINK_CREATE */, &attr, sizeof(attr));
 	int err = fd < 0 ? -errno : 0;
 	free(offsets);

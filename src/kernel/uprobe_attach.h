@@ -25,7 +25,7 @@ struct uprobe_set {
 /* Call before the skeleton loads, for every program later given to uprobe_set_attach:
  * programs for uprobe_multi links must be loaded for that attach type. */
 void uprobe_set_prepare(struct uprobe_set *s, struct bpf_program **progs, int nprogs);
-/* 0 or -errno. */
+/* pid -1: every process that maps path. 0 or -errno. */
 int uprobe_set_attach(struct uprobe_set *s, struct bpf_program *prog, pid_t pid, const char *path,
 		      const struct uprobe_spec *specs, int n, bool retprobe);
 void uprobe_set_destroy(struct uprobe_set *s);

@@ -23,6 +23,12 @@ static int check_leak_options(const struct leak_opts *o)
 		return cli_usage_error("leak", "--min-size is larger than --max-size");
 	if (o->kernel && (o->lib || o->free_stacks))
 		return cli_usage_error("leak", "--lib and --free-stacks apply to user allocations, not --kernel");
+	if (o->follow && o->no_follow)
+		return cli_usage_error("leak", "--follow and --no-follow cannot be combined");
+	if (o->kernel && (o->follow || o->no_follow))
+		return cli_usage_error("leak", "--follow and --no-follow apply to user allocations, not --kernel");
+	if (o->follow && !o->cli.npids)
+		return cli_usage_error("leak", "--follow needs -p (a launched program is followed anyway)");
 	if (cli_one_target(&o->cli, "leak"))
 		return EXIT_USAGE;
 	if (!o->kernel && !o->cli.prog_argv && !o->cli.npids)
@@ -48,6 +54,9 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 			   "malloc family (default: the process's libc)"),
 		OPT_FLAG(0, "kernel", &o->kernel, "kernel allocations (kmalloc, kmem_cache, pages, percpu);\n"
 						  "with -p or --, only those made by these processes"),
+		OPT_FLAG(0, "follow", &o->follow, "also trace the processes the -p pids fork from now on"),
+		OPT_FLAG(0, "no-follow", &o->no_follow, "trace a launched program alone, not the processes it\n"
+							 "forks (by default they are traced, each on its own)"),
 		OPT_INTERVAL_OR_ZERO(&o->cli, "report every S seconds (default 5; 0 = only at the end)"),
 		OPT_DURATION(&o->cli, "stop after S seconds"),
 		OPT_NUMBER(0, "top", &o->top, "N", 1, 100000, "stacks per report (default 10)"),

@@ -16,6 +16,7 @@ struct leak_opts {
 	unsigned long long min_size, max_size;
 	uint32_t sample_rate, max_allocs, max_errors;
 	int stack_walk; /* 0: by call frame information, 1: by frame pointers (--stack-walk) */
+	bool follow, no_follow; /* children of -p pids too / of nobody (default: a launched program's) */
 };
 
 int leak_user_run(const struct leak_opts *o);

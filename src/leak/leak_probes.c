@@ -1,3 +1,4 @@
+#include "core/task_filter.h"
 #include "kernel/bpf_util.h"
 #include "kernel/probe_site.h"
 #include "kernel/uprobe_attach.h"

@@ -1,3 +1,4 @@
+#include "core/cli.h"
 #include "core/json_out.h"
 #include "leak/leak_report.h"
 #include "leak/leak_rows.h"
@@ -59,11 +60,11 @@ static void print_row(struct leak_printer *p, const struct leak_report_id *id,
 		return;
 	}
 	if (p->kernel)
-		printf("%" PRIu64 " bytes in %" PRIu64 " allocations via %s\n", r->bytes, r->count,
-		       alloc_fn_name(r->fn));
+		printf("%" PRIu64 " bytes in %" PRIu64 " allocation%s via %s\n", r->bytes, r->count,
+		       cli_plural(r->count), alloc_fn_name(r->fn));
 	else
-		printf("%" PRIu64 " bytes in %" PRIu64 " allocations via %s, pid %d\n", r->bytes,
-		       r->count, alloc_fn_name(r->fn), pid);
+		printf("%" PRIu64 " bytes in %" PRIu64 " allocation%s via %s, pid %d\n", r->bytes,
+		       r->count, cli_plural(r->count), alloc_fn_name(r->fn), pid);
 	stack_print(p->sym, stdout, pid, p->kernel, r->ips, r->nips, !p->kernel, "    ");
 	print_truncation(p, r->end);
 }
@@ -104,6 +105,8 @@ static void print_counters_json(const struct leak_printer *p, const struct leak_
 		json_add_int(o, "interval", id->report_no);
 	json_add_int(o, "report", id->report_no);
 	json_add_str(o, "reason", id->reason);
+	if (id->final) /* null unless a signal killed the launched program */
+		json_add_str(o, "program_signal", id->program_signal);
 	json_add_double(o, "seconds", id->seconds);
 	json_add_u64(o, "bytes", t->bytes);
 	json_add_u64(o, "count", t->count);
@@ -181,9 +184,11 @@ void leak_print_report(struct leak_printer *p, const struct leak_report_id *id,
 		struct tm tm;
 		char ts[16];
 		strftime(ts, sizeof(ts), "%H:%M:%S", localtime_r(&s->wall, &tm));
-		printf("[%s] report %d (%s): %" PRIu64 " bytes outstanding in %" PRIu64
-		       " allocations from %" PRIu64 " stacks\n",
-		       ts, id->report_no, id->reason, t->bytes, t->count, t->stacks);
+		printf("[%s] report %d (%s%s%s): %" PRIu64 " bytes outstanding in %" PRIu64
+		       " allocation%s from %" PRIu64 " stack%s\n", ts, id->report_no, id->reason,
+		       id->program_signal ? ", killed by " : "",
+		       id->program_signal ? id->program_signal : "", t->bytes, t->count,
+		       cli_plural(t->count), t->stacks, cli_plural(t->stacks));
 	}
 	int shown = 0;
 	for (size_t i = 0; i < ktable_count(&s->rows) && shown < p->top; i++) {

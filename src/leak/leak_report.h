@@ -27,6 +27,8 @@ struct leak_report_id {
 	bool final;
 	const char *reason; /* "interval", or why tracing ended */
 	double seconds;     /* an interval: the time it covered; the final report: time traced */
+	const char *program_signal; /* the final report: "SIGABRT" when a signal killed the
+				     * launched program, else NULL */
 };
 
 const char *alloc_fn_name(uint32_t fn);

@@ -25,7 +25,8 @@ static void report(struct leak_session *s, const struct leak_maps *m, bool final
 		fprintf(stderr, "memmon leak: out of memory gathering the report: it is incomplete\n");
 	double now = now_seconds();
 	struct leak_report_id id = { .report_no = ++s->reports, .final = final, .reason = reason,
-				     .seconds = now - (final ? s->start : s->last) };
+				     .seconds = now - (final ? s->start : s->last),
+				     .program_signal = final ? s->program_signal : NULL };
 	s->last = now;
 	leak_print_report(&s->printer, &id, &snap);
 	leak_snapshot_free(&snap);

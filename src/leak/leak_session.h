@@ -13,6 +13,8 @@ struct leak_session {
 	struct leak_printer printer;
 	int reports;         /* printed so far */
 	double start, last;  /* when tracing began, when the last report was printed */
+	const char *program_signal; /* set before the final report: the signal that killed the
+				     * launched program ("SIGABRT"), NULL if none */
 };
 
 void leak_session_init(struct leak_session *s, const struct leak_opts *o,

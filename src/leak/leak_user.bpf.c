@@ -93,6 +93,9 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
+/* the process filter, following forked children (needs `events`) */
+#include "leak/leak_follow.bpf.h"
+
 /* Recently freed blocks, to tell a double free from an invalid one: a direct-mapped cache
  * indexed by address hash. An array slot write costs a fraction of an LRU hash update
  * (measured ~0.1 vs ~0.7 us per free); a collision forgets the older block. The key is
@@ -496,7 +499,7 @@ static __always_inline int do_free(struct pt_regs *ctx, __u64 addr)
 	}
 	struct freed_info first;
 	bool again = freed_recall(&k, &first);
-	if (!again && !(report_invalid && counters.allocs_dropped == 0))
+	if (!again && !(report_invalid && counters.allocs_dropped == 0 && !follow_inherits(k.tgid)))
 		return 0;
 	struct stack_key key = capture_caller(ctx);
 	if (caller_in_lib(key.retaddr)) {
@@ -607,6 +610,8 @@ static __always_inline int do_mremap(struct pt_regs *ctx, __u64 old, __u64 old_l
 SEC("uprobe")
 int alloc_enter(struct pt_regs *ctx)
 {
+	if (!current_selected())
+		return 0; /* probes on every process's library when following children */
 	__u32 fn = bpf_get_attach_cookie(ctx) >> 32;
 	__u64 a0 = PT_REGS_PARM1(ctx), a1 = PT_REGS_PARM2(ctx), a2 = PT_REGS_PARM3(ctx);
 	switch (fn) {

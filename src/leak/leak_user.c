@@ -8,19 +8,24 @@
 #include "leak/leak.h"
 #include "leak/leak_collect.h"
 #include "leak/leak_event.h"
+#include "leak/leak_follow_event.h"
 #include "leak/leak_probes.h"
 #include "leak/leak_regions.h"
 #include "leak/leak_report.h"
 #include "leak/leak_session.h"
 #include "symbols/unwind_tables.h"
+#include "symbols/code_map.h"
 #include "leak/leak_user.skel.h"
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/wait.h>
 
 struct leak_user {
 	const struct leak_opts *o;
@@ -37,6 +42,8 @@ struct leak_user {
 	uint64_t errors;
 	double last_capture;
 	struct unwind_tables *unwind; /* CFI tables of the traced processes' code */
+	char (*attached)[PATH_MAX]; /* following children: the libraries probed for everyone */
+	int nattached;
 };
 
 static struct leak_maps maps_of(struct leak_user *u)
@@ -70,9 +77,30 @@ static void on_map_event(struct leak_user *u, const struct alloc_map_event *e)
 	}
 }
 
+static void forget_process_allocations(struct leak_user *u, pid_t pid, uint64_t before_ns);
+
+/* A followed child: a fork starts with its parent's mappings; an exec (of a process other
+ * than the launched program, whose exec stops it: on_child_stop) ends what it held. */
+static void on_follow_event(struct leak_user *u, const struct leak_follow_event *e)
+{
+	if (e->kind == LEAK_EV_FORK) {
+		symbolizer_copy_pid(u->sym, (pid_t)e->parent, (pid_t)e->tgid);
+	} else if (e->kind == LEAK_EV_EXEC && !(u->target.launched && (pid_t)e->tgid == u->target.child.pid)) {
+		forget_process_allocations(u, (pid_t)e->tgid, e->ts_ns);
+		symbolizer_forget_pid(u->sym, (pid_t)e->tgid); /* its new code follows */
+	}
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct leak_user *u = ctx;
+	if (code_map_take(u->sym, data, size))
+		return 0;
+	if (size == sizeof(struct leak_follow_event) && (*(const __u32 *)data == LEAK_EV_FORK ||
+							  *(const __u32 *)data == LEAK_EV_EXEC)) {
+		on_follow_event(u, data);
+		return 0;
+	}
 	if (size >= sizeof(struct alloc_map_event) && *(const __u32 *)data >= MAP_EV_MMAP) {
 		on_map_event(u, data);
 		return 0;
@@ -120,9 +148,8 @@ static void on_tick(void *ctx)
 /* exec replaced the program's image: what it held before is gone, not leaked. The
  * program is stopped at its exec event, so no probe updates its entries meanwhile; the
  * mapping events it queued before are applied first. */
-static void forget_process_allocations(struct leak_user *u, pid_t pid)
+static void forget_process_allocations(struct leak_user *u, pid_t pid, uint64_t before_ns)
 {
-	events_drain(&u->events);
 	leak_regions_forget(u->regions, (__u32)pid);
 	int allocs = bpf_map__fd(u->skel->maps.allocs);
 	int combined = bpf_map__fd(u->skel->maps.combined);
@@ -145,7 +172,8 @@ static void forget_process_allocations(struct leak_user *u, pid_t pid)
 	for (size_t i = 0; i < n; i++) {
 		struct alloc_info a;
 		struct stack_stats st;
-		if (bpf_map_lookup_elem(allocs, &doomed[i], &a))
+		/* a followed process runs on: what it allocates after its exec stays */
+		if (bpf_map_lookup_elem(allocs, &doomed[i], &a) || a.ts_ns >= before_ns)
 			continue;
 		if (bpf_map_lookup_elem(combined, &a.key, &st) == 0) {
 			st.bytes -= a.size;
@@ -161,7 +189,8 @@ static void on_child_stop(pid_t pid, void *ctx)
 {
 	struct leak_user *u = ctx;
 	if (u->target.child.last_stop == PTRACE_EVENT_EXEC) {
-		forget_process_allocations(u, pid);
+		events_drain(&u->events);
+		forget_process_allocations(u, pid, UINT64_MAX);
 		symbolizer_forget_pid(u->sym, pid);
 	}
 	symbolizer_capture_pid(u->sym, pid);
@@ -183,6 +212,9 @@ static int setup(struct leak_user *u)
 	u->skel->rodata->report_invalid = o->cli.prog_argv != NULL && o->min_size == 0 &&
 					  o->max_size == ~0ULL && o->sample_rate == 1;
 	u->skel->rodata->free_stacks = o->free_stacks;
+	trace_target_configure(&u->target, &u->skel->rodata->task_filter);
+	bpf_program__set_autoload(u->skel->progs.memmon_follow_sys_exit,
+				  trace_target_follows_children(&u->target));
 	u->skel->rodata->stack_walk_fp = o->stack_walk == 1;
 	if (o->stack_walk == 1)
 		unwind_tables_unused(u->skel->obj);
@@ -200,6 +232,13 @@ static int setup(struct leak_user *u)
 			  &u->skel->bss->memmon_lost_events);
 	if (err)
 		return bpf_fail("leak", "opening the ring buffer", err);
+	if ((err = trace_target_fill(&u->target, bpf_map__fd(u->skel->maps.pid_filter))) ||
+	    (err = trace_target_attach_filter(u->skel->skeleton)))
+		return bpf_fail("leak", "setting up the process filter", err);
+	if (trace_target_follows_children(&u->target) &&
+	    !(u->skel->links.memmon_follow_sys_exit =
+		      bpf_program__attach(u->skel->progs.memmon_follow_sys_exit)))
+		return bpf_fail("leak", "attaching the sys_exit tracepoint", errno);
 	if (o->stack_walk == 1)
 		return 0;
 	u->unwind = unwind_tables_open(u->skel->obj);
@@ -207,6 +246,20 @@ static int setup(struct leak_user *u)
 		return bpf_fail("leak", "mapping the unwind tables", errno);
 	u->reports.printer.unwind = u->unwind;
 	return 0;
+}
+
+/* Probes for one process. Following children, they go on the library for every process
+ * (the process filter picks the traced ones), once per library. */
+static int attach_for(struct leak_user *u, pid_t pid, const struct leak_targets *t)
+{
+	if (!trace_target_follows_children(&u->target))
+		return leak_attach(u->skel, &u->probes, pid, t);
+	for (int i = 0; i < u->nattached; i++)
+		if (!strcmp(u->attached[i], t->lib))
+			return 0;
+	if (u->nattached < CLI_MAX_PIDS)
+		snprintf(u->attached[u->nattached++], PATH_MAX, "%s", t->lib);
+	return leak_attach(u->skel, &u->probes, -1, t);
 }
 
 int leak_user_run(const struct leak_opts *o)
@@ -218,8 +271,6 @@ int leak_user_run(const struct leak_opts *o)
 	loop_install_signals();
 	u.sym = symbolizer_new();
 	leak_session_init(&u.reports, o, u.sym, false);
-	if (setup(&u))
-		goto out;
 	bool launched = o->cli.prog_argv != NULL;
 	if (launched && leak_targets_for_program(o, o->cli.prog_argv[0], &t))
 		goto out;
@@ -227,12 +278,15 @@ int leak_user_run(const struct leak_opts *o)
 	if ((rc = trace_target_prepare(&u.target, &u.cli, "leak", TT_USER_MEMORY)))
 		goto out;
 	rc = EXIT_RUNTIME;
+	u.target.follow = o->no_follow ? -1 : o->follow ? 1 : 0;
+	if (!(u.attached = calloc(CLI_MAX_PIDS, PATH_MAX)) || setup(&u))
+		goto out;
 	/* Unwind tables are built once the probes are in, so that building them delays no
 	 * allocation's being seen: a -p process's first stacks may end early instead. */
 	if (launched) {
 		pid_t pid = u.target.child.pid;
 		u.pids[u.npids++] = pid;
-		if (leak_attach(u.skel, &u.probes, pid, &t))
+		if (attach_for(&u, pid, &t))
 			goto out;
 		unwind_tables_add_targets(u.unwind, &u.cli);
 		if (trace_target_release(&u.target, "leak"))
@@ -240,7 +294,7 @@ int leak_user_run(const struct leak_opts *o)
 	} else {
 		for (int i = 0; i < o->cli.npids; i++) {
 			pid_t pid = o->cli.pids[i];
-			if (leak_targets_for_pid(o, pid, &t) || leak_attach(u.skel, &u.probes, pid, &t))
+			if (leak_targets_for_pid(o, pid, &t) || attach_for(&u, pid, &t))
 				goto out;
 			u.pids[u.npids++] = pid;
 		}
@@ -264,6 +318,15 @@ int leak_user_run(const struct leak_opts *o)
 		capture_all(&u);
 	events_drain(&u.events);
 	struct leak_maps m = maps_of(&u);
+	char signame[32];
+	if (end == LOOP_PROGRAM_EXITED && WIFSIGNALED(u.target.child.status)) {
+		const char *abbrev = sigabbrev_np(WTERMSIG(u.target.child.status));
+		if (abbrev)
+			snprintf(signame, sizeof(signame), "SIG%s", abbrev);
+		else
+			snprintf(signame, sizeof(signame), "signal %d", WTERMSIG(u.target.child.status));
+		u.reports.program_signal = signame;
+	}
 	leak_session_final(&u.reports, &m, loop_end_reason(end));
 	if (end == LOOP_PIDS_EXITED && !o->cli.json)
 		fprintf(stderr, "memmon leak: traced process exited; report above is what was collected\n");
@@ -276,5 +339,6 @@ out:
 	leak_user_bpf__destroy(u.skel);
 	leak_regions_free(u.regions);
 	symbolizer_free(u.sym);
+	free(u.attached);
 	return rc;
 }

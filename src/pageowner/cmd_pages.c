@@ -54,10 +54,12 @@ struct report_ctx {
 static void on_record(const struct po_record *r, void *ctx)
 {
 	struct report_ctx *rc = ctx;
+	if (!po_record_selected(rc->opt, r))
+		return;
+	/* the outstanding counts are those of the report's blocks (--comm, --pid select) */
 	rc->blocks++;
 	rc->pages += 1ULL << r->order;
-	if (po_record_selected(rc->opt, r))
-		po_fold_add(rc->fold, r);
+	po_fold_add(rc->fold, r);
 }
 
 /* Feeds one record's text, line by line, to the parser. */

@@ -87,15 +87,16 @@ static enum loop_end sample_loop(struct trend *tr, const struct cli *cli, struct
 		if (tr->gone)
 			return LOOP_PIDS_EXITED;
 		double t = now_seconds();
-		if (cli->duration > 0 && t - start >= cli->duration)
-			return LOOP_DURATION;
-		if (t >= next) {
+		/* a sample due when the duration ends is taken: -d 3 -i 1 samples at 0, 1, 2, 3 */
+		if (t >= next && !(cli->duration > 0 && next - start > cli->duration + 1e-3)) {
 			take_sample(tr);
 			next += cli->interval;
 			if (next < t)
 				next = t + cli->interval;
 			continue;
 		}
+		if (cli->duration > 0 && t - start >= cli->duration)
+			return LOOP_DURATION;
 		double wait = next - t;
 		if (cli->duration > 0 && start + cli->duration - t < wait)
 			wait = start + cli->duration - t;

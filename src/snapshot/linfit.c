@@ -36,7 +36,7 @@ int linfit(const double *x, const double *y, size_t n, struct linfit *out)
 	double sse = syy - out->slope * sxy;
 	if (sse < 0)
 		sse = 0; /* rounding */
-	out->r2 = syy > 0 ? 1.0 - sse / syy : 1.0;
+	out->r2 = syy > 0 ? 1.0 - sse / syy : NAN; /* constant y: nothing to explain */
 	if (n > 2) {
 		size_t df = n - 2;
 		out->slope_se = sqrt(sse / (double)df / sxx);

@@ -5,7 +5,7 @@
 
 struct linfit {
 	double slope, intercept;
-	double r2;       /* share of the variance the line explains; 1 if y is constant */
+	double r2;       /* share of the variance the line explains; NaN if y is constant */
 	double slope_se; /* standard error of the slope (0 with 2 points) */
 	double ci95;     /* half-width of the slope's 95% confidence interval (Student t) */
 	size_t n;

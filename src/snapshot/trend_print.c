@@ -1,6 +1,7 @@
 #include "core/json_out.h"
 #include "core/svg_plot.h"
 #include "snapshot/trend_print.h"
+#include <math.h>
 
 void trend_print_sample(pid_t pid, const struct trend_point *p, bool first, bool json, FILE *out)
 {
@@ -58,8 +59,13 @@ static void print_summary_text(const struct trend_report *r, FILE *out)
 			TREND_MIN_SAMPLES);
 		return;
 	}
-	fprintf(out, "USS %+.0f kB/min (95%% CI +-%.0f kB/min), r^2 %.3f; heap %+.0f kB/min, anon RSS %+.0f kB/min\n",
-		f->uss.slope * 60, f->uss.ci95 * 60, f->uss.r2, f->heap.slope * 60, f->anon.slope * 60);
+	char r2[32];
+	if (isnan(f->uss.r2))
+		snprintf(r2, sizeof(r2), "undefined (USS constant)");
+	else
+		snprintf(r2, sizeof(r2), "%.3f", f->uss.r2);
+	fprintf(out, "USS %+.0f kB/min (95%% CI +-%.0f kB/min), r^2 %s; heap %+.0f kB/min, anon RSS %+.0f kB/min\n",
+		f->uss.slope * 60, f->uss.ci95 * 60, r2, f->heap.slope * 60, f->anon.slope * 60);
 	fprintf(out, "verdict: %s\n", trend_verdict_name(f->verdict));
 }
 
@@ -77,7 +83,10 @@ int trend_write_svg(const char *path, const struct trend_report *r)
 	char title[128], fit_label[96];
 	snprintf(title, sizeof(title), "memmon trend: pid %d (%s), USS %s", r->pid, r->comm,
 		 trend_verdict_name(f->verdict));
-	snprintf(fit_label, sizeof(fit_label), "USS fit %+.0f kB/min, r2 %.3f", f->uss.slope * 60, f->uss.r2);
+	if (isnan(f->uss.r2))
+		snprintf(fit_label, sizeof(fit_label), "USS fit %+.0f kB/min, r2 undefined", f->uss.slope * 60);
+	else
+		snprintf(fit_label, sizeof(fit_label), "USS fit %+.0f kB/min, r2 %.3f", f->uss.slope * 60, f->uss.r2);
 	struct svg_series series[] = {
 		{ "USS", "#d62728", f->uss_kb }, { "[heap] RSS", "#1f77b4", f->heap_kb },
 		{ "anon RSS", "#2ca02c", f->anon_kb },

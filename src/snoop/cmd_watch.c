@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *CMD = "watch";
 
 struct watch_opts {
 	bool follow;
+	bool no_follow;
 	bool no_symbols;
 	unsigned long long buffer;
 	const char *map;
@@ -37,9 +39,13 @@ static int parse(struct cli *cli, struct watch_opts *w, int argc, char **argv)
 {
 	struct opt opts[] = {
 		OPT_PIDS(cli, "watch this process (repeatable)"),
-		OPT_FLAG(0, "follow", &w->follow, "watch children of watched processes as they fork"),
+		OPT_FLAG(0, "follow", &w->follow, "watch children of watched processes as they fork\n"
+						  "(the default for a launched program)"),
+		OPT_FLAG(0, "no-follow", &w->no_follow, "do not watch a launched program's children"),
 		OPT_SNOOP_BUFFER(&w->buffer, "ring buffer size, a power of two (4k, 1M, ...; default 8M)"),
-		OPT_STRING(0, "map", &w->map, "PATH", "pin the watch list at PATH (in bpffs)"),
+		OPT_STRING(0, "map", &w->map, "PATH", "pin the watch list at PATH (in bpffs), shared with\n"
+						      "every watch naming the same PATH (default: a list\n"
+						      "of this watch's own)"),
 		OPT_COMM(cli, "print only events of processes named NAME"),
 		OPT_FLAG(0, "no-symbols", &w->no_symbols, "do not symbolize faulting instructions"),
 		OPT_REFUSE('i', "interval", true, "-i/--interval does not apply: watch logs every event"),
@@ -58,9 +64,10 @@ static int parse(struct cli *cli, struct watch_opts *w, int argc, char **argv)
 			 "shmctl), plus exec, fork and exit. One line per event: seconds since start, pid/tid,\n"
 			 "comm, event.\n"
 			 "\n"
-			 "The watch list is a BPF map pinned at --map (default " SNOOP_WATCH_MAP_DEFAULT ");\n"
-			 "change it while this runs with `memmon watch-pids`. A watched process that exits\n"
-			 "leaves the list.",
+			 "Each watch has its own watch list, a BPF map pinned at " SNOOP_WATCH_DIR "/\n"
+			 SNOOP_WATCH_SESSION_PREFIX "PID (PID: this memmon's), or at --map PATH, shared by\n"
+			 "every watch naming that PATH; change it while this runs with `memmon watch-pids`.\n"
+			 "A watched process that exits leaves the list.",
 		.epilog = "Stops on Ctrl-C, --duration, the launched program's exit, or (with -p and no PROGRAM)\n"
 			  "when the watch list becomes empty. Lost events are reported whenever their count grows.",
 		.opts = opts,
@@ -71,8 +78,10 @@ static int parse(struct cli *cli, struct watch_opts *w, int argc, char **argv)
 	int rc = opts_parse(&spec, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
-	if (strlen(w->map) >= sizeof(((struct snoop_session *)0)->pin_path) || w->map[0] != '/')
+	if (w->map && (strlen(w->map) >= sizeof(((struct snoop_session *)0)->pin_path) || w->map[0] != '/'))
 		return cli_usage_error(CMD, "--map needs an absolute path under /sys/fs/bpf");
+	if (w->follow && w->no_follow)
+		return cli_usage_error(CMD, "--follow and --no-follow cannot be combined");
 	return OPTS_GO_ON;
 }
 
@@ -97,10 +106,13 @@ static void check_pids(struct watch_state *w, const char *map)
 	struct snoop_run *r = &w->run;
 	if (r->s.reused_pin)
 		fprintf(stderr, "memmon watch: sharing the watch list already pinned at %s\n", map);
-	for (int i = 0; i < r->cli.npids; i++)
+	for (int i = 0; i < r->cli.npids; i++) {
 		if (!snoop_pid_alive(r->cli.pids[i]))
 			fprintf(stderr, "memmon watch: pid %d exited before tracing started\n",
 				r->cli.pids[i]);
+		else if (r->log.sym) /* now, while it lives: its code mapped since comes as events */
+			symbolizer_capture_pid(r->log.sym, r->cli.pids[i]);
+	}
 	snoop_session_prune(&r->s);
 }
 
@@ -136,10 +148,16 @@ int cmd_watch(int argc, char **argv)
 	struct snoop_run *r = &w.run;
 	r->cmd = CMD;
 	r->ctx = &w;
-	struct watch_opts wo = { .buffer = SNOOP_BUFFER_DEFAULT, .map = SNOOP_WATCH_MAP_DEFAULT };
+	struct watch_opts wo = { .buffer = SNOOP_BUFFER_DEFAULT };
 	int rc = parse(&r->cli, &wo, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
+	char own[256];
+	if (!wo.map) { /* a list of its own: another watch's pids are not this one's */
+		watch_list_session_path(getpid(), own, sizeof(own));
+		unlink(own); /* left by a memmon that died with this pid */
+		wo.map = own;
+	}
 	loop_install_signals();
 	if ((rc = trace_target_prepare(&r->target, &r->cli, CMD, TT_USER_MEMORY | TT_PIDS_AND_PROGRAM)))
 		return rc;
@@ -147,7 +165,10 @@ int cmd_watch(int argc, char **argv)
 	r->target.forget_exited = true;     /* a process that exits leaves it */
 	struct snoop_session_opts o = {
 		.cmd = CMD, .watch_list = true, .sys_mask = (1u << SNOOP_SYS_COUNT) - 1,
-		.faults = true, .lifecycle = true, .follow = wo.follow, .buffer_size = wo.buffer,
+		.faults = true, .lifecycle = true, .buffer_size = wo.buffer,
+		/* a launched program is followed into its children, like every command's */
+		.follow = !wo.no_follow && (wo.follow || r->target.launched),
+		.code_maps = !wo.no_symbols,
 		.pin_path = wo.map, .on_event = snoop_log_event, .ctx = &r->log,
 	};
 	if ((rc = snoop_run_open(r, &o, !wo.no_symbols)))

@@ -29,7 +29,7 @@ static int parse(struct watch_pids_args *a, int argc, char **argv)
 {
 	struct opt opts[] = {
 		OPT_STRING(0, "map", &a->map, "PATH",
-			   "the pinned watch list (default " SNOOP_WATCH_MAP_DEFAULT ")"),
+			   "the pinned watch list (default: the one running watch's own)"),
 		OPT_FLAG(0, "json", &a->json,
 			 "list as one record {\"type\":\"watch_pids_list\",\"pids\":[...]}"),
 		OPT_END(),
@@ -70,15 +70,18 @@ static void clear_all(int fd)
 
 int cmd_watch_pids(int argc, char **argv)
 {
-	struct watch_pids_args a = { .map = SNOOP_WATCH_MAP_DEFAULT };
+	struct watch_pids_args a = { .map = NULL };
 	int rc = parse(&a, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
-	const char *map = a.map;
 	if (geteuid() != 0) {
 		fprintf(stderr, "memmon watch-pids: needs CAP_BPF: run as root\n");
 		return EXIT_RUNTIME;
 	}
+	char session[256];
+	if (!a.map && watch_list_find_session("watch-pids", session, sizeof(session)))
+		return EXIT_RUNTIME;
+	const char *map = a.map ? a.map : session;
 	int fd = bpf_obj_get(map);
 	if (fd < 0) {
 		if (errno == ENOENT)

@@ -18,6 +18,7 @@
 #define STACK_STORE_ENTRIES 16384
 #define STACK_STORE_USER
 #include "symbols/stack_store.bpf.h"
+#include "symbols/code_map.bpf.h"
 /* exec/fork/exit below log events and keep the watch list current in one program each */
 #define TASK_FILTER_OWN_FORK_EXEC
 #define TASK_FILTER_OWN_EXIT
@@ -28,6 +29,9 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 sys_mask = 0;          /* bit (1 << enum snoop_sys) of calls to report */
 const volatile bool want_brk_stack = false; /* brk: capture the user stack */
 const volatile bool lifecycle = false;      /* report exec/fork/exit */
+/* report the code mappings of watched processes (symbols/code_map.bpf.h): their faults'
+ * instructions resolve even after they exited */
+const volatile bool want_code_maps = false;
 const volatile __u64 page_offset = 0;       /* direct map base; 0: do not walk page tables */
 const volatile __u64 page_offset_base_addr = 0; /* &page_offset_base when KASLR moves it */
 const volatile __u64 wakeup_bytes = 1 << 20; /* wake the reader only past this backlog */
@@ -201,6 +205,8 @@ int BPF_PROG(snoop_sys_exit, struct pt_regs *regs, long ret)
 	}
 	bpf_map_delete_elem(&pending, &tid);
 	submit(e);
+	if (want_code_maps)
+		code_map_mmap_exit(&events, bpf_get_current_pid_tgid() >> 32, regs, ret);
 	return 0;
 }
 
@@ -272,7 +278,7 @@ static __always_inline int on_fault(void *ctx, __u64 address, struct pt_regs *re
 	long r = fault_vma_find(pid_tgid >> 32, address, &v);
 	__sync_fetch_and_add(r == FAULT_VMA_CACHED ? &vma_cache_hits : &vma_lookups, 1);
 	bool found = r >= 0;
-	bool big = found && v.file;
+	bool big = found && (v.file || v.special);
 	struct snoop_event *e;
 	if (big)
 		e = reserve_or_count(&events, sizeof(struct snoop_event_big));
@@ -294,9 +300,19 @@ static __always_inline int on_fault(void *ctx, __u64 address, struct pt_regs *re
 		e->vm_pgoff = v.pgoff;
 	}
 	pte_state(e, task, address);
-	if (big) {
+	if (found && !v.file)
+		e->vm_kind = v.kind == FVMA_HEAP ? SNOOP_VM_HEAP : v.kind == FVMA_STACK ? SNOOP_VM_STACK : SNOOP_VM_ANON;
+	if (big && v.file) {
 		e->has_file = 1;
 		fill_path((struct snoop_event_big *)e, v.file);
+	} else if (big) { /* struct vm_special_mapping starts with its name */
+		struct snoop_event_big *b = (struct snoop_event_big *)e;
+		const char *name = NULL;
+		bpf_probe_read_kernel(&name, sizeof(name), (void *)v.special);
+		if (name && bpf_probe_read_kernel_str(b->path[0], sizeof(b->path[0]), name) > 0) {
+			e->vm_kind = SNOOP_VM_SPECIAL;
+			e->path_depth = 1;
+		}
 	}
 	submit(e);
 	return 0;
@@ -337,6 +353,8 @@ int BPF_PROG(snoop_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 		fill_path(b, f);
 	}
 	submit(b);
+	if (want_code_maps)
+		code_map_exec(&events, tgid);
 	return 0;
 }
 

@@ -75,6 +75,7 @@ int snoop_main(const struct snoop_def *def, int argc, char **argv)
 	struct snoop_session_opts o = {
 		.cmd = cmd, .sys_mask = def->sys_mask, .brk_stack = def->brk_stack,
 		.buffer_size = buffer,
+		.follow = run.target.launched, /* a launched program's children too */
 		.on_event = def->on_event ? def->on_event : snoop_log_event,
 		.ctx = def->on_event ? (void *)&run : (void *)&run.log,
 	};

@@ -18,6 +18,10 @@ enum snoop_sys {
 	SNOOP_SYS_SHMGET, SNOOP_SYS_SHMAT, SNOOP_SYS_SHMDT, SNOOP_SYS_SHMCTL, SNOOP_SYS_COUNT
 };
 
+/* What an anonymous mapping is, as /proc/PID/maps names it. SNOOP_VM_SPECIAL: the
+ * kernel's name ([vdso], [vvar], ...) is the event's path. */
+enum snoop_vm_kind { SNOOP_VM_ANON = 0, SNOOP_VM_HEAP, SNOOP_VM_STACK, SNOOP_VM_SPECIAL };
+
 /* State of the page-table entry of a faulting address before the fault is handled. */
 enum snoop_pte_state { PTE_UNKNOWN = 0, PTE_NONE, PTE_PRESENT, PTE_SWAP };
 
@@ -42,7 +46,7 @@ struct snoop_event {
 	/* a file path (mmap's fd, a file fault, exec's file): components innermost first */
 	__u32 path_depth;
 	__u32 path_truncated;
-	__u32 pad;
+	__u32 vm_kind;      /* fault in anonymous memory: enum snoop_vm_kind */
 };
 
 /* Events that carry a path: reserved at this larger size. */

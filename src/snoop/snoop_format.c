@@ -47,9 +47,14 @@ const char *snoop_sys_name(uint32_t sys)
 void snoop_event_path(const struct snoop_event *e, size_t size, char *buf, size_t n)
 {
 	buf[0] = '\0';
+	const struct snoop_event_big *b = (const void *)e;
+	if (e->kind == SNOOP_EV_FAULT && e->vm_kind == SNOOP_VM_SPECIAL && !e->has_file &&
+	    size >= sizeof(*b)) { /* the kernel's name of the mapping, "[vdso]" */
+		snprintf(buf, n, "%.*s", SNOOP_NAME_LEN, b->path[0]);
+		return;
+	}
 	if (!e->has_file || size < sizeof(struct snoop_event_big))
 		return;
-	const struct snoop_event_big *b = (const void *)e;
 	size_t len = 0;
 	if (e->path_truncated)
 		len += snprintf(buf, n, "...");

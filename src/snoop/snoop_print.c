@@ -32,6 +32,18 @@ static const char *pte_name(uint32_t s)
 	}
 }
 
+/* The mapping as /proc/PID/maps names it: the file, [heap], [stack], the kernel's name of a
+ * special mapping ([vdso], [vvar]), or [anon]; NULL when there is none. */
+static const char *mapping_name(const struct snoop_line *l)
+{
+	const struct snoop_event *e = l->e;
+	if (!e->has_vma)
+		return NULL;
+	if (e->has_file || (e->vm_kind == SNOOP_VM_SPECIAL && l->path[0]))
+		return l->path;
+	return e->vm_kind == SNOOP_VM_HEAP ? "[heap]" : e->vm_kind == SNOOP_VM_STACK ? "[stack]" : "[anon]";
+}
+
 static void print_fault(struct snoop_printer *p, const struct snoop_line *l, const char *prefix)
 {
 	const struct snoop_event *e = l->e;
@@ -63,6 +75,7 @@ static void print_fault(struct snoop_printer *p, const struct snoop_line *l, con
 			json_add_str(o, "vm_prot", prot);
 			json_add_bool(o, "vm_shared", !!(e->vm_flags & FAULT_VM_SHARED));
 		}
+		json_add_str(o, "mapping", mapping_name(l));
 		json_add_str(o, "file", e->has_file ? l->path : NULL);
 		if (e->has_file)
 			json_add_u64(o, "file_offset", file_off);
@@ -72,6 +85,8 @@ static void print_fault(struct snoop_printer *p, const struct snoop_line *l, con
 	char where[SNOOP_PATH_PARTS * (SNOOP_NAME_LEN + 1) + 64];
 	if (e->has_file)
 		snprintf(where, sizeof(where), "%s+0x%" PRIx64, l->path, file_off);
+	else if (e->has_vma && strcmp(mapping_name(l), "[anon]"))
+		snprintf(where, sizeof(where), "%s %s", mapping_name(l), prot);
 	else if (e->has_vma)
 		snprintf(where, sizeof(where), "[anon %s]", prot);
 	else

@@ -72,6 +72,7 @@ int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts 
 	k->rodata->sys_mask = o->sys_mask;
 	k->rodata->want_brk_stack = o->brk_stack;
 	k->rodata->lifecycle = o->lifecycle;
+	k->rodata->want_code_maps = o->code_maps;
 	if (o->faults)
 		setup_page_walk(k);
 	uint64_t size = o->buffer_size ? o->buffer_size : SNOOP_BUFFER_DEFAULT;

@@ -23,6 +23,7 @@ struct snoop_session_opts {
 	bool lifecycle;          /* exec/fork/exit */
 	bool follow;             /* children join the watch list (--follow) */
 	bool brk_stack;
+	bool code_maps;          /* report code mappings at exec, mmap, mprotect (symbols) */
 	uint64_t buffer_size;    /* 0: default */
 	const char *pin_path;    /* pin the watch list here; NULL: not pinned */
 	ring_buffer_sample_fn on_event;

@@ -188,6 +188,19 @@ void symbolizer_forget_pid(struct symbolizer *s, pid_t pid)
 		pm->n = 0;
 }
 
+int symbolizer_copy_pid(struct symbolizer *s, pid_t from, pid_t to)
+{
+	if (!get_pid(s, from, false) || from == to || !get_pid(s, to, true))
+		return 0;
+	/* adding to `to` may move the array: look the source up again each time */
+	for (int i = 0; i < get_pid(s, from, false)->n; i++) {
+		struct mapping m = get_pid(s, from, false)->maps[i];
+		if (symbolizer_add_mapping(s, to, m.start, m.end, m.pgoff, m.file->path))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int symbolizer_capture_pid(struct symbolizer *s, pid_t pid)
 {
 	char path[64];

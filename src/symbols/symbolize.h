@@ -46,6 +46,9 @@ int symbolizer_capture_maps(struct symbolizer *s, pid_t pid, FILE *maps);
 bool symbolizer_knows_pid(struct symbolizer *s, pid_t pid);
 /* True if addr lies in a file mapping captured for pid (no counting, no re-capture). */
 bool symbolizer_maps_addr(struct symbolizer *s, pid_t pid, uint64_t addr);
+/* Gives `to` the modules known for `from` (a forked child starts with its parent's
+ * mappings). Returns 0 or -ENOMEM. */
+int symbolizer_copy_pid(struct symbolizer *s, pid_t from, pid_t to);
 /* Forgets a pid's modules (e.g. after exec replaced its image). */
 void symbolizer_forget_pid(struct symbolizer *s, pid_t pid);
 

@@ -137,4 +137,8 @@ while read -r d; do
 	pid=${d#/tmp/memmon-guard.}; pid=${pid%%.*}
 	kill -0 "$pid" 2>/dev/null || fail "left over $d"
 done <"$TMPD/dirs.new"
+# Nothing guarded and no slot ever full: the count alone, no "0 not guarded".
+"$MEMMON" guard -- true >"$TMPD/none.txt" 2>&1 || fail "guard -- true"
+assert_contains "$TMPD/none.txt" "0 allocations guarded"
+assert_not_contains "$TMPD/none.txt" "not guarded because"
 echo ok

@@ -22,10 +22,16 @@ assert_eq "$(q null '"\(.signal) \(.code) \(.what) \(.addr) \(.access)"')" "SIGS
 assert_eq "$(q null '"\(.stack[0].symbol) \(.stack[0].line)"')" "deref $(line_of null)" "faulting frame"
 assert_eq "$(q null '.stack[1].symbol')" main "caller"
 assert_eq "$(q null '[.pid == .tid, .sender_pid == .pid, .comm == "segv_cases"] | all')" true "who"
+# the summary counts the frames as printed (inlined calls included), in text and JSON alike
+n=$(jq -s '[.[] | select(.type=="segv_crash") | .stack | length] | add' "$TMPD/null.json")
+assert_eq "$(jq -r 'select(.type=="segv_summary") | .frames' "$TMPD/null.json")" "$n" "summary frames"
+timeout 60 "$MEMMON" segv -- "$BIN" null >"$TMPD/null.txt" 2>&1
+assert_eq "$(grep -c '^    ' "$TMPD/null.txt")" "$n" "frames printed in text"
+assert_contains "$TMPD/null.txt" " of $n frames printed unresolved"
 
 run readonly
 assert_eq "$(cat "$TMPD/readonly.rc")" 139 "exit status (SIGSEGV)"
-assert_eq "$(q readonly '"\(.code) \(.what) \(.access) \(.mapping.perms) \(.mapping.file)"')" "SEGV_ACCERR read-only write r--p segv_cases" "read-only facts"
+assert_eq "$(q readonly '"\(.code) \(.what) \(.access) \(.mapping.perms) \(.mapping.file)"')" "SEGV_ACCERR read-only write r--p $BIN" "read-only facts (the mapped file by its full path)"
 assert_eq "$(q readonly '"\(.stack[0].symbol) \(.stack[0].line)"')" "scribble $(line_of readonly)" "faulting frame"
 # the address lies inside the reported mapping
 assert_eq "$(q readonly '[(.addr|ltrimstr("0x")), (.mapping.start|ltrimstr("0x")), (.mapping.end|ltrimstr("0x"))] | join(" ")' |
@@ -54,7 +60,7 @@ assert_le "$depth" 1048576 "thread stack depth"
 # SIGBUS: reading the second page of a 2-page mapping of a 1-page file
 timeout 60 "$MEMMON" segv --json -- "$BIN" bus "$TMPD/bus.file" >"$TMPD/bus.json" 2>&1
 assert_eq $? 135 "exit status (SIGBUS)"
-assert_eq "$(q bus '"\(.signal) \(.code) \(.what) \(.access) \(.mapping.perms) \(.mapping.file)"')" "SIGBUS BUS_ADRERR bus-error read r--s bus.file" "bus facts"
+assert_eq "$(q bus '"\(.signal) \(.code) \(.what) \(.access) \(.mapping.perms) \(.mapping.file)"')" "SIGBUS BUS_ADRERR bus-error read r--s $TMPD/bus.file" "bus facts"
 assert_eq "$(q bus '"\(.stack[0].symbol) \(.stack[0].line)"')" "past_file_end $(line_of bus)" "faulting frame"
 assert_contains "$TMPD/bus.json" "read beyond the end of the mapped file"
 

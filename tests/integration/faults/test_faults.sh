@@ -230,4 +230,8 @@ if command -v setpriv >/dev/null; then
 	assert_eq $? 1 "exit code without root"
 	assert_contains "$TMPD/e7" "run as root"
 fi
+# A program that ran a few milliseconds shows them: not "total over 0.0 s".
+"$MEMMON" faults -- true >"$TMPD/short.txt" 2>&1 || fail "faults -- true"
+grep -Eq "^== total over 0\.[0-9]{3} s: [1-9][0-9]* faults" "$TMPD/short.txt" || { cat "$TMPD/short.txt"; fail "total line of a short run"; }
+assert_not_contains "$TMPD/short.txt" "total over 0.000 s"
 echo ok

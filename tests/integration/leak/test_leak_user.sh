@@ -9,7 +9,7 @@ line_of() { grep -n "$2" "$SRC/$1" | head -1 | cut -d: -f1; }
 # 1. 100 blocks of 4096 bytes from leak_pages(), launched with --; text report.
 "$MEMMON" leak -- "$W/leak_fixed" >"$TMPD/text" 2>"$TMPD/err" || fail "leak exited $?"
 line=$(line_of leak_fixed.c LEAK_LINE)
-assert_contains "$TMPD/text" "report 1 (program exited): 409600 bytes outstanding in 100 allocations from 1 stacks"
+assert_contains "$TMPD/text" "report 1 (program exited): 409600 bytes outstanding in 100 allocations from 1 stack"
 grep -A1 "^409600 bytes in 100 allocations via malloc" "$TMPD/text" | tail -1 >"$TMPD/first"
 assert_contains "$TMPD/first" "leak_pages+0x"
 assert_contains "$TMPD/first" "leak_fixed.c:$line"

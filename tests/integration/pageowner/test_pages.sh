@@ -117,4 +117,15 @@ dd_pages=$(jq -s '[.[] | select(.type=="pages_block" and .comm=="dd" and
 	any(.stack[]; test("^__filemap_get_folio\\+")) and
 	any(.stack[]; test("^generic_perform_write\\+"))) | .pages] | add' "$TMPD/dd.json")
 [ "$dd_pages" = 48 ] || { jq -c 'select(.type=="pages_block" and .comm=="dd") | [.pages, ([.stack[] | split("+")[0]] | join("<"))]' "$TMPD/dd.json" >&2; fail "dd page-cache pages: expected 48, got $dd_pages"; }
+# --comm: the summary counts the blocks the report lists, not those of every process.
+"$MEMMON" pages --json --comm dd -d 3 >"$TMPD/comm.json" 2>"$TMPD/comm.err" & m3=$!
+on_exit "kill $m3 2>/dev/null"
+for _ in $(seq 100); do grep -q "tracing page allocations" "$TMPD/comm.err" && break; sleep 0.1; done
+dd if=/dev/zero of="$TMPD/dd-comm.$$" bs=4096 count=48 2>/dev/null
+wait $m3 || fail "memmon pages --comm exit code"
+read -r blocks pages < <(jq -s -r '[.[] | select(.type=="pages_block")] | "\(map(.times) | add) \(map(.pages) | add)"' "$TMPD/comm.json")
+assert_ge "$pages" 48 "pages of dd listed"
+assert_eq "$(jq -r 'select(.type=="pages_summary") | "\(.outstanding_blocks) \(.outstanding_pages)"' "$TMPD/comm.json")" \
+	"$blocks $pages" "--comm summary: outstanding blocks and pages of the listed blocks"
+assert_eq "$(jq -r 'select(.type=="pages_block") | .comm' "$TMPD/comm.json" | sort -u)" dd "commands of the listed blocks"
 echo "ok"

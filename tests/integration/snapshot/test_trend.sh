@@ -59,6 +59,17 @@ assert_contains "$TMPD/exit" "stopped: process exited"
 assert_contains "$TMPD/exit" "verdict: steady"
 wait "$SLEEPER"
 
+# -d 3 at 1 s samples at 0, 1, 2 and 3 s: 4 samples, enough for a verdict. A sleeping
+# process's USS is flat: its r2 is undefined (null), not a perfect fit.
+sleep 30 &
+FLAT=$!
+on_exit "kill $FLAT 2>/dev/null"
+$MEMMON trend -p "$FLAT" -d 3 --json >"$TMPD/flat.json" || fail "trend -d 3"
+assert_eq "$(jq -r 'select(.type == "trend_summary") | "\(.samples) \(.verdict) \(.r2)"' "$TMPD/flat.json")" \
+	"4 steady null" "samples, verdict and r2 of a flat process over -d 3"
+$MEMMON trend -p "$FLAT" -d 3 >"$TMPD/flat.txt" || fail "trend -d 3 text"
+assert_contains "$TMPD/flat.txt" "r^2 undefined (USS constant)"
+
 # Bad input.
 $MEMMON trend 2>"$TMPD/err"; assert_eq $? 2 "no target"
 $MEMMON trend -p 4194304 2>"$TMPD/err"; assert_eq $? 1 "missing pid"

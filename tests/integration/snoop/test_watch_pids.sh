@@ -74,8 +74,8 @@ child=$(json_query 'import json,sys
 print(next(json.loads(l)["child_pid"] for l in open(sys.argv[1]) if "\"watch_fork\"" in l))' "$TMPD/follow.json")
 assert_eq "$(grep -c "\"pid\":$child,.*\"call\":\"mmap\",\"args\":{\"addr\":0,\"length\":4096" "$TMPD/follow.json")" 10 "mmap calls of the followed child"
 grep -q "\"type\":\"watch_exit\",.*\"pid\":$child,.*\"exit_code\":7" "$TMPD/follow.json" || fail "no exit record of the child"
-# without --follow the child is not logged
-"$MEMMON" watch --json --no-symbols --map "$MAP" -- "$WORKLOADS/mm_ticker" 5 fork >"$TMPD/nofollow.json" 2>&1
+# with --no-follow the child of a launched program is not logged
+"$MEMMON" watch --json --no-symbols --no-follow --map "$MAP" -- "$WORKLOADS/mm_ticker" 5 fork >"$TMPD/nofollow.json" 2>&1
 child=$(json_query 'import json,sys
 print(next(json.loads(l)["child_pid"] for l in open(sys.argv[1]) if "\"watch_fork\"" in l))' "$TMPD/nofollow.json")
 assert_eq "$(grep -c "\"pid\":$child," "$TMPD/nofollow.json")" 0 "records of an unfollowed child"
