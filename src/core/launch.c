@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,6 +39,7 @@ int launch_prepare_flags(struct launch *l, char **argv, const char *cmd, unsigne
 		fprintf(stderr, "memmon %s: pipe: %s\n", cmd, strerror(errno));
 		return -errno;
 	}
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "memmon %s: fork: %s\n", cmd, strerror(errno));
@@ -48,6 +50,10 @@ int launch_prepare_flags(struct launch *l, char **argv, const char *cmd, unsigne
 		ssize_t n;
 		close(go[1]);
 		close(err[0]);
+		/* memmon gone, however it died (SIGKILL, a crash): the program does not run on
+		 * untraced (the signal survives the exec of a program that is not set-uid) */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(127);
 		while ((n = read(go[0], &c, 1)) < 0 && errno == EINTR)
 			;
 		if (n != 1 || c != 'g')
