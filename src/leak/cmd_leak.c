@@ -5,6 +5,7 @@
 #include "core/options.h"
 #include "kernel/bpf_util.h"
 #include "leak/leak.h"
+#include "proc/regular_file.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -109,9 +110,10 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 /* --lib names a file to probe: say plainly when it is missing or not an ELF object. */
 static int check_lib(const char *lib)
 {
-	int fd = open(lib, O_RDONLY | O_CLOEXEC);
+	int fd = regular_file_open(lib, NULL);
 	if (fd < 0) {
-		fprintf(stderr, "memmon leak: cannot open --lib %s: %s\n", lib, strerror(errno));
+		fprintf(stderr, "memmon leak: cannot open --lib %s: %s\n", lib,
+			fd == -EINVAL ? "not a regular file" : strerror(-fd));
 		return -1;
 	}
 	unsigned char magic[4] = { 0 };
