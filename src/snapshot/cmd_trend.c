@@ -201,7 +201,7 @@ int cmd_trend(int argc, char **argv)
 		return EXIT_RUNTIME;
 
 	struct trend tr = { .json = cli.json };
-	struct launch child;
+	struct launch child = { 0 };
 	char comm[64] = "?";
 	loop_install_signals();
 	double start = now_seconds();
@@ -209,9 +209,9 @@ int cmd_trend(int argc, char **argv)
 	if (!rc) {
 		enum loop_end end = sample_loop(&tr, &cli, cli.prog_argv ? &child : NULL);
 		rc = report(&tr, comm, end, now_seconds() - start, &svg_file);
-		if (cli.prog_argv && !child.exited)
-			launch_abort(&child);
 	}
+	if (cli.prog_argv)
+		launch_abort(&child); /* its whole process group, also after it exited */
 	out_file_discard(&svg_file);
 	trend_series_free(&tr.series);
 	text_buf_free(&tr.buf);
