@@ -6,6 +6,7 @@
 #define MEMMON_SNOOP_SESSION_H
 #include "core/events.h"
 #include "core/trace_target.h"
+#include "snoop/watch_pin.h"
 #include <bpf/libbpf.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,6 +36,7 @@ struct snoop_session {
 	bool pinned_by_us;
 	bool reused_pin;
 	char pin_path[256];
+	struct watch_pin pin;    /* the directory checked, the sessions' lock */
 };
 
 /* Sets the process filter from the target, loads, fills the filter (trace_target_fill),
