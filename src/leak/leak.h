@@ -15,7 +15,9 @@ struct leak_opts {
 	uint64_t older_than_ns;
 	unsigned long long min_size, max_size;
 	uint32_t sample_rate, max_allocs, max_errors;
+	unsigned long long ring_size; /* --buffer-size: mapping calls and errors in flight */
 };
+#define LEAK_RING_DEFAULT (16ULL << 20)
 
 int leak_user_run(const struct leak_opts *o);
 int leak_kernel_run(const struct leak_opts *o);

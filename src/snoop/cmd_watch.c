@@ -7,7 +7,6 @@
 #include "core/loop.h"
 #include "core/options.h"
 #include "snoop/snoop_event.h"
-#include "snoop/snoop_options.h"
 #include "snoop/snoop_run.h"
 #include "snoop/watch_list.h"
 #include "snoop/snoop.skel.h"
@@ -38,7 +37,7 @@ static int parse(struct cli *cli, struct watch_opts *w, int argc, char **argv)
 	struct opt opts[] = {
 		OPT_PIDS(cli, "watch this process (repeatable)"),
 		OPT_FLAG(0, "follow", &w->follow, "watch children of watched processes as they fork"),
-		OPT_SNOOP_BUFFER(&w->buffer, "ring buffer size, a power of two (4k, 1M, ...; default 8M)"),
+		OPT_RING_SIZE(&w->buffer, "ring buffer size, a power of two (4k, 1M, ...; default 8M)"),
 		OPT_STRING(0, "map", &w->map, "PATH", "pin the watch list at PATH (in bpffs)"),
 		OPT_COMM(cli, "print only events of processes named NAME"),
 		OPT_FLAG(0, "no-symbols", &w->no_symbols, "do not symbolize faulting instructions"),
