@@ -177,7 +177,7 @@ int launch_release(struct launch *l, const char *cmd)
 		fprintf(stderr, "memmon %s: cannot execute program '%s': %s\n", cmd,
 			l->prog ? l->prog : "?", strerror(e));
 		int st;
-		waitpid(l->pid, &st, 0);
+		waitpid(l->pid, &st, __WALL);
 		l->exited = true;
 		l->status = st;
 		return -e;
@@ -189,6 +189,13 @@ bool launch_poll(struct launch *l, void (*on_stop)(pid_t pid, void *ctx), void *
 {
 	int st;
 	while (!l->exited) {
+		/* Exited but not reaped: its group is killed now, while the zombie still holds the
+		 * group's number (once reaped, the number could name another group). */
+		siginfo_t si = { 0 };
+		if (waitid(P_PID, (id_t)l->pid, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0 &&
+		    si.si_pid == l->pid &&
+		    (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED))
+			kill(-l->pgid, SIGKILL); /* (a tracee's stops are reported here too) */
 		pid_t r = waitpid(l->pid, &st, WNOHANG | __WALL);
 		if (r <= 0)
 			break;
@@ -231,10 +238,12 @@ void launch_abort(struct launch *l)
 {
 	if (l->pid <= 0)
 		return;
-	/* the program and whatever it started in its group: nothing runs on untraced */
-	kill(-l->pgid, SIGKILL);
-	if (!l->exited)
-		kill(l->pid, SIGKILL);
+	/* the program and whatever it started in its group: nothing runs on untraced (once
+	 * it exited, launch_poll killed the group) */
+	if (!l->exited) {
+		kill(-l->pgid, SIGKILL);
+		kill(l->pid, SIGKILL); /* also if it left the group (setsid) */
+	}
 	if (l->go_fd >= 0)
 		close(l->go_fd);
 	if (l->err_fd >= 0)
