@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 			/* Commands report bad options themselves, naming memmon and the command. */
 			opterr = 0;
 			cli_set_argv(argv + 1);
-			return commands[i].fn(argc - 1, argv + 1);
+			return cli_output_status(name, commands[i].fn(argc - 1, argv + 1));
 		}
 	fprintf(stderr, "memmon: unknown command '%s'\n", name);
 	usage(stderr);

@@ -3,11 +3,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int cli_split_program(struct cli *cli, int argc, char **argv)
 {
@@ -93,6 +96,20 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'memmon %s --help'.\n", cmd);
 	return EXIT_USAGE;
+}
+
+int cli_output_status(const char *cmd, int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	struct stat st;
+	if (fstat(STDOUT_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+		if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)))
+			return rc;
+	}
+	fprintf(stderr, "memmon %s: writing the output failed (disk full?): it is incomplete\n", cmd);
+	return rc == EXIT_OK ? EXIT_RUNTIME : rc;
 }
 
 static char **cli_argv;

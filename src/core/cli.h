@@ -28,6 +28,9 @@ int cli_split_program(struct cli *cli, int argc, char **argv);
 
 /* getopt's message for a bad option, with memmon's form: "memmon CMD: unknown option, or
  * no value after '-x'" (main sets opterr = 0 and hands the argv over). Returns EXIT_USAGE. */
+/* The exit code once the command is done: a report that could not be written whole (disk
+ * full) is a failure, said on stderr; a reader that went away (memmon ... | head) is not. */
+int cli_output_status(const char *cmd, int rc);
 void cli_set_argv(char **argv);
 int cli_bad_option(const char *cmd);
 /* -p and -- PROGRAM name two different targets: EXIT_USAGE (message printed) if both are

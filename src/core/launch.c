@@ -1,4 +1,5 @@
 #include "core/launch.h"
+#include "core/loop.h"
 #include "proc/proc_libs.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +11,59 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
+
+/* The reaper: a small process that outlives memmon. It waits on a pipe from memmon; at EOF
+ * without memmon's "done" (memmon died, even by SIGKILL) it kills the program's process
+ * group. It holds no other file and ignores the signals aimed at memmon's terminal or
+ * group, so it is still there when it is needed. */
+static pid_t start_reaper(pid_t pgid, int *fd)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid_t r = fork();
+	if (r < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (r == 0) {
+		static const int ignored[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGTTIN,
+					       SIGTTOU, SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM };
+		for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
+			signal(ignored[i], SIG_IGN);
+		setpgid(0, 0);
+		int keep = p[0];
+		if (keep > 0)
+			close_range(0, (unsigned)keep - 1, 0);
+		close_range((unsigned)keep + 1, ~0U, 0);
+		prctl(PR_SET_NAME, "memmon-reaper");
+		char c = 0;
+		ssize_t n;
+		while ((n = read(keep, &c, 1)) < 0 && errno == EINTR)
+			;
+		if (n != 1 || c != 'd')
+			kill(-pgid, SIGKILL);
+		_exit(0);
+	}
+	close(p[0]);
+	*fd = p[1];
+	return r;
+}
+
+/* Gives the terminal back to memmon's group (it was the program's while it ran). */
+static void take_back_terminal(struct launch *l)
+{
+	if (!l->took_terminal)
+		return;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	sigaction(SIGTTOU, &ign, &old); /* memmon is in the background until this is done */
+	tcsetpgrp(STDIN_FILENO, getpgrp());
+	sigaction(SIGTTOU, &old, NULL);
+	l->took_terminal = false;
+}
 
 int launch_prepare(struct launch *l, char **argv, const char *cmd)
 {
@@ -39,6 +92,9 @@ int launch_prepare_flags(struct launch *l, char **argv, const char *cmd, unsigne
 		fprintf(stderr, "memmon %s: pipe: %s\n", cmd, strerror(errno));
 		return -errno;
 	}
+	/* A program run from a terminal reads it and gets its Ctrl-C as it would without
+	 * memmon: its group becomes the terminal's foreground when memmon's was. */
+	bool foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -50,14 +106,20 @@ int launch_prepare_flags(struct launch *l, char **argv, const char *cmd, unsigne
 		ssize_t n;
 		close(go[1]);
 		close(err[0]);
-		/* memmon gone, however it died (SIGKILL, a crash): the program does not run on
-		 * untraced (the signal survives the exec of a program that is not set-uid) */
+		/* Its own process group, which memmon ends whole; killed if memmon dies, however
+		 * it dies (the signal survives the exec of a program that is not set-uid). */
+		setpgid(0, 0);
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
 			_exit(127);
 		while ((n = read(go[0], &c, 1)) < 0 && errno == EINTR)
 			;
 		if (n != 1 || c != 'g')
 			_exit(127); /* memmon died before attaching its probes: do not run untraced */
+		if (foreground) {
+			signal(SIGTTOU, SIG_IGN);
+			tcsetpgrp(STDIN_FILENO, getpid());
+			signal(SIGTTOU, SIG_DFL);
+		}
 		signal(SIGPIPE, SIG_DFL);
 		if (to_stderr)
 			dup2(STDERR_FILENO, STDOUT_FILENO);
@@ -69,11 +131,21 @@ int launch_prepare_flags(struct launch *l, char **argv, const char *cmd, unsigne
 	}
 	close(go[0]);
 	close(err[1]);
-	l->pid = pid;
+	setpgid(pid, pid); /* also here: whichever runs first, the group exists after fork */
+	l->pid = l->pgid = pid;
 	l->go_fd = go[1];
 	l->err_fd = err[0];
-	/* Tracing is a convenience for symbolization, not a requirement. */
-	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACEEXIT | PTRACE_O_TRACEEXEC) == 0)
+	l->took_terminal = foreground;
+	l->reaper = start_reaper(pid, &l->reaper_fd);
+	if (l->reaper < 0) {
+		fprintf(stderr, "memmon %s: fork: %s\n", cmd, strerror(errno));
+		launch_abort(l);
+		return -EAGAIN;
+	}
+	/* Tracing is a convenience for symbolization, not a requirement; EXITKILL: a tracer
+	 * that dies takes the program with it. */
+	if (ptrace(PTRACE_SEIZE, pid, 0,
+		   PTRACE_O_TRACEEXIT | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL) == 0)
 		l->traced = true;
 	return 0;
 }
@@ -81,6 +153,12 @@ int launch_prepare_flags(struct launch *l, char **argv, const char *cmd, unsigne
 int launch_release(struct launch *l, const char *cmd)
 {
 	int e = 0;
+	if (loop_interrupted()) { /* Ctrl-C or SIGTERM during set-up: the program never runs */
+		fprintf(stderr, "memmon %s: interrupted before the program started; it was not run\n",
+			cmd);
+		launch_abort(l);
+		return -EINTR;
+	}
 	if (write(l->go_fd, "g", 1) != 1) {
 		fprintf(stderr, "memmon %s: cannot release the program: %s\n", cmd, strerror(errno));
 		launch_abort(l);
@@ -99,7 +177,7 @@ int launch_release(struct launch *l, const char *cmd)
 		fprintf(stderr, "memmon %s: cannot execute program '%s': %s\n", cmd,
 			l->prog ? l->prog : "?", strerror(e));
 		int st;
-		waitpid(l->pid, &st, 0);
+		waitpid(l->pid, &st, __WALL);
 		l->exited = true;
 		l->status = st;
 		return -e;
@@ -111,12 +189,20 @@ bool launch_poll(struct launch *l, void (*on_stop)(pid_t pid, void *ctx), void *
 {
 	int st;
 	while (!l->exited) {
+		/* Exited but not reaped: its group is killed now, while the zombie still holds the
+		 * group's number (once reaped, the number could name another group). */
+		siginfo_t si = { 0 };
+		if (waitid(P_PID, (id_t)l->pid, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0 &&
+		    si.si_pid == l->pid &&
+		    (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED))
+			kill(-l->pgid, SIGKILL); /* (a tracee's stops are reported here too) */
 		pid_t r = waitpid(l->pid, &st, WNOHANG | __WALL);
 		if (r <= 0)
 			break;
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
 			l->exited = true;
 			l->status = st;
+			take_back_terminal(l);
 			break;
 		}
 		if (!WIFSTOPPED(st))
@@ -142,17 +228,38 @@ bool launch_poll(struct launch *l, void (*on_stop)(pid_t pid, void *ctx), void *
 	return l->exited;
 }
 
+void launch_signal(struct launch *l, int sig)
+{
+	if (l->pgid > 0)
+		kill(-l->pgid, sig);
+}
+
 void launch_abort(struct launch *l)
 {
-	if (l->pid <= 0 || l->exited)
+	if (l->pid <= 0)
 		return;
-	kill(l->pid, SIGKILL);
+	/* the program and whatever it started in its group: nothing runs on untraced (once
+	 * it exited, launch_poll killed the group) */
+	if (!l->exited) {
+		kill(-l->pgid, SIGKILL);
+		kill(l->pid, SIGKILL); /* also if it left the group (setsid) */
+	}
 	if (l->go_fd >= 0)
 		close(l->go_fd);
 	if (l->err_fd >= 0)
 		close(l->err_fd);
-	waitpid(l->pid, &l->status, __WALL);
-	l->exited = true;
+	l->go_fd = l->err_fd = -1;
+	if (!l->exited) {
+		waitpid(l->pid, &l->status, __WALL);
+		l->exited = true;
+	}
+	take_back_terminal(l);
+	if (l->reaper > 0) { /* its work is done: it leaves without killing */
+		if (write(l->reaper_fd, "d", 1) != 1) { /* it then kills a group already gone */ }
+		close(l->reaper_fd);
+		waitpid(l->reaper, NULL, 0);
+		l->reaper = 0;
+	}
 }
 
 int launch_exit_code(const struct launch *l)

@@ -2,6 +2,7 @@
 #include "core/loop.h"
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -19,8 +20,12 @@ void loop_install_signals(void)
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal; /* no SA_RESTART: wake epoll_wait */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* What a terminal (Ctrl-C, Ctrl-\\, hang-up) and a supervisor (TERM, USR1/2, ALRM
+	 * from timeout(1) or a watchdog) send ends tracing with a report, never memmon outright,
+	 * which would leave a launched program running untraced. */
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM };
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		sigaction(stops[i], &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -66,6 +71,12 @@ enum loop_end loop_run(struct loop *l)
 	double start = now_seconds(), next = l->interval > 0 ? start + l->interval : 0;
 	for (;;) {
 		if (stop_signal) {
+			/* the program is in its own process group: it gets what memmon got (the
+			 * signals that mean nothing to it as SIGTERM), then 2 s to end */
+			int sig = stop_signal;
+			if (l->child && !l->child->exited)
+				launch_signal(l->child, sig == SIGINT || sig == SIGHUP || sig == SIGQUIT ?
+							sig : SIGTERM);
 			finish_child(l);
 			return LOOP_SIGNAL;
 		}

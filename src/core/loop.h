@@ -1,7 +1,8 @@
 /* The run loop of a live command: poll events, print every interval, stop on Ctrl-C,
- * SIGTERM, --duration, the launched program's exit, when every -p pid has exited, or when
- * stdout is closed (memmon ... | head). On Ctrl-C or SIGTERM a launched program gets up to
- * 2 s to finish (it received Ctrl-C too, from the terminal), so its cleanup is traced. */
+ * SIGTERM (and SIGHUP, SIGQUIT, SIGUSR1/2, SIGALRM), --duration, the launched program's
+ * exit, when every -p pid has exited, or when stdout is closed (memmon ... | head). On a
+ * signal a launched program gets the signal too (SIGTERM for the ones meaning nothing to
+ * it) and up to 2 s to finish, so its cleanup is traced. */
 #ifndef MEMMON_LOOP_H
 #define MEMMON_LOOP_H
 #include "core/events.h"
@@ -26,9 +27,10 @@ struct loop {
 	void (*on_tick)(void *ctx);                  /* every poll round (~100 ms) */
 };
 
-/* Installs SIGINT/SIGTERM/SIGCHLD handlers; call before launching. */
+/* Installs the handlers of the signals that end tracing, and SIGCHLD's; call before
+ * launching. */
 void loop_install_signals(void);
-/* True once SIGINT or SIGTERM arrived. */
+/* True once one of the signals that end tracing arrived. */
 bool loop_interrupted(void);
 enum loop_end loop_run(struct loop *l);
 const char *loop_end_reason(enum loop_end e);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_LONG_NAMES 128
 #define HELP_COLUMN_MAX 26 /* where help text starts at most; longer option names push it to
@@ -440,4 +441,14 @@ void opts_help(const struct opts_spec *spec, FILE *out)
 		fputc('\n', out);
 		print_wrapped(out, spec->epilog, 0);
 	}
+}
+
+int opts_ring_size(const char *arg, void *dest)
+{
+	unsigned long long size;
+	unsigned long long page = (unsigned long long)sysconf(_SC_PAGESIZE);
+	if (cli_parse_size(arg, &size) || size < page || size > (1ULL << 32) || (size & (size - 1)))
+		return -1;
+	*(unsigned long long *)dest = size;
+	return 0;
 }

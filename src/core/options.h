@@ -136,4 +136,12 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv);
 /* The help text generated from the table. */
 void opts_help(const struct opts_spec *spec, FILE *out);
 
+/* --buffer-size N, a BPF ring buffer's size (watch, the snoops, leak): OPT_CALLBACK's
+ * function, dest an unsigned long long; 0, or -1 unless a power of two of at least a page
+ * and at most 4G. */
+int opts_ring_size(const char *arg, void *dest);
+#define OPT_RING_SIZE(dst, h) { .kind = OPTK_CALLBACK, .long_name = "buffer-size", .arg = "N", \
+	.cb = opts_ring_size, .ctx = (dst), \
+	.hint = "(a power of two, at least a page, at most 4G)", .help = (h) }
+
 #endif

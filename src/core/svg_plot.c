@@ -18,11 +18,8 @@ static void put_text(FILE *f, const char *s)
 	}
 }
 
-int svg_plot_write(const char *path, const struct svg_plot *p)
+int svg_plot_write(FILE *f, const struct svg_plot *p)
 {
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
 	double x0 = p->n ? p->x[0] : 0, x1 = p->n ? p->x[p->n - 1] : 1;
 	double y0 = 0, y1 = 0;
 	for (size_t s = 0; s < p->nseries; s++)
@@ -75,8 +72,5 @@ int svg_plot_write(const char *path, const struct svg_plot *p)
 	fprintf(f, "</svg>\n");
 #undef PX
 #undef PY
-	int err = ferror(f) ? -EIO : 0;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
+	return ferror(f) ? -EIO : 0;
 }

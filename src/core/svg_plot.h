@@ -2,6 +2,7 @@
 #ifndef MEMMON_SVG_PLOT_H
 #define MEMMON_SVG_PLOT_H
 #include <stddef.h>
+#include <stdio.h>
 
 struct svg_series {
 	const char *name;
@@ -20,7 +21,7 @@ struct svg_plot {
 	const char *fit_label;
 };
 
-/* Writes the chart to path. Returns 0 or -errno. */
-int svg_plot_write(const char *path, const struct svg_plot *p);
+/* Writes the chart to f (core/out_file.h opens it). Returns 0 or -EIO. */
+int svg_plot_write(FILE *f, const struct svg_plot *p);
 
 #endif

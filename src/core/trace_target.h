@@ -49,7 +49,8 @@ struct bpf_object_skeleton;
 int trace_target_attach_filter(const struct bpf_object_skeleton *s);
 /* Lets the program exec. Returns 0 or an exit code. */
 int trace_target_release(struct trace_target *t, const char *cmd);
-/* Kills a program that never ran (setup failed). */
+/* Ends the launched program and its process group (core/launch.h): at the end of every
+ * run, and when set-up failed. */
 void trace_target_abort(struct trace_target *t);
 /* Sets the loop's child/pids from the target. */
 void trace_target_loop(struct trace_target *t, struct loop *l);

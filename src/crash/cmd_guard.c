@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define CMD "guard"
@@ -238,8 +239,13 @@ int cmd_guard(int argc, char **argv)
 		fprintf(stderr, "memmon guard: cannot create %s: %s\n", dir, strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	if (setup_env(lib, dir, &go)) {
+	/* ld.so splits LD_PRELOAD at spaces and colons: the library is preloaded through a
+	 * link in the private directory, whose name has neither, wherever memmon is installed. */
+	char link[sizeof(dir) + 32];
+	snprintf(link, sizeof(link), "%s/libmemmon_guard.so", dir);
+	if (symlink(lib, link) || setup_env(link, dir, &go)) {
 		fprintf(stderr, "memmon guard: cannot set the environment: %s\n", strerror(errno));
+		unlink(link);
 		rmdir(dir);
 		return EXIT_RUNTIME;
 	}
@@ -247,17 +253,24 @@ int cmd_guard(int argc, char **argv)
 	struct launch child;
 	struct guard_totals totals = { 0 };
 	if (launch_prepare_flags(&child, cli.prog_argv, CMD, cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0 || launch_release(&child, CMD) < 0) {
+		launch_abort(&child);
 		collect(dir, cli.json, &totals);
+		unlink(link);
 		rmdir(dir);
 		return EXIT_RUNTIME;
 	}
 	struct loop l = { .child = &child };
 	double start = now_seconds();
 	enum loop_end end = loop_run(&l);
-	if (end != LOOP_PROGRAM_EXITED)
-		launch_abort(&child);
+	launch_abort(&child); /* its whole process group, also after it exited */
 	collect(dir, cli.json, &totals);
+	unlink(link);
 	rmdir(dir);
+	if (!totals.processes && !totals.errors && end == LOOP_PROGRAM_EXITED &&
+	    WIFEXITED(child.status))
+		/* every process that ran with the guard reports at exit: none did */
+		fprintf(stderr, "memmon guard: the guard was not loaded into the program (a static "
+				"executable, or one that clears LD_PRELOAD): nothing was checked\n");
 	guard_print_summary(&totals, loop_end_reason(end), now_seconds() - start, cli.json);
 	return launch_exit_code(&child);
 }

@@ -276,8 +276,8 @@ int cmd_segv(int argc, char **argv)
 	if (launched && end == LOOP_PROGRAM_EXITED)
 		exit_code = launch_exit_code(&child);
 out:
-	if (launched && !child.exited)
-		launch_abort(&child);
+	if (launched)
+		launch_abort(&child); /* its whole process group, also after it exited */
 	events_close(&reader);
 	unwind_tables_close(ctx.unwind);
 	segv_bpf__destroy(skel);

@@ -113,7 +113,7 @@ void guard_print_stats(pid_t pid, unsigned long guarded, unsigned long pool_full
 void guard_print_summary(const struct guard_totals *t, const char *reason, double seconds, bool json)
 {
 	if (!json) {
-		if (!t->errors)
+		if (!t->errors && t->processes)
 			printf("memmon guard: no memory error caught\n");
 		return;
 	}

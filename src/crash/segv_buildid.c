@@ -1,4 +1,5 @@
 #include "crash/segv_buildid.h"
+#include "proc/regular_file.h"
 #include <dirent.h>
 #include <elfutils/libdwelf.h>
 #include <fcntl.h>
@@ -47,7 +48,7 @@ void buildid_index_free(struct buildid_index *ix)
 
 static int read_build_id(const char *path, unsigned char *id)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = regular_file_open(path, NULL); /* the crashed program's path: anyone's */
 	if (fd < 0)
 		return -1;
 	int len = -1;

@@ -1,4 +1,5 @@
 #include "kernel/probe_site.h"
+#include "proc/regular_file.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -75,9 +76,9 @@ int probe_site_find(const char *path, const char *name, bool skip_null_check,
 {
 	memset(out, 0, sizeof(*out));
 	elf_version(EV_CURRENT);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = regular_file_open(path, NULL); /* a mapped path: no FIFO, no device */
 	if (fd < 0)
-		return -errno;
+		return fd;
 	int err = -EINVAL;
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	GElf_Addr value;

@@ -5,6 +5,7 @@
 #include "core/options.h"
 #include "kernel/bpf_util.h"
 #include "leak/leak.h"
+#include "proc/regular_file.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -46,6 +47,7 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 	o->sample_rate = 1;
 	o->max_allocs = 524288;
 	o->max_errors = 100;
+	o->ring_size = LEAK_RING_DEFAULT;
 	struct opt opts[] = {
 		OPT_PIDS(&o->cli, "trace this process (repeatable)"),
 		OPT_REFUSE(0, "comm", true, "--comm is not supported: name processes with -p"),
@@ -85,6 +87,9 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 		/* each entry costs ~128 bytes of kernel memory, allocated up front */
 		OPT_NUMBER(0, "max-allocs", &o->max_allocs, "N", 1024, 1 << 23,
 			   "size of the outstanding-allocation table (default 524288)"),
+		OPT_RING_SIZE(&o->ring_size, "ring buffer of mapping calls and errors, a power\n"
+					     "of two (default 16M: a report's pause at 100000\n"
+					     "mmap calls a second loses nothing)"),
 		OPT_JSON(&o->cli, "JSON Lines: leak_stack and leak_alloc rows closed by leak_interval\n"
 				  "(each interval) or leak_summary (at the end); leak_error as\n"
 				  "it happens (a launched program's stdout then goes to stderr)"),
@@ -122,9 +127,10 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 /* --lib names a file to probe: say plainly when it is missing or not an ELF object. */
 static int check_lib(const char *lib)
 {
-	int fd = open(lib, O_RDONLY | O_CLOEXEC);
+	int fd = regular_file_open(lib, NULL);
 	if (fd < 0) {
-		fprintf(stderr, "memmon leak: cannot open --lib %s: %s\n", lib, strerror(errno));
+		fprintf(stderr, "memmon leak: cannot open --lib %s: %s\n", lib,
+			fd == -EINVAL ? "not a regular file" : strerror(-fd));
 		return -1;
 	}
 	unsigned char magic[4] = { 0 };

@@ -17,7 +17,9 @@ struct leak_opts {
 	uint32_t sample_rate, max_allocs, max_errors;
 	int stack_walk; /* 0: by call frame information, 1: by frame pointers (--stack-walk) */
 	bool follow, no_follow; /* children of -p pids too / of nobody (default: a launched program's) */
+	unsigned long long ring_size; /* --buffer-size: mapping calls and errors in flight */
 };
+#define LEAK_RING_DEFAULT (16ULL << 20)
 
 int leak_user_run(const struct leak_opts *o);
 int leak_kernel_run(const struct leak_opts *o);

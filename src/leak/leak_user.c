@@ -221,6 +221,7 @@ static int setup(struct leak_user *u)
 	struct bpf_program *progs[] = { u->skel->progs.alloc_enter, u->skel->progs.alloc_return };
 	uprobe_set_prepare(&u->probes, progs, 2);
 	bpf_map__set_max_entries(u->skel->maps.allocs, o->max_allocs);
+	bpf_map__set_max_entries(u->skel->maps.events, (__u32)o->ring_size);
 	int err = leak_user_bpf__load(u->skel);
 	if (err)
 		return bpf_fail("leak", "loading the BPF programs", err);

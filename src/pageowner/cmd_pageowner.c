@@ -4,15 +4,19 @@
 #include "core/cli.h"
 #include "core/json_out.h"
 #include "core/options.h"
+#include "core/out_file.h"
 #include "pageowner/pageowner_cli.h"
 #include "pageowner/pageowner_fold.h"
 #include "pageowner/pageowner_opts.h"
 #include "pageowner/pageowner_parse.h"
 #include "pageowner/pageowner_print.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define CMD "pageowner"
 #define KEEP_ERRORS 20 /* malformed records listed by line in the summary */
@@ -167,6 +171,34 @@ static int parse(int argc, char **argv, struct po_options *o, struct pageowner_a
 	return OPTS_GO_ON;
 }
 
+/* The dump to read: standard input, a file or a pipe; not a device (/dev/zero never ends)
+ * nor a directory. NULL after a message. */
+static FILE *open_input(const char *name)
+{
+	if (!strcmp(name, "-"))
+		return stdin;
+	int fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st)) {
+		fprintf(stderr, "memmon pageowner: cannot open %s: %s\n", name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode)) {
+		fprintf(stderr, "memmon pageowner: cannot read %s: %s\n", name,
+			S_ISDIR(st.st_mode) ? strerror(EISDIR) : "a device, not a file or a pipe");
+		close(fd);
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		fprintf(stderr, "memmon pageowner: cannot open %s: %s\n", name, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 int cmd_pageowner(int argc, char **argv)
 {
 	struct po_options opt = { 0 };
@@ -179,23 +211,25 @@ int cmd_pageowner(int argc, char **argv)
 	rc = EXIT_OK;
 	struct run run = { .opt = &opt, .debug = args.debug };
 	const char *in_name = args.in_name, *out_name = args.out_name;
-	FILE *in = strcmp(in_name, "-") ? fopen(in_name, "r") : stdin;
+	FILE *in = open_input(in_name);
 	if (!in) {
-		fprintf(stderr, "memmon pageowner: cannot open %s: %s\n", in_name, strerror(errno));
 		po_opt_free(&opt);
 		return EXIT_RUNTIME;
 	}
-	FILE *out = out_name ? fopen(out_name, "w") : stdout;
-	if (!out) {
-		fprintf(stderr, "memmon pageowner: cannot write %s: %s\n", out_name, strerror(errno));
-		if (in != stdin)
-			fclose(in);
-		po_opt_free(&opt);
-		return EXIT_RUNTIME;
+	struct out_file of = { .dirfd = -1 };
+	FILE *out = stdout;
+	if (out_name) {
+		if (out_file_open(&of, out_name, 0, CMD)) {
+			if (in != stdin)
+				fclose(in);
+			po_opt_free(&opt);
+			return EXIT_RUNTIME;
+		}
+		out = of.fp;
 	}
 	run.fold = po_fold_new(&opt);
 	struct po_parser *p = po_parser_new(on_record, on_error, &run);
-	int err = po_parse_file(in, p);
+	int err = po_parse_file(in, PO_LINE_MAX, p);
 	if (err) {
 		fprintf(stderr, "memmon pageowner: cannot read %s: %s\n", in_name, strerror(-err));
 		rc = EXIT_RUNTIME;
@@ -214,17 +248,18 @@ int cmd_pageowner(int argc, char **argv)
 				in_name);
 			rc = EXIT_RUNTIME;
 		}
-		if (fflush(out) || ferror(out)) {
+		if (out == stdout && (fflush(out) || ferror(out))) {
 			fprintf(stderr, "memmon pageowner: cannot write output: %s\n", strerror(errno));
 			rc = EXIT_RUNTIME;
 		}
+		if (out != stdout && out_file_commit(&of, CMD))
+			rc = EXIT_RUNTIME;
 	}
 	po_parser_free(p);
 	po_fold_free(run.fold);
 	po_opt_free(&opt);
 	if (in != stdin)
 		fclose(in);
-	if (out != stdout)
-		fclose(out);
+	out_file_discard(&of);
 	return rc;
 }

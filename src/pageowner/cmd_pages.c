@@ -6,6 +6,7 @@
 #include "core/json_out.h"
 #include "core/loop.h"
 #include "core/options.h"
+#include "core/out_file.h"
 #include "core/trace_target.h"
 #include "kernel/bpf_util.h"
 #include "kernel/gfp_names.h"
@@ -31,6 +32,7 @@ struct pages_run {
 	struct cli cli;
 	struct po_options opt;
 	const char *dump_path;
+	struct out_file dump; /* the next dump, made at start so a bad path fails at once */
 	unsigned long long max_pages;
 	struct pages_bpf *skel;
 	struct ksyms *ks;
@@ -116,23 +118,16 @@ static uint64_t walk_pages(struct pages_run *run, FILE *dump, struct report_ctx 
 	return n;
 }
 
+/* Writes the outstanding blocks to --dump (core/out_file.h: a new 0600 file renamed over
+ * the target; the dump holds frame numbers and kernel addresses, like the kernel's 0400
+ * page_owner file). 0 or -1 (message printed). */
 static int write_dump(struct pages_run *run)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", run->dump_path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "memmon pages: cannot write %s: %s\n", tmp, strerror(errno));
+	if (!run->dump.fp && out_file_open(&run->dump, run->dump_path, 0, CMD))
 		return -1;
-	}
 	uint64_t unresolved;
-	walk_pages(run, f, NULL, &unresolved);
-	if (fclose(f) || rename(tmp, run->dump_path)) {
-		fprintf(stderr, "memmon pages: cannot write %s: %s\n", run->dump_path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	walk_pages(run, run->dump.fp, NULL, &unresolved);
+	return out_file_commit(&run->dump, CMD);
 }
 
 /* One report: the blocks still allocated. final: the last one, when tracing ended (why
@@ -271,7 +266,7 @@ static void configure_filter(const struct trace_target *tt, struct task_filter_c
 
 int cmd_pages(int argc, char **argv)
 {
-	struct pages_run run = { .max_pages = 262144 };
+	struct pages_run run = { .max_pages = 262144, .dump = { .dirfd = -1 } };
 	int rc = parse(&run, argc, argv);
 	if (rc != OPTS_GO_ON) {
 		po_opt_free(&run.opt);
@@ -281,11 +276,16 @@ int cmd_pages(int argc, char **argv)
 		po_opt_free(&run.opt);
 		return rc;
 	}
+	if (run.dump_path && out_file_open(&run.dump, run.dump_path, 0, CMD)) {
+		po_opt_free(&run.opt);
+		return EXIT_RUNTIME;
+	}
 	loop_install_signals();
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	sigaction(SIGUSR1, &sa, NULL);
 	struct trace_target tt;
 	if ((rc = trace_target_prepare(&tt, &run.cli, CMD, 0))) {
+		out_file_discard(&run.dump);
 		po_opt_free(&run.opt);
 		return rc;
 	}
@@ -337,6 +337,7 @@ int cmd_pages(int argc, char **argv)
 	print_report(&run, loop_end_reason(end), true);
 out:
 	trace_target_abort(&tt);
+	out_file_discard(&run.dump);
 	pages_bpf__destroy(run.skel);
 	ksyms_free(run.ks);
 	po_opt_free(&run.opt);

@@ -1,4 +1,5 @@
 #include "pageowner/pageowner_parse.h"
+#include "proc/line_reader.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,8 +311,19 @@ static bool has_garbage(const char *line, size_t len)
 	return false;
 }
 
+void po_parser_long_line(struct po_parser *p)
+{
+	p->counts.lines++;
+	if (p->st != ST_SKIP)
+		malformed(p, p->counts.lines, "line too long");
+}
+
 void po_parser_line(struct po_parser *p, const char *line, size_t len)
 {
+	if (len > PO_LINE_MAX) {
+		po_parser_long_line(p);
+		return;
+	}
 	p->counts.lines++;
 	unsigned long ln = p->counts.lines;
 	if (len && line[len - 1] == '\r')
@@ -324,10 +336,6 @@ void po_parser_line(struct po_parser *p, const char *line, size_t len)
 	}
 	if (p->st == ST_SKIP)
 		return;
-	if (len > PO_LINE_MAX) {
-		malformed(p, ln, "line too long");
-		return;
-	}
 	if (has_garbage(line, len)) {
 		malformed(p, ln, "garbage (control characters)");
 		return;
@@ -341,6 +349,10 @@ void po_parser_line(struct po_parser *p, const char *line, size_t len)
 		/* the blank line between two records is missing */
 		malformed(p, p->rec.line, "record not terminated by a blank line");
 		parser_start(p, line, len);
+		return;
+	}
+	if (p->stack.len + p->extra.len + len > PO_RECORD_MAX) {
+		malformed(p, p->rec.line, "record too long");
 		return;
 	}
 	if (line[0] == ' ' || line[0] == '\t') {
@@ -380,20 +392,25 @@ void po_parser_finish(struct po_parser *p)
 	p->st = ST_IDLE;
 }
 
-int po_parse_file(FILE *f, struct po_parser *p)
+int po_parse_file(FILE *f, size_t max_line, struct po_parser *p)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int err = 0;
+	struct line_reader lr;
+	const char *line;
+	size_t len;
+	bool too_long;
+	int n;
+	if (line_reader_init(&lr, f, max_line))
+		return -ENOMEM;
 	/* a cut last line has no newline; its record has no blank line: finish() reports it */
-	while ((n = getline(&line, &cap, f)) > 0)
-		po_parser_line(p, line, line[n - 1] == '\n' ? (size_t)n - 1 : (size_t)n);
-	if (ferror(f))
-		err = errno ? -errno : -EIO;
+	while ((n = line_reader_next(&lr, &line, &len, &too_long)) > 0) {
+		if (too_long)
+			po_parser_long_line(p);
+		else
+			po_parser_line(p, line, len);
+	}
 	po_parser_finish(p);
-	free(line);
-	return err;
+	line_reader_free(&lr);
+	return n < 0 ? n : 0;
 }
 
 void po_parse_buffer(const char *buf, size_t len, struct po_parser *p)

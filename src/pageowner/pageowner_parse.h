@@ -3,7 +3,7 @@
  * One record = header line, optional PFN line, stack frames (lines starting with blanks),
  * optional extra lines (migrate reason, memcg charge, "page last free" stack), blank line.
  * The parser holds one record at a time: memory does not grow with the input. Pure: no I/O
- * except po_parse_file(), no globals. */
+ * except po_parse_file() (proc/line_reader.h), no globals. */
 #ifndef MEMMON_PAGEOWNER_PARSE_H
 #define MEMMON_PAGEOWNER_PARSE_H
 #include <stdbool.h>
@@ -13,6 +13,7 @@
 
 #define PO_COMM_MAX 64      /* kernel commands are <= 15 bytes; longer is garbage */
 #define PO_LINE_MAX 65536   /* a longer line is malformed (and not stored) */
+#define PO_RECORD_MAX (1 << 20) /* a record's stack and extra lines; kernel stacks are ~8 KiB */
 #define PO_MAX_ORDER 40     /* higher orders are garbage (pages would overflow) */
 
 struct po_record {
@@ -49,6 +50,8 @@ struct po_parser *po_parser_new(po_record_fn on_record, po_error_fn on_error, vo
 void po_parser_free(struct po_parser *p);
 /* Feeds one line without its newline (len bytes, may contain NULs). */
 void po_parser_line(struct po_parser *p, const char *line, size_t len);
+/* A line longer than PO_LINE_MAX, whose bytes were not kept: malformed. */
+void po_parser_long_line(struct po_parser *p);
 /* End of input: a record still open is reported as cut. */
 void po_parser_finish(struct po_parser *p);
 
@@ -62,8 +65,10 @@ struct po_counts po_parser_counts(const struct po_parser *p);
 const char *po_parse_header(const char *line, struct po_record *r, char *comm_buf,
 			    size_t comm_size);
 
-/* Helpers that read a whole stream or buffer, splitting lines. */
-int po_parse_file(FILE *f, struct po_parser *p);          /* 0 or -errno */
+/* Helpers that read a whole stream or buffer, splitting lines. The stream is read in a
+ * buffer of max_line bytes (PO_LINE_MAX; smaller in the fuzz harness): a longer line is
+ * malformed and skipped, memory stays bounded whatever the input. 0 or -errno. */
+int po_parse_file(FILE *f, size_t max_line, struct po_parser *p);
 void po_parse_buffer(const char *buf, size_t len, struct po_parser *p);
 
 #endif

@@ -1,4 +1,5 @@
 #include "proc/proc_libs.h"
+#include "proc/regular_file.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -55,7 +56,7 @@ int resolve_program(const char *name, char *out, size_t n)
 enum program_kind program_elf_kind(const char *path)
 {
 	enum program_kind kind = ELF_NOT_ELF;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = regular_file_open(path, NULL);
 	if (fd < 0)
 		return ELF_NOT_ELF;
 	elf_version(EV_CURRENT);

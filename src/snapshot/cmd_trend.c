@@ -4,6 +4,7 @@
 #include "core/launch.h"
 #include "core/loop.h"
 #include "core/options.h"
+#include "core/out_file.h"
 #include "proc/proc_file.h"
 #include "proc/proc_pid.h"
 #include "snapshot/trend_fit.h"
@@ -51,26 +52,6 @@ static void take_sample(void *ctx)
 		return;
 	}
 	trend_print_sample(tr->pid, &p, tr->series.n == 1, tr->json, stdout);
-}
-
-/* --svg is written at the end: find out now, not after the whole run, that it cannot be. */
-static bool svg_path_writable(const char *path)
-{
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		dir[1] = 0;
-	else
-		*slash = 0;
-	const char *bad = access(path, F_OK) == 0 ? (access(path, W_OK) ? path : NULL) :
-			  access(dir, W_OK) ? dir : NULL;
-	if (bad)
-		fprintf(stderr, "memmon trend: cannot write --svg %s: %s: %s\n", path, bad,
-			strerror(errno));
-	return !bad;
 }
 
 /* Samples every interval until Ctrl-C, --duration, or the process is gone. Its own loop
@@ -181,7 +162,7 @@ static int start_target(struct trend *tr, const struct cli *cli, struct launch *
 
 /* Fits the samples, prints the verdict and writes the chart. The exit code. */
 static int report(const struct trend *tr, const char *comm, enum loop_end end, double seconds,
-		  const char *svg)
+		  struct out_file *svg)
 {
 	struct trend_fits f;
 	if (trend_fit(&tr->series, &f)) {
@@ -196,9 +177,11 @@ static int report(const struct trend *tr, const char *comm, enum loop_end end, d
 	};
 	trend_print_summary(&r, tr->json, stdout);
 	int rc = EXIT_OK, err;
-	if (svg && (err = trend_write_svg(svg, &r))) {
-		fprintf(stderr, "memmon trend: cannot write %s: %s\n", svg, strerror(-err));
-		rc = EXIT_RUNTIME;
+	if (svg->fp) {
+		if ((err = trend_write_svg(svg->fp, &r)))
+			fprintf(stderr, "memmon trend: cannot write %s: %s\n", svg->path, strerror(-err));
+		if (err || out_file_commit(svg, CMD))
+			rc = EXIT_RUNTIME;
 	}
 	trend_fits_free(&f);
 	return rc;
@@ -213,21 +196,24 @@ int cmd_trend(int argc, char **argv)
 		return rc;
 	if (!cli_check_user_pids(&cli, CMD))
 		return EXIT_RUNTIME;
-	if (svg && !svg_path_writable(svg))
+	/* --svg is written at the end: its file is made now, not found unwritable after the run */
+	struct out_file svg_file = { .dirfd = -1 };
+	if (svg && out_file_open(&svg_file, svg, 0, CMD))
 		return EXIT_RUNTIME;
 
 	struct trend tr = { .json = cli.json };
-	struct launch child;
+	struct launch child = { 0 };
 	char comm[64] = "?";
 	loop_install_signals();
 	double start = now_seconds();
 	rc = start_target(&tr, &cli, &child, comm, sizeof(comm));
 	if (!rc) {
 		enum loop_end end = sample_loop(&tr, &cli, cli.prog_argv ? &child : NULL);
-		rc = report(&tr, comm, end, now_seconds() - start, svg);
-		if (cli.prog_argv && !child.exited)
-			launch_abort(&child);
+		rc = report(&tr, comm, end, now_seconds() - start, &svg_file);
 	}
+	if (cli.prog_argv)
+		launch_abort(&child); /* its whole process group, also after it exited */
+	out_file_discard(&svg_file);
 	trend_series_free(&tr.series);
 	text_buf_free(&tr.buf);
 	return rc;

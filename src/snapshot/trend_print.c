@@ -77,24 +77,24 @@ void trend_print_summary(const struct trend_report *r, bool json, FILE *out)
 		print_summary_text(r, out);
 }
 
-int trend_write_svg(const char *path, const struct trend_report *r)
+int trend_write_svg(FILE *f, const struct trend_report *r)
 {
-	const struct trend_fits *f = r->fits;
+	const struct trend_fits *fits = r->fits;
 	char title[128], fit_label[96];
 	snprintf(title, sizeof(title), "memmon trend: pid %d (%s), USS %s", r->pid, r->comm,
-		 trend_verdict_name(f->verdict));
-	if (isnan(f->uss.r2))
-		snprintf(fit_label, sizeof(fit_label), "USS fit %+.0f kB/min, r2 undefined", f->uss.slope * 60);
+		 trend_verdict_name(fits->verdict));
+	if (isnan(fits->uss.r2))
+		snprintf(fit_label, sizeof(fit_label), "USS fit %+.0f kB/min, r2 undefined", fits->uss.slope * 60);
 	else
-		snprintf(fit_label, sizeof(fit_label), "USS fit %+.0f kB/min, r2 %.3f", f->uss.slope * 60, f->uss.r2);
+		snprintf(fit_label, sizeof(fit_label), "USS fit %+.0f kB/min, r2 %.3f", fits->uss.slope * 60, fits->uss.r2);
 	struct svg_series series[] = {
-		{ "USS", "#d62728", f->uss_kb }, { "[heap] RSS", "#1f77b4", f->heap_kb },
-		{ "anon RSS", "#2ca02c", f->anon_kb },
+		{ "USS", "#d62728", fits->uss_kb }, { "[heap] RSS", "#1f77b4", fits->heap_kb },
+		{ "anon RSS", "#2ca02c", fits->anon_kb },
 	};
 	struct svg_plot p = {
-		.title = title, .x_label = "seconds", .y_label = "kB", .x = f->x, .n = f->n,
-		.series = series, .nseries = 3, .fit_slope = f->uss.slope,
-		.fit_intercept = f->uss.intercept, .fit_label = fit_label,
+		.title = title, .x_label = "seconds", .y_label = "kB", .x = fits->x, .n = fits->n,
+		.series = series, .nseries = 3, .fit_slope = fits->uss.slope,
+		.fit_intercept = fits->uss.intercept, .fit_label = fit_label,
 	};
-	return svg_plot_write(path, &p);
+	return svg_plot_write(f, &p);
 }

@@ -23,7 +23,7 @@ struct trend_report {
 };
 
 void trend_print_summary(const struct trend_report *r, bool json, FILE *out);
-/* The chart of the three series and the fitted USS line. 0 or -errno. */
-int trend_write_svg(const char *path, const struct trend_report *r);
+/* The chart of the three series and the fitted USS line, written to f. 0 or -EIO. */
+int trend_write_svg(FILE *f, const struct trend_report *r);
 
 #endif

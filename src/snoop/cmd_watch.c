@@ -7,7 +7,6 @@
 #include "core/loop.h"
 #include "core/options.h"
 #include "snoop/snoop_event.h"
-#include "snoop/snoop_options.h"
 #include "snoop/snoop_run.h"
 #include "snoop/watch_list.h"
 #include "snoop/snoop.skel.h"
@@ -42,7 +41,7 @@ static int parse(struct cli *cli, struct watch_opts *w, int argc, char **argv)
 		OPT_FLAG(0, "follow", &w->follow, "watch children of watched processes as they fork\n"
 						  "(the default for a launched program)"),
 		OPT_FLAG(0, "no-follow", &w->no_follow, "do not watch a launched program's children"),
-		OPT_SNOOP_BUFFER(&w->buffer, "ring buffer size, a power of two (4k, 1M, ...; default 8M)"),
+		OPT_RING_SIZE(&w->buffer, "ring buffer size, a power of two (4k, 1M, ...; default 8M)"),
 		OPT_STRING(0, "map", &w->map, "PATH", "pin the watch list at PATH (in bpffs), shared with\n"
 						      "every watch naming the same PATH (default: a list\n"
 						      "of this watch's own)"),

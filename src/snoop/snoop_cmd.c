@@ -1,7 +1,6 @@
 #include "core/json_out.h"
 #include "core/options.h"
 #include "snoop/snoop_cmd.h"
-#include "snoop/snoop_options.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -18,7 +17,7 @@ static int parse(const struct snoop_def *def, struct cli *cli, unsigned long lon
 		def->on_interval ? (struct opt)OPT_INTERVAL(cli, def->interval_help) :
 				   (struct opt)OPT_REFUSE('i', "interval", true,
 							  "-i/--interval does not apply: every call is printed"),
-		OPT_SNOOP_BUFFER(buffer, "ring buffer size, a power of two (default 8M)"),
+		OPT_RING_SIZE(buffer, "ring buffer size, a power of two (default 8M)"),
 		OPT_DURATION(cli, "stop after S seconds"),
 		OPT_JSON(cli, def->json_help),
 		OPT_END(),

@@ -1,6 +1,7 @@
 #include "core/cli.h"
 #include "kernel/bpf_util.h"
 #include "snoop/snoop_session.h"
+#include "snoop/watch_pin.h"
 #include "snoop/watch_list.h"
 #include "symbols/ksyms.h"
 #include "snoop/snoop.skel.h"
@@ -39,23 +40,11 @@ static void setup_page_walk(struct snoop_bpf *skel)
 #endif
 }
 
-static int mkdir_parent(const char *path)
-{
-	char dir[256];
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts *o)
 {
 	memset(s, 0, sizeof(*s));
 	s->watch_fd = -1;
+	s->pin.lock_fd = -1;
 	int rc = bpf_preflight(o->cmd);
 	if (rc)
 		return rc;
@@ -91,11 +80,8 @@ int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts 
 		if (bpf_ensure_bpffs(o->cmd))
 			goto fail;
 		snprintf(s->pin_path, sizeof(s->pin_path), "%s", o->pin_path);
-		if ((rc = mkdir_parent(s->pin_path))) {
-			fprintf(stderr, "memmon %s: cannot create the directory of %s: %s\n", o->cmd,
-				s->pin_path, strerror(-rc));
+		if (watch_pin_claim(&s->pin, s->pin_path, o->cmd))
 			goto fail;
-		}
 		/* An existing pin is reused: the watch list is shared, like the module's file. */
 		s->reused_pin = access(s->pin_path, F_OK) == 0;
 		bpf_map__set_pin_path(k->maps.pid_filter, s->pin_path);
@@ -112,7 +98,7 @@ int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts 
 		bpf_fail(o->cmd, "mapping the unwind tables", -errno);
 		goto fail;
 	}
-	s->watch_fd = bpf_map__fd(k->maps.pid_filter);
+	s->watch_fd = bpf_map__fd(k->maps.pid_filter); /* from here the pin is ours */
 	if ((rc = trace_target_fill(o->target, s->watch_fd))) {
 		bpf_fail(o->cmd, "filling the process filter", rc);
 		goto fail;
@@ -166,16 +152,7 @@ void snoop_session_close(struct snoop_session *s)
 	unwind_tables_close(s->unwind);
 	s->unwind = NULL;
 	events_close(&s->events);
-	if (s->skel && s->pinned_by_us) {
-		bpf_map__unpin(s->skel->maps.pid_filter, NULL);
-		char dir[256];
-		snprintf(dir, sizeof(dir), "%s", s->pin_path);
-		char *slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = '\0';
-			rmdir(dir); /* only if empty: other sessions may pin there too */
-		}
-	}
+	watch_pin_release(&s->pin, s->watch_fd >= 0, s->pinned_by_us);
 	snoop_bpf__destroy(s->skel);
 	s->skel = NULL;
 }

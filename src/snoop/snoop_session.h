@@ -7,6 +7,7 @@
 #include "core/events.h"
 #include "core/trace_target.h"
 #include "symbols/unwind_tables.h"
+#include "snoop/watch_pin.h"
 #include <bpf/libbpf.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,6 +39,7 @@ struct snoop_session {
 	bool pinned_by_us;
 	bool reused_pin;
 	char pin_path[256];
+	struct watch_pin pin;    /* the directory checked, the sessions' lock */
 };
 
 /* Sets the process filter from the target, loads, fills the filter (trace_target_fill),

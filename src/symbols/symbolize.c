@@ -1,3 +1,4 @@
+#include "proc/regular_file.h"
 #include "symbols/demangle.h"
 #include "symbols/ksyms.h"
 #include "symbols/symbolize.h"
@@ -10,11 +11,19 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
-/* One ELF file, opened offline once and shared by every process that maps it. */
+/* One ELF file, opened offline once and shared by every process that maps it. A file is
+ * its path and its inode (a path may name another file in another mount namespace, or
+ * after a package upgrade); it is opened through one mapping of it (proc/regular_file.h:
+ * never blocking, only the mapped regular file). */
 struct elf_file {
 	char *path;
+	struct file_id id;
+	bool has_id;                   /* learned from /proc/PID/maps; not from a BPF probe */
+	pid_t src_pid;                 /* one process mapping it, and where */
+	uint64_t src_start, src_end;
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
 	GElf_Addr bias;
@@ -45,7 +54,10 @@ struct symbolizer {
 	struct sym_stats stats;
 };
 
-static char *debuginfo_path;
+/* Separate debug files only from the system's tree (by build-id, or a .gnu_debuglink name
+ * mirrored there), never beside the traced file: its directory may be an ordinary user's,
+ * who could put a FIFO where libdwfl would open a debug file. */
+static char *debuginfo_path = "/usr/lib/debug";
 static const Dwfl_Callbacks offline_callbacks = {
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 	.section_address = dwfl_offline_section_address,
@@ -85,11 +97,8 @@ void symbolizer_free(struct symbolizer *s)
 	free(s);
 }
 
-static void load_segments(struct elf_file *f)
+static void load_segments(struct elf_file *f, int fd)
 {
-	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	size_t n = 0;
 	if (elf && elf_getphdrnum(elf, &n) == 0) {
@@ -105,18 +114,33 @@ static void load_segments(struct elf_file *f)
 	}
 	if (elf)
 		elf_end(elf);
-	close(fd);
 }
 
-static struct elf_file *get_file(struct symbolizer *s, const char *path)
+static bool same_id(const struct elf_file *f, const struct file_id *id)
 {
-	for (int i = 0; i < s->nfiles; i++)
-		if (strcmp(s->files[i]->path, path) == 0)
-			return s->files[i];
+	return !id || !f->has_id || (f->id.dev == id->dev && f->id.ino == id->ino);
+}
+
+static struct elf_file *get_file(struct symbolizer *s, const char *path, const struct file_id *id)
+{
+	for (int i = 0; i < s->nfiles; i++) {
+		struct elf_file *f = s->files[i];
+		if (strcmp(f->path, path) == 0 && same_id(f, id)) {
+			if (id && !f->has_id) { /* a probe named it first; maps says which it is */
+				f->id = *id;
+				f->has_id = true;
+			}
+			return f;
+		}
+	}
 	struct elf_file *f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
 	f->path = strdup(path);
+	if (id) {
+		f->id = *id;
+		f->has_id = true;
+	}
 	if (s->nfiles == s->capfiles) {
 		s->capfiles = s->capfiles ? s->capfiles * 2 : 16;
 		s->files = realloc(s->files, sizeof(*s->files) * s->capfiles);
@@ -134,15 +158,23 @@ static bool open_file(struct elf_file *f)
 	if (f->failed)
 		return false;
 	f->failed = true;
-	load_segments(f);
+	int fd = mapped_file_open(f->src_pid, f->src_start, f->src_end, f->path,
+				  f->has_id ? &f->id : NULL);
+	if (fd < 0)
+		return false;
+	load_segments(f, fd);
 	f->dwfl = dwfl_begin(&offline_callbacks);
-	if (!f->dwfl)
+	if (!f->dwfl) {
+		close(fd);
 		return false;
+	}
 	dwfl_report_begin(f->dwfl);
-	f->mod = dwfl_report_offline(f->dwfl, f->path, f->path, -1);
+	f->mod = dwfl_report_offline(f->dwfl, f->path, f->path, fd); /* fd is its on success */
 	dwfl_report_end(f->dwfl, NULL, NULL);
-	if (!f->mod)
+	if (!f->mod) {
+		close(fd);
 		return false;
+	}
 	if (!dwfl_module_getelf(f->mod, &f->bias))
 		return false;
 	f->failed = false;
@@ -213,39 +245,49 @@ int symbolizer_capture_pid(struct symbolizer *s, pid_t pid)
 	return 0;
 }
 
+static int add_mapping(struct symbolizer *s, pid_t pid, uint64_t start, uint64_t end,
+		       uint64_t pgoff, const char *path, const struct file_id *id);
+
 int symbolizer_capture_maps(struct symbolizer *s, pid_t pid, FILE *fp)
 {
 	char line[4096 + 256];
 	get_pid(s, pid, true); /* known, even with no code mapping yet */
 	while (fgets(line, sizeof(line), fp)) {
-		uint64_t start, end, pgoff;
+		uint64_t start, end, pgoff, ino;
+		unsigned maj, min;
 		char perms[8];
 		int name_at = 0;
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*u %n", &start, &end,
-			   perms, &pgoff, &name_at) < 4 || !name_at)
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %x:%x %" SCNu64 " %n", &start,
+			   &end, perms, &pgoff, &maj, &min, &ino, &name_at) < 7 || !name_at)
 			continue;
 		char *name = line + name_at;
 		name[strcspn(name, "\n")] = 0;
 		if (name[0] != '/' || perms[2] != 'x')
 			continue; /* only executable file mappings hold code addresses */
-		symbolizer_add_mapping(s, pid, start, end, pgoff, name);
+		struct file_id id = { makedev(maj, min), ino };
+		add_mapping(s, pid, start, end, pgoff, name, ino ? &id : NULL);
 	}
 	return 0;
 }
 
-int symbolizer_add_mapping(struct symbolizer *s, pid_t pid, uint64_t start, uint64_t end,
-			   uint64_t pgoff, const char *path)
+static int add_mapping(struct symbolizer *s, pid_t pid, uint64_t start, uint64_t end,
+		       uint64_t pgoff, const char *path, const struct file_id *id)
 {
 	struct pid_maps *pm = get_pid(s, pid, true);
 	if (!pm)
 		return -ENOMEM;
 	for (int i = 0; i < pm->n; i++)
 		if (pm->maps[i].start == start && pm->maps[i].end == end &&
-		    strcmp(pm->maps[i].file->path, path) == 0)
+		    strcmp(pm->maps[i].file->path, path) == 0 && same_id(pm->maps[i].file, id))
 			return 0;
-	struct elf_file *f = get_file(s, path);
+	struct elf_file *f = get_file(s, path, id);
 	if (!f)
 		return -ENOMEM;
+	if (!f->mod) { /* the latest mapping is the likeliest to be there when it is opened */
+		f->src_pid = pid;
+		f->src_start = start;
+		f->src_end = end;
+	}
 	if (pm->n == pm->cap) {
 		int cap = pm->cap ? pm->cap * 2 : 32;
 		struct mapping *m = realloc(pm->maps, sizeof(*pm->maps) * cap);
@@ -263,6 +305,12 @@ int symbolizer_add_mapping(struct symbolizer *s, pid_t pid, uint64_t start, uint
 	}
 	pm->maps[pm->n++] = (struct mapping){ start, end, pgoff, f };
 	return 0;
+}
+
+int symbolizer_add_mapping(struct symbolizer *s, pid_t pid, uint64_t start, uint64_t end,
+			   uint64_t pgoff, const char *path)
+{
+	return add_mapping(s, pid, start, end, pgoff, path, NULL);
 }
 
 static const char *call_file(Dwarf_Die *cudie, Dwarf_Die *scope, int *line)

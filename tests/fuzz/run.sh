@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds every libFuzzer harness (tests/fuzz/fuzz_*.c, `make fuzz-build`) and runs each for
-# SECONDS, from its seed corpus tests/fuzz/corpus/HARNESS/ when there is one. Prints one
-# line per harness: "HARNESS: N runs, 0 crashes" (libFuzzer's own output on a crash).
+# SECONDS, from its seed corpus tests/fuzz/corpus/HARNESS/ when there is one, with inputs up
+# to the harness's "// fuzz-max-len:" (default 4096). Prints one line per harness:
+# "HARNESS: N runs, 0 crashes" (libFuzzer's own output on a crash).
 # usage: tests/fuzz/run.sh [SECONDS [BUILD [HARNESS...]]]   (default 30 s, build, all)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,7 +20,9 @@ for h in "${harnesses[@]}"; do
 	mkdir -p "$OUT/$h"
 	[ -d "tests/fuzz/corpus/$h" ] && cp "tests/fuzz/corpus/$h"/* "$OUT/$h/"
 	log="$OUT/$h.log"
-	if (cd "$OUT" && "$ROOT/$BUILD/fuzz/$h" -max_total_time="$SECS" -max_len=4096 -timeout=5 \
+	# a harness may ask for longer inputs (file readers): "// fuzz-max-len: N"
+	max_len=$(sed -n 's|^// fuzz-max-len: *||p' "tests/fuzz/$h.c")
+	if (cd "$OUT" && "$ROOT/$BUILD/fuzz/$h" -max_total_time="$SECS" -max_len="${max_len:-4096}" -timeout=5 \
 		-rss_limit_mb=1024 -print_final_stats=1 "$OUT/$h") >"$log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 		echo "$h: ${runs:-0} runs, 0 crashes"

@@ -28,3 +28,16 @@ require_bpf() {
 }
 # jq-free JSON queries: python3 is on every Debian machine.
 json_query() { python3 -c "$1" "${@:2}"; }
+
+# An ordinary local user for the attacks such a user can make on root's memmon (planted
+# symlinks, FIFOs, directories in /tmp and /sys/fs/bpf). Made here and deleted at exit,
+# pass or fail (tests kill what they start as it, by pid). Sets ORDINARY_USER; `as_user
+# CMD...` runs CMD as it.
+make_ordinary_user() {
+	ORDINARY_USER="memmon_t$$"
+	on_exit "userdel -f $ORDINARY_USER 2>/dev/null"
+	useradd -M -d /nonexistent -s /bin/sh "$ORDINARY_USER" || fail "useradd $ORDINARY_USER"
+}
+as_user() { setpriv --reuid="$ORDINARY_USER" --regid="$ORDINARY_USER" --clear-groups -- "$@"; }
+# The same in the background; USER_PID is the command's own pid.
+as_user_bg() { setpriv --reuid="$ORDINARY_USER" --regid="$ORDINARY_USER" --clear-groups -- "$@" & USER_PID=$!; }

@@ -108,6 +108,19 @@ assert_contains "$TMPD/text.out" "overflow_by_one+0x"
 assert_contains "$TMPD/text.out" "guard_bugs.c:$(line_of overflow)"
 assert_not_contains "$TMPD/text.out" survived
 
+# memmon installed where the path has a space (ld.so splits LD_PRELOAD at spaces): the
+# program is still guarded, and the overflow caught.
+SP="$TMPD/dir with space"
+mkdir "$SP" && cp "$MEMMON" "$(dirname "$MEMMON")/libmemmon_guard.so" "$SP/"
+"$SP/memmon" guard --all -- "$BIN" overflow >"$TMPD/space.out" 2>&1
+assert_contains "$TMPD/space.out" "memmon guard: heap-buffer-overflow in pid"
+assert_contains "$TMPD/space.out" "overflow_by_one+0x"
+# A static program ignores LD_PRELOAD: memmon says nothing was checked, not "no error".
+echo 'int main(void) { return 0; }' | cc -static -x c - -o "$TMPD/static_prog" || fail "static build"
+"$MEMMON" guard --all -- "$TMPD/static_prog" >"$TMPD/static.out" 2>&1; assert_eq $? 0 "static program's status"
+assert_contains "$TMPD/static.out" "the guard was not loaded into the program"
+assert_not_contains "$TMPD/static.out" "no memory error caught"
+
 # A forked child keeps the guard; its report arrives; the parent goes on.
 run fork --all -- "$BIN" fork
 assert_eq "$(cat "$TMPD/fork.rc")" 0 "parent exit status"

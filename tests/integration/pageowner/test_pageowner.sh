@@ -247,5 +247,20 @@ head -c 100000 /dev/urandom >"$TMPD/random.bin"
 "$MEMMON" pageowner "$TMPD/random.bin" >/dev/null 2>"$TMPD/e4"; assert_eq $? 1 "random bytes: not a page_owner dump"
 assert_contains "$TMPD/e4" "is not a page_owner dump"
 assert_contains "$TMPD/e4" "0 records (0 pages)"
+# A line without end: refused as a device, and from a pipe read in bounded memory (getline
+# grew to gigabytes); 64 MiB without a newline is one malformed line.
+timeout 10 "$MEMMON" pageowner /dev/zero >/dev/null 2>"$TMPD/e5"; assert_eq $? 1 "/dev/zero"
+assert_contains "$TMPD/e5" "cannot read /dev/zero: a device, not a file or a pipe"
+head -c 64M /dev/zero | tr '\0' a | /usr/bin/time -f '%M' -o "$TMPD/rss" \
+	timeout 60 "$MEMMON" pageowner >/dev/null 2>"$TMPD/e6"; assert_eq $? 1 "one 64 MiB line"
+assert_contains "$TMPD/e6" "line 1: line too long"
+assert_contains "$TMPD/e6" "0 records (0 pages)"
+# (the line alone would be 65536 kB; ASan adds its own ~10 MB)
+assert_le "$(tail -1 "$TMPD/rss")" 40000 "peak RSS (kB) reading a 64 MiB line"
+# the line after a long one is read whole: a dump behind 1 MiB of garbage still folds
+{ head -c 1M /dev/zero | tr '\0' a; echo; echo; cat "$TMPD/k518.txt"; } >"$TMPD/long_then_dump.txt"
+"$MEMMON" pageowner "$TMPD/long_then_dump.txt" >/dev/null 2>"$TMPD/e7"; assert_eq $? 0 "dump after a long line"
+assert_contains "$TMPD/e7" "7 records (18 pages)"
+assert_contains "$TMPD/e7" "1 malformed"
 "$MEMMON" pageowner --help | grep -q -- "--cull RULES" || fail "help"
 echo ok

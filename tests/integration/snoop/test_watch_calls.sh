@@ -47,4 +47,11 @@ assert_contains "$TMPD/log.txt" "shmctl(999999999, IPC_RMID, NULL) = -1 EINVAL"
 assert_eq "$(jq -r 'select(.type == "watch_syscall" and .call == "mlockall") | .comm' "$TMPD/c1.json")" mm_calls "records with --comm mm_calls"
 "$MEMMON" watch --json --no-symbols --comm other --map "$MAP" -- "$WORKLOADS/mm_calls" >"$TMPD/c2.json" 2>/dev/null || fail "watch --comm other"
 assert_eq "$(jq -r 'select(.pid) | .type' "$TMPD/c2.json" | wc -l)" 0 "records with --comm other"
+# A log that cannot be written (a full disk: /dev/full) is a failure; a reader that goes
+# away (| head) is not.
+"$MEMMON" watch --no-symbols --map "$MAP" -- "$WORKLOADS/mm_calls" >/dev/full 2>"$TMPD/full.err"
+assert_eq $? 1 "watch writing to a full disk"
+assert_contains "$TMPD/full.err" "writing the output failed (disk full?)"
+"$MEMMON" watch --no-symbols --map "$MAP" -- "$WORKLOADS/mm_calls" 2>/dev/null | head -1 >/dev/null
+assert_eq "${PIPESTATUS[0]}" 0 "watch | head"
 echo ok
