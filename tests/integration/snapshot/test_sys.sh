@@ -28,7 +28,7 @@ for z in (json.loads(l) for l in open(sys.argv[1])):
     usable = sum(n << i for i, n in enumerate(z["free_blocks"]) if i >= z["order"])
     want = (free - usable) / free if free else 0
     assert z["free_kb"] == free * page_kb, z
-    assert abs(z["unusable_index"] - want) < 1e-9, z
+    assert abs(z["unusable_index"] - want) <= 5e-7, z  # JSON floats carry 6 decimals
     assert z["order"] == 9, z  # 2 MiB huge pages on x86-64
 PY
 
