@@ -64,6 +64,7 @@ wait "$SLEEPER"
 sleep 30 &
 FLAT=$!
 on_exit "kill $FLAT 2>/dev/null"
+sleep 1 # past its start-up (the loader mapping libraries), when its USS still moves
 $MEMMON trend -p "$FLAT" -d 3 --json >"$TMPD/flat.json" || fail "trend -d 3"
 assert_eq "$(jq -r 'select(.type == "trend_summary") | "\(.samples) \(.verdict) \(.r2)"' "$TMPD/flat.json")" \
 	"4 steady null" "samples, verdict and r2 of a flat process over -d 3"
