@@ -1,5 +1,5 @@
-/* The unwind tables, as both walkers read them: symbols/unwind.bpf.h in the kernel and
- * symbols/unwind_walk.h in user space. Built from a file's call frame information
+/* The unwind tables, as the kernel's walker (symbols/unwind.bpf.h) and the tests' reader
+ * (unwind_tables_rule_at) read them. Built from a file's call frame information
  * (.eh_frame, .debug_frame) by symbols/unwind_build.c and loaded by symbols/unwind_tables.c.
  *
  * A file's code is cut into pages of 64 KiB of its ELF virtual addresses. A page lists its
