@@ -11,6 +11,8 @@
  *                                     mapping: the kernel takes the faults (copy to user)
  *   fault_touch swap N                write N pages, then read them back (in a small memory
  *                                     cgroup the read-back swaps them in)
+ *   fault_touch stack N               write N pages (N <= 8) of its own stack, 64 KiB and
+ *                                     more below main's frame, then N pages of fresh heap (brk)
  * With FAULT_TOUCH_WAIT=1 it prints "ready" and waits for SIGUSR1 before the measured step
  * (for tests that attach with -p). */
 #include <fcntl.h>
@@ -83,9 +85,21 @@ static void wait_if_asked(void)
 		pause();
 }
 
+/* The stack mapping reaches 128 KiB below the arguments from exec on, but only the pages
+ * used so far are present. The bottom 8 pages of this frame, 64 to 96 KiB below main's,
+ * are deeper than the loader and libc's start-up ever went: each page written faults once
+ * (the first one at the store of n, which the compiler puts at the frame's bottom). */
+static long __attribute__((noinline)) touch_stack_pages(long n)
+{
+	volatile char buf[24 * 4096];
+	for (long i = 0; i < n; i++)
+		buf[i * page] = 1;
+	return buf[0];
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: fault_touch anon N [ROUNDS] | file PATH K STRIDE [cold] | kread N | hugetlb N [FILE] | swap N\n");
+	fprintf(stderr, "usage: fault_touch anon N [ROUNDS] | file PATH K STRIDE [cold] | kread N | hugetlb N [FILE] | swap N | stack N\n");
 	return 2;
 }
 
@@ -188,6 +202,18 @@ int main(int argc, char **argv)
 		long sum = read_back_pages(p, n);
 		faults_now(&mn1, &mj1);
 		printf("swap pages %ld minflt %ld majflt %ld sum %ld\n", n, mn1 - mn0, mj1 - mj0, sum);
+	} else if (argc >= 3 && !strcmp(argv[1], "stack")) {
+		long n = atol(argv[2]);
+		if (n < 1 || n > 8)
+			return usage();
+		faults_now(&mn0, &mj0);
+		touch_stack_pages(n);
+		char *heap = sbrk(n * page); /* the heap mapping: what malloc's brk arena grows */
+		if (heap == (void *)-1)
+			return perror("sbrk"), 1;
+		touch_anon_pages(heap, n);
+		faults_now(&mn1, &mj1);
+		printf("stack and heap pages %ld minflt %ld majflt %ld\n", n, mn1 - mn0, mj1 - mj0);
 	} else {
 		return usage();
 	}

@@ -26,11 +26,15 @@ assert_eq "$unresolved" 0 "unresolved faulting instructions of ls"
 grep -q '"type":"watch_exec".*"comm":"ls"' "$TMPD/ls.json" || fail "no exec of ls logged"
 
 # 1b. Anonymous mappings are named as the kernel names them: the heap, the stack, the vDSO.
-"$MEMMON" watch -- bash -c 'date >/dev/null; true' >"$TMPD/ls.txt" 2>/dev/null || fail "watch text"
-for name in "[heap] rw-" "[stack] rw-" "[vdso] r-x"; do
-	grep " bash .* fault ANON " "$TMPD/ls.txt" | grep -qF " $name ip " || fail "no fault named $name"
-done
-assert_not_contains "$TMPD/ls.txt" "[anon r-x]"
+#     fault_touch writes 8 pages of its stack 64 KiB below main's frame (in the stack mapping
+#     from exec on, never used before) and 8 of fresh heap.
+"$MEMMON" watch -- "$WORKLOADS/fault_touch" stack 8 >"$TMPD/st.txt" 2>"$TMPD/err" ||
+	fail "watch fault_touch stack: $(cat "$TMPD/err")"
+anon_faults() { grep " fault_touch .* fault ANON    W user .* $1 ip .* $2+" "$TMPD/st.txt" | wc -l; }
+assert_eq "$(anon_faults "\[stack\] rw-" touch_stack_pages)" 8 "faults named [stack] rw- in touch_stack_pages"
+assert_eq "$(anon_faults "\[heap\] rw-" touch_anon_pages)" 8 "faults named [heap] rw- in touch_anon_pages"
+grep " fault_touch .* fault ANON " "$TMPD/st.txt" | grep -qF " [vdso] r-x ip " || fail "no fault named [vdso] r-x"
+assert_not_contains "$TMPD/st.txt" "[anon r-x]"
 
 # 2. watch -p of a python that faults 200 pages and exits 10 ms later.
 GO=$TMPD/go
