@@ -1,6 +1,7 @@
 #include "proc/regular_file.h"
 #include "symbols/demangle.h"
 #include "symbols/ksyms.h"
+#include "symbols/sym_index.h"
 #include "symbols/symbolize.h"
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -26,6 +27,8 @@ struct elf_file {
 	uint64_t src_start, src_end;
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
+	struct sym_index *symbols; /* NULL: none, or not built yet (symbols_tried) */
+	bool symbols_tried;
 	GElf_Addr bias;
 	struct { uint64_t off, vaddr, filesz; } seg[16];
 	int nseg;
@@ -76,6 +79,7 @@ struct symbolizer *symbolizer_new(void)
 
 static void elf_file_free(struct elf_file *f)
 {
+	sym_index_free(f->symbols);
 	if (f->dwfl)
 		dwfl_end(f->dwfl);
 	free(f->path);
@@ -347,7 +351,15 @@ static int resolve_in_file(struct elf_file *f, uint64_t vaddr, uint64_t lookup, 
 	GElf_Addr a = vaddr + f->bias, la = lookup + f->bias;
 	GElf_Off off = 0;
 	GElf_Sym sym;
-	const char *name = dwfl_module_addrinfo(f->mod, a, &off, &sym, NULL, NULL, NULL);
+	if (!f->symbols_tried) {
+		f->symbols_tried = true;
+		f->symbols = sym_index_build(f->mod);
+	}
+	uint64_t soff = 0;
+	const char *name = f->symbols ? sym_index_find(f->symbols, a, &soff)
+				      : dwfl_module_addrinfo(f->mod, a, &off, &sym, NULL, NULL, NULL);
+	if (f->symbols)
+		off = soff;
 	const char *file = NULL;
 	int line = 0;
 	Dwfl_Line *dl = dwfl_module_getsrc(f->mod, la);
