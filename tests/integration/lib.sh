@@ -21,6 +21,18 @@ assert_le() { [ "$1" -le "$2" ] || fail "${3:-value}: expected <= $2, got $1"; }
 assert_contains() { grep -qF -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "expected '$2' in $1"; }; }
 assert_not_contains() { if grep -qF -- "$2" "$1"; then cat "$1"; fail "unexpected '$2' in $1"; fi; }
 
+# Waits until a memmon started in the background says in its stderr file that it is tracing
+# (probes attached): up to 60 s, for a loaded machine. Fails if it died first.
+wait_tracing() { # ERRFILE PID
+	local _
+	for _ in $(seq 600); do
+		grep -q "tracing" "$1" && return 0
+		kill -0 "$2" 2>/dev/null || fail "memmon exited before tracing: $(cat "$1")"
+		sleep 0.1
+	done
+	fail "memmon did not start tracing in 60 s: $(cat "$1")"
+}
+
 # BPF tests skip on users' machines without BPF; run-tests.sh turns a skip into a failure in CI.
 require_bpf() {
 	[ "$(id -u)" = 0 ] || skip "needs root for BPF"

@@ -8,12 +8,14 @@
 //   one block from each of the 8 operator new variants, one per line, from Cache::variants
 // and frees everything else with delete, delete[], sized and aligned delete. A bad_alloc
 // thrown out of operator new is caught (memmon must not break unwinding through it).
-// Usage: leak_cxx [SLEEP_SECONDS]: sleep before and after, for attaching with -p;
+// Usage: leak_cxx [SLEEP_SECONDS|wait]: sleep before and after, or wait for SIGUSR1 before
+// and sleep 1 s after, for attaching with -p;
 //        leak_cxx double-delete: deletes one Entry twice (glibc then aborts);
 //        leak_cxx string-double-free: a shallow copy of a std::string frees its buffer
 //        again, inside libstdc++ (std::string::reserve).
 #include <cstdio>
 #include <cstdlib>
+#include <csignal>
 #include <cstring>
 #include <new>
 #include <string>
@@ -143,6 +145,11 @@ int Cache::overreach()
 
 int main(int argc, char **argv)
 {
+	sigset_t usr1; // blocked from the start: "wait" takes it with sigwait, even if sent early
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (argc > 1 && strcmp(argv[1], "wait") == 0)
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
 	Cache c;
 	if (argc > 1 && strcmp(argv[1], "double-delete") == 0) {
 		Entry *e = new Entry();
@@ -160,7 +167,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	int pause_s = argc > 1 ? atoi(argv[1]) : 0;
-	sleep(pause_s);
+	if (argc > 1 && strcmp(argv[1], "wait") == 0) { // until the test's SIGUSR1 (memmon is tracing)
+		int sig;
+		sigwait(&usr1, &sig);
+		pause_s = 1;
+	} else {
+		sleep(pause_s);
+	}
 	c.churn(200);
 	c.fill(30);
 	c.grow(20);

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Every libFuzzer harness (tests/fuzz: the page_owner parser, the /proc parsers, the guard
-# report parser, the file and stream readers) runs for a few seconds without a crash, leak
-# or sanitizer report
-# (`make fuzz` runs each longer).
+# report parser, the file and stream readers) runs 5000 inputs (at most 60 s) without a
+# crash, leak or sanitizer report (`make fuzz` runs each longer).
 source "$(dirname "$0")/../lib.sh"
 command -v clang >/dev/null || fail "clang is needed for the fuzz targets (scripts/setup.sh installs it)"
 BUILD=$(basename "$(dirname "$MEMMON")")
-"$MEMMON_ROOT/tests/fuzz/run.sh" 5 "$BUILD" >"$TMPD/fuzz.log" 2>&1 || { cat "$TMPD/fuzz.log"; fail "a fuzzer failed"; }
+FUZZ_RUNS=5000 "$MEMMON_ROOT/tests/fuzz/run.sh" 60 "$BUILD" >"$TMPD/fuzz.log" 2>&1 || { cat "$TMPD/fuzz.log"; fail "a fuzzer failed"; }
 cat "$TMPD/fuzz.log"
 n=0
 for h in "$MEMMON_ROOT"/tests/fuzz/fuzz_*.c; do

@@ -84,11 +84,13 @@ own_stacks leak_cxx "$TMPD/perf" | diff "$TMPD/expect" - ||
 variants "$TMPD/perf" | diff "$TMPD/vexpect" - || fail "perf-uprobe fallback variants differ"
 
 # 4. Attach with -p to a running C++ process (libstdc++ found in its maps).
-"$W/leak_cxx" 2 >/dev/null &
+"$W/leak_cxx" wait >/dev/null &
 pid=$!
 on_exit "kill $pid 2>/dev/null"
-sleep 0.5
-"$MEMMON" leak --json --top 50 -p "$pid" >"$TMPD/pjson" 2>"$TMPD/perr" || fail "-p run failed: $(cat "$TMPD/perr")"
+"$MEMMON" leak --json --top 50 -p "$pid" >"$TMPD/pjson" 2>"$TMPD/perr" & L=$!
+wait_tracing "$TMPD/perr" $L
+kill -USR1 "$pid"
+wait $L || fail "-p run failed: $(cat "$TMPD/perr")"
 own_stacks leak_cxx "$TMPD/pjson" | diff "$TMPD/expect" - ||
 	fail "-p stacks differ"
 variants "$TMPD/pjson" | diff "$TMPD/vexpect" - || fail "-p variants differ"

@@ -17,11 +17,15 @@ assert_eq "$(jq -s '[.[] | select(.type=="leak_stack" and .bytes >= 65536)] | le
 assert_ge "$(jq -r 'select(.type=="leak_summary") | .internal_frees' "$TMPD/thr")" 1 "glibc's own frees counted as internal"
 
 # Two processes handing out the same addresses after fork, traced together.
-"$W/fork_same" 1 >"$TMPD/pids" &
+"$W/fork_same" wait >"$TMPD/pids" &
 on_exit "kill $! 2>/dev/null"
-for _ in $(seq 50); do [ -s "$TMPD/pids" ] && break; sleep 0.05; done
+for _ in $(seq 100); do [ -s "$TMPD/pids" ] && break; sleep 0.05; done
 read -r parent child <"$TMPD/pids"
-"$MEMMON" leak --json -p "$parent" -p "$child" >"$TMPD/fork" 2>/dev/null || fail "fork run failed"
+on_exit "kill $child 2>/dev/null"
+"$MEMMON" leak --json -p "$parent" -p "$child" >"$TMPD/fork" 2>"$TMPD/forkerr" & L=$!
+wait_tracing "$TMPD/forkerr" $L
+kill -USR1 "$parent" "$child"
+wait $L || fail "fork run failed: $(cat "$TMPD/forkerr")"
 assert_eq "$(jq -s '[.[] | select(.type=="leak_error")] | length' "$TMPD/fork")" 0 "errors across fork"
 assert_eq "$(jq -s '[.[] | select(.type=="leak_stack" and .frames[0].symbol=="churn_blocks")] | length' "$TMPD/fork")" 0 "freed blocks reported as outstanding"
 

@@ -60,8 +60,11 @@ assert_contains "$TMPD/exit" "verdict: steady"
 wait "$SLEEPER"
 
 # -d 3 at 1 s samples at 0, 1, 2 and 3 s: 4 samples, enough for a verdict. A sleeping
-# process's USS is flat: its r2 is undefined (null), not a perfect fit.
-sleep 30 &
+# process's USS is flat: its r2 is undefined (null), not a perfect fit. The sleeper is a
+# copy of sleep(1) that no other process maps: a `sleep` started meanwhile elsewhere would
+# share its program's pages and take them out of its USS.
+cp /bin/sleep "$TMPD/flat-sleep"
+"$TMPD/flat-sleep" 30 &
 FLAT=$!
 on_exit "kill $FLAT 2>/dev/null"
 sleep 1 # past its start-up (the loader mapping libraries), when its USS still moves
