@@ -94,13 +94,17 @@ struct opt {
 			   .dest = (cli), .help = (h) }
 #define OPT_COMM(cli, h) { .kind = OPTK_COMM, .long_name = "comm", .arg = "NAME", .dest = (cli), \
 			   .help = (h) }
+/* A report every S seconds; "-i 0" means "only at the end" (what each command prints
+ * without -i, or with it, its --help says). A command that tells "-i 0" from no -i sets
+ * cli->interval to CLI_INTERVAL_UNSET before parsing. */
 #define OPT_INTERVAL(cli, h) { .kind = OPTK_SECONDS, .short_name = 'i', .long_name = "interval", \
 			       .arg = "S", .dest = &(cli)->interval, .min = 0.01, .max = 86400 * 365, \
-			       .help = (h) }
-/* The same, where "-i 0" means "only at the end". */
-#define OPT_INTERVAL_OR_ZERO(cli, h) { .kind = OPTK_SECONDS, .short_name = 'i', \
+			       .zero_ok = true, .help = (h) }
+#define CLI_INTERVAL_UNSET (-1.0)
+/* Time between samples, which cannot be 0 (trend). */
+#define OPT_SAMPLE_INTERVAL(cli, h) { .kind = OPTK_SECONDS, .short_name = 'i', \
 	.long_name = "interval", .arg = "S", .dest = &(cli)->interval, .min = 0.01, \
-	.max = 86400 * 365, .zero_ok = true, .help = (h) }
+	.max = 86400 * 365, .help = (h) }
 #define OPT_DURATION(cli, h) { .kind = OPTK_SECONDS, .short_name = 'd', .long_name = "duration", \
 			       .arg = "S", .dest = &(cli)->duration, .min = 0.01, .max = 86400 * 365, \
 			       .help = (h) }

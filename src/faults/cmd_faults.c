@@ -80,7 +80,7 @@ static int parse(struct faults_opts *o, int argc, char **argv)
 			 "for flame graph tools (stack view only)"),
 		OPT_PIDS(&o->cli, "trace this process (repeatable)"),
 		OPT_COMM(&o->cli, "trace only processes with this name"),
-		OPT_INTERVAL(&o->cli, "print every S seconds"),
+		OPT_INTERVAL(&o->cli, "print every S seconds (0 = only at the end)"),
 		OPT_DURATION(&o->cli, "stop after S seconds"),
 		OPT_JSON(&o->cli, "JSON Lines (see README: memmon faults)"),
 		OPT_END(),

@@ -59,7 +59,7 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 		OPT_FLAG(0, "follow", &o->follow, "also trace the processes the -p pids fork from now on"),
 		OPT_FLAG(0, "no-follow", &o->no_follow, "trace a launched program alone, not the processes it\n"
 							 "forks (by default they are traced, each on its own)"),
-		OPT_INTERVAL_OR_ZERO(&o->cli, "report every S seconds (default 5; 0 = only at the end)"),
+		OPT_INTERVAL(&o->cli, "report every S seconds (default 5; 0 = only at the end)"),
 		OPT_DURATION(&o->cli, "stop after S seconds"),
 		OPT_NUMBER(0, "top", &o->top, "N", 1, 100000, "stacks per report (default 10)"),
 		OPT_NUMBER(0, "older-than", &older_than_ms, "MS", 0, LONG_MAX / 1000000,

@@ -208,7 +208,7 @@ static int parse(struct pages_run *run, int argc, char **argv)
 		OPT_PIDS(&run->cli, "only allocations of this process (repeatable)"),
 		OPT_COMM(&run->cli, "only blocks allocated by this command name"),
 		OPT_DURATION(&run->cli, "stop after S seconds (default: Ctrl-C, or the\nprogram's exit)"),
-		OPT_INTERVAL(&run->cli, "also print the report every S seconds"),
+		OPT_INTERVAL(&run->cli, "also print the report every S seconds (0 = only at the end)"),
 		OPT_STRING(0, "dump", &run->dump_path, "FILE",
 			   "write the outstanding blocks in page_owner text\n"
 			   "format to FILE at the end and on SIGUSR1 (readable\n"

@@ -60,11 +60,12 @@ static int parse(struct run *r, const struct opt *opts, int argc, char **argv)
 		.program_help = "run PROGRAM, trace only it and the processes it starts,\n"
 				"stop when it exits",
 	};
+	r->cli->interval = CLI_INTERVAL_UNSET; /* no -i: every second; -i 0: only the total */
 	int rc = opts_parse(&spec, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
-	if (r->cmd->report && r->cli->interval == 0)
-		r->cli->interval = 1;
+	if (r->cli->interval == CLI_INTERVAL_UNSET)
+		r->cli->interval = r->cmd->report ? 1 : 0;
 	return r->cmd->check ? r->cmd->check(r->ctx, r->cli) : OPTS_GO_ON;
 }
 

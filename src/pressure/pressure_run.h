@@ -91,7 +91,7 @@ struct pressure_skel {
  * "{\"type\":\"compact_run\"}". */
 #define PRESSURE_INTERVAL_OPTIONS(cli, cmd, who, rows)                                       \
 	PRESSURE_TARGET_OPTIONS(cli, who),                                                   \
-	OPT_INTERVAL(cli, "print every S seconds (default 1)"),                              \
+	OPT_INTERVAL(cli, "print every S seconds (default 1; 0 = only at the end)"),          \
 	PRESSURE_DURATION_OPTION(cli),                                                       \
 	OPT_JSON(cli, "JSON Lines: " rows " per row,\n"                                      \
 		      "\"final\": false per interval and true at the end,\n"                 \

@@ -5,10 +5,12 @@
 #include "proc/proc_file.h"
 #include "snapshot/pmap_print.h"
 #include "snapshot/pmap_read.h"
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 
 static const char *CMD = "pmap";
-static const char *ONLY_PIDS = "takes only -p PID and --json";
+static const char *ONLY_PIDS = "takes only PIDs (-p PID or PID) and --json";
 
 /* OPTS_GO_ON, or the exit code. */
 static int parse(struct cli *cli, int argc, char **argv)
@@ -25,18 +27,27 @@ static int parse(struct cli *cli, int argc, char **argv)
 	};
 	struct opts_spec spec = {
 		.cmd = CMD,
-		.usage = "memmon pmap -p PID [-p PID]... [--json]",
+		.usage = "memmon pmap [-p] PID [[-p] PID]... [--json]",
 		.about = "Every mapping of the process from /proc/PID/smaps, then totals. Sizes in kB:\n"
 			 "  Size (virtual), Rss, Pss, Dirty (Shared_Dirty + Private_Dirty), Swap, SwapPss,\n"
 			 "  Anon (Anonymous), Locked; Mapping is the file, [heap], [stack], or empty.",
 		.opts = opts,
 		.program_refused = ONLY_PIDS,
+		.max_args = CLI_MAX_PIDS, /* `pmap PID`, as pmap(1) itself is called */
 	};
 	int rc = opts_parse(&spec, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
+	for (int i = 0; i < spec.nargs; i++) {
+		long v;
+		if (cli_parse_pid(spec.args[i], &v))
+			return cli_usage_error(CMD, "invalid pid '%s'", spec.args[i]);
+		if (cli->npids >= CLI_MAX_PIDS)
+			return cli_usage_error(CMD, "at most %d processes", CLI_MAX_PIDS);
+		cli->pids[cli->npids++] = (pid_t)v;
+	}
 	if (!cli->npids)
-		return cli_usage_error(CMD, "which process? give -p PID");
+		return cli_usage_error(CMD, "which process? give PID or -p PID");
 	return OPTS_GO_ON;
 }
 
@@ -46,15 +57,14 @@ int cmd_pmap(int argc, char **argv)
 	int rc = parse(&cli, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
-	if (!cli_check_pids(&cli, CMD))
-		return EXIT_RUNTIME;
+	/* A pid that is gone is said and skipped; the others are still shown. */
 	struct text_buf buf = { 0 };
 	struct pmap_skip skipped[CLI_MAX_PIDS];
 	int shown = 0, nskipped = 0;
 	size_t mappings = 0;
 	for (int i = 0; i < cli.npids; i++) {
 		struct pmap_process p;
-		int r = pmap_read(cli.pids[i], &buf, &p);
+		int r = kill(cli.pids[i], 0) && errno == ESRCH ? -ESRCH : pmap_read(cli.pids[i], &buf, &p);
 		if (r) {
 			skipped[nskipped] = (struct pmap_skip){ cli.pids[i], pmap_error_text(r) };
 			fprintf(stderr, "memmon pmap: pid %d %s\n", cli.pids[i], skipped[nskipped].reason);

@@ -28,7 +28,7 @@ static int parse(struct sys_opts *o, int argc, char **argv)
 	struct cli cli = { 0 };
 	struct opt opts[] = {
 		OPT_INTERVAL(&cli, "measure rates over S seconds and repeat every S like\n"
-				   "vmstat (default: one screen measured over 1 s)"),
+				   "vmstat (default, or 0: one screen measured over 1 s)"),
 		OPT_DURATION(&cli, "stop repeating after S seconds"),
 		OPT_NUMBER(0, "slabs", &o->slabs, "N", 0, 100000,
 			   "show the N largest slab caches (default 10, 0 = none)"),

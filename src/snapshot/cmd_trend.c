@@ -93,7 +93,7 @@ static int parse(struct cli *cli, const char **svg, int argc, char **argv)
 {
 	struct opt opts[] = {
 		OPT_PIDS(cli, "the process to sample"),
-		OPT_INTERVAL(cli, "time between samples (default 1)"),
+		OPT_SAMPLE_INTERVAL(cli, "time between samples (default 1)"),
 		OPT_DURATION(cli, "stop after S seconds (default: at exit or Ctrl-C)"),
 		OPT_JSON(cli, "JSON Lines: {\"type\":\"trend_sample\",\"t\",\"uss_kb\",\n"
 			      "\"heap_kb\",\"anon_kb\",\"rss_kb\"} per sample, then\n"

@@ -49,7 +49,8 @@ void pmap_process_free(struct pmap_process *p)
 const char *pmap_error_text(int err)
 {
 	switch (err) {
-	case -ENOENT: case -ESRCH: return "exited";
+	case -ESRCH: return "does not exist";
+	case -ENOENT: return "exited";
 	case -EACCES: case -EPERM: return "is not readable (run as root or as its owner)";
 	case -EINVAL: return "has malformed smaps";
 	case -ENODATA: return "has no user memory (kernel thread or zombie)";

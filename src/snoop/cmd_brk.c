@@ -195,7 +195,7 @@ int cmd_brk(int argc, char **argv)
 			 "break moved (+ grew, - shrank), and the stack as func+off file:line [module].\n"
 			 "Stacks are walked in the kernel by the call frame information of the process's\n"
 			 "files, so code built without frame pointers (glibc) unwinds too.",
-		.interval_help = "print the table every S seconds (cumulative)",
+		.interval_help = "print the table every S seconds (cumulative; 0 = only at the end)",
 		.json_help = "JSON Lines: {\"type\":\"brk_stack\",\"pid\",\"comm\",\"calls\",\n"
 			     "\"grown_bytes\",\"stack\":[frames],\"final\"} per stack,\n"
 			     "{\"type\":\"brk_interval\"} after each -i table, then\n"

@@ -80,7 +80,7 @@ assert_eq "$(jq -rs '[.[] | select(.type == "pmap_mapping")] | length' "$TMPD/tw
 
 # Bad input.
 $MEMMON pmap 2>"$TMPD/err"; assert_eq $? 2 "no -p"
-assert_contains "$TMPD/err" "give -p PID"
+assert_contains "$TMPD/err" "which process? give PID or -p PID"
 $MEMMON pmap -p 4194304 2>"$TMPD/err"; assert_eq $? 1 "missing pid"
 assert_contains "$TMPD/err" "pid 4194304 does not exist"
 KTHREAD=$(awk '/^Name:\tkthreadd$/ {print FILENAME}' /proc/[0-9]*/status 2>/dev/null | head -1 | cut -d/ -f3)

@@ -75,7 +75,7 @@ static int parse(struct opts *o, bool program, int max_args, const char *const *
 	struct opt table[] = {
 		OPT_PIDS(&o->cli, "a process"),
 		OPT_COMM(&o->cli, "a name"),
-		OPT_INTERVAL_OR_ZERO(&o->cli, "every S seconds"),
+		OPT_INTERVAL(&o->cli, "every S seconds"),
 		OPT_DURATION(&o->cli, "for S seconds"),
 		OPT_JSON(&o->cli, "JSON Lines"),
 		OPT_GROUP("Kinds:"),
