@@ -1,6 +1,8 @@
 #include "core/json_out.h"
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 struct json_object *json_record(const char *type)
 {
@@ -56,4 +58,45 @@ void json_emit(struct json_object *o, FILE *out)
 	fputc('\n', out);
 	fflush(out);
 	json_object_put(o);
+}
+
+struct json_object *json_addr(uint64_t val)
+{
+	char buf[24];
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, val);
+	return json_object_new_string(buf);
+}
+
+void json_add_addr(struct json_object *o, const char *key, uint64_t val)
+{
+	json_object_object_add(o, key, json_addr(val));
+}
+
+static double clock_now(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void json_add_time(struct json_object *o, const char *key, double mono)
+{
+	double wall = clock_now(CLOCK_REALTIME) - clock_now(CLOCK_MONOTONIC) + mono;
+	time_t secs = (time_t)floor(wall);
+	long usec = lround((wall - (double)secs) * 1e6);
+	if (usec >= 1000000) {
+		secs++;
+		usec -= 1000000;
+	}
+	struct tm tm;
+	char day[32], buf[64];
+	gmtime_r(&secs, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, sizeof(buf), "%s.%06ldZ", day, usec);
+	json_add_str(o, key, buf);
+}
+
+void json_add_time_now(struct json_object *o, const char *key)
+{
+	json_add_time(o, key, clock_now(CLOCK_MONOTONIC));
 }

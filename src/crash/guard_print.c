@@ -59,14 +59,11 @@ static void print_json(struct symbolizer *sym, const struct guard_report *r)
 	json_add_int(o, "pid", r->pid);
 	json_add_int(o, "tid", r->tid);
 	json_add_str(o, "access", is_free ? "free" : r->access);
-	char hex[32];
-	snprintf(hex, sizeof(hex), "0x%" PRIx64, r->addr);
-	json_add_str(o, "addr", hex);
+	json_add_addr(o, "addr", r->addr);
 	json_object_object_add(o, "fault_stack",
 			       stack_json(sym, r->pid, false, r->fault.ips, r->fault.n, is_free));
 	if (r->has_block) {
-		snprintf(hex, sizeof(hex), "0x%" PRIx64, r->block_addr);
-		json_add_str(o, "block_addr", hex);
+		json_add_addr(o, "block_addr", r->block_addr);
 		json_add_u64(o, "block_size", r->block_size);
 		json_add_int(o, "offset", (int64_t)(r->addr - r->block_addr));
 		uint64_t end = r->block_addr + r->block_size;

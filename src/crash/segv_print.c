@@ -78,13 +78,6 @@ static struct json_object *stack_array(struct symbolizer *sym, const struct segv
 	return arr;
 }
 
-static void hex(struct json_object *o, const char *key, uint64_t v)
-{
-	char b[32];
-	snprintf(b, sizeof(b), "0x%" PRIx64, v);
-	json_add_str(o, key, b);
-}
-
 /* The mapped file's full path ("..." first when cut short), or its name alone. */
 static const char *mapping_file(const struct segv_event *e, char *buf, size_t n)
 {
@@ -108,8 +101,8 @@ static struct json_object *vma_json(const struct segv_event *e)
 	char perms[5];
 	segv_perms(v, perms);
 	struct json_object *o = json_object_new_object();
-	hex(o, "start", v->start);
-	hex(o, "end", v->end);
+	json_add_addr(o, "start", v->start);
+	json_add_addr(o, "end", v->end);
 	json_add_str(o, "perms", perms);
 	json_add_str(o, "file", mapping_file(e, path, sizeof(path)));
 	return o;
@@ -128,15 +121,15 @@ static void print_json(struct symbolizer *sym, const struct segv_event *e, const
 	json_add_str(o, "what", segv_what_name(c->what));
 	json_add_str(o, "description", words);
 	if (e->from_fault) {
-		hex(o, "addr", e->addr);
-		hex(o, "ip", e->ip);
-		hex(o, "sp", e->sp);
+		json_add_addr(o, "addr", e->addr);
+		json_add_addr(o, "ip", e->ip);
+		json_add_addr(o, "sp", e->sp);
 		json_add_str(o, "access", c->access);
 		json_object_object_add(o, "mapping", vma_json(e));
 		if (c->what == SEGV_WHAT_STACK_OVERFLOW) {
 			int count;
 			const char *fn = segv_recursing_function(sym, st, &count);
-			hex(o, "stack_top", c->stack_top);
+			json_add_addr(o, "stack_top", c->stack_top);
 			json_add_u64(o, "stack_bytes", c->stack_bytes);
 			json_add_bool(o, "main_thread_stack", c->main_stack);
 			json_add_str(o, "recursing_function", fn);

@@ -232,14 +232,12 @@ void leak_print_error(struct leak_printer *p, const struct leak_error *err)
 	const struct alloc_error_event *e = err->e;
 	bool dbl = e->kind == ERR_DOUBLE_FREE;
 	if (p->json) {
-		char addr[24];
-		snprintf(addr, sizeof(addr), "0x%" PRIx64, (uint64_t)e->addr);
 		struct json_object *o = json_record("leak_error");
 		json_add_str(o, "error", dbl ? "double_free" : "invalid_free");
 		json_add_int(o, "pid", e->tgid);
 		json_add_int(o, "tid", e->tid);
 		json_add_str(o, "comm", e->comm);
-		json_add_str(o, "addr", addr);
+		json_add_addr(o, "addr", e->addr);
 		if (dbl)
 			json_add_u64(o, "size", e->size);
 		json_object_object_add(o, "free_stack", error_stack_json(p, &err->free_stack));

@@ -112,7 +112,7 @@ static void print_episode(struct drsnoop_ctx *c, const struct episode *ep)
 		return;
 	}
 	struct json_object *o = json_record("drsnoop_episode");
-	json_add_str(o, "time", ep->clock);
+	json_add_time_now(o, "time");
 	json_add_str(o, "comm", e->comm);
 	json_add_int(o, "pid", e->pid);
 	json_add_int(o, "tid", e->tid);

@@ -68,7 +68,7 @@ static void print_json(const struct kmem_ctx *c, const struct kmem_row *r,
 	double div = secs > 0 ? secs : 1;
 	struct json_object *o = json_record(c->by == BY_SITE ? "kmem_site" : "kmem_cache");
 	json_add_bool(o, "final", final);
-	json_add_str(o, "time", clock);
+	json_add_time_now(o, "time");
 	json_add_double(o, "seconds", secs);
 	json_add_str(o, "cache", r->cache);
 	json_add_str(o, "kind", kind_name(r->kind));
@@ -76,7 +76,7 @@ static void print_json(const struct kmem_ctx *c, const struct kmem_row *r,
 		site_name(c, r->call_site, site, sizeof(site), fn, sizeof(fn));
 		json_add_str(o, "site", site);
 		json_add_str(o, "site_function", fn);
-		json_add_u64(o, "site_addr", r->call_site);
+		json_add_addr(o, "site_addr", r->call_site);
 	}
 	json_add_u64(o, "count", r->v.count);
 	json_add_u64(o, "bytes", r->v.bytes);

@@ -55,7 +55,7 @@ static void print_json(const struct oom_kill *k)
 {
 	const struct oom_event *e = k->e;
 	struct json_object *o = json_record("oom_kill");
-	json_add_str(o, "time", k->clock);
+	json_add_time_now(o, "time");
 	struct json_object *v = json_object_new_object();
 	json_add_int(v, "pid", e->victim_pid);
 	json_add_str(v, "comm", e->victim_comm);

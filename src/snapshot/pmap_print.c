@@ -25,13 +25,10 @@ static void print_sizes(const struct mem_counts *c, FILE *out)
 
 static void print_mapping_json(pid_t pid, const struct smaps_mapping *m, FILE *out)
 {
-	char addr[24];
 	struct json_object *j = json_record("pmap_mapping");
 	json_add_int(j, "pid", pid);
-	snprintf(addr, sizeof(addr), "%llx", (unsigned long long)m->start);
-	json_add_str(j, "address", addr);
-	snprintf(addr, sizeof(addr), "%llx", (unsigned long long)m->end);
-	json_add_str(j, "end", addr);
+	json_add_addr(j, "address", m->start);
+	json_add_addr(j, "end", m->end);
 	json_add_str(j, "perms", m->perms);
 	json_add_u64(j, "offset", m->offset);
 	json_add_str(j, "device", m->dev);

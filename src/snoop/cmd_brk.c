@@ -137,7 +137,7 @@ static void print_table(struct snoop_run *r, bool final)
 		struct json_object *o = json_record("brk_interval");
 		json_add_int(o, "interval", (int64_t)r->intervals);
 		json_add_double(o, "seconds", now - r->interval_start);
-		json_add_double(o, "time", now);
+		json_add_time(o, "time", now);
 		json_add_int(o, "stacks", (int64_t)n);
 		json_add_u64(o, "stacks_dropped", st.dropped);
 		json_object_object_add(o, "stack_ends", stack_ends_json(&ends));

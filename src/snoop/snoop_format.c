@@ -141,7 +141,10 @@ void snoop_syscall_json(struct json_object *o, const struct snoop_event *e, cons
 		uint64_t v = e->args[i];
 		char a[160];
 		switch (k) {
-		case A_ADDR: case A_SIZE: case A_OFF:
+		case A_ADDR:
+			json_add_addr(args, s->args[i].name, v);
+			break;
+		case A_SIZE: case A_OFF:
 			json_add_u64(args, s->args[i].name, v);
 			break;
 		case A_INT:
@@ -164,7 +167,7 @@ void snoop_syscall_json(struct json_object *o, const struct snoop_event *e, cons
 		json_add_str(o, "error", decode_errno(err, name, sizeof(name)));
 	} else {
 		if (s->ret == A_ADDR)
-			json_add_u64(o, "ret", (uint64_t)e->ret);
+			json_add_addr(o, "ret", (uint64_t)e->ret);
 		else
 			json_add_int(o, "ret", e->ret);
 		json_add_str(o, "error", NULL);
@@ -176,7 +179,8 @@ void snoop_common_json(struct json_object *o, const struct snoop_event *e, doubl
 	char comm[17];
 	memcpy(comm, e->comm, 16);
 	comm[16] = '\0';
-	json_add_double(o, "time", t);
+	json_add_time(o, "time", e->ts_ns / 1e9);
+	json_add_double(o, "elapsed_s", t);
 	json_add_int(o, "pid", e->tgid);
 	json_add_int(o, "tid", e->tid);
 	json_add_str(o, "comm", comm);

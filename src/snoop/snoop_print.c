@@ -64,14 +64,14 @@ static void print_fault(struct snoop_printer *p, const struct snoop_line *l, con
 		char acc[2] = { fault_access(e->error_code), 0 };
 		json_add_str(o, "access", acc);
 		json_add_str(o, "mode", fault_mode(e->error_code));
-		json_add_u64(o, "addr", e->addr);
-		json_add_u64(o, "ip", e->ip);
+		json_add_addr(o, "addr", e->addr);
+		json_add_addr(o, "ip", e->ip);
 		json_add_str(o, "symbol", *sym ? sym : NULL);
 		json_add_u64(o, "error_code", e->error_code);
 		json_add_str(o, "pte", pte_name(e->pte_state));
 		if (e->has_vma) {
-			json_add_u64(o, "vm_start", e->vm_start);
-			json_add_u64(o, "vm_end", e->vm_end);
+			json_add_addr(o, "vm_start", e->vm_start);
+			json_add_addr(o, "vm_end", e->vm_end);
 			json_add_str(o, "vm_prot", prot);
 			json_add_bool(o, "vm_shared", !!(e->vm_flags & FAULT_VM_SHARED));
 		}

@@ -1,3 +1,4 @@
+#include "core/json_out.h"
 #include "proc/regular_file.h"
 #include "symbols/demangle.h"
 #include "symbols/ksyms.h"
@@ -509,9 +510,7 @@ void sym_frame_format(const struct sym_frame *f, char *buf, size_t n)
 struct json_object *sym_frame_json(const struct sym_frame *f)
 {
 	struct json_object *o = json_object_new_object();
-	char addr[32];
-	snprintf(addr, sizeof(addr), "0x%" PRIx64, f->addr);
-	json_object_object_add(o, "addr", json_object_new_string(addr));
+	json_object_object_add(o, "addr", json_addr(f->addr));
 	json_object_object_add(o, "symbol", f->symbol ? json_object_new_string(f->symbol) : NULL);
 	json_object_object_add(o, "mangled", f->mangled ? json_object_new_string(f->mangled) : NULL);
 	json_object_object_add(o, "offset", json_object_new_uint64(f->offset));

@@ -38,7 +38,9 @@ require_bpf() {
 	[ "$(id -u)" = 0 ] || skip "needs root for BPF"
 	[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF"
 }
-# jq-free JSON queries: python3 is on every Debian machine.
+# jq-free JSON queries: python3 is on every Debian machine. memmon_json (beside this file)
+# reads memmon's records with their "0x.." addresses as ints.
+export PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)${PYTHONPATH:+:$PYTHONPATH}"
 json_query() { python3 -c "$1" "${@:2}"; }
 
 # An ordinary local user for the attacks such a user can make on root's memmon (planted

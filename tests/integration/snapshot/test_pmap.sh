@@ -11,7 +11,7 @@ $MEMMON pmap -p "$PARENT" >"$TMPD/text" || fail "memmon pmap failed"
 
 # Every mapping, column by column: pmap -X columns found by their header names.
 python3 - "$TMPD/pmap_X" "$TMPD/pmap_x" "$TMPD/json" <<'PY' || fail "memmon pmap differs from pmap -X"
-import json, os, sys
+import json, os, sys, memmon_json
 lines = open(sys.argv[1]).read().splitlines()
 head = lines[1].split()
 rows = [l for l in lines[2:] if l.strip() and not l.lstrip().startswith("=") and l.split()[0] != "KB" and not l.split()[-1] == "KB"]
@@ -25,7 +25,7 @@ for l in open(sys.argv[2]).read().splitlines()[2:]:
     f = l.split()
     if len(f) >= 5 and all(c in "0123456789abcdef" for c in f[0]):
         dirty[f[0].lstrip("0") or "0"] = int(f[3])
-recs = [json.loads(l) for l in open(sys.argv[3])]
+recs = [memmon_json.loads(l) for l in open(sys.argv[3])]
 maps = [r for r in recs if r["type"] == "pmap_mapping"]
 total = [r for r in recs if r["type"] == "pmap_process"][0]
 bad = []
@@ -37,6 +37,7 @@ cols = [("Perm", "perms", str), ("Inode", "inode", int), ("Size", "size_kb", int
         ("Pss", "pss_kb", int), ("Swap", "swap_kb", int), ("SwapPss", "swap_pss_kb", int),
         ("Anonymous", "anonymous_kb", int), ("Locked", "locked_kb", int)]
 for m in maps:
+    m["address"] = format(m["address"], "x")  # as pmap prints it: hex without 0x
     w = want.get(m["address"])
     if not w:
         bad.append(f"{m['address']} not in pmap -X"); continue
@@ -63,9 +64,9 @@ print("\n".join(bad)); sys.exit(1 if bad else 0)
 PY
 
 # The workload's known blocks, exactly.
-got=$(jq -r --arg a "$PRIVATE_ADDR" 'select(.type == "pmap_mapping" and .address == $a) | "\(.size_kb) \(.rss_kb) \(.pss_kb) \(.dirty_kb) \(.uss_kb) \(.anonymous_kb)"' "$TMPD/json")
+got=$(jq -r --arg a "$PRIVATE_ADDR" 'select(.type == "pmap_mapping" and .address == "0x" + $a) | "\(.size_kb) \(.rss_kb) \(.pss_kb) \(.dirty_kb) \(.uss_kb) \(.anonymous_kb)"' "$TMPD/json")
 assert_eq "$got" "4096 4096 4096 4096 4096 4096" "private 4 MiB block: size rss pss dirty uss anon"
-got=$(jq -r --arg a "$SHARED_ADDR" 'select(.type == "pmap_mapping" and .address == $a) | "\(.size_kb) \(.rss_kb) \(.pss_kb) \(.dirty_kb) \(.uss_kb) \(.perms) \(.name)"' "$TMPD/json")
+got=$(jq -r --arg a "$SHARED_ADDR" 'select(.type == "pmap_mapping" and .address == "0x" + $a) | "\(.size_kb) \(.rss_kb) \(.pss_kb) \(.dirty_kb) \(.uss_kb) \(.perms) \(.name)"' "$TMPD/json")
 assert_eq "$got" "2048 2048 1024 2048 0 rw-s /dev/zero (deleted)" "shared 2 MiB block: half its pages in PSS"
 assert_contains "$TMPD/text" "$PRIVATE_ADDR rw-p"
 assert_contains "$TMPD/text" "$TMPD/$STEADY_NAME"

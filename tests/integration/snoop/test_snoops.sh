@@ -19,8 +19,8 @@ wait_attached() {
 "$MEMMON" mmap --json -- "$WORKLOADS/mm_sequence" "$FILE" >"$TMPD/mmap.json" 2>"$TMPD/mmap.err" ||
 	fail "memmon mmap: $(cat "$TMPD/mmap.err")"
 json_query '
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
+import json, sys, memmon_json
+recs = [memmon_json.loads(l) for l in open(sys.argv[1])]
 addr = {l.split()[0]: int(l.split()[1], 16) for l in open(sys.argv[2]) if l.split()[0] in ("anon", "file")}
 calls = [r for r in recs if r["type"] == "mmap_syscall"]
 if {r["call"] for r in calls} != {"mmap", "munmap"}: sys.exit("FAIL: calls %r" % {r["call"] for r in calls})
@@ -58,9 +58,9 @@ kill -INT $S; wait $S
 read -r _ id _ parent _ child _ value <"$TMPD/pair.err"
 assert_eq "$value" 42 "value passed through the segment"
 json_query '
-import json, sys
+import json, sys, memmon_json
 id, parent, child = map(int, sys.argv[2:5])
-recs = [json.loads(l) for l in open(sys.argv[1])]
+recs = [memmon_json.loads(l) for l in open(sys.argv[1])]
 calls = [(r["pid"], r["call"], r["args"], r["error"]) for r in recs if r["type"] == "shm_syscall"]
 rets = [r["ret"] for r in recs if r["type"] == "shm_syscall"]
 want = [(parent, "shmget", {"key": "IPC_PRIVATE", "size": 4096, "shmflg": "IPC_CREAT|0600"}, None),
@@ -77,8 +77,8 @@ if rets[0] != id or rets[2] != 0 or rets[4] != 0 or rets[5] != 0: sys.exit("FAIL
 "$MEMMON" brk --json -- "$WORKLOADS/mm_sequence" "$FILE" >"$TMPD/brk.json" 2>"$TMPD/brk.err" ||
 	fail "memmon brk: $(cat "$TMPD/brk.err")"
 json_query '
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
+import json, sys, memmon_json
+recs = [memmon_json.loads(l) for l in open(sys.argv[1])]
 sites = [r for r in recs if r["type"] == "brk_stack" and r["final"] is True]
 mine = [s for s in sites if any(f.get("symbol") == "grow_heap" for f in s["stack"])]
 if sum(s["calls"] for s in mine) != 2 or sum(s["grown_bytes"] for s in mine) != 65536:

@@ -10,8 +10,8 @@ on_exit "rm -rf /sys/fs/bpf/memmon-test-watchcalls-$$"
 "$MEMMON" watch --json --no-symbols --map "$MAP" -- "$WORKLOADS/mm_calls" >"$TMPD/log.json" 2>"$TMPD/err" ||
 	fail "watch: $(cat "$TMPD/err")"
 json_query '
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
+import json, sys, memmon_json
+recs = [memmon_json.loads(l) for l in open(sys.argv[1])]
 a = {l.split()[0]: int(l.split()[1], 16) for l in open(sys.argv[2]) if l.split()[0] in ("p", "q", "r")}
 p, q, r, P = a["p"], a["q"], a["r"], 4096
 calls = [(c["call"], c["args"], c["ret"], c["error"]) for c in recs if c["type"] == "watch_syscall"]

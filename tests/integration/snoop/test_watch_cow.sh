@@ -12,8 +12,8 @@ head -c 8192 /dev/urandom >"$FILE"
 "$MEMMON" watch --json --map "$MAP" -- "$WORKLOADS/mm_cow" "$FILE" >"$TMPD/log.json" 2>"$TMPD/err" ||
 	fail "watch: $(cat "$TMPD/err")"
 json_query '
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
+import json, sys, memmon_json
+recs = [memmon_json.loads(l) for l in open(sys.argv[1])]
 addr = {l.split()[0]: int(l.split()[1], 16) for l in open(sys.argv[2]) if l.split()[0] in ("priv", "buf")}
 def die(m): sys.exit("FAIL: " + m)
 def faults(lo):

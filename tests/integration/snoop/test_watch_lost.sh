@@ -8,8 +8,8 @@ MAP=/sys/fs/bpf/memmon-test-watchlost-$$/watch_pids
 on_exit "rm -rf /sys/fs/bpf/memmon-test-watchlost-$$"
 check() { # $1: log, $2: expect loss (1) or none (0)
 	json_query '
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
+import json, sys, memmon_json
+recs = [memmon_json.loads(l) for l in open(sys.argv[1])]
 storm = [r for r in recs if r["type"] == "watch_fault" and r.get("vm_end", 0) - r.get("vm_start", 0) == 64 << 20]
 end, lost = recs[-1], [r for r in recs if r["type"] == "watch_lost"]
 if end["type"] != "watch_summary" or not lost or lost[-1] != {"type": "watch_lost", "events": end["lost_events"], "final": True}:

@@ -70,13 +70,13 @@ kill -INT $W; wait $W; assert_eq $? 0 "watch exit code after Ctrl-C"
 # --follow: the forked child's calls are logged and its exit (code 7) too
 "$MEMMON" watch --json --no-symbols --follow --map "$MAP" -- "$WORKLOADS/mm_ticker" 10 fork \
 	>"$TMPD/follow.json" 2>"$TMPD/err" || fail "watch --follow: $(cat "$TMPD/err")"
-child=$(json_query 'import json,sys
-print(next(json.loads(l)["child_pid"] for l in open(sys.argv[1]) if "\"watch_fork\"" in l))' "$TMPD/follow.json")
-assert_eq "$(grep -c "\"pid\":$child,.*\"call\":\"mmap\",\"args\":{\"addr\":0,\"length\":4096" "$TMPD/follow.json")" 10 "mmap calls of the followed child"
+child=$(json_query 'import json,sys, memmon_json
+print(next(memmon_json.loads(l)["child_pid"] for l in open(sys.argv[1]) if "\"watch_fork\"" in l))' "$TMPD/follow.json")
+assert_eq "$(grep -c "\"pid\":$child,.*\"call\":\"mmap\",\"args\":{\"addr\":\"0x0\",\"length\":4096" "$TMPD/follow.json")" 10 "mmap calls of the followed child"
 grep -q "\"type\":\"watch_exit\",.*\"pid\":$child,.*\"exit_code\":7" "$TMPD/follow.json" || fail "no exit record of the child"
 # with --no-follow the child of a launched program is not logged
 "$MEMMON" watch --json --no-symbols --no-follow --map "$MAP" -- "$WORKLOADS/mm_ticker" 5 fork >"$TMPD/nofollow.json" 2>&1
-child=$(json_query 'import json,sys
-print(next(json.loads(l)["child_pid"] for l in open(sys.argv[1]) if "\"watch_fork\"" in l))' "$TMPD/nofollow.json")
+child=$(json_query 'import json,sys, memmon_json
+print(next(memmon_json.loads(l)["child_pid"] for l in open(sys.argv[1]) if "\"watch_fork\"" in l))' "$TMPD/nofollow.json")
 assert_eq "$(grep -c "\"pid\":$child," "$TMPD/nofollow.json")" 0 "records of an unfollowed child"
 echo ok

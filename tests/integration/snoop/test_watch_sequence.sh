@@ -15,8 +15,8 @@ head -c 8192 /dev/urandom >"$FILE"
 [ -e "$MAP" ] && fail "the pinned watch list $MAP was left behind"
 
 json_query '
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
+import json, sys, memmon_json
+recs = [memmon_json.loads(l) for l in open(sys.argv[1])]
 addr = {}
 for line in open(sys.argv[2]):
     k, _, v = line.strip().partition(" ")
@@ -93,8 +93,12 @@ on_exit "kill $P 2>/dev/null"
 "$MEMMON" watch --json -p $P --map "$MAP" >"$TMPD/p.json" 2>"$TMPD/p.err" || fail "watch -p: $(cat "$TMPD/p.err")"
 wait $P
 anon=$(( $(awk '$1 == "anon" {print $2}' "$TMPD/err3") ))
-assert_eq "$(grep -c "\"pid\":$P,.*\"call\":\"mmap\",\"args\":{\"addr\":0,\"length\":139264,.*\"ret\":$anon," "$TMPD/p.json")" 1 "the anon mmap under -p"
-assert_eq "$(jq -c "select(.type == \"watch_fault\" and .addr >= $anon and .addr < $anon + 139264) | [.class, .access, .addr - $anon]" "$TMPD/p.json" | paste -sd' ')" \
+assert_eq "$(grep -c "\"pid\":$P,.*\"call\":\"mmap\",\"args\":{\"addr\":\"0x0\",\"length\":139264,.*\"ret\":\"$(printf 0x%x $anon)\"," "$TMPD/p.json")" 1 "the anon mmap under -p"
+assert_eq "$(json_query 'import json, sys, memmon_json
+anon = int(sys.argv[2])
+for r in memmon_json.records(sys.argv[1]):
+    if r["type"] == "watch_fault" and anon <= r["addr"] < anon + 139264:
+        print(json.dumps([r["class"], r["access"], r["addr"] - anon], separators=(",", ":")))' "$TMPD/p.json" $anon | paste -sd' ')" \
 	'["ANON","W",0] ["ANON","W",20580] ["ANON","W",139263]' "faults in the anon mapping under -p"
 assert_eq "$(tail -1 "$TMPD/p.json" | jq -r .reason)" "watch list empty" "why watch -p stopped"
 grep -q "\"type\":\"watch_exit\",.*\"pid\":$P," "$TMPD/p.json" || fail "no exit record under -p"

@@ -9,8 +9,8 @@ command -v python3 >/dev/null || skip "needs python3"
 # user-mode faults of processes named $2 in log $1: "total unresolved" (but those of the
 # vDSO's clock reads, whose code is in no file)
 faults_of() {
-	json_query 'import json, sys
-rs = [json.loads(l) for l in open(sys.argv[1])]
+	json_query 'import json, sys, memmon_json
+rs = [memmon_json.loads(l) for l in open(sys.argv[1])]
 fs = [r for r in rs if r["type"] == "watch_fault" and r["comm"] == sys.argv[2] and r["mode"] == "user"
       and not (r["mapping"] or "").startswith("[vvar")]  # read by vDSO code, which has no symbols
 print(len(fs), sum(1 for r in fs if r["symbol"] is None or "no mapping known" in r["symbol"]))' "$@"
@@ -76,8 +76,8 @@ assert_contains "$TMPD/wp" "2 watch sessions are running; name one with --map"
 assert_contains "$TMPD/wp" "--map /sys/fs/bpf/memmon/watch_pids_$WA"
 assert_eq "$("$MEMMON" watch-pids --map /sys/fs/bpf/memmon/watch_pids_$WA)" "$A" "session A's own list"
 wait $WA; wait $WB
-pids_in() { json_query 'import json, sys
-print(" ".join(sorted({str(json.loads(l)["pid"]) for l in open(sys.argv[1]) if "\"pid\"" in l})))' "$1"; }
+pids_in() { json_query 'import json, sys, memmon_json
+print(" ".join(sorted({str(memmon_json.loads(l)["pid"]) for l in open(sys.argv[1]) if "\"pid\"" in l})))' "$1"; }
 assert_eq "$(pids_in "$TMPD/a.json")" "$A" "pids in session A's log"
 assert_eq "$(pids_in "$TMPD/b.json")" "$B" "pids in session B's log"
 [ -e /sys/fs/bpf/memmon/watch_pids_$WA ] && fail "session A left its pin behind"

@@ -24,9 +24,9 @@ on_exit "swapoff $SWAP"
 read -r _ base _ swapped < <(grep '^base' "$TMPD/swap.err")
 assert_eq "$swapped" 64 "pages the kernel swapped out (pagemap)"
 json_query '
-import json, sys
+import json, sys, memmon_json
 base = int(sys.argv[2], 16)
-recs = [json.loads(l) for l in open(sys.argv[1])]
+recs = [memmon_json.loads(l) for l in open(sys.argv[1])]
 i = next(k for k, r in enumerate(recs) if r["type"] == "watch_syscall" and r["call"] == "madvise")
 if recs[i]["args"]["advice"] != "MADV_PAGEOUT" or recs[i]["ret"] != 0: sys.exit("FAIL: madvise %r" % recs[i])
 after = [r for r in recs[i:] if r["type"] == "watch_fault" and base <= r["addr"] < base + 64 * 4096]
@@ -49,9 +49,9 @@ read -r _ base _ pages _ swapped < <(grep '^base' "$TMPD/cg.err")
 assert_eq "$pages" 6144 "pages written"
 assert_ge "$swapped" 1024 "pages in swap after writing 24 MiB under an 8 MiB limit"
 json_query '
-import json, sys
+import json, sys, memmon_json
 base, n, swapped = int(sys.argv[2], 16), int(sys.argv[3]), int(sys.argv[4])
-recs = [json.loads(l) for l in open(sys.argv[1])]
+recs = [memmon_json.loads(l) for l in open(sys.argv[1])]
 f = [r for r in recs if r["type"] == "watch_fault" and base <= r["addr"] < base + n * 4096]
 first = [(r["class"], r["access"], (r["addr"] - base) // 4096) for r in f[:n]]
 if first != [("ANON", "W", i) for i in range(n)]: sys.exit("FAIL: write phase %r" % [x for x, y in zip(first, [("ANON", "W", i) for i in range(n)]) if x != y][:3])
@@ -70,9 +70,9 @@ on_exit "echo \$((\$(cat $NR) - 2)) > $NR"
 	>"$TMPD/huge.json" 2>"$TMPD/huge.err" || fail "watch huge: $(cat "$TMPD/huge.err")"
 base=$(awk '/^base/ {print $2}' "$TMPD/huge.err")
 json_query '
-import json, sys
+import json, sys, memmon_json
 base = int(sys.argv[2], 16)
-recs = [json.loads(l) for l in open(sys.argv[1])]
+recs = [memmon_json.loads(l) for l in open(sys.argv[1])]
 m = [r for r in recs if r["type"] == "watch_syscall" and r["call"] == "mmap" and r["ret"] == base]
 if len(m) != 1 or m[0]["args"]["flags"] != "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB" or m[0]["args"]["length"] != 4 << 20:
     sys.exit("FAIL: hugetlb mmap %r" % m)

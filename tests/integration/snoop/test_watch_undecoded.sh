@@ -16,8 +16,8 @@ SRC=$MEMMON_ROOT/tests/workloads/mm_undecoded.c
 read_line=$(grep -n READ_LINE "$SRC" | cut -d: -f1)
 write_line=$(grep -n WRITE_LINE "$SRC" | cut -d: -f1)
 json_query '
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
+import json, sys, memmon_json
+recs = [memmon_json.loads(l) for l in open(sys.argv[1])]
 priv = next(int(l.split()[1], 16) for l in open(sys.argv[2]) if l.startswith("priv "))
 def die(m): sys.exit("FAIL: " + m)
 if any(r["type"] == "watch_syscall" and r["call"] in ("mprotect", "pkey_mprotect") and r["args"]["addr"] == priv for r in recs): die("the pkey_mprotect was decoded: the test proves nothing")
