@@ -240,7 +240,7 @@ int cmd_segv(int argc, char **argv)
 			exit_code = EXIT_RUNTIME;
 			goto out;
 		}
-	} else if (!cli.json) {
+	} else { /* also with --json: stderr is not the report */
 		fprintf(stderr, "memmon segv: tracing SIGSEGV and SIGBUS%s; Ctrl-C to end\n",
 			cli.npids ? " of the given pids" : "");
 	}

@@ -324,10 +324,9 @@ static int run(struct faults_opts *o)
 		goto out;
 	/* after attaching: building tables delays no fault's being counted */
 	unwind_tables_add_targets(r.unwind, &o->cli);
-	if (!o->cli.json && !o->folded)
-		fprintf(stderr, "memmon %s: tracing page faults%s; Ctrl-C to end\n", CMD,
-			o->cli.npids ? " of the given pids" : o->cli.prog_argv ? " of the program" :
-								     " system-wide");
+	/* also with --json and --folded: stderr is not the report */
+	fprintf(stderr, "memmon %s: tracing page faults%s; Ctrl-C to end\n", CMD,
+		o->cli.npids ? " of the given pids" : o->cli.prog_argv ? " of the program" : " system-wide");
 	r.start = r.last = r.last_refresh = now_seconds();
 	if (trace_target_release(&tt, CMD))
 		goto out;

@@ -2,6 +2,10 @@
 
 enum fault_class fault_classify(const struct fault_facts *f)
 {
+	/* A swap entry in the page table is a swap-in whatever the mapping: it is known even when
+	 * the mapping could not be looked up (bpf_find_vma busy). */
+	if (!f->has_vma && f->vma_lookup_failed && f->pte == FPTE_SWAP)
+		return FAULT_SWAP;
 	if (!f->has_vma)
 		return f->vma_lookup_failed ? FAULT_UNKNOWN : FAULT_UNMAPPED;
 	if (f->vm_flags & FAULT_VM_HUGETLB)

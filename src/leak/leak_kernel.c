@@ -82,8 +82,7 @@ int leak_kernel_run(const struct leak_opts *o)
 	}
 	if (trace_target_release(&tt, "leak"))
 		goto out;
-	if (!o->cli.json)
-		fprintf(stderr, "memmon leak: tracing kernel allocations%s; %s; Ctrl-C to end\n",
+	fprintf(stderr, "memmon leak: tracing kernel allocations%s; %s; Ctrl-C to end\n",
 			trace_target_filters_pids(&tt) ? " of the given processes" : "",
 			leak_report_schedule(o->cli.interval));
 	struct loop l = { .interval = o->cli.interval, .duration = o->cli.duration, .ctx = &k,

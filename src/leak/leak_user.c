@@ -302,11 +302,10 @@ int leak_user_run(const struct leak_opts *o)
 		unwind_tables_add_targets(u.unwind, &u.cli);
 		capture_all(&u);
 	}
-	if (!o->cli.json) {
-		leak_targets_describe(&t, what, sizeof(what));
-		fprintf(stderr, "memmon leak: tracing %s in %s", launched ? "program" : "pids", what);
-		fprintf(stderr, "; %s; Ctrl-C to end\n", leak_report_schedule(o->cli.interval));
-	}
+	/* also with --json (stderr is not the report): it tells a supervisor that tracing began */
+	leak_targets_describe(&t, what, sizeof(what));
+	fprintf(stderr, "memmon leak: tracing %s in %s", launched ? "program" : "pids", what);
+	fprintf(stderr, "; %s; Ctrl-C to end\n", leak_report_schedule(o->cli.interval));
 	struct loop l = {
 		.events = &u.events, .interval = o->cli.interval, .duration = o->cli.duration,
 		.ctx = &u, .on_interval = on_interval, .on_tick = on_tick,

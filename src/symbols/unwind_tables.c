@@ -457,6 +457,13 @@ void unwind_tables_add_targets(struct unwind_tables *t, const struct cli *cli)
 		unwind_tables_add_pid(t, cli->pids[i]);
 }
 
+static double monotonic_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 int unwind_tables_poll(struct unwind_tables *t)
 {
 	if (!t)
@@ -478,8 +485,12 @@ int unwind_tables_poll(struct unwind_tables *t)
 		}
 	}
 	/* Each process met once: its code mappings are read again (the walkers learn where
-	 * the new ones are), which builds the missing tables too. */
+	 * the new ones are), which builds the missing tables too. What is not reached within
+	 * the budget stays in the map for the next call. */
+	double start = monotonic_seconds();
 	for (int i = 0; i < n; i++) {
+		if (i && monotonic_seconds() - start > UNWIND_POLL_BUDGET_S)
+			break;
 		bpf_map_delete_elem(t->missing_fd, &keys[i]);
 		bool seen = false;
 		for (int j = 0; j < i && !seen; j++)

@@ -4,7 +4,7 @@ import json
 
 ADDRESS_KEYS = {"addr", "ip", "sp", "vm_start", "vm_end", "address", "end", "start",
                 "block_addr", "site_addr", "stack_top", "ret", "old_address", "new_address",
-                "shmaddr"}
+                "shmaddr", "buf"}
 
 
 def _ints(o):

@@ -1,5 +1,7 @@
 /* Leaks exactly 100 blocks of 4096 bytes from leak_pages(); frees everything else.
- * Usage: leak_fixed [SLEEP_SECONDS]: sleep before and after, for attaching with -p. */
+ * Usage: leak_fixed [SLEEP_SECONDS|wait]: sleep before and after, for attaching with -p; or
+ * wait for SIGUSR1 before (the test sends it once memmon traces) and sleep 1 s after. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,7 +39,17 @@ __attribute__((noinline)) static void churn(void)
 int main(int argc, char **argv)
 {
 	int pause_s = argc > 1 ? atoi(argv[1]) : 0;
-	sleep(pause_s);
+	if (argc > 1 && !strcmp(argv[1], "wait")) {
+		sigset_t usr1;
+		int sig;
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		sigwait(&usr1, &sig);
+		pause_s = 1;
+	} else {
+		sleep(pause_s);
+	}
 	churn();
 	leak_pages();
 	churn();

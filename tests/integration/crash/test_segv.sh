@@ -80,7 +80,7 @@ assert_contains "$TMPD/text.out" "memmon segv: 1 signal reported, 0 events lost"
 # the library directories).
 "$MEMMON" segv --json -d 8 >"$TMPD/wide.json" 2>"$TMPD/wide.err" & mon=$!
 on_exit "kill $mon 2>/dev/null"
-sleep 3
+wait_tracing "$TMPD/wide.err" $mon
 "$BIN" null 2>/dev/null & crasher=$!
 wait $crasher 2>/dev/null
 wait $mon
@@ -99,7 +99,7 @@ assert_eq "$(q later '"\(.what) \(.pid) \(.stack[0].symbol) \(.stack[0].line)"')
 sleep 30 & victim=$!
 "$MEMMON" segv --json -p $victim -d 20 >"$TMPD/sent.json" 2>"$TMPD/sent.err" & mon=$!
 on_exit "kill $victim $mon 2>/dev/null"
-sleep 2
+wait_tracing "$TMPD/sent.err" $mon
 kill -SEGV $victim
 wait $victim 2>/dev/null
 wait $mon

@@ -31,7 +31,7 @@ exec 4>"$TMPD/go"
 for _ in $(seq 100); do grep -q ready "$TMPD/ready" && break; sleep 0.05; done
 "$MEMMON" faults --json -p "$pid" -d 30 >"$TMPD/pid" 2>"$TMPD/err" &
 mm=$!
-sleep 1.5
+wait_tracing "$TMPD/err" $mm
 echo x >&4
 exec 4>&-
 wait "$mm" || fail "faults -p exited $?: $(cat "$TMPD/err")"

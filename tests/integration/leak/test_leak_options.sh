@@ -31,7 +31,7 @@ assert_eq "$(jq -r 'select(.type=="leak_summary") | .count' "$TMPD/old")" 0 "not
 assert_eq "$(jq -r 'select(.type=="leak_stack" and .frames[0].symbol=="leak_pages") | .count' "$TMPD/old2")" 100 "older than 0.1 s"
 
 # Interval reports, then --duration ends tracing of a process that keeps running.
-"$W/leak_fixed" 5 &
+"$W/leak_fixed" 60 & # asleep through both runs below
 pid=$!
 on_exit "kill $pid 2>/dev/null"
 "$MEMMON" leak --json --combined -i 0.5 -d 1.6 -p $pid >"$TMPD/int" 2>/dev/null || fail "interval run failed"
@@ -42,9 +42,9 @@ assert_eq "$(jq -s -r 'last | .type' "$TMPD/int")" leak_summary "the summary is 
 kill -0 $pid || fail "the traced process should still run after memmon ends"
 
 # SIGTERM ends tracing with a final report and status 0.
-"$MEMMON" leak --json -p $pid >"$TMPD/term" 2>/dev/null &
+"$MEMMON" leak --json -p $pid >"$TMPD/term" 2>"$TMPD/termerr" &
 mm=$!
-sleep 1
+wait_tracing "$TMPD/termerr" $mm
 kill -TERM $mm
 wait $mm || fail "memmon exited $? on SIGTERM"
 assert_eq "$(jq -r 'select(.type=="leak_summary") | .reason' "$TMPD/term")" "interrupted" "SIGTERM final report"

@@ -30,11 +30,13 @@ assert_eq "$(jq -r 'select(.type=="leak_stack") | [.bytes,.count,.frames[0].symb
 	"$(printf '409600\t100\tleak_pages\t%s' "$line")" "perf-uprobe fallback"
 
 # 3. Attach with -p to a running process; it exits mid-trace and the report is printed.
-"$W/leak_fixed" 2 &
+"$W/leak_fixed" wait &
 pid=$!
 on_exit "kill $pid 2>/dev/null"
-sleep 0.5
-"$MEMMON" leak --json -p "$pid" >"$TMPD/pjson" 2>"$TMPD/perr" || fail "-p run failed: $(cat "$TMPD/perr")"
+"$MEMMON" leak --json -p "$pid" >"$TMPD/pjson" 2>"$TMPD/perr" & L=$!
+wait_tracing "$TMPD/perr" $L
+kill -USR1 $pid
+wait $L || fail "-p run failed: $(cat "$TMPD/perr")"
 assert_eq "$(jq -r 'select(.type=="leak_stack" and .frames[0].symbol=="leak_pages") | [.bytes,.count,.frames[0].line] | @tsv' "$TMPD/pjson")" \
 	"$(printf '409600\t100\t%s' "$line")" "-p leak stack"
 assert_eq "$(jq -r 'select(.type=="leak_summary") | .reason' "$TMPD/pjson")" "traced processes exited" "-p end reason"

@@ -67,14 +67,18 @@ assert_eq "$(grep -c '"comm":"ls"' "$TMPD/nf.json")" 0 "records of ls with --no-
 on_exit "kill $A 2>/dev/null"
 "$WORKLOADS/mm_ticker" 0 & B=$!
 on_exit "kill $B 2>/dev/null"
-"$MEMMON" watch --json --no-symbols -p $A -d 1.5 >"$TMPD/a.json" 2>"$TMPD/aerr" & WA=$!
-"$MEMMON" watch --json --no-symbols -p $B -d 1.5 >"$TMPD/b.json" 2>"$TMPD/berr" & WB=$!
+# (both run until the checks are done: -d 60, ended by SIGINT after a second of ticks)
+"$MEMMON" watch --json --no-symbols -p $A -d 60 >"$TMPD/a.json" 2>"$TMPD/aerr" & WA=$!
+"$MEMMON" watch --json --no-symbols -p $B -d 60 >"$TMPD/b.json" 2>"$TMPD/berr" & WB=$!
 on_exit "kill $WA $WB 2>/dev/null"
-for _ in $(seq 100); do grep -q tracing "$TMPD/aerr" && grep -q tracing "$TMPD/berr" && break; sleep 0.05; done
+wait_tracing "$TMPD/aerr" $WA
+wait_tracing "$TMPD/berr" $WB
 "$MEMMON" watch-pids 2>"$TMPD/wp"; assert_eq $? 1 "watch-pids with two sessions and no --map"
 assert_contains "$TMPD/wp" "2 watch sessions are running; name one with --map"
 assert_contains "$TMPD/wp" "--map /sys/fs/bpf/memmon/watch_pids_$WA"
 assert_eq "$("$MEMMON" watch-pids --map /sys/fs/bpf/memmon/watch_pids_$WA)" "$A" "session A's own list"
+sleep 1
+kill -INT $WA $WB
 wait $WA; wait $WB
 pids_in() { json_query 'import json, sys, memmon_json
 print(" ".join(sorted({str(memmon_json.loads(l)["pid"]) for l in open(sys.argv[1]) if "\"pid\"" in l})))' "$1"; }
@@ -85,10 +89,13 @@ assert_eq "$(pids_in "$TMPD/b.json")" "$B" "pids in session B's log"
 # 5. --map shares a list by name: a second watch naming it logs the first one's pids.
 DIR=/sys/fs/bpf/memmon-test-sessions-$$
 on_exit "rm -rf $DIR"
-"$MEMMON" watch --json --no-symbols --map $DIR/shared -p $A -d 1.5 >"$TMPD/s1.json" 2>"$TMPD/s1err" & S1=$!
-for _ in $(seq 100); do grep -q tracing "$TMPD/s1err" && break; sleep 0.05; done
+# (the first one runs until the second is done: -d 60, ended by SIGINT)
+"$MEMMON" watch --json --no-symbols --map $DIR/shared -p $A -d 60 >"$TMPD/s1.json" 2>"$TMPD/s1err" & S1=$!
+on_exit "kill $S1 2>/dev/null"
+wait_tracing "$TMPD/s1err" $S1
 "$MEMMON" watch --json --no-symbols --map $DIR/shared -d 0.5 >"$TMPD/s2.json" 2>"$TMPD/s2err" ||
 	fail "second watch on the shared list: $(cat "$TMPD/s2err")"
+kill -INT $S1
 wait $S1
 assert_contains "$TMPD/s2err" "sharing the watch list already pinned at $DIR/shared"
 assert_eq "$(pids_in "$TMPD/s2.json")" "$A" "pids logged by the session sharing the list"

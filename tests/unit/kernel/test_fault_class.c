@@ -38,6 +38,11 @@ static void test_classes(void **st)
 	assert_int_equal(cls(false, 0, false, FPTE_NONE, false, uw), FAULT_UNMAPPED);
 	struct fault_facts f = { .has_vma = false, .vma_lookup_failed = true };
 	assert_int_equal(fault_classify(&f), FAULT_UNKNOWN);
+	/* the mapping unknown (lookup busy) but a swap entry in the page table: a swap-in */
+	f.pte = FPTE_SWAP;
+	assert_int_equal(fault_classify(&f), FAULT_SWAP);
+	f.pte = FPTE_NONE;
+	assert_int_equal(fault_classify(&f), FAULT_UNKNOWN);
 }
 
 static void test_unknown_pte_falls_back_to_error_code(void **st)

@@ -59,7 +59,7 @@ static void test_syscall_json(void **st)
 	struct json_object *o = json_object_new_object();
 	snoop_syscall_json(o, &e, "/x");
 	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
-		"{\"call\":\"mmap\",\"args\":{\"addr\":0,\"length\":8192,\"prot\":\"r--\","
+		"{\"call\":\"mmap\",\"args\":{\"addr\":\"0x0\",\"length\":8192,\"prot\":\"r--\","
 		"\"flags\":\"MAP_SHARED\",\"fd\":3,\"path\":\"/x\",\"offset\":0},\"ret\":-1,"
 		"\"error\":\"ENOMEM\"}");
 	json_object_put(o);
