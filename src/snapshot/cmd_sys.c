@@ -39,7 +39,9 @@ static int parse(struct sys_opts *o, int argc, char **argv)
 			       "{\"type\":\"sys_activity\"}, {\"type\":\"sys_zone\"} per zone,\n"
 			       "{\"type\":\"sys_slab\"} per cache,\n"
 			       "{\"type\":\"sys_overcommit\"}, {\"type\":\"sys_swap\"} per swap\n"
-			       "area, {\"type\":\"sys_vm\"}; with -i\n"
+			       "area, {\"type\":\"sys_vm\"}, {\"type\":\"sys_ksm\"},\n"
+			       "{\"type\":\"sys_ksm_process\"} per process with merged\n"
+			       "pages; with -i\n"
 			       "{\"type\":\"sys_interval\"} after each screen;\n"
 			       "{\"type\":\"sys_summary\"} last"),
 		OPT_REFUSE('p', "pid", true, WHOLE_SYSTEM),
@@ -62,7 +64,9 @@ static int parse(struct sys_opts *o, int argc, char **argv)
 			 "  overcommit mode, CommitLimit, Committed_AS, headroom; what the next allocation\n"
 			 "             meets\n"
 			 "  swap       swap areas from /proc/swaps: size, used, priority\n"
-			 "  knobs      swappiness, watermark_scale_factor, min_free_kbytes (never written)",
+			 "  knobs      swappiness, watermark_scale_factor, min_free_kbytes (never written)\n"
+			 "  KSM        pages shared/sharing/unshared/volatile, the saving; per process\n"
+			 "             merged pages (/proc/PID/ksm_stat)",
 		.opts = opts,
 		.program_refused = WHOLE_SYSTEM,
 	};

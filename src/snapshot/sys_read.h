@@ -7,6 +7,7 @@
 #include "proc/proc_slabinfo.h"
 #include "proc/proc_vmstat.h"
 #include "snapshot/sys_knobs.h"
+#include "snapshot/sys_ksm.h"
 #include <stdint.h>
 
 struct sys_screen {
@@ -20,6 +21,7 @@ struct sys_screen {
 	int slabs_err;               /* 0, or -errno: /proc/slabinfo could not be read */
 	uint64_t page_size;
 	struct sys_knobs knobs; /* overcommit, swap areas, vm knobs */
+	struct sys_ksm ksm;
 };
 
 /* The zones of /proc/buddyinfo: their number (at most max), or -errno. */
