@@ -41,7 +41,8 @@ static int parse(struct sys_opts *o, int argc, char **argv)
 			       "{\"type\":\"sys_overcommit\"}, {\"type\":\"sys_swap\"} per swap\n"
 			       "area, {\"type\":\"sys_vm\"}, {\"type\":\"sys_ksm\"},\n"
 			       "{\"type\":\"sys_ksm_process\"} per process with merged\n"
-			       "pages; with -i\n"
+			       "pages, {\"type\":\"sys_zram\"} per zram device;\n"
+			       "with -i\n"
 			       "{\"type\":\"sys_interval\"} after each screen;\n"
 			       "{\"type\":\"sys_summary\"} last"),
 		OPT_REFUSE('p', "pid", true, WHOLE_SYSTEM),
@@ -66,7 +67,9 @@ static int parse(struct sys_opts *o, int argc, char **argv)
 			 "  swap       swap areas from /proc/swaps: size, used, priority\n"
 			 "  knobs      swappiness, watermark_scale_factor, min_free_kbytes (never written)\n"
 			 "  KSM        pages shared/sharing/unshared/volatile, the saving; per process\n"
-			 "             merged pages (/proc/PID/ksm_stat)",
+			 "             merged pages (/proc/PID/ksm_stat)\n"
+			 "  zram       per device: original and compressed size, memory used, ratio\n"
+			 "             (mm_stat)",
 		.opts = opts,
 		.program_refused = WHOLE_SYSTEM,
 	};

@@ -8,6 +8,7 @@
 #include "proc/proc_vmstat.h"
 #include "snapshot/sys_knobs.h"
 #include "snapshot/sys_ksm.h"
+#include "snapshot/sys_zram.h"
 #include <stdint.h>
 
 struct sys_screen {
@@ -22,6 +23,7 @@ struct sys_screen {
 	uint64_t page_size;
 	struct sys_knobs knobs; /* overcommit, swap areas, vm knobs */
 	struct sys_ksm ksm;
+	struct sys_zram zram;
 };
 
 /* The zones of /proc/buddyinfo: their number (at most max), or -errno. */
