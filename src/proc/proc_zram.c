@@ -9,7 +9,8 @@ int zram_algorithm_parse(const char *text, size_t len, char *out, size_t n)
 {
 	const char *open = memchr(text, '[', len);
 	const char *close = open ? memchr(open, ']', len - (size_t)(open - text)) : NULL;
-	if (!close || close == open + 1 || (size_t)(close - open - 1) >= n)
+	if (!close || close == open + 1 || (size_t)(close - open - 1) >= n ||
+	    memchr(open + 1, '\0', (size_t)(close - open - 1)))
 		return -EINVAL;
 	snprintf(out, n, "%.*s", (int)(close - open - 1), open + 1);
 	return 0;

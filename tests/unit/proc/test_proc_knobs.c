@@ -2,10 +2,12 @@
  * files, pressure stall lines, /proc/mounts, cgroup.procs. */
 #include "proc/cgroup_mounts.h"
 #include "proc/memcg_files.h"
+#include "proc/proc_cgroup.h"
 #include "proc/proc_keyval.h"
 #include "proc/proc_numbers.h"
 #include "proc/proc_psi.h"
 #include "proc/proc_swaps.h"
+#include "proc/proc_zram.h"
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -133,6 +135,37 @@ static void test_pids(void **state)
 	assert_int_equal(memcg_parse_pids("-5\n", 3, &p), -EINVAL);
 }
 
+static void test_proc_cgroup(void **state)
+{
+	static const char v1[] = "9:name=systemd:/\n4:memory:/process_api/abc\n1:cpu,cpuacct:/x\n0::/\n";
+	struct proc_cgroups c;
+	assert_int_equal(proc_cgroup_parse(v1, LEN(v1), &c), 0);
+	assert_string_equal(c.v1_memory, "/process_api/abc");
+	assert_string_equal(c.v2, "/");
+	static const char joined[] = "3:cpu,memory,pids:/a\n";
+	assert_int_equal(proc_cgroup_parse(joined, LEN(joined), &c), 0);
+	assert_string_equal(c.v1_memory, "/a");
+	assert_string_equal(c.v2, "");
+	static const char v2[] = "0::/system.slice/foo.service\n";
+	assert_int_equal(proc_cgroup_parse(v2, LEN(v2), &c), 0);
+	assert_string_equal(c.v2, "/system.slice/foo.service");
+	assert_string_equal(c.v1_memory, "");
+	assert_int_equal(proc_cgroup_parse("garbage\n", 8, &c), -EINVAL);
+}
+
+static void test_zram_algorithm(void **state)
+{
+	char a[32];
+	static const char t[] = "lzo [lzo-rle] lz4 zstd \n";
+	assert_int_equal(zram_algorithm_parse(t, LEN(t), a, sizeof(a)), 0);
+	assert_string_equal(a, "lzo-rle");
+	assert_int_equal(zram_algorithm_parse("lzo lz4\n", 8, a, sizeof(a)), -EINVAL);
+	assert_int_equal(zram_algorithm_parse("[]", 2, a, sizeof(a)), -EINVAL);
+	assert_int_equal(zram_algorithm_parse("[abc", 4, a, sizeof(a)), -EINVAL);
+	assert_int_equal(zram_algorithm_parse("[a\0b]", 5, a, sizeof(a)), -EINVAL);
+	assert_int_equal(zram_algorithm_parse("[0123456789012345678901234567890123]", 36, a, sizeof(a)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +175,8 @@ int main(void)
 		cmocka_unit_test(test_psi),
 		cmocka_unit_test(test_mounts),
 		cmocka_unit_test(test_pids),
+		cmocka_unit_test(test_proc_cgroup),
+		cmocka_unit_test(test_zram_algorithm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
