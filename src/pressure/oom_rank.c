@@ -184,6 +184,8 @@ static void sort_all(struct oom_rank *r)
 	sorting = r;
 	qsort(r->system, r->n, sizeof(*r->system), cmp_system);
 	for (size_t i = 0; i < r->nscopes; i++) {
+		if (!r->scopes[i].n)
+			continue; /* no members array to give qsort */
 		sorting_total = r->scopes[i].total_kb;
 		qsort(r->scopes[i].members, r->scopes[i].n, sizeof(size_t), cmp_scope);
 	}

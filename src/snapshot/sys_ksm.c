@@ -16,8 +16,8 @@ void sys_ksm_read(struct sys_ksm *k)
 {
 	k->nprocs = 0;
 	k->err = ksm_read_system(&k->sys);
-	if (k->err)
-		return;
+	if (k->err || (k->sys.pages_shared <= 0 && k->sys.ksm_zero_pages <= 0))
+		return; /* nothing merged: no process to look for (each costs two reads) */
 	pid_t *pids;
 	int n = proc_list_pids(&pids);
 	struct text_buf buf = { 0 };
@@ -39,7 +39,8 @@ void sys_ksm_read(struct sys_ksm *k)
 	text_buf_free(&buf);
 	if (n >= 0)
 		free(pids);
-	qsort(k->procs, k->nprocs, sizeof(*k->procs), most_first);
+	if (k->nprocs) /* qsort must not be given NULL */
+		qsort(k->procs, k->nprocs, sizeof(*k->procs), most_first);
 }
 
 void sys_ksm_free(struct sys_ksm *k)
