@@ -67,20 +67,20 @@ assert_contains "$TMPD/text" "memory cgroup /$NAME (v1): limit 131072 kB"
 TRACER=$!
 on_exit "kill $TRACER 2>/dev/null"
 for _ in $(seq 200); do grep -q tracing "$TMPD/oom.err" && break; sleep 0.1; done
-bash -c "echo \$\$ >$CG/cgroup.procs && exec $WORKLOADS/oom_hog 48" >"$TMPD/hog" 2>&1
-assert_eq $? 0 "the hog finished (it was not the victim)"
+bash -c "echo \$\$ >$CG/cgroup.procs && exec $WORKLOADS/oom_hog 48" >"$TMPD/hog" 2>&1 &
+HOG=$!
+wait $HOG
+hog_status=$?
 sleep 0.5
 kill -INT $TRACER
 wait $TRACER; assert_eq $? 0 "memmon oom exit status"
 assert_eq "$(jq -rs '[.[] | select(.type == "oom_kill")][0] | "\(.victim.pid) \(.cgroup_oom) \(.memcg.path)"' "$TMPD/kills")" \
 	"${PID[600]} true /$NAME" "the first kill: the 600 one, in a cgroup OOM"
-# The hog may meet the limit again before the victim's pages are uncharged (seen here about
-# one run in two): the kernel then takes the next of the ranking, the 300 one (32 MiB +
-# 300 x limit / 1000, about 70 MiB), never the hog (at most 48) or the 0 one (32).
-victims=$(jq -r 'select(.type == "oom_kill") | .victim.pid' "$TMPD/kills" | tr '\n' ' ')
-case "$victims" in
-"${PID[600]} " | "${PID[600]} ${PID[300]} ") ;;
-*) fail "kills in rank order: expected ${PID[600]} [${PID[300]}], got $victims" ;;
-esac
-kill -0 "${PID[0]}" || fail "the 0 one lives"
+# The hog may meet the limit again before the victim's pages are uncharged (on a loaded
+# machine the kernel has then killed two or three in a row while the hog waited at about
+# 32 MiB): the next of the ranking goes next, the 300 one (32 MiB + 300 x limit / 1000,
+# about 70 MiB); after it the 0 one and the hog weigh about the same.
+read -r -a victims <<<"$(jq -r 'select(.type == "oom_kill") | .victim.pid' "$TMPD/kills" | tr '\n' ' ')"
+[ "${#victims[@]}" -lt 2 ] || assert_eq "${victims[1]}" "${PID[300]}" "the second kill: the 300 one"
+[[ " ${victims[*]} " == *" $HOG "* ]] || assert_eq "$hog_status" 0 "the hog, not killed, finished"
 echo "oom rank OK"
