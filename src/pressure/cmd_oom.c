@@ -9,6 +9,8 @@
 #include "kernel/bpf_util.h"
 #include "kernel/memcg_path.h"
 #include "pressure/oom_event.h"
+#include "pressure/oom_rank.h"
+#include "pressure/oom_rank_print.h"
 #include "pressure/pressure_run.h"
 #include "proc/proc_meminfo.h"
 #include "proc/proc_pressure.h"
@@ -23,6 +25,8 @@ struct oom_ctx {
 	struct cli cli;
 	struct oom_bpf *skel;
 	unsigned long kills;
+	bool rank; /* --rank: who would be killed, from /proc, instead of tracing */
+	long top;
 };
 
 /* A kill with what its printer needs, read from /proc and the BPF side first. */
@@ -188,15 +192,36 @@ static void totals_text(const void *vctx, char *buf, size_t n)
 	snprintf(buf, n, "%lu OOM kill%s", c->kills, c->kills == 1 ? "" : "s");
 }
 
+/* --rank is a snapshot: no tracing options; ranks and ends (its exit code). */
+static int check(void *vctx, struct cli *cli)
+{
+	struct oom_ctx *c = vctx;
+	if (!c->rank)
+		return c->top != 10 ? cli_usage_error("oom", "--top needs --rank") : OPTS_GO_ON;
+	if (cli->npids || cli->comm || cli->duration > 0 || cli->prog_argv)
+		return cli_usage_error("oom", "--rank takes a snapshot of every process: no -p, --comm, "
+				       "-d or -- PROGRAM");
+	struct oom_rank r;
+	int e = oom_rank_collect(&r);
+	if (!e)
+		oom_rank_print(&r, cli->json, c->top, stdout);
+	oom_rank_free(&r);
+	return e ? EXIT_RUNTIME : EXIT_OK;
+}
+
 static const struct pressure_cmd oom_cmd = {
 	.name = "oom",
 	.about = "Reports every OOM kill as it happens (oom:mark_victim tracepoint): the victim\n"
 		 "(pid, comm, uid, total VM, anon/file/shmem RSS, page tables, oom_score_adj, its\n"
 		 "memory cgroup), the task whose allocation triggered the kill, the memory cgroup and\n"
 		 "its limit when the kill was a cgroup OOM, /proc/loadavg and free memory. -p and\n"
-		 "--comm select kills whose victim or trigger matches.",
+		 "--comm select kills whose victim or trigger matches.\n"
+		 "--rank instead lists who the OOM killer would pick first, now, system-wide and in\n"
+		 "each memory cgroup with a limit, with what makes the score (RSS, swap, page\n"
+		 "tables, oom_score_adj): the kernel's own oom_score decides system-wide.",
 	.skel = &oom_skel,
 	.tracing = "OOM kills",
+	.check = check,
 	.configure = configure,
 	.attach = attach,
 	.on_event = on_event,
@@ -206,8 +231,12 @@ static const struct pressure_cmd oom_cmd = {
 
 int cmd_oom(int argc, char **argv)
 {
-	struct oom_ctx c = { 0 };
+	struct oom_ctx c = { .top = 10 };
 	struct opt opts[] = {
+		OPT_FLAG(0, "rank", &c.rank, "list who the OOM killer would pick first (from /proc, no\n"
+					     "tracing): {\"type\":\"oom_rank\"} per process and scope"),
+		OPT_NUMBER(0, "top", &c.top, "N", 0, 1000000,
+			   "with --rank: the N first of each scope (default 10, 0 = all)"),
 		PRESSURE_EVENT_OPTIONS(&c.cli, "oom", "kills of or by ",
 				       "kills are reported as they happen",
 				       "{\"type\":\"oom_kill\"} per kill"),

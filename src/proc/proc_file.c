@@ -4,11 +4,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-int proc_read_file(const char *path, struct text_buf *buf)
+/* Reads fd to its end into buf and closes it. */
+static int read_fd(int fd, struct text_buf *buf)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	buf->len = 0;
 	for (;;) {
 		if (buf->cap - buf->len < 4096) {
@@ -36,6 +34,18 @@ int proc_read_file(const char *path, struct text_buf *buf)
 	close(fd);
 	buf->data[buf->len] = '\0';
 	return 0;
+}
+
+int proc_read_file(const char *path, struct text_buf *buf)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : read_fd(fd, buf);
+}
+
+int proc_read_file_at(int dirfd, const char *name, struct text_buf *buf)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	return fd < 0 ? -errno : read_fd(fd, buf);
 }
 
 void text_buf_free(struct text_buf *buf)

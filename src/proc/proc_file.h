@@ -10,6 +10,9 @@ struct text_buf {
 
 /* Reads path into buf (reused across calls). Returns 0 or -errno. */
 int proc_read_file(const char *path, struct text_buf *buf);
+/* The same for name in the directory dirfd (a cgroup's files), never following a symlink
+ * nor waiting on a FIFO. */
+int proc_read_file_at(int dirfd, const char *name, struct text_buf *buf);
 void text_buf_free(struct text_buf *buf);
 
 #endif

@@ -14,6 +14,7 @@ static const struct {
 	{ "RssShmem", offsetof(struct proc_status_mem, rss_shmem) },
 	{ "VmData", offsetof(struct proc_status_mem, vm_data) },
 	{ "VmSwap", offsetof(struct proc_status_mem, vm_swap) },
+	{ "VmPTE", offsetof(struct proc_status_mem, vm_pte) },
 };
 
 /* Value of a memory line: spaces/tabs, digits, " kB". */

@@ -7,6 +7,7 @@
 /* kB; lines the kernel did not print stay 0. */
 struct proc_status_mem {
 	uint64_t vm_size, vm_rss, rss_anon, rss_file, rss_shmem, vm_data, vm_swap;
+	uint64_t vm_pte; /* page tables */
 	int found; /* how many of the fields above were present */
 };
 

@@ -49,7 +49,8 @@ static int parse(struct ps_opts *o, int argc, char **argv)
 			   "processes (Count = mappings, PIDs = processes mapping it)"),
 		OPT_STRING('s', "sort", &sort, "COLUMN",
 			   "swap, swappss, uss, pss (default), rss, vss (largest\n"
-			   "first); pid, user, command; with --by: user, count,\n"
+			   "first); pid, user, command; oom (oom_score, then\n"
+			   "oom_score_adj, largest first); with --by: user, count,\n"
 			   "map, pids"),
 		OPT_FLAG('r', "reverse", &o->reverse, "reverse the order"),
 		OPT_FLAG(0, "percent", &o->percent, "show sizes as % of physical memory (MemTotal)"),
@@ -70,7 +71,9 @@ static int parse(struct ps_opts *o, int argc, char **argv)
 			 "has no rollup). Sizes in kB:\n"
 			 "  USS  unique set size: private pages (Private_Clean + Private_Dirty)\n"
 			 "  PSS  proportional set size: each resident page divided by its sharers\n"
-			 "  RSS  resident set size; Swap, SwapPss (swap divided by sharers); VSS mapped size",
+			 "  RSS  resident set size; Swap, SwapPss (swap divided by sharers); VSS mapped size\n"
+			 "  OOM  /proc/PID/oom_score, the badness the OOM killer uses (largest dies first);\n"
+			 "  Adj  oom_score_adj (-1000 never killed .. 1000)",
 		.epilog = "Processes that exit or cannot be read while listing are skipped and counted.",
 		.opts = opts,
 		.program_refused = SNAPSHOT_ONLY,

@@ -37,7 +37,12 @@ static int parse(struct sys_opts *o, int argc, char **argv)
 			   "page order)"),
 		OPT_JSON(&cli, "JSON Lines: {\"type\":\"sys_memory\"},\n"
 			       "{\"type\":\"sys_activity\"}, {\"type\":\"sys_zone\"} per zone,\n"
-			       "{\"type\":\"sys_slab\"} per cache; with -i\n"
+			       "{\"type\":\"sys_slab\"} per cache,\n"
+			       "{\"type\":\"sys_overcommit\"}, {\"type\":\"sys_swap\"} per swap\n"
+			       "area, {\"type\":\"sys_vm\"}, {\"type\":\"sys_ksm\"},\n"
+			       "{\"type\":\"sys_ksm_process\"} per process with merged\n"
+			       "pages, {\"type\":\"sys_zram\"} per zram device;\n"
+			       "with -i\n"
 			       "{\"type\":\"sys_interval\"} after each screen;\n"
 			       "{\"type\":\"sys_summary\"} last"),
 		OPT_REFUSE('p', "pid", true, WHOLE_SYSTEM),
@@ -56,7 +61,15 @@ static int parse(struct sys_opts *o, int argc, char **argv)
 			 "  zones      free blocks per order from /proc/buddyinfo, free kB, and the unusable\n"
 			 "             free space index at --order: the share of free memory in blocks too\n"
 			 "             small for that order (0 = unfragmented, 1 = no such block free)\n"
-			 "  slabs      the largest slab caches from /proc/slabinfo (needs root)",
+			 "  slabs      the largest slab caches from /proc/slabinfo (needs root)\n"
+			 "  overcommit mode, CommitLimit, Committed_AS, headroom; what the next allocation\n"
+			 "             meets\n"
+			 "  swap       swap areas from /proc/swaps: size, used, priority\n"
+			 "  knobs      swappiness, watermark_scale_factor, min_free_kbytes (never written)\n"
+			 "  KSM        pages shared/sharing/unshared/volatile, the saving; per process\n"
+			 "             merged pages (/proc/PID/ksm_stat)\n"
+			 "  zram       per device: original and compressed size, memory used, ratio\n"
+			 "             (mm_stat)",
 		.opts = opts,
 		.program_refused = WHOLE_SYSTEM,
 	};

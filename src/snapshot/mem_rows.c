@@ -32,6 +32,7 @@ static const char *const column_names[] = {
 	[COL_PID] = "pid", [COL_USER] = "user", [COL_COMMAND] = "command", [COL_COUNT] = "count",
 	[COL_PIDS] = "pids", [COL_MAP] = "map", [COL_SWAP] = "swap", [COL_SWAPPSS] = "swappss",
 	[COL_USS] = "uss", [COL_PSS] = "pss", [COL_RSS] = "rss", [COL_VSS] = "vss",
+	[COL_OOM] = "oom",
 };
 
 int ps_column_parse(const char *name, enum ps_mode mode, enum ps_column *out)
@@ -40,8 +41,9 @@ int ps_column_parse(const char *name, enum ps_mode mode, enum ps_column *out)
 		if (strcmp(name, column_names[i]))
 			continue;
 		enum ps_column c = (enum ps_column)i;
-		bool ok = c >= COL_SWAP ||
-			  (mode == PS_BY_PROCESS && (c == COL_PID || c == COL_USER || c == COL_COMMAND)) ||
+		bool ok = (c >= COL_SWAP && c != COL_OOM) ||
+			  (mode == PS_BY_PROCESS &&
+			   (c == COL_PID || c == COL_USER || c == COL_COMMAND || c == COL_OOM)) ||
 			  (mode == PS_BY_USER && (c == COL_USER || c == COL_COUNT)) ||
 			  (mode == PS_BY_MAPPING && (c == COL_MAP || c == COL_COUNT || c == COL_PIDS));
 		if (!ok)
@@ -84,6 +86,11 @@ static int cmp_rows(const void *a, const void *b)
 	case COL_COMMAND: d = strcmp(x->command, y->command); break;
 	case COL_MAP: d = strcmp(x->key, y->key); break;
 	case COL_PID: d = (x->pid > y->pid) - (x->pid < y->pid); break;
+	case COL_OOM:
+		d = (x->oom_score < y->oom_score) - (x->oom_score > y->oom_score);
+		if (!d)
+			d = (x->oom_score_adj < y->oom_score_adj) - (x->oom_score_adj > y->oom_score_adj);
+		break;
 	default: {
 		uint64_t u = mem_row_number(x, order.col), v = mem_row_number(y, order.col);
 		d = (u < v) - (u > v); /* largest first */

@@ -21,12 +21,15 @@ struct mem_row {
 	uint64_t pids;  /* processes that map it (by mapping) */
 	pid_t last_pid; /* counts each process once in pids */
 	struct mem_counts c;
+	bool oom_known; /* by process: /proc/PID/oom_score and oom_score_adj were read */
+	int oom_score, oom_score_adj;
 };
 
 enum ps_mode { PS_BY_PROCESS, PS_BY_USER, PS_BY_MAPPING };
 enum ps_column {
 	COL_PID, COL_USER, COL_COMMAND, COL_COUNT, COL_PIDS, COL_MAP,
 	COL_SWAP, COL_SWAPPSS, COL_USS, COL_PSS, COL_RSS, COL_VSS,
+	COL_OOM, /* by process: oom_score, then oom_score_adj, largest first */
 };
 
 void mem_rows_init(struct keyed_table *t);

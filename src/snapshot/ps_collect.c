@@ -1,4 +1,5 @@
 #include "proc/proc_file.h"
+#include "proc/proc_oom.h"
 #include "proc/proc_pid.h"
 #include "snapshot/ps_collect.h"
 #include <errno.h>
@@ -82,6 +83,8 @@ static int collect_process(const struct ps_select *sel, const struct proc_info *
 	snprintf(row->user, sizeof(row->user), "%s", user);
 	memcpy(row->comm, pi->comm, sizeof(row->comm));
 	memcpy(row->command, pi->cmdline, sizeof(row->command));
+	if (sel->mode == PS_BY_PROCESS) /* a process gone by now keeps its sizes, without a score */
+		row->oom_known = proc_pid_oom(pi->pid, &row->oom_score, &row->oom_score_adj) == 0;
 	return 0;
 }
 

@@ -22,7 +22,6 @@ static void print_sizes(FILE *out, const struct ps_print *pp, const struct mem_c
 	print_size(out, pp, c->pss);
 	print_size(out, pp, c->rss);
 	print_size(out, pp, c->size);
-	fputc('\n', out);
 }
 
 static void json_sizes(struct json_object *j, const struct ps_print *pp, const struct mem_counts *c)
@@ -52,6 +51,13 @@ static void print_row_json(const struct mem_row *r, const struct ps_print *pp, F
 		json_add_int(j, "uid", r->uid);
 		json_add_str(j, "comm", r->comm);
 		json_add_str(j, "command", r->command);
+		if (r->oom_known) {
+			json_add_int(j, "oom_score", r->oom_score);
+			json_add_int(j, "oom_score_adj", r->oom_score_adj);
+		} else {
+			json_object_object_add(j, "oom_score", NULL);
+			json_object_object_add(j, "oom_score_adj", NULL);
+		}
 		break;
 	case PS_BY_USER:
 		json_add_str(j, "user", r->key);
@@ -101,7 +107,7 @@ static void print_skipped_text(const struct ps_print *pp)
 		s->other);
 }
 
-static const char *const size_header = "      Swap   SwapPss       USS       PSS       RSS       VSS\n";
+static const char *const size_header = "      Swap   SwapPss       USS       PSS       RSS       VSS";
 
 static void print_row_text(const struct mem_row *r, const struct ps_print *pp, FILE *out)
 {
@@ -119,6 +125,11 @@ static void print_row_text(const struct mem_row *r, const struct ps_print *pp, F
 		break;
 	}
 	print_sizes(out, pp, &r->c);
+	if (pp->mode == PS_BY_PROCESS && r->oom_known)
+		fprintf(out, " %5d %5d", r->oom_score, r->oom_score_adj);
+	else if (pp->mode == PS_BY_PROCESS)
+		fprintf(out, " %5s %5s", "-", "-");
+	fputc('\n', out);
 }
 
 void ps_print(const struct keyed_table *rows, const struct ps_print *pp, FILE *out)
@@ -142,6 +153,9 @@ void ps_print(const struct keyed_table *rows, const struct ps_print *pp, FILE *o
 	case PS_BY_MAPPING: fprintf(out, "Map                                       Count  PIDs    AvgPSS"); break;
 	}
 	fputs(size_header, out);
+	if (pp->mode == PS_BY_PROCESS)
+		fputs("   OOM   Adj", out);
+	fputc('\n', out);
 	for (size_t i = 0; i < n; i++)
 		print_row_text(mem_row_at(rows, i), pp, out);
 	switch (pp->mode) {
@@ -152,6 +166,7 @@ void ps_print(const struct keyed_table *rows, const struct ps_print *pp, FILE *o
 		break;
 	}
 	print_sizes(out, pp, &total);
+	fputc('\n', out);
 	fflush(out);
 	print_skipped_text(pp);
 }

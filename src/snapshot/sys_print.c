@@ -1,4 +1,7 @@
 #include "core/json_out.h"
+#include "snapshot/sys_knobs_print.h"
+#include "snapshot/sys_ksm_print.h"
+#include "snapshot/sys_zram_print.h"
 #include "snapshot/sys_print.h"
 #include <errno.h>
 #include <stddef.h>
@@ -163,6 +166,9 @@ void sys_print_screen(const struct sys_screen *s, const struct sys_print *pp, FI
 	print_activity(&s->before, &s->after, s->secs, pp, out);
 	print_zones(s, pp, out);
 	print_slabs(s, pp, out);
+	sys_knobs_print(&s->knobs, &s->mem, pp->json, pp->final, out);
+	sys_ksm_print(&s->ksm, s->page_size, pp->json, pp->final, out);
+	sys_zram_print(&s->zram, pp->json, pp->final, out);
 	fflush(out);
 }
 

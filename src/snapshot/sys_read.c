@@ -53,10 +53,14 @@ void sys_read_zones_and_slabs(struct sys_screen *s)
 {
 	s->nzones = sys_read_zones(s->zones, BUDDY_MAX_ZONES);
 	s->slabs_err = s->max_slabs > 0 ? read_slabs(s) : 0;
+	sys_knobs_read(&s->knobs);
+	sys_ksm_read(&s->ksm);
+	sys_zram_read(&s->zram);
 }
 
 void sys_screen_free(struct sys_screen *s)
 {
 	free(s->slabs);
 	s->slabs = NULL;
+	sys_ksm_free(&s->ksm);
 }

@@ -6,6 +6,9 @@
 #include "proc/proc_meminfo.h"
 #include "proc/proc_slabinfo.h"
 #include "proc/proc_vmstat.h"
+#include "snapshot/sys_knobs.h"
+#include "snapshot/sys_ksm.h"
+#include "snapshot/sys_zram.h"
 #include <stdint.h>
 
 struct sys_screen {
@@ -18,13 +21,16 @@ struct sys_screen {
 	long nslabs, max_slabs;
 	int slabs_err;               /* 0, or -errno: /proc/slabinfo could not be read */
 	uint64_t page_size;
+	struct sys_knobs knobs; /* overcommit, swap areas, vm knobs */
+	struct sys_ksm ksm;
+	struct sys_zram zram;
 };
 
 /* The zones of /proc/buddyinfo: their number (at most max), or -errno. */
 int sys_read_zones(struct buddy_zone *zones, int max);
 /* Sets up a screen that keeps the max_slabs largest caches. 0 or -ENOMEM. */
 int sys_screen_init(struct sys_screen *s, long max_slabs, uint64_t page_size);
-/* Reads the zones and slab caches into s (failures are kept in nzones and slabs_err for the
+/* Reads the zones, slab caches and knobs into s (failures are kept in nzones and slabs_err for the
  * printer to explain). */
 void sys_read_zones_and_slabs(struct sys_screen *s);
 void sys_screen_free(struct sys_screen *s);

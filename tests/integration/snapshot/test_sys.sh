@@ -5,7 +5,9 @@ source "$(dirname "$0")/../lib.sh"
 [ "$(id -u)" = 0 ] || skip "needs root for slabinfo and the memory cgroup"
 
 # One screen, JSON: the free(1) arithmetic.
+limit_before=$(awk '/^CommitLimit:/ {print $2}' /proc/meminfo)
 $MEMMON sys --json --slabs 5 >"$TMPD/one" || fail "memmon sys --json"
+limit_after=$(awk '/^CommitLimit:/ {print $2}' /proc/meminfo)
 mem() { jq -r "select(.type == \"sys_memory\") | .$1" "$TMPD/one"; }
 assert_eq "$(mem total_kb)" "$(free -k | awk '/^Mem:/ {print $2}')" "total = free(1) total"
 assert_eq "$(mem used_kb)" "$(($(mem total_kb) - $(mem available_kb)))" "used = total - available"
@@ -46,6 +48,39 @@ for s in slabs:
 assert [s["size_kb"] for s in slabs] == sorted((s["size_kb"] for s in slabs), reverse=True)
 PY
 
+# Overcommit and the vm knobs: the kernel's own figures, read back unchanged.
+oc() { jq -r "select(.type == \"sys_overcommit\") | .$1" "$TMPD/one"; }
+vm() { jq -r "select(.type == \"sys_vm\") | .$1" "$TMPD/one"; }
+assert_eq "$(oc available)" true "overcommit available"
+assert_eq "$(oc mode)" "$(cat /proc/sys/vm/overcommit_memory)" "overcommit mode"
+assert_eq "$(oc ratio)" "$(cat /proc/sys/vm/overcommit_ratio)" "overcommit ratio"
+assert_eq "$(oc kbytes)" "$(cat /proc/sys/vm/overcommit_kbytes)" "overcommit kbytes"
+# (it moves when swap is added or removed: another test's swap file may come and go meanwhile)
+[ "$(oc commit_limit_kb)" = "$limit_before" ] || [ "$(oc commit_limit_kb)" = "$limit_after" ] ||
+	fail "CommitLimit: expected $limit_before or $limit_after, got $(oc commit_limit_kb)"
+assert_eq "$(oc headroom_kb)" "$(($(oc commit_limit_kb) - $(oc committed_as_kb)))" "headroom = CommitLimit - Committed_AS"
+# Committed_AS moves with every process on the machine: the same within 256 MiB
+committed=$(awk '/^Committed_AS:/ {print $2}' /proc/meminfo)
+assert_le "$(( $(oc committed_as_kb) - committed ))" 262144 "Committed_AS"
+assert_le "$(( committed - $(oc committed_as_kb) ))" 262144 "Committed_AS"
+[ "$(oc mode)" = 0 ] && assert_eq "$(oc largest_allocation_kb)" "$(($(mem total_kb) + $(mem swap_total_kb)))" "mode 0: RAM + swap"
+assert_eq "$(vm swappiness)" "$(cat /proc/sys/vm/swappiness)" "swappiness"
+assert_eq "$(vm watermark_scale_factor)" "$(cat /proc/sys/vm/watermark_scale_factor)" "watermark_scale_factor"
+assert_eq "$(vm min_free_kbytes)" "$(cat /proc/sys/vm/min_free_kbytes)" "min_free_kbytes"
+
+# Swap areas: a 16 MiB swap file of priority 7 made here appears as /proc/swaps has it.
+SWAPF=/var/tmp/memmon-sys-swap-$$
+dd if=/dev/zero of="$SWAPF" bs=1M count=16 status=none && chmod 600 "$SWAPF" && mkswap -q "$SWAPF" >/dev/null ||
+	fail "cannot make $SWAPF"
+on_exit "swapoff $SWAPF 2>/dev/null; rm -f $SWAPF"
+swapon -p 7 "$SWAPF" || fail "swapon $SWAPF"
+$MEMMON sys --json --slabs 0 -i 0.1 -d 0.1 >"$TMPD/swap" || fail "memmon sys with a swap file"
+swapoff "$SWAPF" || fail "swapoff $SWAPF"
+assert_eq "$(jq -r "select(.type == \"sys_swap\" and .name == \"$SWAPF\") | \"\(.kind) \(.size_kb) \(.priority) \(.final)\"" "$TMPD/swap")" \
+	"file $(( (16 << 10) - 4 )) 7 false" "the swap file: kind, size (less the header page), priority"
+$MEMMON sys --json --slabs 0 >"$TMPD/noswap" || fail "memmon sys"
+assert_eq "$(jq -s "[.[] | select(.type == \"sys_swap\" and .name == \"$SWAPF\")] | length" "$TMPD/noswap")" 0 "swap file gone after swapoff"
+
 # Activity: our own faults and an OOM kill happen while sys samples every 0.5 s.
 CG=/sys/fs/cgroup/memory/memmon_proc_$$
 $MEMMON sys -i 0.5 -d 3 --json --slabs 0 >"$TMPD/rates" &
@@ -78,7 +113,8 @@ jq -se 'map(select(.type == "sys_activity")) | all((.pgfault_per_s - .pgfault / 
 
 # Text screen.
 $MEMMON sys --slabs 3 >"$TMPD/text" || fail "text"
-for s in "Mem:" "Swap:" "activity over 1.0 s" "free blocks per order" "largest slab caches" "OOM kills"; do
+for s in "Mem:" "Swap:" "activity over 1.0 s" "free blocks per order" "largest slab caches" "OOM kills" \
+	"overcommit: mode" "next allocation:" "swap areas" "swappiness"; do
 	assert_contains "$TMPD/text" "$s"
 done
 # Without root the slab section says why and the rest still prints.
