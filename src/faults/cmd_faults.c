@@ -284,7 +284,7 @@ static int run(struct faults_opts *o)
 
 	fault_table_init(&r.table);
 	fault_entries_init(&r.entries);
-	if (bpf_preflight(CMD))
+	if (bpf_preflight(CMD) || bpf_require_find_vma(CMD))
 		return EXIT_RUNTIME;
 	loop_install_signals();
 	if ((ret = trace_target_prepare(&tt, &o->cli, CMD, TT_USER_MEMORY)))

@@ -26,6 +26,23 @@ bool kernel_btf_has(const char *struct_name, const char *member)
 	return has;
 }
 
+bool kernel_btf_has_enum_value(const char *enum_name, const char *value_name)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return false;
+	bool has = false;
+	int id = btf__find_by_name_kind(btf, enum_name, BTF_KIND_ENUM);
+	if (id > 0) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_enum *e = btf_enum(t);
+		for (int i = 0; i < btf_vlen(t) && !has; i++)
+			has = !strcmp(btf__name_by_offset(btf, e[i].name_off), value_name);
+	}
+	btf__free(btf);
+	return has;
+}
+
 bool kernel_has_kprobes(void)
 {
 	if (getenv("MEMMON_NO_KPROBES"))

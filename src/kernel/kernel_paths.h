@@ -6,6 +6,8 @@
 
 /* The running kernel's BTF has struct NAME with member MEMBER (NULL: the struct alone). */
 bool kernel_btf_has(const char *struct_name, const char *member);
+/* The running kernel's BTF has enum ENUM_NAME with value VALUE_NAME (BPF_FUNC_find_vma). */
+bool kernel_btf_has_enum_value(const char *enum_name, const char *value_name);
 /* Kprobes can be attached (CONFIG_KPROBES; off on the project's 6.18 machines). */
 bool kernel_has_kprobes(void);
 /* With --verbose: "memmon CMD: path: ..." on stderr. */

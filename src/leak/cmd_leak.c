@@ -155,7 +155,7 @@ int cmd_leak(int argc, char **argv)
 		return EXIT_RUNTIME;
 	if (o.lib && check_lib(o.lib))
 		return EXIT_RUNTIME;
-	if (bpf_preflight("leak"))
+	if (bpf_preflight("leak") || (!o.kernel && bpf_require_find_vma("leak")))
 		return EXIT_RUNTIME;
 	return o.kernel ? leak_kernel_run(&o) : leak_user_run(&o);
 }

@@ -46,6 +46,8 @@ int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts 
 	s->watch_fd = -1;
 	s->pin.lock_fd = -1;
 	int rc = bpf_preflight(o->cmd);
+	if (!rc)
+		rc = bpf_require_find_vma(o->cmd);
 	if (rc)
 		return rc;
 	s->skel = snoop_bpf__open();
