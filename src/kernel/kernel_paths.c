@@ -62,3 +62,12 @@ void kernel_path(const char *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 }
+
+void kernel_path_mapping_cache(const char *cmd)
+{
+	if (!opts_verbose)
+		return;
+	kernel_path(cmd, kernel_btf_has("mm_struct", "mm_lock_seq") ?
+		    "mapping lookups: cached, checked against mm->mm_lock_seq (6.4+)" :
+		    "mapping lookups: not cached, bpf_find_vma every time (no mm_lock_seq before 6.4)");
+}
