@@ -19,22 +19,29 @@ BUILD=${BUILD:-build}
 CACHE=${MEMMON_KERNEL_CACHE:-/var/cache/memmon-kernels}
 TIMEOUT=${MEMMON_KERNEL_TIMEOUT:-900}
 
-# The subset: every command and every kind of hook once, within ~12 minutes of TCG emulation (2 shared cores).
-#  tracepoint   : test_kmem (kmem:kmalloc/kfree... , kmem tracepoints reworked in 6.2), test_reclaim (vmscan,
-#                 drsnoop), test_compact (compaction, migrate), test_oom (oom tracepoint + kprobe
-#                 oom_kill_process where kprobes exist), test_snoops (syscalls: mmap, brk, shm),
-#                 test_segv (signal), test_pages (kmem:mm_page_alloc/free)
-#  tp_btf       : test_watch_calls (page_fault_user, watch)
-#  uprobe       : test_leak_user (uprobe_multi on 6.6+, one uprobe per symbol before), test_leak_kernel (--kernel)
+# The subset: every kernel-facing command and every kind of hook once (2 shared cores, TCG emulation).
+#  tracepoint   : test_kmem (kmem, reworked in 6.2), test_reclaim (vmscan: reclaim, drsnoop), test_compact
+#                 (compaction, migrate), test_oom (oom:mark_victim; kprobe oom_kill_process where kprobes
+#                 exist), test_snoops (syscalls: mmap, brk, shm), test_pages (kmem page tracepoints),
+#                 test_leak_kernel (leak --kernel)
+#  tp_btf       : test_watch_calls (watch), test_segv (signal_generate/deliver)
+#  uprobe       : test_leak_user (uprobe_multi on 6.6+, one uprobe per function before)
 #  perf event + bpf_find_vma : test_faults
-#  /proc        : test_ps, test_pmap, test_sys, test_trend; offline: test_pageowner; preload: test_guard
+#  /proc        : test_ps, test_pmap, test_sys, test_trend
+# Measured under TCG on an AMD EPYC, 2 shared cores: segv 163-214 s, kmem 60-143 s, reclaim 86 s,
+# oom 32 s, compact 22 s, leak_kernel 15-24 s; boot to the test script about 25 s.
 # Left out, and why:
-#  - the other leak_*, watch_*, faults_* and symbols tests: same hooks as the ones above, each one adds 30-120 s
-#    of TCG time; the normal suite runs them on the host kernel.
-#  - test_faults_swapin, test_watch_swap_hugetlb: need a swapfile, and the guest's root is an overlay on tmpfs
-#    (the kernel refuses swap files there).
-#  - test_fuzz (time-bound fuzzing, no kernel hooks), test_*_o2 (compiler variants, same hooks).
-DEFAULT_TESTS='^test_(kmem|reclaim|compact|oom|snoops|segv|pages|watch_calls|leak_user|leak_kernel|faults|ps|pmap|sys|trend|pageowner|guard|conventions)$'
+#  - test_conventions (runs all 13 tracing commands three times): over run-tests.sh's 300 s limit under TCG.
+#  - test_guard (LD_PRELOAD library) and test_pageowner (offline dump parser): no kernel hooks, 160-180 s each.
+#  - the other leak_*, watch_*, faults_*, symbols and *_o2 tests: the same hooks as the ones above, 30-120 s
+#    of TCG time each; the normal suite runs them on the host kernel.
+#  - test_faults_swapin, test_watch_swap_hugetlb: need a swapfile; the guest's root is an overlay on tmpfs.
+#  - test_fuzz: time-bound fuzzing of parsers, no kernel hooks.
+# Status on Debian's 6.1.0-57 (6.1.192), 2026-12-02: kmem, oom, compact pass; faults and snoops (user stacks
+# of brk sites and a fault's caller), ps (the [vsyscall] page in VSS), pages (the guest's /tmp is tmpfs, so
+# page-cache pages come from shmem_get_folio, not __filemap_get_folio), reclaim and segv (timing under
+# TCG) and leak_kernel (passed once, failed once) do not yet; so .ci/run does not run this script.
+DEFAULT_TESTS='^test_(kmem|reclaim|compact|oom|snoops|segv|pages|watch_calls|leak_user|leak_kernel|faults|ps|pmap|sys|trend)$'
 TESTS=${MEMMON_KERNEL_TESTS:-$DEFAULT_TESTS}
 
 need() { # command package
