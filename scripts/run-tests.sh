@@ -8,7 +8,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export MEMMON="$ROOT/$BUILD/memmon" WORKLOADS="$ROOT/$BUILD/workloads" MEMMON_ROOT="$ROOT"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 pass=0 fail=0 skip=0 failed=()
+# MEMMON_SKIP_UNIT=1: integration tests only (scripts/test-kernel.sh: the unit tests do not depend on the kernel).
 for t in "$ROOT/$BUILD"/tests/test_*; do
+	[ "${MEMMON_SKIP_UNIT:-}" = 1 ] && break
 	[ -x "$t" ] || continue
 	if "$t" >"/tmp/memmon-unit.$$" 2>&1; then pass=$((pass + 1)); echo "PASS unit $(basename "$t")"
 	else fail=$((fail + 1)); failed+=("unit/$(basename "$t")"); echo "FAIL unit $(basename "$t")"; cat "/tmp/memmon-unit.$$"; fi

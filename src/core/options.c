@@ -226,9 +226,11 @@ static int bad_option(const struct opts_spec *spec, int c, char **argv)
 	return cli_usage_error(spec->cmd, "unknown option, or no value after '%s'", name);
 }
 
+bool opts_verbose;
+
 int opts_parse(struct opts_spec *spec, int argc, char **argv)
 {
-	struct option longopts[MAX_LONG_NAMES + 2];
+	struct option longopts[MAX_LONG_NAMES + 3]; /* + help, verbose, the end */
 	char names[MAX_LONG_NAMES][48];
 	char shortopts[2 * 64 + 4] = ":";
 	int nlong = 0, nshort = 1;
@@ -268,6 +270,8 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 	}
 	static char help_name[] = "help";
 	longopts[nlong++] = (struct option){ help_name, no_argument, NULL, 'h' };
+	static char verbose_name[] = "verbose";
+	longopts[nlong++] = (struct option){ verbose_name, no_argument, NULL, 0x0fff };
 	longopts[nlong] = (struct option){ 0 };
 	shortopts[nshort++] = 'h';
 	shortopts[nshort] = 0;
@@ -301,6 +305,10 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 		if (c == 'h') {
 			opts_help(spec, stdout);
 			return EXIT_OK;
+		}
+		if (c == 0x0fff) {
+			opts_verbose = true;
+			continue;
 		}
 		if (c == '?' || c == ':')
 			return bad_option(spec, c, argv);
@@ -433,6 +441,7 @@ void opts_help(const struct opts_spec *spec, FILE *out)
 		option_left(o, left, sizeof(left));
 		print_option_line(out, left, o->help, col);
 	}
+	print_option_line(out, "      --verbose", "say which kernel hooks were chosen (stderr)", col);
 	print_option_line(out, "  -h, --help", "this help", col);
 	if (spec->program)
 		print_option_line(out, "  -- PROGRAM ARGS", spec->program_help ? spec->program_help :

@@ -137,6 +137,8 @@ struct opts_spec {
 /* Parses argv (argv[0] is the command's name) by the table. OPTS_GO_ON to go on, else the
  * exit code: EXIT_OK after printing --help to stdout, EXIT_USAGE after a message. */
 int opts_parse(struct opts_spec *spec, int argc, char **argv);
+/* --verbose, which every command takes: say on stderr which kernel hooks were chosen. */
+extern bool opts_verbose;
 /* The help text generated from the table. */
 void opts_help(const struct opts_spec *spec, FILE *out);
 

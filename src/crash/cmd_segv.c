@@ -201,7 +201,7 @@ int cmd_segv(int argc, char **argv)
 		return rc;
 	if (!cli_check_user_pids(&cli, CMD))
 		return EXIT_RUNTIME;
-	if ((rc = bpf_preflight(CMD)))
+	if ((rc = bpf_preflight(CMD)) || (rc = bpf_require_find_vma(CMD)))
 		return rc;
 	struct segv_ctx ctx = { .cli = &cli, .sym = symbolizer_new(), .buildids = buildid_index_new() };
 	struct segv_bpf *skel = segv_bpf__open_and_load();

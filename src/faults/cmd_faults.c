@@ -14,6 +14,7 @@
 #include "faults/faults_print.h"
 #include "faults/faults_table.h"
 #include "kernel/bpf_util.h"
+#include "kernel/kernel_paths.h"
 #include "kernel/perf_sw.h"
 #include "symbols/proc_names.h"
 #include "symbols/unwind_tables.h"
@@ -284,8 +285,9 @@ static int run(struct faults_opts *o)
 
 	fault_table_init(&r.table);
 	fault_entries_init(&r.entries);
-	if (bpf_preflight(CMD))
+	if (bpf_preflight(CMD) || bpf_require_find_vma(CMD))
 		return EXIT_RUNTIME;
+	kernel_path_mapping_cache(CMD);
 	loop_install_signals();
 	if ((ret = trace_target_prepare(&tt, &o->cli, CMD, TT_USER_MEMORY)))
 		return ret;

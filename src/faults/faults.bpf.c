@@ -174,6 +174,19 @@ static __always_inline bool classify(__u32 tgid, __u64 addr, struct vma_info *vi
 	return r == FAULT_VMA_FRESH;
 }
 
+/* vi and key off the BPF stack: with the unwinder's frames below them, 6.1's verifier found
+ * the combined stack 544 bytes, over its 512 (newer kernels accept it). */
+struct fault_scratch {
+	struct vma_info vi;
+	struct fault_key key;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fault_scratch);
+} fault_scratch SEC(".maps");
+
 static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool major)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -183,42 +196,50 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 	/* Kernel addresses have the top bit set on x86-64 and arm64. */
 	bool kernel_mode = (long)PT_REGS_IP(&ctx->regs) < 0;
 
-	struct vma_info vi = {};
-	bool fresh = classify(tgid, ctx->addr, &vi);
+	__u32 zero_key = 0;
+	struct fault_scratch *sc = bpf_map_lookup_elem(&fault_scratch, &zero_key);
+	if (!sc)
+		return 0;
+	__builtin_memset(sc, 0, sizeof(*sc));
+	struct vma_info *vi = &sc->vi;
+	bool fresh = classify(tgid, ctx->addr, vi);
 	/* Code this process runs was faulted in by it: a fault in an executable file
 	 * mapping is where user space learns the mapping for symbolization. */
-	if (want_ustack && fresh && vi.kind == FK_FILE && vi.exec)
-		announce_map(tgid, &vi);
-	if (only_hugetlb && !(vi.flags & FF_HUGETLB))
+	if (want_ustack && fresh && vi->kind == FK_FILE && vi->exec)
+		announce_map(tgid, vi);
+	if (only_hugetlb && !(vi->flags & FF_HUGETLB))
 		return 0;
-	if (only_swapin && (!major || vi.kind < FK_HEAP))
+	if (only_swapin && (!major || vi->kind < FK_HEAP))
 		return 0;
 
-	struct fault_key key = { .tgid = tgid, .ustack = -1, .kstack = -1 };
+	struct fault_key *key = &sc->key;
+	key->tgid = tgid;
+	key->ustack = -1;
+	key->kstack = -1;
 	if (want_file) {
-		key.kind = vi.kind;
-		key.flags = vi.flags;
-		if (vi.kind == FK_FILE) {
-			key.ino = vi.ino;
-			key.dev = vi.dev;
+		key->kind = vi->kind;
+		key->flags = vi->flags;
+		if (vi->kind == FK_FILE) {
+			key->ino = vi->ino;
+			key->dev = vi->dev;
 			if (fresh)
-				remember_file(&vi);
+				remember_file(vi);
 		}
 	}
 	if (want_ustack) {
 		/* From the user registers: the fault's own in user mode, those at the entry of
 		 * the system call that faulted in kernel mode. */
-		key.ustack = stack_store_get_user_ctx(ctx, unwind_task_user_regs(), 0);
-		if (key.ustack < 0)
+		key->ustack = stack_store_get_user_ctx(ctx, unwind_task_user_regs(), 0);
+		if (key->ustack < 0)
 			__sync_fetch_and_add(&counters.stack_failures, 1);
 	}
 	if (want_kstack && kernel_mode) {
-		key.kstack = stack_store_get(ctx, 0);
-		if (key.kstack < 0)
+		key->kstack = stack_store_get(ctx, 0);
+		if (key->kstack < 0)
 			__sync_fetch_and_add(&counters.stack_failures, 1);
 	}
 
-	struct fault_counts *c = bpf_map_lookup_elem(&counts, &key);
+	struct fault_counts *c = bpf_map_lookup_elem(&counts, key);
 	if (!c) {
 		/* A process's first fault always makes a new row: announce it here, off the
 		 * path of every other fault. */
@@ -229,8 +250,8 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 		}
 		struct fault_counts zero = {};
 		/* Another CPU may add the same row first: EEXIST is fine. */
-		bpf_map_update_elem(&counts, &key, &zero, BPF_NOEXIST);
-		c = bpf_map_lookup_elem(&counts, &key);
+		bpf_map_update_elem(&counts, key, &zero, BPF_NOEXIST);
+		c = bpf_map_lookup_elem(&counts, key);
 		if (!c) {
 			__sync_fetch_and_add(&counters.table_full, 1);
 			return 0;
@@ -240,7 +261,7 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 		__sync_fetch_and_add(major ? &c->major_kernel : &c->minor_kernel, 1);
 	else
 		__sync_fetch_and_add(major ? &c->major_user : &c->minor_user, 1);
-	__sync_fetch_and_add(&c->bytes, 1ULL << (vi.page_shift & 63));
+	__sync_fetch_and_add(&c->bytes, 1ULL << (vi->page_shift & 63));
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "core/cli.h"
 #include "kernel/bpf_util.h"
+#include "kernel/kernel_paths.h"
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #ifndef BPF_FS_MAGIC
@@ -31,10 +33,28 @@ int bpf_preflight(const char *cmd)
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
 		fprintf(stderr, "memmon %s: no kernel BTF at /sys/kernel/btf/vmlinux: "
-				"needs a kernel built with CONFIG_DEBUG_INFO_BTF\n", cmd);
+				"needs a kernel built with CONFIG_DEBUG_INFO_BTF (Linux 5.8 or later, "
+				"as Debian 11+ ships)\n", cmd);
+		return EXIT_RUNTIME;
+	}
+	struct utsname u;
+	int major = 0, minor = 0;
+	if (uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+	    (major < 5 || (major == 5 && minor < 8))) {
+		fprintf(stderr, "memmon %s: needs Linux 5.8 or later (BPF ring buffer, CAP_BPF); "
+				"this kernel is %s\n", cmd, u.release);
 		return EXIT_RUNTIME;
 	}
 	return 0;
+}
+
+int bpf_require_find_vma(const char *cmd)
+{
+	if (kernel_btf_has_enum_value("bpf_func_id", "BPF_FUNC_find_vma"))
+		return 0;
+	fprintf(stderr, "memmon %s: this kernel lacks the bpf_find_vma helper (Linux 5.17 or "
+			"later), which finds the mapping of a faulting or returning address\n", cmd);
+	return EXIT_RUNTIME;
 }
 
 int bpf_ensure_bpffs(const char *cmd)
@@ -55,7 +75,10 @@ int bpf_fail(const char *cmd, const char *what, int err)
 	if (err < 0)
 		err = -err;
 	fprintf(stderr, "memmon %s: %s failed: %s", cmd, what, strerror(err));
-	if (err == EPERM || err == EACCES)
+	if ((err == EPERM || err == EACCES) && geteuid() == 0)
+		fprintf(stderr, " (the kernel's verifier or a security policy refused it: "
+				"MEMMON_DEBUG=1 shows the verifier's log)");
+	else if (err == EPERM || err == EACCES)
 		fprintf(stderr, " (needs CAP_BPF and CAP_PERFMON: run as root)");
 	fprintf(stderr, "\n");
 	return EXIT_RUNTIME;

@@ -6,6 +6,8 @@
 
 /* Returns 0 if BPF tracing can start, else prints why and returns EXIT_RUNTIME. */
 int bpf_preflight(const char *cmd);
+/* 0 if the kernel has bpf_find_vma (5.17+), else prints so and returns EXIT_RUNTIME. */
+int bpf_require_find_vma(const char *cmd);
 /* Mounts /sys/fs/bpf if it is not a bpffs. 0 on success. */
 int bpf_ensure_bpffs(const char *cmd);
 /* Reports a failed skeleton open/load/attach with a hint; returns EXIT_RUNTIME. */

@@ -4,6 +4,7 @@
 #include "core/cli.h"
 #include "core/options.h"
 #include "kernel/bpf_util.h"
+#include "kernel/kernel_paths.h"
 #include "leak/leak.h"
 #include "proc/regular_file.h"
 #include <errno.h>
@@ -155,7 +156,9 @@ int cmd_leak(int argc, char **argv)
 		return EXIT_RUNTIME;
 	if (o.lib && check_lib(o.lib))
 		return EXIT_RUNTIME;
-	if (bpf_preflight("leak"))
+	if (bpf_preflight("leak") || (!o.kernel && bpf_require_find_vma("leak")))
 		return EXIT_RUNTIME;
+	if (!o.kernel)
+		kernel_path_mapping_cache("leak");
 	return o.kernel ? leak_kernel_run(&o) : leak_user_run(&o);
 }

@@ -5,6 +5,7 @@
 #include "core/trace_target.h"
 #include "kernel/bpf_util.h"
 #include "kernel/uprobe_attach.h"
+#include "kernel/kernel_paths.h"
 #include "leak/leak.h"
 #include "leak/leak_collect.h"
 #include "leak/leak_event.h"
@@ -220,6 +221,8 @@ static int setup(struct leak_user *u)
 		unwind_tables_unused(u->skel->obj);
 	struct bpf_program *progs[] = { u->skel->progs.alloc_enter, u->skel->progs.alloc_return };
 	uprobe_set_prepare(&u->probes, progs, 2);
+	kernel_path("leak", u->probes.multi ? "allocator probes: one uprobe_multi link per library (6.6+)" :
+		    "allocator probes: one uprobe per function (no uprobe_multi before 6.6)");
 	bpf_map__set_max_entries(u->skel->maps.allocs, o->max_allocs);
 	bpf_map__set_max_entries(u->skel->maps.events, (__u32)o->ring_size);
 	int err = leak_user_bpf__load(u->skel);

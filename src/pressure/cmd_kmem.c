@@ -12,6 +12,7 @@
 #include "symbols/stack_store.h"
 #include "symbols/symbolize.h"
 #include "pressure/kmem.skel.h"
+#include "kernel/kernel_paths.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,11 @@ static void configure(void *vctx, void *skel)
 	c->skel->rodata->gfp_dma = gfp_flag_mask("DMA");
 	c->skel->rodata->gfp_reclaimable = gfp_flag_mask("RECLAIMABLE");
 	c->skel->rodata->gfp_account = gfp_flag_mask("ACCOUNT");
+	bool name_field = kernel_btf_has("trace_event_raw_kmem_cache_alloc", "__data_loc_name");
+	bpf_program__set_autoload(c->skel->progs.on_cache_alloc, name_field);
+	bpf_program__set_autoload(c->skel->progs.on_cache_alloc_btf, !name_field);
+	kernel_path("kmem", name_field ? "slab caches: tracepoint kmem:kmem_cache_alloc (its name field, 6.2+)" :
+		    "slab caches: tp_btf kmem_cache_alloc, the name from struct kmem_cache (no name field before 6.2)");
 	if (c->no_pages)
 		bpf_program__set_autoload(c->skel->progs.on_page_alloc, false);
 }

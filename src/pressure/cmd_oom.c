@@ -15,6 +15,8 @@
 #include "proc/proc_meminfo.h"
 #include "proc/proc_pressure.h"
 #include "pressure/oom.skel.h"
+#include "kernel/gfp_names.h"
+#include "kernel/kernel_paths.h"
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@ PRESSURE_SKELETON_WITH_EVENTS(oom);
 struct oom_ctx {
 	struct cli cli;
 	struct oom_bpf *skel;
+	bool kprobe; /* the kprobe on oom_kill_process is loaded */
 	unsigned long kills;
 	bool rank; /* --rank: who would be killed, from /proc, instead of tracing */
 	long top;
@@ -77,6 +80,17 @@ static void print_json(const struct oom_kill *k)
 	json_add_int(t, "tid", e->trigger_tid);
 	json_add_str(t, "comm", e->trigger_comm);
 	json_object_object_add(o, "trigger", t);
+	if (e->request_known) {
+		char gfp[256];
+		gfp_format(e->gfp_mask, gfp, sizeof(gfp));
+		json_add_u64(o, "gfp_mask", e->gfp_mask);
+		json_add_str(o, "gfp_flags", gfp);
+		json_add_int(o, "order", e->order);
+	} else {
+		json_object_object_add(o, "gfp_mask", NULL);
+		json_object_object_add(o, "gfp_flags", NULL);
+		json_object_object_add(o, "order", NULL);
+	}
 	json_add_bool(o, "cgroup_oom", e->cgroup_oom);
 	json_object_object_add(o, "memcg", memcg_json(&e->memcg));
 	if (k->la_ok) {
@@ -111,6 +125,12 @@ static void print_text(const struct oom_kill *k)
 	       (unsigned long long)e->total_vm_kb, (unsigned long long)e->anon_rss_kb,
 	       (unsigned long long)e->file_rss_kb, (unsigned long long)e->shmem_rss_kb,
 	       (unsigned long long)e->pgtables_kb, e->oom_score_adj);
+	if (e->request_known) { /* as the OOM's dmesg line has it */
+		char gfp[256];
+		gfp_format(e->gfp_mask, gfp, sizeof(gfp));
+		printf("  request: gfp_mask=%#llx(%s), order=%d\n", (unsigned long long)e->gfp_mask, gfp,
+		       e->order);
+	}
 	if (k->victim_cg_known) {
 		memcg_path_format(&k->victim_cg, path, sizeof(path));
 		printf("  victim memory cgroup: %s\n", path);
@@ -165,6 +185,9 @@ static void configure(void *vctx, void *skel)
 	struct oom_ctx *c = vctx;
 	c->skel = skel;
 	c->skel->rodata->memcg_unlimited_pages = memcg_unlimited_pages();
+	gfp_names_load_btf();
+	c->kprobe = kernel_has_kprobes();
+	bpf_program__set_autoload(c->skel->progs.on_oom_kill_process, c->kprobe);
 }
 
 static int attach(void *vctx, void *skel)
@@ -175,6 +198,12 @@ static int attach(void *vctx, void *skel)
 	int err = trace_target_attach_filter(s->skeleton);
 	if (err)
 		return bpf_fail("oom", "attaching to the sched_process fork/exec/exit tracepoints", err);
+	struct oom_ctx *c = vctx;
+	if (c->kprobe && !(s->links.on_oom_kill_process =
+			   bpf_program__attach(s->progs.on_oom_kill_process)))
+		c->kprobe = false;
+	kernel_path("oom", c->kprobe ? "gfp_mask and order: kprobe on oom_kill_process" :
+		    "gfp_mask and order: not reported (no kprobes; oom:mark_victim lacks them)");
 	/* Optional: without tp_btf the report only lacks the victim's own cgroup. */
 	s->links.on_mark_victim_btf = bpf_program__attach(s->progs.on_mark_victim_btf);
 	return 0;
@@ -214,8 +243,9 @@ static const struct pressure_cmd oom_cmd = {
 	.about = "Reports every OOM kill as it happens (oom:mark_victim tracepoint): the victim\n"
 		 "(pid, comm, uid, total VM, anon/file/shmem RSS, page tables, oom_score_adj, its\n"
 		 "memory cgroup), the task whose allocation triggered the kill, the memory cgroup and\n"
-		 "its limit when the kill was a cgroup OOM, /proc/loadavg and free memory. -p and\n"
-		 "--comm select kills whose victim or trigger matches.\n"
+		 "its limit when the kill was a cgroup OOM, /proc/loadavg and free memory; where\n"
+		 "kprobes exist, the failed request's gfp_mask and order (kprobe on\n"
+		 "oom_kill_process). -p and --comm select kills whose victim or trigger matches.\n"
 		 "--rank instead lists who the OOM killer would pick first, now, system-wide and in\n"
 		 "each memory cgroup with a limit, with what makes the score (RSS, swap, page\n"
 		 "tables, oom_score_adj): the kernel's own oom_score decides system-wide.",

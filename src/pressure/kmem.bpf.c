@@ -85,6 +85,8 @@ int on_kmalloc(struct trace_event_raw_kmalloc *ctx)
 	return 0;
 }
 
+/* The cache's name is a field of kmem:kmem_cache_alloc from 6.2 on; before, this program is
+ * not loaded and on_cache_alloc_btf reads it from the tracepoint's struct kmem_cache. */
 SEC("tracepoint/kmem/kmem_cache_alloc")
 int on_cache_alloc(struct trace_event_raw_kmem_cache_alloc *ctx)
 {
@@ -95,9 +97,28 @@ int on_cache_alloc(struct trace_event_raw_kmem_cache_alloc *ctx)
 		return 0;
 	k->kind = KMEM_SLAB;
 	k->call_site = ctx->call_site;
-	unsigned short off = ctx->__data_loc_name & 0xffff;
-	bpf_probe_read_kernel_str(k->cache, sizeof(k->cache), (void *)ctx + off);
+	if (bpf_core_field_exists(ctx->__data_loc_name)) {
+		unsigned short off = ctx->__data_loc_name & 0xffff;
+		bpf_probe_read_kernel_str(k->cache, sizeof(k->cache), (void *)ctx + off);
+	}
 	count(k, ctx->bytes_alloc, ctx->bytes_req);
+	return 0;
+}
+
+/* trace_kmem_cache_alloc(call_site, ptr, s, gfp_flags, node) since 6.1; bytes_req and
+ * bytes_alloc are s->object_size and s->size, as the tracepoint's own fields. */
+SEC("tp_btf/kmem_cache_alloc")
+int BPF_PROG(on_cache_alloc_btf, unsigned long call_site, const void *ptr, struct kmem_cache *s)
+{
+	if (!current_selected())
+		return 0;
+	struct kmem_key *k = new_key(ctx);
+	if (!k)
+		return 0;
+	k->kind = KMEM_SLAB;
+	k->call_site = call_site;
+	bpf_probe_read_kernel_str(k->cache, sizeof(k->cache), BPF_CORE_READ(s, name));
+	count(k, BPF_CORE_READ(s, size), BPF_CORE_READ(s, object_size));
 	return 0;
 }
 

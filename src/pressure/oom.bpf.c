@@ -2,7 +2,9 @@
 /* OOM kills from the oom:mark_victim tracepoint (stable, unlike kprobes on oom_kill_process).
  * mark_victim runs in the context of the task whose allocation invoked the OOM killer, so
  * current is the trigger and its memory cgroups tell whether this was a cgroup OOM. A tp_btf
- * program on the same tracepoint records the victim's own cgroup, keyed by pid. */
+ * program on the same tracepoint records the victim's own cgroup, keyed by pid. Where kprobes
+ * exist (not on every kernel: user space loads it only then), a kprobe on oom_kill_process
+ * adds what the OOM's first dmesg line says and the tracepoint does not: gfp_mask and order. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -23,6 +25,26 @@ struct {
 	__type(key, __u32);
 	__type(value, struct memcg_info);
 } victim_memcg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, struct oom_request);
+} requests SEC(".maps");
+
+/* oom_kill_process(oc, message) calls __oom_kill_process -> mark_victim in the same thread */
+SEC("kprobe/oom_kill_process")
+int BPF_KPROBE(on_oom_kill_process, struct oom_control *oc)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct oom_request r = {
+		.gfp_mask = BPF_CORE_READ(oc, gfp_mask),
+		.order = BPF_CORE_READ(oc, order),
+	};
+	bpf_map_update_elem(&requests, &tid, &r, BPF_ANY);
+	return 0;
+}
 
 SEC("tracepoint/oom/mark_victim")
 int on_mark_victim(struct trace_event_raw_mark_victim *ctx)
@@ -49,6 +71,16 @@ int on_mark_victim(struct trace_event_raw_mark_victim *ctx)
 	e->oom_score_adj = ctx->oom_score_adj;
 	e->trigger_pid = id >> 32;
 	e->trigger_tid = (__u32)id;
+	__u32 tid = (__u32)id;
+	struct oom_request *r = bpf_map_lookup_elem(&requests, &tid);
+	if (r) {
+		e->gfp_mask = r->gfp_mask;
+		e->order = r->order;
+		e->request_known = 1;
+		bpf_map_delete_elem(&requests, &tid);
+	} else {
+		e->request_known = 0;
+	}
 	bpf_get_current_comm(e->trigger_comm, sizeof(e->trigger_comm));
 
 	struct mem_cgroup *own = task_memcg(bpf_get_current_task_btf());

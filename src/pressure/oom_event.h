@@ -16,6 +16,18 @@ struct oom_event {
 	char victim_comm[16];
 	char trigger_comm[16];
 	struct memcg_info memcg; /* cgroup_oom: the cgroup at its limit, else the trigger's */
+	/* the failed allocation, from a kprobe on oom_kill_process where kprobes exist
+	 * (mark_victim lacks it); request_known 0 without one */
+	__u64 gfp_mask;
+	__s32 order;
+	__u32 request_known;
+};
+
+/* oom_kill_process's request, keyed by the trigger's tid until its mark_victim */
+struct oom_request {
+	__u64 gfp_mask;
+	__s32 order;
+	__u32 pad;
 };
 
 #endif

@@ -1,5 +1,6 @@
 #include "core/cli.h"
 #include "kernel/bpf_util.h"
+#include "kernel/kernel_paths.h"
 #include "snoop/snoop_session.h"
 #include "snoop/watch_pin.h"
 #include "snoop/watch_list.h"
@@ -46,8 +47,11 @@ int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts 
 	s->watch_fd = -1;
 	s->pin.lock_fd = -1;
 	int rc = bpf_preflight(o->cmd);
+	if (!rc)
+		rc = bpf_require_find_vma(o->cmd);
 	if (rc)
 		return rc;
+	kernel_path_mapping_cache(o->cmd);
 	s->skel = snoop_bpf__open();
 	if (!s->skel)
 		return bpf_fail(o->cmd, "opening the BPF object", errno);

@@ -91,6 +91,7 @@ struct {
 
 /* Walks ended, by enum unwind_end (user space prints them). */
 __u64 unwind_ends[UWE_COUNT] = {};
+_Static_assert(UWE_COUNT <= 16, "unwind_ends is indexed by e & 15");
 __u64 unwind_frames = 0;
 /* Frames whose mapping came from a stale cache entry: the lookup could not take the mm
  * lock (another thread was changing the mappings). */
@@ -414,8 +415,13 @@ static __always_inline __u32 unwind_user_walk(__u32 max, __u64 ip, __u64 sp, __u
 	if (!u->end)
 		u->end = UWE_DEPTH;
 	__u32 e = u->end;
-	if (e < UWE_COUNT)
-		__sync_fetch_and_add(&unwind_ends[e], 1);
+	if (e < UWE_COUNT) {
+		/* 6.1's verifier loses e's bound when clang spills it across the check (a 32-bit
+		 * spill it does not track): bound it again in the register that indexes */
+		__u32 i = e;
+		barrier_var(i);
+		__sync_fetch_and_add(&unwind_ends[i & 15], 1);
+	}
 	__sync_fetch_and_add(&unwind_frames, u->n);
 	*end = e;
 	return u->n;

@@ -18,7 +18,7 @@ on_exit "for p in \$(cat $CG/cgroup.procs 2>/dev/null); do kill -9 \$p; done; sl
 echo 32M >"$CG/memory.limit_in_bytes"
 echo 0 >"$CG/memory.swappiness" 2>/dev/null || true
 
-timeout 60 "$MEMMON" oom --json -- sh -c "echo \$\$ > $CG/cgroup.procs && echo \$\$ > $TMPD/pid && exec $WORKLOADS/oom_hog 256" \
+timeout 60 "$MEMMON" oom --json --verbose -- sh -c "echo \$\$ > $CG/cgroup.procs && echo \$\$ > $TMPD/pid && exec $WORKLOADS/oom_hog 256" \
 	>"$TMPD/out.json" 2>"$TMPD/err"
 rc=$?
 assert_eq $rc 0 "exit code (memmon's, not the killed program's)"
@@ -43,8 +43,27 @@ assert_ge "$(k .mem_free_kb)" 1 "free memory kB"
 assert_eq "$(jq -r 'select(.type == "oom_summary") | .kills' "$TMPD/out.json")" 1 "summary kills"
 assert_eq "$(tail -1 "$TMPD/out.json" | jq -r .type)" oom_summary "the summary ends the run"
 
+# The failed request's gfp_mask and order: from a kprobe on oom_kill_process where kprobes exist
+# (Debian's 6.1), equal to the kernel's own "invoked oom-killer: gfp_mask=0x..., order=N" line;
+# without kprobes (the project's 6.18) they are null and --verbose says why.
+if [ -r /sys/bus/event_source/devices/kprobe/type ]; then
+	assert_contains "$TMPD/err" "memmon oom: path: gfp_mask and order: kprobe on oom_kill_process"
+	line=$(dmesg | grep "oom_hog invoked oom-killer: gfp_mask=" | tail -1)
+	[ -n "$line" ] || fail "no 'invoked oom-killer' line in dmesg"
+	assert_eq "$(printf '%#x' "$(k .gfp_mask)")" "$(sed 's/.*gfp_mask=\(0x[0-9a-f]*\).*/\1/' <<<"$line")" "gfp_mask (as dmesg)"
+	assert_eq "$(k .order)" "$(sed 's/.*, order=\([0-9-]*\),.*/\1/' <<<"$line")" "order (as dmesg)"
+	no_kprobes=MEMMON_NO_KPROBES=1 # the text run below takes the fallback path
+else
+	assert_contains "$TMPD/err" "memmon oom: path: gfp_mask and order: not reported (no kprobes"
+	assert_eq "$(k .gfp_mask)" null "gfp_mask without kprobes"
+	assert_eq "$(k .order)" null "order without kprobes"
+	no_kprobes=
+fi
+
 # the text report says the same
-timeout 60 "$MEMMON" oom -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/oom_hog 256" >"$TMPD/out.txt" 2>&1
+env $no_kprobes timeout 60 "$MEMMON" oom --verbose -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/oom_hog 256" >"$TMPD/out.txt" 2>&1
+assert_contains "$TMPD/out.txt" "memmon oom: path: gfp_mask and order: not reported (no kprobes"
+assert_not_contains "$TMPD/out.txt" "request: gfp_mask="
 assert_contains "$TMPD/out.txt" "(oom_hog) uid 0, triggered by pid"
 assert_contains "$TMPD/out.txt" "cgroup OOM: memory cgroup /memmon-pressure-oom-$$ at its limit 32768 kB"
 assert_contains "$TMPD/out.txt" "1 OOM kill in"

@@ -1,0 +1,73 @@
+#include "kernel/kernel_paths.h"
+#include "core/options.h"
+#include <bpf/btf.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+bool kernel_btf_has(const char *struct_name, const char *member)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return false;
+	bool has = false;
+	int id = btf__find_by_name_kind(btf, struct_name, BTF_KIND_STRUCT);
+	if (id > 0 && !member) {
+		has = true;
+	} else if (id > 0) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_member *m = btf_members(t);
+		for (int i = 0; i < btf_vlen(t) && !has; i++)
+			has = !strcmp(btf__name_by_offset(btf, m[i].name_off), member);
+	}
+	btf__free(btf);
+	return has;
+}
+
+bool kernel_btf_has_enum_value(const char *enum_name, const char *value_name)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return false;
+	bool has = false;
+	int id = btf__find_by_name_kind(btf, enum_name, BTF_KIND_ENUM);
+	if (id > 0) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_enum *e = btf_enum(t);
+		for (int i = 0; i < btf_vlen(t) && !has; i++)
+			has = !strcmp(btf__name_by_offset(btf, e[i].name_off), value_name);
+	}
+	btf__free(btf);
+	return has;
+}
+
+bool kernel_has_kprobes(void)
+{
+	if (getenv("MEMMON_NO_KPROBES"))
+		return false; /* lets tests exercise the fallback where kprobes exist */
+	/* the perf "kprobe" PMU libbpf attaches through exists only with CONFIG_KPROBES */
+	return access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
+}
+
+void kernel_path(const char *cmd, const char *fmt, ...)
+{
+	if (!opts_verbose)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "memmon %s: path: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void kernel_path_mapping_cache(const char *cmd)
+{
+	if (!opts_verbose)
+		return;
+	kernel_path(cmd, kernel_btf_has("mm_struct", "mm_lock_seq") ?
+		    "mapping lookups: cached, checked against mm->mm_lock_seq (6.4+)" :
+		    "mapping lookups: not cached, bpf_find_vma every time (no mm_lock_seq before 6.4)");
+}
