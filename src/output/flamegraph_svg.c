@@ -60,6 +60,11 @@ static int build_tree(const struct stack_profile *p, int vi, struct fg_tree *t)
 			continue;
 		size_t at = 0;
 		t->nodes[0].value += v;
+		if (s->root_function) {
+			if ((at = child_of(t, at, s->root_function, 0)) == (size_t)-1)
+				return -1;
+			t->nodes[at].value += v;
+		}
 		for (int l = s->nlocations - 1; l >= 0; l--) {
 			const struct profile_location *loc = stack_profile_location(p, s->location_ids[l]);
 			for (int j = loc->nlines - 1; j >= 0; j--) {

@@ -4,7 +4,8 @@
 #include <string.h>
 
 /* Appends a frame's name, with the characters the format gives a meaning to replaced. */
-static bool append(char *buf, size_t n, size_t *used, const char *name, bool first)
+static bool append(char *buf, size_t n, size_t *used, const char *name, const char *suffix,
+		   bool first)
 {
 	if (!first) {
 		if (*used + 1 >= n)
@@ -16,6 +17,11 @@ static bool append(char *buf, size_t n, size_t *used, const char *name, bool fir
 			return false;
 		buf[(*used)++] = *c == ';' ? ':' : *c == '\n' ? ' ' : *c;
 	}
+	size_t k = strlen(suffix);
+	if (*used + k + 1 >= n)
+		return false;
+	memcpy(buf + *used, suffix, k);
+	*used += k;
 	buf[*used] = 0;
 	return true;
 }
@@ -26,12 +32,19 @@ bool folded_stack(const struct stack_profile *p, size_t i, char *buf, size_t n)
 	size_t used = 0;
 	bool first = true;
 	buf[0] = 0;
+	if (s->root_function) {
+		const struct profile_function *f = stack_profile_function(p, s->root_function);
+		if (!append(buf, n, &used, p->strings[f->name], "", first))
+			return false;
+		first = false;
+	}
 	for (int l = s->nlocations - 1; l >= 0; l--) {
 		const struct profile_location *loc = stack_profile_location(p, s->location_ids[l]);
 		for (int j = loc->nlines - 1; j >= 0; j--) {
 			const struct profile_function *f =
 				stack_profile_function(p, loc->lines[j].function_id);
-			if (!append(buf, n, &used, p->strings[f->name], first))
+			/* flamegraph.pl's mark of a kernel frame */
+			if (!append(buf, n, &used, p->strings[f->name], loc->kernel ? "_[k]" : "", first))
 				return false;
 			first = false;
 		}

@@ -52,8 +52,8 @@ static int build(const struct stack_profile *p, struct pprof_arrays *a, Profile 
 		nlines += (size_t)p->locations[i].nlines;
 	a->samples = calloc(p->nsamples + 1, sizeof(Sample));
 	a->sample_ptrs = calloc(p->nsamples + 1, sizeof(Sample *));
-	a->labels = calloc(p->nsamples + 1, sizeof(Label));
-	a->label_ptrs = calloc(p->nsamples + 1, sizeof(Label *));
+	a->labels = calloc(2 * p->nsamples + 1, sizeof(Label));
+	a->label_ptrs = calloc(2 * p->nsamples + 1, sizeof(Label *));
 	a->mappings = calloc(p->nmappings + 1, sizeof(Mapping));
 	a->mapping_ptrs = calloc(p->nmappings + 1, sizeof(Mapping *));
 	a->locations = calloc(p->nlocations + 1, sizeof(Location));
@@ -86,7 +86,7 @@ static int build(const struct stack_profile *p, struct pprof_arrays *a, Profile 
 	out->time_nanos = p->time_nanos;
 	out->duration_nanos = p->duration_nanos;
 
-	int64_t pid_key = known_string(p, "pid");
+	int64_t pid_key = known_string(p, "pid"), comm_key = known_string(p, "comm");
 	for (size_t i = 0; i < p->nsamples; i++) {
 		const struct profile_sample *s = &p->samples[i];
 		Sample *m = &a->samples[i];
@@ -95,13 +95,19 @@ static int build(const struct stack_profile *p, struct pprof_arrays *a, Profile 
 		m->location_id = s->location_ids;
 		m->n_value = (size_t)p->ntypes;
 		m->value = (int64_t *)s->values;
+		Label *l = &a->labels[2 * i];
+		m->label = &a->label_ptrs[2 * i];
 		if (s->pid) {
-			perftools__profiles__label__init(&a->labels[i]);
-			a->labels[i].key = pid_key;
-			a->labels[i].num = s->pid;
-			a->label_ptrs[i] = &a->labels[i];
-			m->n_label = 1;
-			m->label = &a->label_ptrs[i];
+			perftools__profiles__label__init(l);
+			l->key = pid_key;
+			l->num = s->pid;
+			a->label_ptrs[2 * i + m->n_label++] = l++;
+		}
+		if (s->comm) {
+			perftools__profiles__label__init(l);
+			l->key = comm_key;
+			l->str = s->comm;
+			a->label_ptrs[2 * i + m->n_label++] = l;
 		}
 		a->sample_ptrs[i] = m;
 	}

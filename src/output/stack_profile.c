@@ -114,7 +114,8 @@ int stack_profile_init(struct stack_profile *p, struct symbolizer *sym,
 			stack_profile_free(p);
 			return -ENOMEM;
 		}
-	if (stack_profile_string(p, "space") < 0 || stack_profile_string(p, "pid") < 0) {
+	if (stack_profile_string(p, "space") < 0 || stack_profile_string(p, "pid") < 0 ||
+	    stack_profile_string(p, "comm") < 0) {
 		stack_profile_free(p);
 		return -ENOMEM;
 	}
@@ -157,7 +158,8 @@ static uint64_t mapping_of(struct stack_profile *p, pid_t pid, bool kernel, cons
 		struct profile_mapping *m = &p->mappings[i];
 		if (m->pid == owner && m->filename == file) {
 			if (f->addr < m->memory_start) {
-				m->file_offset -= m->memory_start - f->addr;
+				if (owner) /* the kernel's image has no file offsets */
+					m->file_offset -= m->memory_start - f->addr;
 				m->memory_start = f->addr;
 			}
 			if (f->addr >= m->memory_limit)
@@ -175,7 +177,7 @@ static uint64_t mapping_of(struct stack_profile *p, pid_t pid, bool kernel, cons
 	struct profile_mapping *m = &p->mappings[p->nmappings];
 	*m = (struct profile_mapping){
 		.id = p->nmappings + 1, .memory_start = f->addr, .memory_limit = f->addr + 1,
-		.file_offset = f->module_offset, .filename = file,
+		.file_offset = kernel ? 0 : f->module_offset, .filename = file,
 		.build_id = stack_profile_string(p, hex), .pid = owner,
 	};
 	if (m->build_id < 0)
@@ -183,23 +185,13 @@ static uint64_t mapping_of(struct stack_profile *p, pid_t pid, bool kernel, cons
 	return p->mappings[p->nmappings++].id;
 }
 
-static uint64_t function_of(struct stack_profile *p, const struct sym_frame *f)
+static uint64_t function_named(struct stack_profile *p, const char *name, const char *system_name,
+			       const char *file)
 {
-	char unresolved[512];
-	const char *name = f->symbol;
-	if (!name) { /* no symbol: "libfoo.so+0x1234", as the text report shows it */
-		const char *slash = f->module ? strrchr(f->module, '/') : NULL;
-		if (f->module)
-			snprintf(unresolved, sizeof(unresolved), "%s+0x%llx", slash ? slash + 1 : f->module,
-				 (unsigned long long)f->module_offset);
-		else
-			snprintf(unresolved, sizeof(unresolved), "0x%llx", (unsigned long long)f->addr);
-		name = unresolved;
-	}
 	struct function_key key = {
 		.name = stack_profile_string(p, name),
-		.system_name = stack_profile_string(p, f->mangled ? f->mangled : name),
-		.filename = stack_profile_string(p, f->file),
+		.system_name = stack_profile_string(p, system_name),
+		.filename = stack_profile_string(p, file),
 	};
 	if (key.name < 0 || key.system_name < 0 || key.filename < 0)
 		return 0;
@@ -219,6 +211,22 @@ static uint64_t function_of(struct stack_profile *p, const struct sym_frame *f)
 	return r->id;
 }
 
+static uint64_t function_of(struct stack_profile *p, const struct sym_frame *f)
+{
+	char unresolved[512];
+	const char *name = f->symbol;
+	if (!name) { /* no symbol: "libfoo.so+0x1234", as the text report shows it */
+		const char *slash = f->module ? strrchr(f->module, '/') : NULL;
+		if (f->module)
+			snprintf(unresolved, sizeof(unresolved), "%s+0x%llx", slash ? slash + 1 : f->module,
+				 (unsigned long long)f->module_offset);
+		else
+			snprintf(unresolved, sizeof(unresolved), "0x%llx", (unsigned long long)f->addr);
+		name = unresolved;
+	}
+	return function_named(p, name, f->mangled ? f->mangled : name, f->file);
+}
+
 static uint64_t location_of(struct stack_profile *p, pid_t pid, bool kernel, uint64_t addr, bool ret)
 {
 	struct location_key key = { .pid = kernel ? 0 : pid,
@@ -235,7 +243,7 @@ static uint64_t location_of(struct stack_profile *p, pid_t pid, bool kernel, uin
 	struct sym_frame fr[SYM_MAX_INLINE];
 	int k = kernel ? symbolize_kernel(p->sym, addr, ret, fr, SYM_MAX_INLINE)
 		       : symbolize_user(p->sym, pid, addr, ret, fr, SYM_MAX_INLINE);
-	struct profile_location loc = { .id = p->nlocations + 1, .address = addr };
+	struct profile_location loc = { .id = p->nlocations + 1, .address = addr, .kernel = kernel };
 	for (int j = 0; j < k; j++) {
 		if (!loc.mapping_id)
 			loc.mapping_id = mapping_of(p, pid, kernel, &fr[j]);
@@ -300,4 +308,20 @@ int stack_profile_add(struct stack_profile *p, pid_t pid, bool kernel, const uin
 		return -ENOMEM;
 	}
 	return add_sample(p, pid, ids, n, values);
+}
+
+int stack_profile_set_comm(struct stack_profile *p, const char *comm)
+{
+	if (!p->nsamples || !comm || !*comm)
+		return 0;
+	struct profile_sample *s = &p->samples[p->nsamples - 1];
+	s->comm = stack_profile_string(p, comm);
+	s->root_function = function_named(p, comm, comm, NULL);
+	if (s->comm < 0 || !s->root_function) {
+		s->comm = 0;
+		s->root_function = 0;
+		p->failed = true;
+		return -ENOMEM;
+	}
+	return 0;
 }

@@ -26,6 +26,7 @@ struct profile_line {
 
 struct profile_location {
 	uint64_t id, mapping_id, address;
+	bool kernel; /* folded stacks mark kernel frames "_[k]" */
 	int nlines; /* inlined callees first, the containing function last */
 	struct profile_line lines[SYM_MAX_INLINE];
 };
@@ -46,6 +47,9 @@ struct profile_sample {
 	int nlocations;
 	int64_t values[PROFILE_MAX_VALUES];
 	pid_t pid; /* 0: a kernel stack of no process */
+	int64_t comm; /* string index of the process name (a "comm" label), 0: none */
+	uint64_t root_function; /* the process as the folded stacks' and flame graph's root
+				 * frame (a function named comm), 0: none */
 };
 
 struct stack_profile {
@@ -80,6 +84,9 @@ int stack_profile_add(struct stack_profile *p, pid_t pid, bool kernel, const uin
 int stack_profile_add_mixed(struct stack_profile *p, pid_t pid, const uint64_t *kips, int nk,
 			    const uint64_t *uips, int nu, bool user_return_addrs,
 			    const int64_t *values);
+/* Names the process of the last sample added: a "comm" label in pprof, the root frame of
+ * its folded stack and flame graph. 0, or -ENOMEM. */
+int stack_profile_set_comm(struct stack_profile *p, const char *comm);
 /* The index in the string table of s (added if new); 0 for NULL or "". -1 out of memory. */
 int64_t stack_profile_string(struct stack_profile *p, const char *s);
 

@@ -29,7 +29,7 @@ go tool pprof -top -unit=B "$TMPD/l.pb.gz" 2>&1 | grep -q "Type: inuse_space" ||
 
 # 2. -traces: the same stacks, frame by frame, with the same bytes as the text report.
 go tool pprof -traces -unit=B "$TMPD/l.pb.gz" >"$TMPD/traces" 2>&1
-python3 "$(dirname "$0")/pprof_matches_report.py" "$TMPD/report" "$TMPD/traces" || fail "pprof -traces differs from the report"
+python3 "$(dirname "$0")/../lib_pprof_matches_report.py" leak "$TMPD/report" "$TMPD/traces" || fail "pprof -traces differs from the report"
 
 # 3. file:line and the mapping: the source line of each leak site, the build-id of the file.
 go tool pprof -top -lines -unit=B "$TMPD/l.pb.gz" >"$TMPD/lines" 2>&1
