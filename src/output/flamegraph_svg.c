@@ -9,7 +9,8 @@
 #define FG_BOTTOM 34 /* the details line */
 #define FG_MARGIN 10
 
-/* The frames merged into a tree: a child per distinct (function, line) under its caller. */
+/* The frames merged into a tree: a child per distinct function under its caller (its
+ * file:line, or its file when the merged frames have different lines). */
 struct fg_node {
 	uint64_t function_id; /* 0: the root */
 	int64_t line;
@@ -27,8 +28,11 @@ struct fg_tree {
 static size_t child_of(struct fg_tree *t, size_t parent, uint64_t fid, int64_t line)
 {
 	for (size_t c = t->nodes[parent].first_child; c; c = t->nodes[c - 1].next_sibling)
-		if (t->nodes[c - 1].function_id == fid && t->nodes[c - 1].line == line)
+		if (t->nodes[c - 1].function_id == fid) { /* one frame per function, as flame graphs have it */
+			if (t->nodes[c - 1].line != line)
+				t->nodes[c - 1].line = 0; /* called from several lines: the file alone */
 			return c - 1;
+		}
 	if (t->n == t->cap) {
 		size_t ncap = t->cap * 2;
 		struct fg_node *a = realloc(t->nodes, ncap * sizeof(*a));
