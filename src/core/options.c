@@ -1,4 +1,5 @@
 #include "core/options.h"
+#include "core/progress.h"
 #include "core/report_out.h"
 #include <errno.h>
 #include <getopt.h>
@@ -148,6 +149,7 @@ static int apply(const struct opts_spec *spec, const struct opt *o, const char *
 		return OPTS_GO_ON;
 	case OPTK_JSON:
 		cli->json = true;
+		progress_set_json(true); /* JSON runs never draw progress */
 		return OPTS_GO_ON;
 	case OPTK_INT: case OPTK_LONG: case OPTK_U32: case OPTK_U64:
 		return parse_integer(o, arg) ? bad_value(spec, o, arg) : OPTS_GO_ON;

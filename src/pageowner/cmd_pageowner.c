@@ -5,6 +5,7 @@
 #include "core/json_out.h"
 #include "core/options.h"
 #include "core/out_file.h"
+#include "core/progress.h"
 #include "pageowner/pageowner_cli.h"
 #include "pageowner/pageowner_fold.h"
 #include "pageowner/pageowner_opts.h"
@@ -12,6 +13,7 @@
 #include "pageowner/pageowner_print.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,7 +231,15 @@ int cmd_pageowner(int argc, char **argv)
 	}
 	run.fold = po_fold_new(&opt);
 	struct po_parser *p = po_parser_new(on_record, on_error, &run);
-	int err = po_parse_file(in, PO_LINE_MAX, p);
+	struct progress prog;
+	struct stat st;
+	progress_set_json(args.json);
+	char what[PATH_MAX + 16];
+	snprintf(what, sizeof(what), "reading %s", strcmp(in_name, "-") ? in_name : "standard input");
+	progress_begin(&prog, CMD, what);
+	uint64_t total = fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	int err = po_parse_file_progress(in, PO_LINE_MAX, p, &prog, total);
+	progress_end(&prog);
 	if (err) {
 		fprintf(stderr, "memmon pageowner: cannot read %s: %s\n", in_name, strerror(-err));
 		rc = EXIT_RUNTIME;

@@ -7,6 +7,7 @@
 #include "core/loop.h"
 #include "core/options.h"
 #include "core/out_file.h"
+#include "core/progress.h"
 #include "core/trace_target.h"
 #include "kernel/bpf_util.h"
 #include "kernel/gfp_names.h"
@@ -88,6 +89,8 @@ static uint64_t walk_pages(struct pages_run *run, FILE *dump, struct report_ctx 
 	size_t len = 0;
 	uint64_t n = 0, key, next;
 	struct page_info v;
+	struct progress prog; /* a dump of a million blocks takes a while */
+	progress_begin(&prog, CMD, "writing the dump");
 	int err = bpf_map_get_next_key(fd, NULL, &next);
 	/* While tracing, a key deleted under the walk restarts it from the first key: the cap
 	 * keeps a live walk finite (the final walk runs detached, on a still map). */
@@ -108,7 +111,10 @@ static uint64_t walk_pages(struct pages_run *run, FILE *dump, struct report_ctx 
 		free(buf);
 		buf = NULL;
 		n++;
+		if (dump && !(n & 1023))
+			progress_update(&prog, n, 0, false, "blocks");
 	}
+	progress_end(&prog);
 	if (p) {
 		po_parser_finish(p);
 		po_parser_free(p);
