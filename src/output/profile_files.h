@@ -17,15 +17,19 @@ struct profile_files {
 	bool folded_stdout; /* --folded -: the folded stacks are the report */
 };
 
-#define OPT_PROFILE_FILES(pf, what) \
+#define OPT_PPROF_FILE(pf, what) \
 	OPT_STRING(0, "pprof", &(pf)->path[PROFILE_PPROF], "FILE", \
 		   "write " what " as a gzipped pprof profile (go tool pprof, Parca,\n" \
-		   "Pyroscope) to FILE at the end"), \
+		   "Pyroscope) to FILE at the end")
+#define OPT_FOLDED_FILE(pf, what) \
 	OPT_STRING(0, "folded", &(pf)->path[PROFILE_FOLDED], "FILE", \
 		   "write " what " as folded stacks (root first, 'a;b;c value', for\n" \
-		   "flamegraph.pl, inferno, speedscope) to FILE at the end ('-': stdout)"), \
+		   "flamegraph.pl, inferno, speedscope) to FILE at the end ('-': stdout)")
+#define OPT_FLAMEGRAPH_FILE(pf, what) \
 	OPT_STRING(0, "flamegraph", &(pf)->path[PROFILE_FLAMEGRAPH], "FILE", \
 		   "write " what " as an interactive SVG flame graph to FILE at the end")
+#define OPT_PROFILE_FILES(pf, what) \
+	OPT_PPROF_FILE(pf, what), OPT_FOLDED_FILE(pf, what), OPT_FLAMEGRAPH_FILE(pf, what)
 
 /* True if any profile file was asked for. */
 bool profile_files_wanted(const struct profile_files *pf);
