@@ -190,7 +190,7 @@ static void write_profiles(struct faults_run *r, const struct faults_rows *rows,
 		int nk = r->o->kernel_stacks ? row->nkstack : 0;
 		/* frame 0 of a user-mode fault is the faulting instruction, not a return address */
 		if (stack_profile_add_mixed(&prof, (pid_t)row->key.tgid, rows->frames + row->kstack, nk,
-					    rows->frames + row->ustack, row->nustack, false, v) == 0)
+					    false, rows->frames + row->ustack, row->nustack, false, v) == 0)
 			stack_profile_set_comm(&prof, row->comm);
 	}
 	profile_files_write(&r->o->profiles, &prof, 0, "memmon faults: page faults", CMD);

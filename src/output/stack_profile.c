@@ -283,12 +283,12 @@ static int add_sample(struct stack_profile *p, pid_t pid, uint64_t *ids, int n, 
 }
 
 int stack_profile_add_mixed(struct stack_profile *p, pid_t pid, const uint64_t *kips, int nk,
-			    const uint64_t *uips, int nu, bool user_return_addrs,
-			    const int64_t *values)
+			    bool kernel_return_addrs, const uint64_t *uips, int nu,
+			    bool user_return_addrs, const int64_t *values)
 {
 	uint64_t *ids = malloc(sizeof(*ids) * (size_t)(nk + nu + 1));
 	int n = 0;
-	if (!ids || add_locations(p, pid, true, kips, nk, false, ids, &n) ||
+	if (!ids || add_locations(p, pid, true, kips, nk, kernel_return_addrs, ids, &n) ||
 	    add_locations(p, pid, false, uips, nu, user_return_addrs, ids, &n)) {
 		free(ids);
 		p->failed = true;

@@ -79,11 +79,11 @@ void stack_profile_free(struct stack_profile *p);
  * faulting or current pc). 0, or -ENOMEM. */
 int stack_profile_add(struct stack_profile *p, pid_t pid, bool kernel, const uint64_t *ips,
 		      int n, bool all_return_addrs, const int64_t *values);
-/* A user stack above a kernel one (e.g. a page allocated in a fault): kernel ips first
- * (the first of them the current pc), then the user ones. */
+/* A user stack above a kernel one (e.g. a page allocated in a fault): kernel ips first,
+ * then the user ones; the *_return_addrs flags as stack_profile_add's. */
 int stack_profile_add_mixed(struct stack_profile *p, pid_t pid, const uint64_t *kips, int nk,
-			    const uint64_t *uips, int nu, bool user_return_addrs,
-			    const int64_t *values);
+			    bool kernel_return_addrs, const uint64_t *uips, int nu,
+			    bool user_return_addrs, const int64_t *values);
 /* Names the process of the last sample added: a "comm" label in pprof, the root frame of
  * its folded stack and flame graph. 0, or -ENOMEM. */
 int stack_profile_set_comm(struct stack_profile *p, const char *comm);
