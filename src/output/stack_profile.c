@@ -325,3 +325,53 @@ int stack_profile_set_comm(struct stack_profile *p, const char *comm)
 	}
 	return 0;
 }
+
+/* The location of a frame given as text: keyed by the text's hash (bit 2 of the key's
+ * flags marks text). */
+static uint64_t text_location(struct stack_profile *p, const char *frame)
+{
+	struct location_key key = { .kernel_and_ret = 4u, .addr = hash_str(frame) };
+	bool created;
+	struct location_row *r = ktable_get(p->location_index, &key, &created);
+	if (!r)
+		return 0;
+	if (!created)
+		return r->id;
+	uint64_t *id = &r->id;
+	if (grow((void **)&p->locations, &p->locations_cap, p->nlocations, sizeof(p->locations[0])))
+		return 0;
+	/* "func+0x1a/0x80 [module]": the function, the module if named */
+	char name[512], module[128] = "[kernel]";
+	size_t len = strcspn(frame, "+ ");
+	snprintf(name, sizeof(name), "%.*s", (int)len, frame);
+	const char *open = strchr(frame, '[');
+	if (open && strchr(open, ']'))
+		snprintf(module, sizeof(module), "%.*s", (int)(strchr(open, ']') - open + 1), open);
+	struct sym_frame f = { .module = module, .symbol = name };
+	struct profile_location loc = { .id = p->nlocations + 1, .kernel = true,
+					.mapping_id = mapping_of(p, 0, true, &f) };
+	uint64_t fid = function_named(p, name, name, NULL);
+	if (!fid)
+		return 0;
+	loc.lines[loc.nlines++] = (struct profile_line){ fid, 0 };
+	*id = loc.id;
+	p->locations[p->nlocations++] = loc;
+	return loc.id;
+}
+
+int stack_profile_add_text(struct stack_profile *p, pid_t pid, const char *const *frames, int n,
+			   const int64_t *values)
+{
+	uint64_t *ids = malloc(sizeof(*ids) * (size_t)(n + 1));
+	if (!ids) {
+		p->failed = true;
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++)
+		if (!(ids[i] = text_location(p, frames[i]))) {
+			free(ids);
+			p->failed = true;
+			return -ENOMEM;
+		}
+	return add_sample(p, pid, ids, n, values);
+}

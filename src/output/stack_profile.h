@@ -84,6 +84,11 @@ int stack_profile_add(struct stack_profile *p, pid_t pid, bool kernel, const uin
 int stack_profile_add_mixed(struct stack_profile *p, pid_t pid, const uint64_t *kips, int nk,
 			    bool kernel_return_addrs, const uint64_t *uips, int nu,
 			    bool user_return_addrs, const int64_t *values);
+/* A stack known only as text (a page_owner dump's "func+0x1a/0x80" lines, innermost
+ * first): one location per distinct line, in the kernel's mapping (or the "[module]" the
+ * line names), its function the name before '+'. 0, or -ENOMEM. */
+int stack_profile_add_text(struct stack_profile *p, pid_t pid, const char *const *frames, int n,
+			   const int64_t *values);
 /* Names the process of the last sample added: a "comm" label in pprof, the root frame of
  * its folded stack and flame graph. 0, or -ENOMEM. */
 int stack_profile_set_comm(struct stack_profile *p, const char *comm);
