@@ -4,16 +4,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct out_file report;
 static FILE *saved_stdout;
 static const char *report_cmd;
 static bool is_open;
+static pid_t owner; /* a forked child that calls exit() must not commit memmon's report */
 
 /* A command that ends by exit() still leaves its report under its name. */
 static void close_at_exit(void)
 {
-	if (is_open)
+	if (is_open && getpid() == owner)
 		report_out_close(report_cmd, EXIT_OK);
 }
 
@@ -26,6 +28,7 @@ int report_out_open(const char *path, mode_t mode, const char *cmd)
 	saved_stdout = stdout;
 	stdout = report.fp; /* glibc's stdout is assignable; fd 1 stays the program's */
 	report_cmd = cmd;
+	owner = getpid();
 	is_open = true;
 	atexit(close_at_exit);
 	return 0;
