@@ -1,4 +1,6 @@
 #include "core/options.h"
+#include "core/progress.h"
+#include "core/report_out.h"
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -8,6 +10,8 @@
 #include <unistd.h>
 
 #define MAX_LONG_NAMES 128
+#define OUTPUT_MODE_CODE 0x0fff /* getopt's code of --output-mode (options are 0x1000 + index) */
+#define VERBOSE_CODE 0x0ffe     /* and of --verbose */
 #define HELP_COLUMN_MAX 26 /* where help text starts at most; longer option names push it to
 			    * the next line */
 
@@ -146,6 +150,7 @@ static int apply(const struct opts_spec *spec, const struct opt *o, const char *
 		return OPTS_GO_ON;
 	case OPTK_JSON:
 		cli->json = true;
+		progress_set_json(true); /* JSON runs never draw progress */
 		return OPTS_GO_ON;
 	case OPTK_INT: case OPTK_LONG: case OPTK_U32: case OPTK_U64:
 		return parse_integer(o, arg) ? bad_value(spec, o, arg) : OPTS_GO_ON;
@@ -230,7 +235,9 @@ bool opts_verbose;
 
 int opts_parse(struct opts_spec *spec, int argc, char **argv)
 {
-	struct option longopts[MAX_LONG_NAMES + 3]; /* + help, verbose, the end */
+	struct option longopts[MAX_LONG_NAMES + 5]; /* + help, verbose, output, output-mode, the end */
+	const char *output = NULL;
+	mode_t output_mode = 0600;
 	char names[MAX_LONG_NAMES][48];
 	char shortopts[2 * 64 + 4] = ":";
 	int nlong = 0, nshort = 1;
@@ -268,12 +275,16 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 			nlong++;
 		}
 	}
-	static char help_name[] = "help";
+	static char help_name[] = "help", output_name[] = "output", mode_name[] = "output-mode";
 	longopts[nlong++] = (struct option){ help_name, no_argument, NULL, 'h' };
 	static char verbose_name[] = "verbose";
-	longopts[nlong++] = (struct option){ verbose_name, no_argument, NULL, 0x0fff };
+	longopts[nlong++] = (struct option){ verbose_name, no_argument, NULL, VERBOSE_CODE };
+	longopts[nlong++] = (struct option){ output_name, required_argument, NULL, 'o' };
+	longopts[nlong++] = (struct option){ mode_name, required_argument, NULL, OUTPUT_MODE_CODE };
 	longopts[nlong] = (struct option){ 0 };
 	shortopts[nshort++] = 'h';
+	shortopts[nshort++] = 'o';
+	shortopts[nshort++] = ':';
 	shortopts[nshort] = 0;
 
 	optind = 0; /* glibc: 0 starts a new scan (parsers may run more than once in a process) */
@@ -306,12 +317,24 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 			opts_help(spec, stdout);
 			return EXIT_OK;
 		}
-		if (c == 0x0fff) {
+		if (c == VERBOSE_CODE) {
 			opts_verbose = true;
 			continue;
 		}
 		if (c == '?' || c == ':')
 			return bad_option(spec, c, argv);
+		if (c == 'o') {
+			output = optarg;
+			continue;
+		}
+		if (c == OUTPUT_MODE_CODE) {
+			if (strcmp(optarg, "0600") && strcmp(optarg, "0644") && strcmp(optarg, "600") &&
+			    strcmp(optarg, "644"))
+				return cli_usage_error(spec->cmd, "invalid --output-mode '%s' (0600 or 0644)",
+						       optarg);
+			output_mode = strstr(optarg, "644") ? 0644 : 0600;
+			continue;
+		}
 		const struct opt *o = NULL;
 		if (c >= 0x1000)
 			o = &spec->opts[c - 0x1000];
@@ -338,6 +361,9 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 				       "unexpected argument '%s'", argv[optind + spec->max_args]);
 	spec->args = argv + optind;
 	spec->nargs = nargs;
+	/* opened last: a usage error leaves no file behind */
+	if (output && report_out_open(output, output_mode, spec->cmd))
+		return EXIT_RUNTIME;
 	return OPTS_GO_ON;
 }
 
@@ -442,6 +468,10 @@ void opts_help(const struct opts_spec *spec, FILE *out)
 		print_option_line(out, left, o->help, col);
 	}
 	print_option_line(out, "      --verbose", "say which kernel hooks were chosen (stderr)", col);
+	print_option_line(out, "  -o, --output FILE", "write the report (text or --json) to FILE, "
+			  "not stdout; a new file, mode 0600; never follows a symbolic link, never "
+			  "replaces another user's file", col);
+	print_option_line(out, "      --output-mode MODE", "0600 (default) or 0644 for --output", col);
 	print_option_line(out, "  -h, --help", "this help", col);
 	if (spec->program)
 		print_option_line(out, "  -- PROGRAM ARGS", spec->program_help ? spec->program_help :

@@ -16,6 +16,7 @@
 #include "kernel/bpf_util.h"
 #include "kernel/kernel_paths.h"
 #include "kernel/perf_sw.h"
+#include "output/profile_files.h"
 #include "symbols/proc_names.h"
 #include "symbols/unwind_tables.h"
 #include "faults/faults.skel.h"
@@ -31,7 +32,8 @@
 struct faults_opts {
 	struct cli cli;
 	enum faults_view view;
-	bool kernel_stacks, hugetlb, swapin, summary, folded;
+	bool kernel_stacks, hugetlb, swapin, summary;
+	struct profile_files profiles; /* --pprof, --folded, --flamegraph (stack view) */
 	uint64_t min_count;
 	int stack_walk; /* 0: by call frame information, 1: by frame pointers */
 };
@@ -76,9 +78,8 @@ static int parse(struct faults_opts *o, int argc, char **argv)
 		OPT_FLAG(0, "summary", &o->summary,
 			 "rate view: faults per second per process, minor/major,\n"
 			 "user/kernel mode (use with -i 1)"),
-		OPT_FLAG(0, "folded", &o->folded,
-			 "at the end, print folded stacks 'comm;outer;..;inner N'\n"
-			 "for flame graph tools (stack view only)"),
+		OPT_PROFILE_FILES(&o->profiles, "the run's faults by stack (stack view; the\n"
+				  "process name is the root frame, kernel frames end in _[k])"),
 		OPT_PIDS(&o->cli, "trace this process (repeatable)"),
 		OPT_COMM(&o->cli, "trace only processes with this name"),
 		OPT_INTERVAL(&o->cli, "print every S seconds (0 = only at the end)"),
@@ -109,17 +110,19 @@ static int parse(struct faults_opts *o, int argc, char **argv)
 		return EXIT_USAGE;
 	if (o->hugetlb && o->swapin)
 		return cli_usage_error(CMD, "--hugetlb and --swapin cannot be combined");
-	if (o->summary && (view_given || o->folded || o->kernel_stacks))
-		return cli_usage_error(CMD, "--summary cannot be combined with --by, --folded or "
-					    "--kernel-stacks");
+	bool profiles = profile_files_wanted(&o->profiles);
+	if (o->summary && (view_given || profiles || o->kernel_stacks))
+		return cli_usage_error(CMD, "--summary cannot be combined with --by, --pprof, "
+					    "--folded, --flamegraph or --kernel-stacks");
 	if (o->summary)
 		o->view = VIEW_SUMMARY;
 	else if (!view_given && o->hugetlb)
 		o->view = VIEW_PROCESS_FILE;
-	if (o->folded && o->view != VIEW_STACK)
-		return cli_usage_error(CMD, "--folded needs the stack view");
-	if (o->folded && o->cli.json)
-		return cli_usage_error(CMD, "--folded and --json cannot be combined");
+	if (profiles && o->view != VIEW_STACK)
+		return cli_usage_error(CMD, "--pprof, --folded and --flamegraph need the stack view");
+	if (o->profiles.path[PROFILE_FOLDED] && !strcmp(o->profiles.path[PROFILE_FOLDED], "-") &&
+	    o->cli.json)
+		return cli_usage_error(CMD, "--folded - (to stdout) and --json cannot be combined");
 	if (o->kernel_stacks && o->view != VIEW_STACK)
 		return cli_usage_error(CMD, "--kernel-stacks needs the stack view");
 	return OPTS_GO_ON;
@@ -171,6 +174,30 @@ static int aggregate(struct faults_run *r, bool final)
 	return err;
 }
 
+/* The final report's rows as a profile: faults and the bytes they mapped in, by stack (the
+ * kernel stack, with --kernel-stacks, above the user one), the process as the root. */
+static void write_profiles(struct faults_run *r, const struct faults_rows *rows, double seconds)
+{
+	static const struct profile_value_type types[] = { { "faults", "count" }, { "bytes", "bytes" } };
+	struct stack_profile prof;
+	if (stack_profile_init(&prof, r->sym, types, 2, 0)) {
+		fprintf(stderr, "memmon %s: out of memory building the profile\n", CMD);
+		return;
+	}
+	prof.duration_nanos = (int64_t)(seconds * 1e9);
+	for (size_t i = 0; i < rows->n; i++) {
+		const struct faults_row *row = &rows->row[i];
+		int64_t v[2] = { (int64_t)fault_counts_total(&row->c), (int64_t)row->c.bytes };
+		int nk = r->o->kernel_stacks ? row->nkstack : 0;
+		/* frame 0 of a user-mode fault is the faulting instruction, not a return address */
+		if (stack_profile_add_mixed(&prof, (pid_t)row->key.tgid, rows->frames + row->kstack, nk,
+					    false, rows->frames + row->ustack, row->nustack, false, v) == 0)
+			stack_profile_set_comm(&prof, row->comm);
+	}
+	profile_files_write(&r->o->profiles, &prof, 0, "memmon faults: page faults", CMD);
+	stack_profile_free(&prof);
+}
+
 static void report(struct faults_run *r, bool final, const char *end_reason)
 {
 	struct faults_opts *o = r->o;
@@ -184,8 +211,8 @@ static void report(struct faults_run *r, bool final, const char *end_reason)
 	r->last = t;
 	if (!final)
 		r->intervals++;
-	if (o->folded && !final)
-		return;
+	if (o->profiles.folded_stdout && !final)
+		return; /* the folded stacks at the end are the whole report */
 	struct faults_sources src = {
 		.view = o->view,
 		.kernel_stacks = o->kernel_stacks,
@@ -203,7 +230,6 @@ static void report(struct faults_run *r, bool final, const char *end_reason)
 	struct faults_report rep = {
 		.view = o->view,
 		.json = o->cli.json,
-		.folded = o->folded,
 		.kernel_stacks = o->kernel_stacks,
 		.final = final,
 		.min_count = o->min_count,
@@ -216,7 +242,10 @@ static void report(struct faults_run *r, bool final, const char *end_reason)
 		.events_lost = events_lost(&r->events),
 		.children_not_followed = r->skel->bss->children_not_followed,
 	};
-	faults_print(&rep, &rows, stdout);
+	if (!o->profiles.folded_stdout)
+		faults_print(&rep, &rows, stdout);
+	if (final && profile_files_wanted(&o->profiles))
+		write_profiles(r, &rows, seconds);
 	faults_rows_free(&rows);
 }
 
@@ -370,5 +399,9 @@ int cmd_faults(int argc, char **argv)
 	int rc = parse(&o, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
-	return run(&o);
+	if (profile_files_open(&o.profiles, CMD)) /* before tracing: a bad path fails at once */
+		return EXIT_RUNTIME;
+	rc = run(&o);
+	profile_files_discard(&o.profiles); /* written by the final report; a failed run's go */
+	return rc;
 }

@@ -49,76 +49,6 @@ static void print_stacks(const struct faults_report *r, const struct faults_rows
 		fprintf(out, "        [stack ends: %s]\n", unwind_end_name(row->uend));
 }
 
-static void fold_frames(const struct faults_report *r, const uint64_t *ips, int n, pid_t pid,
-			bool kernel, FILE *out)
-{
-	struct sym_frame fr[SYM_MAX_INLINE];
-	for (int i = n - 1; i >= 0; i--) {
-		int k = kernel ? symbolize_kernel(r->sym, ips[i], i > 0, fr, SYM_MAX_INLINE)
-			       : symbolize_user(r->sym, pid, ips[i], i > 0, fr, SYM_MAX_INLINE);
-		/* Containing function first, then what was inlined into it. */
-		for (int j = k - 1; j >= 0; j--) {
-			if (fr[j].symbol)
-				fprintf(out, ";%s%s", fr[j].symbol, kernel ? "_[k]" : "");
-			else if (fr[j].module)
-				fprintf(out, ";%s+0x%" PRIx64 "%s", strrchr(fr[j].module, '/') ?
-					strrchr(fr[j].module, '/') + 1 : fr[j].module,
-					fr[j].module_offset, kernel ? "_[k]" : "");
-			else
-				fprintf(out, ";0x%" PRIx64, fr[j].addr);
-		}
-	}
-}
-
-struct folded_line {
-	char *stack;
-	uint64_t count;
-};
-
-static int by_stack(const void *a, const void *b)
-{
-	return strcmp(((const struct folded_line *)a)->stack, ((const struct folded_line *)b)->stack);
-}
-
-/* One line per distinct folded stack: rows whose stacks differ only in addresses inside
- * the same functions fold to the same names, and are summed. */
-static void print_folded(const struct faults_report *r, const struct faults_rows *rows, FILE *out)
-{
-	struct folded_line *lines = calloc(rows->n ? rows->n : 1, sizeof(*lines));
-	size_t n = 0;
-	for (size_t i = 0; lines && i < rows->n; i++) {
-		const struct faults_row *row = &rows->row[i];
-		size_t len;
-		FILE *m = open_memstream(&lines[n].stack, &len);
-		if (!m)
-			break;
-		/* Semicolons separate frames: keep them out of the process name. */
-		char comm[32];
-		snprintf(comm, sizeof(comm), "%s", row->comm);
-		for (char *p = comm; *p; p++)
-			if (*p == ';' || *p == ' ')
-				*p = '_';
-		fprintf(m, "%s", comm);
-		fold_frames(r, rows->frames + row->ustack, row->nustack, (pid_t)row->key.tgid, false, m);
-		if (r->kernel_stacks)
-			fold_frames(r, rows->frames + row->kstack, row->nkstack, 0, true, m);
-		fclose(m);
-		lines[n++].count = fault_counts_total(&row->c);
-	}
-	if (n)
-		qsort(lines, n, sizeof(*lines), by_stack);
-	for (size_t i = 0; i < n; i++) {
-		uint64_t count = lines[i].count;
-		while (i + 1 < n && !strcmp(lines[i].stack, lines[i + 1].stack)) {
-			free(lines[i].stack);
-			count += lines[++i].count;
-		}
-		fprintf(out, "%s %" PRIu64 "\n", lines[i].stack, count);
-		free(lines[i].stack);
-	}
-	free(lines);
-}
-
 static struct json_object *row_json(const struct faults_report *r, const struct faults_rows *rows,
 				    const struct faults_row *row)
 {
@@ -270,10 +200,6 @@ static void print_footer(const struct faults_report *r, const struct faults_rows
 
 void faults_print(const struct faults_report *r, const struct faults_rows *rows, FILE *out)
 {
-	if (r->folded) {
-		print_folded(r, rows, out);
-		return;
-	}
 	if (!r->json)
 		print_header(r, rows, out);
 	for (size_t i = 0; i < rows->n; i++) {

@@ -1,5 +1,5 @@
 /* Printing a faults report from the rows collected for it (faults/faults_collect.h): text
- * tables with stacks, JSON Lines, and folded stacks for flame graphs. One report = the
+ * tables with stacks and JSON Lines (profiles: output/profile_files.h). One report = the
  * rows of one interval or of the run. No I/O but writing out; frames are formatted
  * through the symbolizer. */
 #ifndef MEMMON_FAULTS_PRINT_H
@@ -12,7 +12,7 @@
 
 struct faults_report {
 	enum faults_view view;
-	bool json, folded, kernel_stacks, final;
+	bool json, kernel_stacks, final;
 	uint64_t min_count;
 	double seconds;                 /* time the rows cover */
 	unsigned long interval;         /* not final: the interval's number, from 1 */

@@ -5,13 +5,16 @@
 #include "core/json_out.h"
 #include "core/options.h"
 #include "core/out_file.h"
+#include "core/progress.h"
 #include "pageowner/pageowner_cli.h"
 #include "pageowner/pageowner_fold.h"
 #include "pageowner/pageowner_opts.h"
 #include "pageowner/pageowner_parse.h"
 #include "pageowner/pageowner_print.h"
+#include "pageowner/pageowner_profile.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +120,8 @@ struct pageowner_args {
 };
 
 /* OPTS_GO_ON, or the exit code. The short options are page_owner_sort's. */
+static struct profile_files profiles; /* --pprof, --folded, --flamegraph */
+
 static int parse(int argc, char **argv, struct po_options *o, struct pageowner_args *a)
 {
 	struct po_cli pc = { .cmd = CMD, .opt = o, .shortcut = -1 };
@@ -148,6 +153,7 @@ static int parse(int argc, char **argv, struct po_options *o, struct pageowner_a
 		OPT_FLAG(0, "json", &a->json, "JSON Lines: pageowner_block records, then\npageowner_summary"),
 		OPT_FLAG('d', NULL, &a->debug, "print every malformed record's line and reason\n"
 					       "on stderr"),
+		OPT_PROFILE_FILES(&profiles, "the blocks by stack"),
 		OPT_END(),
 	};
 	struct opts_spec spec = {
@@ -211,8 +217,14 @@ int cmd_pageowner(int argc, char **argv)
 	rc = EXIT_OK;
 	struct run run = { .opt = &opt, .debug = args.debug };
 	const char *in_name = args.in_name, *out_name = args.out_name;
+	if (profiles.path[PROFILE_FOLDED] && !strcmp(profiles.path[PROFILE_FOLDED], "-")) {
+		po_opt_free(&opt);
+		return cli_usage_error(CMD, "--folded - is not for pageowner: name a file");
+	}
 	FILE *in = open_input(in_name);
-	if (!in) {
+	if (!in || profile_files_open(&profiles, CMD)) {
+		if (in && in != stdin)
+			fclose(in);
 		po_opt_free(&opt);
 		return EXIT_RUNTIME;
 	}
@@ -229,7 +241,15 @@ int cmd_pageowner(int argc, char **argv)
 	}
 	run.fold = po_fold_new(&opt);
 	struct po_parser *p = po_parser_new(on_record, on_error, &run);
-	int err = po_parse_file(in, PO_LINE_MAX, p);
+	struct progress prog;
+	struct stat st;
+	progress_set_json(args.json);
+	char what[PATH_MAX + 16];
+	snprintf(what, sizeof(what), "reading %s", strcmp(in_name, "-") ? in_name : "standard input");
+	progress_begin(&prog, CMD, what);
+	uint64_t total = fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	int err = po_parse_file_progress(in, PO_LINE_MAX, p, &prog, total);
+	progress_end(&prog);
 	if (err) {
 		fprintf(stderr, "memmon pageowner: cannot read %s: %s\n", in_name, strerror(-err));
 		rc = EXIT_RUNTIME;
@@ -242,6 +262,9 @@ int cmd_pageowner(int argc, char **argv)
 			po_print_text(out, &opt, groups, n);
 		struct po_counts c = po_parser_counts(p);
 		print_summary(&run, c, n, in_name, args.json, out);
+		if (profile_files_wanted(&profiles) &&
+		    po_profile_write(&profiles, groups, n, &opt, CMD, "memmon pageowner: pages"))
+			rc = EXIT_RUNTIME;
 		if (c.records == 0 && c.malformed > 0) {
 			/* Nothing but garbage: the wrong file, not an empty dump. */
 			fprintf(stderr, "memmon pageowner: %s is not a page_owner dump (no valid record)\n",
@@ -261,5 +284,6 @@ int cmd_pageowner(int argc, char **argv)
 	if (in != stdin)
 		fclose(in);
 	out_file_discard(&of);
+	profile_files_discard(&profiles); /* written above; a failed run's go */
 	return rc;
 }

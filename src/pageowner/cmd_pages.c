@@ -7,6 +7,7 @@
 #include "core/loop.h"
 #include "core/options.h"
 #include "core/out_file.h"
+#include "core/progress.h"
 #include "core/trace_target.h"
 #include "kernel/bpf_util.h"
 #include "kernel/gfp_names.h"
@@ -15,6 +16,7 @@
 #include "pageowner/pageowner_opts.h"
 #include "pageowner/pageowner_parse.h"
 #include "pageowner/pageowner_print.h"
+#include "pageowner/pageowner_profile.h"
 #include "pageowner/pages_owner_text.h"
 #include "symbols/ksyms.h"
 #include "pageowner/pages.skel.h"
@@ -38,6 +40,7 @@ struct pages_run {
 	struct ksyms *ks;
 	double start, last; /* when tracing began, and the last report */
 	unsigned long reports;
+	struct profile_files profiles; /* --pprof, --folded, --flamegraph of the final report */
 };
 
 static volatile sig_atomic_t usr1;
@@ -88,6 +91,8 @@ static uint64_t walk_pages(struct pages_run *run, FILE *dump, struct report_ctx 
 	size_t len = 0;
 	uint64_t n = 0, key, next;
 	struct page_info v;
+	struct progress prog; /* a dump of a million blocks takes a while */
+	progress_begin(&prog, CMD, "writing the dump");
 	int err = bpf_map_get_next_key(fd, NULL, &next);
 	/* While tracing, a key deleted under the walk restarts it from the first key: the cap
 	 * keeps a live walk finite (the final walk runs detached, on a still map). */
@@ -108,7 +113,10 @@ static uint64_t walk_pages(struct pages_run *run, FILE *dump, struct report_ctx 
 		free(buf);
 		buf = NULL;
 		n++;
+		if (dump && !(n & 1023))
+			progress_update(&prog, n, 0, false, "blocks");
 	}
+	progress_end(&prog);
 	if (p) {
 		po_parser_finish(p);
 		po_parser_free(p);
@@ -143,6 +151,9 @@ static void print_report(struct pages_run *run, const char *why, bool final)
 	const struct pages_counters *c = &run->skel->bss->counters;
 	if (run->cli.json) {
 		po_print_json(stdout, "pages_block", final, &run->opt, g, n);
+		if (final && profile_files_wanted(&run->profiles))
+			po_profile_write(&run->profiles, g, n, &run->opt, CMD,
+					 "memmon pages: kernel pages still allocated");
 		struct json_object *j = json_record(final ? "pages_summary" : "pages_interval");
 		if (!final)
 			json_add_u64(j, "interval", run->reports + 1);
@@ -164,6 +175,9 @@ static void print_report(struct pages_run *run, const char *why, bool final)
 		json_emit(j, stdout);
 	} else {
 		po_print_text(stdout, &run->opt, g, n);
+		if (final && profile_files_wanted(&run->profiles))
+			po_profile_write(&run->profiles, g, n, &run->opt, CMD,
+					 "memmon pages: kernel pages still allocated");
 		printf("# memmon pages (%s): saw %llu allocations (%llu pages); %llu blocks (%llu pages) "
 		       "still allocated, in %zu report blocks; %llu frees (%llu pages) matched; %llu frees (%llu pages) of pages "
 		       "allocated before tracing%s could not be attributed; %llu allocations "
@@ -215,6 +229,7 @@ static int parse(struct pages_run *run, int argc, char **argv)
 			   "by memmon pageowner and page_owner_sort)"),
 		PO_OPT_SORT(&pc, "report order, as memmon pageowner --sort\n(default: times)"),
 		PO_OPT_CULL(&pc, "fold by fields, as memmon pageowner --cull"),
+		OPT_PROFILE_FILES(&run->profiles, "the final report's blocks by stack"),
 		/* A count of blocks, with the size suffixes it always took (4k = 4096). */
 		{ .kind = OPTK_SIZE, .long_name = "max-pages", .arg = "N", .dest = &run->max_pages,
 		  .min = 1, .max = 1 << 26, .hint = "(blocks, from 1 to 67108864)",
@@ -276,7 +291,13 @@ int cmd_pages(int argc, char **argv)
 		po_opt_free(&run.opt);
 		return rc;
 	}
-	if (run.dump_path && out_file_open(&run.dump, run.dump_path, 0, CMD)) {
+	if (run.profiles.path[PROFILE_FOLDED] && !strcmp(run.profiles.path[PROFILE_FOLDED], "-")) {
+		po_opt_free(&run.opt);
+		return cli_usage_error(CMD, "--folded - is not for pages: name a file");
+	}
+	if ((run.dump_path && out_file_open(&run.dump, run.dump_path, 0, CMD)) ||
+	    profile_files_open(&run.profiles, CMD)) {
+		out_file_discard(&run.dump);
 		po_opt_free(&run.opt);
 		return EXIT_RUNTIME;
 	}
@@ -286,6 +307,7 @@ int cmd_pages(int argc, char **argv)
 	struct trace_target tt;
 	if ((rc = trace_target_prepare(&tt, &run.cli, CMD, 0))) {
 		out_file_discard(&run.dump);
+		profile_files_discard(&run.profiles);
 		po_opt_free(&run.opt);
 		return rc;
 	}
@@ -338,6 +360,7 @@ int cmd_pages(int argc, char **argv)
 out:
 	trace_target_abort(&tt);
 	out_file_discard(&run.dump);
+	profile_files_discard(&run.profiles); /* written by the final report; a failed run's go */
 	pages_bpf__destroy(run.skel);
 	ksyms_free(run.ks);
 	po_opt_free(&run.opt);

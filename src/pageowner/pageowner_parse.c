@@ -1,4 +1,5 @@
 #include "pageowner/pageowner_parse.h"
+#include "core/progress.h"
 #include "proc/line_reader.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -394,6 +395,13 @@ void po_parser_finish(struct po_parser *p)
 
 int po_parse_file(FILE *f, size_t max_line, struct po_parser *p)
 {
+	return po_parse_file_progress(f, max_line, p, NULL, 0);
+}
+
+int po_parse_file_progress(FILE *f, size_t max_line, struct po_parser *p, struct progress *prog,
+			   uint64_t total)
+{
+	uint64_t lines = 0, bytes = 0; /* parsed so far (a pipe has no offset) */
 	struct line_reader lr;
 	const char *line;
 	size_t len;
@@ -407,6 +415,9 @@ int po_parse_file(FILE *f, size_t max_line, struct po_parser *p)
 			po_parser_long_line(p);
 		else
 			po_parser_line(p, line, len);
+		bytes += len + 1;
+		if (prog && !(++lines & 4095))
+			progress_update(prog, bytes, total, true, NULL);
 	}
 	po_parser_finish(p);
 	line_reader_free(&lr);

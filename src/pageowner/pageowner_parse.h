@@ -3,7 +3,8 @@
  * One record = header line, optional PFN line, stack frames (lines starting with blanks),
  * optional extra lines (migrate reason, memcg charge, "page last free" stack), blank line.
  * The parser holds one record at a time: memory does not grow with the input. Pure: no I/O
- * except po_parse_file() (proc/line_reader.h), no globals. */
+ * except po_parse_file() (proc/line_reader.h; po_parse_file_progress draws core/progress.h's
+ * line), no globals. */
 #ifndef MEMMON_PAGEOWNER_PARSE_H
 #define MEMMON_PAGEOWNER_PARSE_H
 #include <stdbool.h>
@@ -69,6 +70,10 @@ const char *po_parse_header(const char *line, struct po_record *r, char *comm_bu
  * buffer of max_line bytes (PO_LINE_MAX; smaller in the fuzz harness): a longer line is
  * malformed and skipped, memory stays bounded whatever the input. 0 or -errno. */
 int po_parse_file(FILE *f, size_t max_line, struct po_parser *p);
+/* The same, drawing progress (core/progress.h) of total bytes (0: unknown) as it reads. */
+struct progress;
+int po_parse_file_progress(FILE *f, size_t max_line, struct po_parser *p, struct progress *prog,
+			   uint64_t total);
 void po_parse_buffer(const char *buf, size_t len, struct po_parser *p);
 
 #endif

@@ -8,6 +8,7 @@
 #include "kernel/bpf_util.h"
 #include "kernel/gfp_names.h"
 #include "kernel/memcg_path.h"
+#include "output/profile_files.h"
 #include "pressure/pressure_run.h"
 #include "pressure/reclaim_cgroup.h"
 #include "pressure/reclaim_event.h"
@@ -30,7 +31,9 @@ struct drsnoop_ctx {
 	struct symbolizer *sym;
 	struct unwind_tables *unwind; /* --stacks: CFI tables of the tasks' code */
 	struct stack_ends ends;       /* how the user stacks printed ended */
-	bool stacks;
+	bool stacks, started;
+	struct profile_files profiles; /* --pprof, --folded, --flamegraph (with --stacks) */
+	struct stack_profile prof;     /* the episodes by stack, symbolized as they come */
 	unsigned long episodes;
 	unsigned long long total_ns, total_pages;
 	pid_t last_captured;
@@ -151,6 +154,14 @@ static int on_event(void *vctx, void *data, size_t len)
 	struct episode ep = { 0 };
 	gather(c, e, &ep);
 	print_episode(c, &ep);
+	if (profile_files_wanted(&c->profiles)) {
+		/* the kernel stack above the user one; symbolized now, while the task lives */
+		int64_t v[3] = { 1, (int64_t)e->latency_ns, (int64_t)e->nr_reclaimed };
+		if (!stack_profile_add_mixed(&c->prof, (pid_t)e->pid, (const uint64_t *)ep.kernel.ips,
+					     ep.kernel.n, true, (const uint64_t *)ep.user.ips, ep.user.n,
+					     true, v))
+			stack_profile_set_comm(&c->prof, e->comm);
+	}
 	return 0;
 }
 
@@ -186,6 +197,12 @@ static int setup(void *vctx)
 	gfp_names_load_btf();
 	if (c->stacks && !(c->sym = symbolizer_new()))
 		return bpf_fail("drsnoop", "creating the symbolizer", ENOMEM);
+	static const struct profile_value_type types[] = {
+		{ "episodes", "count" }, { "reclaim_time", "nanoseconds" }, { "pages", "count" },
+	};
+	if (profile_files_wanted(&c->profiles) &&
+	    (stack_profile_init(&c->prof, c->sym, types, 3, 1) || profile_files_open(&c->profiles, "drsnoop")))
+		return EXIT_RUNTIME; /* before tracing: a bad path fails at once */
 	return 0;
 }
 
@@ -210,6 +227,7 @@ static void configure(void *vctx, void *skel)
 static void header(void *vctx)
 {
 	struct drsnoop_ctx *c = vctx;
+	c->started = true;
 	if (!c->cli.json)
 		printf("%-12s %-16s %7s %7s %-6s %9s %8s %5s %s\n", "TIME", "COMM", "PID", "TID",
 		       "KIND", "LAT(ms)", "PAGES", "ORDER", "GFP");
@@ -238,9 +256,27 @@ static void totals_text(const void *vctx, char *buf, size_t n)
 			 (unsigned long long)c->ends.stacks);
 }
 
+static int check(void *vctx, struct cli *cli)
+{
+	struct drsnoop_ctx *c = vctx;
+	if (profile_files_wanted(&c->profiles) && !c->stacks)
+		return cli_usage_error("drsnoop", "--pprof, --folded and --flamegraph need --stacks");
+	if (c->profiles.path[PROFILE_FOLDED] && !strcmp(c->profiles.path[PROFILE_FOLDED], "-"))
+		return cli_usage_error("drsnoop", "--folded - is not for drsnoop: name a file");
+	return OPTS_GO_ON;
+}
+
 static void cleanup(void *vctx)
 {
 	struct drsnoop_ctx *c = vctx;
+	if (profile_files_wanted(&c->profiles)) {
+		/* a run that traced: its episodes so far, the reclaim time by stack by default */
+		if (c->started)
+			profile_files_write(&c->profiles, &c->prof, 1, "memmon drsnoop: direct reclaim time",
+					    "drsnoop");
+		profile_files_discard(&c->profiles);
+		stack_profile_free(&c->prof);
+	}
 	symbolizer_free(c->sym);
 	unwind_tables_close(c->unwind);
 }
@@ -252,6 +288,7 @@ static const struct pressure_cmd drsnoop_cmd = {
 		 "latency, pages reclaimed, and the allocation order and GFP flags that caused it.",
 	.skel = &reclaim_skel,
 	.tracing = "direct reclaim episodes",
+	.check = check,
 	.setup = setup,
 	.configure = configure,
 	.loaded = loaded,
@@ -270,6 +307,8 @@ int cmd_drsnoop(int argc, char **argv)
 	struct drsnoop_ctx c = { 0 };
 	struct opt opts[] = {
 		OPT_FLAG(0, "stacks", &c.stacks, "print the user and kernel stack that allocated"),
+		OPT_PROFILE_FILES(&c.profiles, "the episodes by stack (with --stacks: reclaim\n"
+				  "time by default, episodes, pages)"),
 		PRESSURE_EVENT_OPTIONS(&c.cli, "drsnoop", "", "episodes print as they end",
 				       "{\"type\":\"drsnoop_episode\"} per episode (with\n"
 				       "the task's memory cgroup path, \"user_stack\"/\"kernel_stack\"\n"

@@ -6,6 +6,7 @@
 #include "core/keyed_table.h"
 #include "core/options.h"
 #include "kernel/gfp_names.h"
+#include "output/profile_files.h"
 #include "pressure/kmem_table.h"
 #include "pressure/pressure_run.h"
 #include "symbols/ksyms.h"
@@ -39,6 +40,7 @@ struct kmem_ctx {
 	struct kmem_stack *row_stacks; /* --stacks: the kernel stack of each printed row */
 	struct ksyms *ksyms;
 	struct symbolizer *sym;
+	struct profile_files profiles; /* --pprof, --folded, --flamegraph (with --stacks) */
 };
 
 static const char *kind_name(__u32 kind)
@@ -151,6 +153,30 @@ static int read_stacks(struct kmem_ctx *c, size_t n)
 	return 0;
 }
 
+/* Every row of the final report (not only --top's) as a profile of kernel stacks:
+ * allocations and bytes (the default). */
+static void write_profiles(struct kmem_ctx *c, size_t n)
+{
+	static const struct profile_value_type types[] = {
+		{ "alloc_objects", "count" }, { "alloc_space", "bytes" },
+	};
+	struct stack_profile prof;
+	if (stack_profile_init(&prof, c->sym, types, 2, 1)) {
+		fprintf(stderr, "memmon kmem: out of memory building the profile\n");
+		return;
+	}
+	int fd = bpf_map__fd(c->skel->maps.stacks);
+	for (size_t i = 0; i < n; i++) {
+		const struct kmem_row *r = ktable_row(&c->groups, i);
+		uint64_t ips[KMEM_STACK_DEPTH];
+		int depth = stack_store_read(fd, r->stackid, ips, KMEM_STACK_DEPTH);
+		int64_t v[2] = { (int64_t)r->v.count, (int64_t)r->v.bytes };
+		stack_profile_add(&prof, 0, true, ips, depth, true, v);
+	}
+	profile_files_write(&c->profiles, &prof, 1, "memmon kmem: kernel allocations", "kmem");
+	stack_profile_free(&prof);
+}
+
 static void report(void *vctx, bool final, double secs)
 {
 	struct kmem_ctx *c = vctx;
@@ -161,6 +187,8 @@ static void report(void *vctx, bool final, double secs)
 				 &c->groups);
 	if (n < 0)
 		return;
+	if (final && profile_files_wanted(&c->profiles))
+		write_profiles(c, (size_t)n);
 	if (c->top > 0 && n > c->top)
 		n = (int)c->top;
 	if (c->stacks && read_stacks(c, (size_t)n))
@@ -173,6 +201,10 @@ static int check(void *vctx, struct cli *cli)
 	struct kmem_ctx *c = vctx;
 	if (c->stacks)
 		c->by = BY_SITE;
+	if (profile_files_wanted(&c->profiles) && !c->stacks)
+		return cli_usage_error("kmem", "--pprof, --folded and --flamegraph need --stacks");
+	if (c->profiles.path[PROFILE_FOLDED] && !strcmp(c->profiles.path[PROFILE_FOLDED], "-"))
+		return cli_usage_error("kmem", "--folded - is not for kmem: name a file");
 	return OPTS_GO_ON;
 }
 
@@ -185,6 +217,8 @@ static int setup(void *vctx)
 		fprintf(stderr, "memmon kmem: cannot load kernel symbols from /proc/kallsyms\n");
 		return EXIT_RUNTIME;
 	}
+	if (profile_files_open(&c->profiles, "kmem")) /* before tracing: a bad path fails at once */
+		return EXIT_RUNTIME;
 	return 0;
 }
 
@@ -212,6 +246,7 @@ static void cleanup(void *vctx)
 	ktable_free(&c->entries);
 	ktable_free(&c->groups);
 	free(c->row_stacks);
+	profile_files_discard(&c->profiles); /* written by the final report; a failed run's go */
 	symbolizer_free(c->sym);
 	ksyms_free(c->ksyms);
 }
@@ -248,6 +283,7 @@ int cmd_kmem(int argc, char **argv)
 			 "split call sites by kernel stack and print it (implies --by site)"),
 		OPT_FLAG(0, "no-pages", &c.no_pages,
 			 "leave out page allocations (the busiest tracepoint)"),
+		OPT_PROFILE_FILES(&c.profiles, "the run's allocations by kernel stack (with --stacks)"),
 		PRESSURE_INTERVAL_OPTIONS(&c.cli, "kmem", "allocations made in the context of ",
 					  "{\"type\":\"kmem_cache\"|\"kmem_site\"} (by --by)"),
 		OPT_END(),

@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "core/json_out.h"
 #include "core/keyed_table.h"
+#include "output/stack_profile.h"
 #include "snoop/snoop_cmd.h"
 #include "snoop/snoop_event.h"
 #include "symbols/stack_ends.h"
@@ -37,6 +38,7 @@ struct brk_state {
 };
 
 static struct brk_state st;
+static struct profile_files profiles; /* --pprof, --folded, --flamegraph */
 
 /* The previous break of a process (0 if unknown), then remembers the new one. */
 static uint64_t swap_break(uint32_t tgid, uint64_t now)
@@ -156,9 +158,35 @@ static void on_interval(struct snoop_run *r)
 	print_table(r, false);
 }
 
+/* The final table as a profile: calls (the default: what the table sorts by) and the bytes
+ * the break moved, by stack, the process as the root. */
+static void write_profiles(struct snoop_run *r)
+{
+	static const struct profile_value_type types[] = { { "calls", "count" }, { "grown", "bytes" } };
+	struct stack_profile prof;
+	if (stack_profile_init(&prof, r->log.sym, types, 2, 0)) {
+		fprintf(stderr, "memmon brk: out of memory building the profile\n");
+		return;
+	}
+	int stacks_fd = bpf_map__fd(r->s.skel->maps.stacks);
+	for (size_t i = 0; i < ktable_count(&st.sites); i++) {
+		const struct brk_site *s = ktable_row(&st.sites, i);
+		uint64_t ips[SNOOP_STACK_DEPTH];
+		int nips = stack_store_read(stacks_fd, s->key.stack_id, ips, SNOOP_STACK_DEPTH);
+		int64_t v[2] = { (int64_t)s->calls, s->grown };
+		if (stack_profile_add(&prof, (pid_t)s->key.tgid, false, ips, nips, true, v) == 0)
+			stack_profile_set_comm(&prof, s->comm);
+	}
+	profile_files_write(&profiles, &prof, 0, "memmon brk: brk calls", "brk");
+	stack_profile_free(&prof);
+}
+
 static void on_end(struct snoop_run *r)
 {
-	print_table(r, true);
+	if (!profiles.folded_stdout)
+		print_table(r, true);
+	if (profile_files_wanted(&profiles))
+		write_profiles(r);
 }
 
 /* brk_summary's totals */
@@ -201,8 +229,10 @@ int cmd_brk(int argc, char **argv)
 			     "{\"type\":\"brk_interval\"} after each -i table, then\n"
 			     "{\"type\":\"brk_summary\",\"reason\",\"seconds\",\"lost_events\",...}",
 		.on_event = on_event, .on_interval = on_interval, .on_end = on_end, .totals = totals,
+		.profiles = &profiles,
 	};
 	memset(&st, 0, sizeof(st));
+	memset(&profiles, 0, sizeof(profiles));
 	KTABLE_INIT(&st.sites, struct brk_site, key);
 	int rc = snoop_main(&def, argc, argv);
 	ktable_free(&st.sites);

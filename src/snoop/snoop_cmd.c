@@ -7,6 +7,8 @@
 static struct snoop_run run; /* large (symbol cache); one snoop per process */
 static const struct snoop_def *snoop;
 
+#define NO_PROFILES "--pprof, --folded and --flamegraph need stacks: this snoop prints each call"
+
 /* OPTS_GO_ON, or the exit code. */
 static int parse(const struct snoop_def *def, struct cli *cli, unsigned long long *buffer,
 		 int argc, char **argv)
@@ -19,6 +21,12 @@ static int parse(const struct snoop_def *def, struct cli *cli, unsigned long lon
 							  "-i/--interval does not apply: every call is printed"),
 		OPT_RING_SIZE(buffer, "ring buffer size, a power of two (default 8M)"),
 		OPT_DURATION(cli, "stop after S seconds"),
+		def->profiles ? (struct opt)OPT_PPROF_FILE(def->profiles, "the calls by stack") :
+				(struct opt)OPT_REFUSE(0, "pprof", true, NO_PROFILES),
+		def->profiles ? (struct opt)OPT_FOLDED_FILE(def->profiles, "the calls by stack") :
+				(struct opt)OPT_REFUSE(0, "folded", true, NO_PROFILES),
+		def->profiles ? (struct opt)OPT_FLAMEGRAPH_FILE(def->profiles, "the calls by stack") :
+				(struct opt)OPT_REFUSE(0, "flamegraph", true, NO_PROFILES),
 		OPT_JSON(cli, def->json_help),
 		OPT_END(),
 	};
@@ -56,6 +64,8 @@ static void summary(enum loop_end end)
 	}
 }
 
+static int trace(const struct snoop_def *def, unsigned long long buffer);
+
 int snoop_main(const struct snoop_def *def, int argc, char **argv)
 {
 	const char *cmd = def->cmd;
@@ -67,6 +77,18 @@ int snoop_main(const struct snoop_def *def, int argc, char **argv)
 	int rc = parse(def, &run.cli, &buffer, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
+	if (def->profiles && profile_files_open(def->profiles, cmd)) /* a bad path fails at once */
+		return EXIT_RUNTIME;
+	rc = trace(def, buffer);
+	if (def->profiles)
+		profile_files_discard(def->profiles); /* written by on_end; a failed run's go */
+	return rc;
+}
+
+static int trace(const struct snoop_def *def, unsigned long long buffer)
+{
+	const char *cmd = def->cmd;
+	int rc;
 	loop_install_signals();
 	if ((rc = trace_target_prepare(&run.target, &run.cli, cmd, TT_USER_MEMORY)))
 		return rc;

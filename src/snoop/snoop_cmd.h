@@ -5,6 +5,7 @@
  * end and totals callbacks. */
 #ifndef MEMMON_SNOOP_CMD_H
 #define MEMMON_SNOOP_CMD_H
+#include "output/profile_files.h"
 #include "snoop/snoop_run.h"
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
@@ -27,6 +28,9 @@ struct snoop_def {
 	/* adds the snoop's totals to its COMMAND_summary record (NULL: the events printed) */
 	void (*totals)(struct snoop_run *r, struct json_object *summary);
 	void *ctx;
+	/* a snoop that aggregates by stack: its --pprof/--folded/--flamegraph, opened before
+	 * tracing and written by its on_end; NULL: those options are refused */
+	struct profile_files *profiles;
 };
 
 int snoop_main(const struct snoop_def *def, int argc, char **argv);

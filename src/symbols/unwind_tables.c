@@ -4,6 +4,7 @@
 #include "symbols/unwind_build.h"
 #include "symbols/unwind_event.h"
 #include "symbols/unwind_tables.h"
+#include "core/progress.h"
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -355,6 +356,10 @@ int unwind_tables_add_pid(struct unwind_tables *t, pid_t pid)
 	if (!f)
 		return errno == ENOENT ? -ESRCH : -errno;
 	int added = 0;
+	struct progress prog; /* a process with hundreds of libraries takes seconds */
+	char what[96];
+	snprintf(what, sizeof(what), "building unwind tables of pid %d", pid);
+	progress_begin(&prog, NULL, what);
 	while (fgets(line, sizeof(line), f)) {
 		uint64_t start, end, offset, ino;
 		unsigned major, minor;
@@ -365,7 +370,9 @@ int unwind_tables_add_pid(struct unwind_tables *t, pid_t pid)
 		if (unwind_tables_add_mapping(t, pid, start, end, offset, (uint64_t)major << 20 | minor,
 					      ino) > 0)
 			added++;
+		progress_update(&prog, (uint64_t)added, 0, false, "files");
 	}
+	progress_end(&prog);
 	fclose(f);
 	return added;
 }

@@ -5,7 +5,7 @@
  * inputs far larger than any buffer, lines without end included, are the common case; the
  * harness's `fuzz-max-len` lets libFuzzer grow inputs to 1 MiB (past proc_read_file's
  * first 64 KiB). Built by `make fuzz-build`, run by `make fuzz` (tests/fuzz/run.sh). */
-// fuzz-sources: src/proc/line_reader.c src/proc/proc_file.c src/pageowner/pageowner_parse.c
+// fuzz-sources: src/proc/line_reader.c src/proc/proc_file.c src/pageowner/pageowner_parse.c src/core/progress.c
 // fuzz-max-len: 1048576
 #include "pageowner/pageowner_parse.h"
 #include "proc/line_reader.h"

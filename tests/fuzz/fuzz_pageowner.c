@@ -1,7 +1,7 @@
 /* libFuzzer target: the page_owner parser and the folder on arbitrary bytes. The input's
  * first byte picks the cull rules and sort keys so that every fold path is fuzzed.
  * Built by `make fuzz-build`, run by `make fuzz` (tests/fuzz/run.sh). */
-// fuzz-sources: src/pageowner/pageowner_parse.c src/pageowner/pageowner_fold.c src/pageowner/pageowner_opts.c src/proc/line_reader.c
+// fuzz-sources: src/pageowner/pageowner_parse.c src/pageowner/pageowner_fold.c src/pageowner/pageowner_opts.c src/proc/line_reader.c src/core/progress.c
 #include <stddef.h>
 #include <stdint.h>
 #include "pageowner/pageowner_fold.h"

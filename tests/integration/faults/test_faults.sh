@@ -51,7 +51,7 @@ grep -A1 -E "^ +$N +0 +1\.2 MiB +[0-9]+ +fault_touch" "$TMPD/anon.txt" | grep -q
 	{ cat "$TMPD/anon.txt"; fail "text row for touch_anon_pages"; }
 
 # 2. Folded stacks: one line per stack, outermost first, count last.
-"$MEMMON" faults --folded -- "$W" anon $N >"$TMPD/anon.folded" 2>&1 || fail "folded run"
+"$MEMMON" faults --folded - -- "$W" anon $N >"$TMPD/anon.folded" 2>&1 || fail "folded run"
 grep -qE "^fault_touch;(.*;)?main;touch_anon_pages $N\$" "$TMPD/anon.folded" || { cat "$TMPD/anon.folded"; fail "folded line"; }
 
 # 3. A mapped file of K pages (one page per fault-around window of 16 pages): K minor faults
@@ -217,7 +217,7 @@ grep -qE "rows below --min-count $N not shown" "$TMPD/min.txt" || fail "hidden r
 assert_contains "$TMPD/e1" "pid 4194300 does not exist"
 "$MEMMON" faults --by color >"$TMPD/e2" 2>&1; assert_eq $? 2 "exit code for --by color"
 assert_contains "$TMPD/e2" "invalid --by 'color'"
-"$MEMMON" faults --folded --json >"$TMPD/e3" 2>&1; assert_eq $? 2 "--folded --json"
+"$MEMMON" faults --folded - --json >"$TMPD/e3" 2>&1; assert_eq $? 2 "--folded --json"
 "$MEMMON" faults --summary --by file >"$TMPD/e4" 2>&1; assert_eq $? 2 "--summary --by"
 "$MEMMON" faults --min-count -3 >"$TMPD/e5" 2>&1; assert_eq $? 2 "negative --min-count"
 "$MEMMON" faults -- >"$TMPD/e8" 2>&1; assert_eq $? 2 "-- without a program"

@@ -38,7 +38,7 @@ wait "$mm" || fail "faults -p exited $?: $(cat "$TMPD/err")"
 assert_eq "$(memset_rows "$TMPD/pid")" "512 0 complete | $chain first=true last=_start" "memset fault rows (-p)"
 
 # 3. --folded: no stack twice.
-"$MEMMON" faults --folded -- "$W/fault_chain" 512 >"$TMPD/folded" 2>"$TMPD/err" || fail "faults --folded exited $?"
+"$MEMMON" faults --folded - -- "$W/fault_chain" 512 >"$TMPD/folded" 2>"$TMPD/err" || fail "faults --folded exited $?"
 assert_eq "$(awk '{$NF=""; print}' "$TMPD/folded" | sort | uniq -d | wc -l)" 0 "repeated folded stacks"
 assert_eq "$(grep -c ';run;prepare;fill_buffer;__memset' "$TMPD/folded")" 1 "folded memset lines"
 assert_eq "$(grep ';run;prepare;fill_buffer;__memset' "$TMPD/folded" | awk '{print $NF}')" 512 "folded memset count"

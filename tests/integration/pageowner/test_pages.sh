@@ -26,7 +26,7 @@ if command -v setpriv >/dev/null; then
 	assert_eq "$(cat "$TMPD/noroot.err")" "memmon pages: needs CAP_BPF and CAP_PERFMON: run as root" "no-root message"
 fi
 
-"$MEMMON" pages -p $wp -p $wf --json --dump "$TMPD/dump.txt" >"$TMPD/out.json" 2>"$TMPD/err" & m=$!
+"$MEMMON" pages -p $wp -p $wf --json --dump "$TMPD/dump.txt" --folded "$TMPD/pages.folded" --pprof "$TMPD/pages.pb.gz" >"$TMPD/out.json" 2>"$TMPD/err" & m=$!
 on_exit "kill $m 2>/dev/null"
 for _ in $(seq 100); do grep -q "tracing page allocations" "$TMPD/err" && break; sleep 0.1; done
 assert_contains "$TMPD/err" "tracing page allocations"
@@ -70,6 +70,17 @@ expect_pages "$TMPD/out.json" $wf $FILE_PAGES "page-cache pages under __filemap_
 # Nothing of the file writer is under pipe_write and the reverse.
 assert_eq "$(pages_under "$TMPD/out.json" $wf '(anon_)?pipe_write\+')" 0 "file writer under pipe_write"
 assert_eq "$(pages_under "$TMPD/out.json" $wp '__filemap_get_folio\+' 'generic_perform_write\+')" 0 "pipe writer under __filemap_get_folio"
+# The profiles hold the same pages: the pipe writer's folded lines through pipe_write sum
+# to its pages in bytes, under its name, kernel frames marked _[k].
+PAGE=$(getconf PAGESIZE)
+assert_eq "$(grep -E '^page_hold;(.*;)?(anon_)?pipe_write_\[k\];' "$TMPD/pages.folded" | awk '{s += $NF} END {print s}')" \
+	$((PIPE_PAGES * PAGE)) "folded bytes under pipe_write"
+if command -v go >/dev/null; then
+	HOME=$TMPD GOCACHE=$TMPD/gocache go tool pprof -top -unit=B -focus='pipe_write$' "$TMPD/pages.pb.gz" >"$TMPD/pages.top" 2>&1
+	grep -q "accounting for $((PIPE_PAGES * PAGE))B, " "$TMPD/pages.top" || { cat "$TMPD/pages.top"; fail "pprof of pages under pipe_write"; }
+else
+	fail "go (golang-go) is needed for go tool pprof: scripts/setup.sh"
+fi
 # The workloads' pages are all there is: only the selected pids were kept.
 other=$(json_query '
 import json, sys
@@ -89,6 +100,10 @@ assert_contains "$TMPD/dump.txt" "mask 0x"
 "$MEMMON" pageowner --json --pid $wp "$TMPD/dump.txt" >"$TMPD/po.json" 2>"$TMPD/po.err" || fail "pageowner on the dump"
 assert_eq "$(blocks_under pageowner_block "$TMPD/po.json" $wp '(anon_)?pipe_write\+')" $PIPE_PAGES "pipe pages in the dump"
 assert_eq "$(jq -r 'select(.type=="pageowner_summary") | .malformed' "$TMPD/po.json")" 0 "malformed records in the dump"
+# memmon pageowner's profile of the dump: the same pipe pages
+"$MEMMON" pageowner --pid $wp --folded "$TMPD/po.folded" "$TMPD/dump.txt" >/dev/null 2>&1 || fail "pageowner --folded"
+assert_eq "$(grep -E '(anon_)?pipe_write_\[k\];' "$TMPD/po.folded" | awk '{s += $NF} END {print s}')" \
+	$((PIPE_PAGES * PAGE)) "pageowner's folded bytes under pipe_write"
 rm -f "$TMPD/pages-test-data.$$"
 
 # A full pages map: --max-pages 16 keeps 16 blocks and counts every other allocation as

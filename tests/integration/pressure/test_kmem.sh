@@ -46,6 +46,19 @@ timeout 60 "$MEMMON" kmem --stacks --top 0 --json --no-pages -- "$WORKLOADS/kmem
 jq -r 'select(.type == "kmem_site" and .final and .site_function == "alloc_pipe_info") | .kernel_stack[].symbol' "$TMPD/st.json" >"$TMPD/frames"
 assert_contains "$TMPD/frames" "create_pipe_files"
 assert_contains "$TMPD/frames" "do_pipe2"
+# 4a. its profiles: the 5 pipe_buffer arrays (kmalloc-cg-1k, 1024 bytes each) under
+# alloc_pipe_info, kernel frames marked _[k]; pprof's mapping is the kernel's own
+timeout 60 "$MEMMON" kmem --stacks --no-pages --pprof "$TMPD/km.pb.gz" --folded "$TMPD/km.folded" -- \
+	"$WORKLOADS/kmem_objects" pipes 5 >/dev/null 2>&1 || fail "kmem --stacks --pprof"
+assert_eq "$(grep ';do_pipe2_\[k\];create_pipe_files_\[k\];alloc_pipe_info_\[k\];__kmalloc_noprof_\[k\] ' "$TMPD/km.folded" | awk '{print $NF}')" 5120 "folded bytes of the pipe_buffer arrays"
+if command -v go >/dev/null; then
+	HOME=$TMPD GOCACHE=$TMPD/gocache go tool pprof -raw "$TMPD/km.pb.gz" >"$TMPD/km.raw" 2>&1
+	grep -qE '^1: 0xffffffff[0-9a-f]+/0xffffffff[0-9a-f]+/0x0 \[kernel.kallsyms\] [0-9a-f]{40} ' "$TMPD/km.raw" || { cat "$TMPD/km.raw"; fail "kmem pprof mapping"; }
+else
+	fail "go (golang-go) is needed for go tool pprof: scripts/setup.sh"
+fi
+"$MEMMON" kmem --pprof "$TMPD/x" >/dev/null 2>"$TMPD/e"; assert_eq $? 2 "kmem --pprof without --stacks"
+assert_contains "$TMPD/e" "need --stacks"
 
 # 4b. a launched program is followed into the processes it starts
 timeout 60 "$MEMMON" kmem --by site --top 0 --json --no-pages -- sh -c "$WORKLOADS/kmem_objects pipes 50; $WORKLOADS/kmem_objects pipes 70" >"$TMPD/children.json" 2>/dev/null

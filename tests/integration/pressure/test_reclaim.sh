@@ -74,7 +74,7 @@ assert_contains "$TMPD/s.txt" "S-SLABms  D-RECLAIMms  M-RECLAIMms   KSWAPD  WRIT
 assert_contains "$TMPD/s.txt" "Total over"
 
 # 3. drsnoop --stacks: the user stack reaches the workload's main, the kernel one memcg reclaim
-timeout 60 "$MEMMON" drsnoop --stacks --json -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/pagecache_churn $FILE 64 1 >/dev/null" >"$TMPD/st.json" 2>/dev/null
+timeout 60 "$MEMMON" drsnoop --stacks --json --pprof "$TMPD/st.pb.gz" --folded "$TMPD/st.folded" -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/pagecache_churn $FILE 64 1 >/dev/null" >"$TMPD/st.json" 2>/dev/null
 assert_eq $? 0 "drsnoop --stacks exit code"
 jq -r 'select(.type == "drsnoop_episode") | .user_stack[]? | "\(.symbol) \(.file):\(.line)"' "$TMPD/st.json" >"$TMPD/ustacks"
 jq -r 'select(.type == "drsnoop_episode") | .kernel_stack[]? | .symbol' "$TMPD/st.json" >"$TMPD/kstacks"
@@ -87,4 +87,15 @@ assert_contains "$TMPD/ustacks" "write_file tests/workloads/pagecache_churn.c:$w
 assert_contains "$TMPD/ustacks" "main tests/workloads/pagecache_churn.c:"
 assert_contains "$TMPD/kstacks" "try_to_free_mem_cgroup_pages"
 assert_contains "$TMPD/kstacks" "try_charge_memcg"
+# its profiles: every episode, the task as root, the kernel stack above the user one; the
+# folded values are the episodes' reclaim time (ns), pprof's episodes their number
+n_ep=$(jq -s '[.[] | select(.type == "drsnoop_episode")] | length' "$TMPD/st.json")
+assert_ge "$n_ep" 1 "drsnoop --stacks episodes"
+assert_eq "$(grep -vc '^pagecache_churn;_start;.*;main;.*;try_to_free_mem_cgroup_pages_\[k\]' "$TMPD/st.folded")" 0 "folded lines not from main to memcg reclaim"
+ns=$(jq -s '[.[] | select(.type == "drsnoop_episode") | .latency_ms * 1000000] | add | round' "$TMPD/st.json")
+folded_ns=$(awk '{s += $NF} END {print s}' "$TMPD/st.folded")
+[ $((folded_ns - ns)) -le "$n_ep" ] && [ $((ns - folded_ns)) -le "$n_ep" ] || fail "folded reclaim time $folded_ns ns, episodes' $ns ns"
+command -v go >/dev/null || fail "go (golang-go) is needed for go tool pprof: scripts/setup.sh"
+HOME=$TMPD GOCACHE=$TMPD/gocache go tool pprof -top -sample_index=episodes "$TMPD/st.pb.gz" >"$TMPD/st.top" 2>&1
+assert_contains "$TMPD/st.top" "100% of $n_ep total"
 echo ok

@@ -94,6 +94,15 @@ for s in mine:
 assert_ge "$(grep -c '^--- ' "$TMPD/brk.txt")" 3 "tables printed every 0.3 s and at the end"
 assert_contains "$TMPD/brk.txt" "brk calls, break moved +65536 bytes"
 grep -q "grow_heap+0x[0-9a-f]* .*mm_sequence.c:20 \[mm_sequence\]" "$TMPD/brk.txt" || fail "text stack: $(cat "$TMPD/brk.txt")"
+# brk's profiles: grow_heap's 2 calls that moved the break 65536 bytes, the process as root
+command -v go >/dev/null || fail "go (golang-go) is needed for go tool pprof: scripts/setup.sh"
+"$MEMMON" brk --pprof "$TMPD/brk.pb.gz" --folded "$TMPD/brk.folded" -- "$WORKLOADS/mm_sequence" "$FILE" \
+	>/dev/null 2>&1 || fail "memmon brk --pprof"
+grep -qE '^mm_sequence;_start;(.*;)?main;grow_heap;__sbrk;(.*;)?brk(;.*)? 2$' "$TMPD/brk.folded" || fail "brk folded: $(cat "$TMPD/brk.folded")"
+HOME=$TMPD GOCACHE=$TMPD/gocache go tool pprof -top -sample_index=grown -unit=B "$TMPD/brk.pb.gz" >"$TMPD/brk.top" 2>&1
+assert_eq "$(awk '$6 == "grow_heap" {print $4}' "$TMPD/brk.top")" 65536B "grow_heap's bytes in brk's pprof"
+"$MEMMON" mmap --pprof "$TMPD/x" -- true >/dev/null 2>"$TMPD/e"; assert_eq $? 2 "mmap --pprof"
+assert_contains "$TMPD/e" "--pprof, --folded and --flamegraph need stacks"
 
 # --- bad input: one clear line, exit 1 (runtime) or 2 (usage)
 "$MEMMON" mmap -p 999999999 2>"$TMPD/e"; assert_eq $? 1 "missing pid"
