@@ -218,13 +218,14 @@ int cmd_heap(int argc, char **argv)
 	}
 	loop_install_signals();
 	struct launch child;
+	heap_session_start(&r.s);
+	r.start = now_seconds();
 	if (launch_prepare_flags(&child, cli.prog_argv, CMD, cli.json ? LAUNCH_STDOUT_TO_STDERR : 0) < 0 ||
 	    launch_release(&child, CMD) < 0) {
 		launch_abort(&child);
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	r.start = now_seconds();
 	struct loop l = { .child = &child, .duration = cli.duration, .ctx = &r, .on_tick = on_tick,
 			  .tick_ms = 1, .on_interval = on_interval,
 			  .interval = cli.interval > 0 ? cli.interval : ho.svg ? SVG_INTERVAL : 0 };

@@ -84,6 +84,12 @@ void heap_session_close(struct heap_session *s)
 	s->fd = -1;
 }
 
+void heap_session_start(struct heap_session *s)
+{
+	s->tsc0 = __rdtsc();
+	s->mono0 = mono();
+}
+
 double heap_session_seconds(const struct heap_session *s, uint64_t tsc)
 {
 	return tsc > s->tsc0 ? (double)(tsc - s->tsc0) / s->tsc_hz : 0;

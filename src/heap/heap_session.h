@@ -27,6 +27,8 @@ struct heap_session {
 /* The memfd (inherited by the program: no close-on-exec) and its layout. 0 or -errno. */
 int heap_session_open(struct heap_session *s, uint64_t sample_bytes, uint64_t seed);
 void heap_session_close(struct heap_session *s);
+/* The run starts now (the program is let go): times count from here. */
+void heap_session_start(struct heap_session *s);
 /* Drains what is ready (all of it when final). Returns the events taken. */
 uint64_t heap_session_drain(struct heap_session *s, bool final);
 /* Seconds since the start for a TSC value. */

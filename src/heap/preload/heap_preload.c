@@ -420,7 +420,10 @@ COLD static bool sample_now(int64_t size)
 	if (!rng) {
 		uint64_t seed = heap_lib.shm->seed ? heap_lib.shm->seed : now_ns();
 		uint32_t k = __atomic_fetch_add(&threads_seen, 1, __ATOMIC_RELAXED);
-		rng = (seed + 0x9e3779b97f4a7c15ull * (k + 1)) | 1;
+		uint64_t z = seed + 0x9e3779b97f4a7c15ull * (k + 1); /* splitmix64 */
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		rng = (z ^ (z >> 31)) | 1;
 		countdown = draw_gap() - size;
 		if (countdown > 0)
 			return false;
