@@ -227,7 +227,7 @@ int cmd_heap(int argc, char **argv)
 		goto out;
 	}
 	struct loop l = { .child = &child, .duration = cli.duration, .ctx = &r, .on_tick = on_tick,
-			  .tick_ms = 1, .on_interval = on_interval,
+			  .tick_ms = ho.sample_bytes ? 20 : 1, /* sampled: few events */ .on_interval = on_interval,
 			  .interval = cli.interval > 0 ? cli.interval : ho.svg ? SVG_INTERVAL : 0 };
 	enum loop_end end = loop_run(&l);
 	launch_abort(&child);

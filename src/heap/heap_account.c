@@ -124,6 +124,21 @@ static void release(struct heap_account *a, struct heap_block *b, bool temporary
 	block_delete(a, b);
 }
 
+static struct heap_stack_row *row_of(struct heap_account *a, uint32_t proc, uint32_t stack)
+{
+	uint64_t key = (uint64_t)proc << 32 | stack;
+	size_t c = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 52);
+	if (a->row_cache[c].key == key + 1)
+		return ktable_row(&a->rows, a->row_cache[c].row);
+	struct heap_stack_key k = { proc, stack };
+	struct heap_stack_row *r = ktable_get(&a->rows, &k, NULL);
+	if (r) {
+		a->row_cache[c].key = key + 1;
+		a->row_cache[c].row = (uint32_t)(((unsigned char *)r - a->rows.rows) / a->rows.row_size);
+	}
+	return r;
+}
+
 void heap_account_alloc(struct heap_account *a, uint32_t proc, uint64_t ptr, uint64_t size,
 			uint32_t stack, uint64_t tsc)
 {
@@ -146,8 +161,7 @@ void heap_account_alloc(struct heap_account *a, uint32_t proc, uint64_t ptr, uin
 	} else if (a->sample_bytes) {
 		count = 0;
 	}
-	struct heap_stack_key k = { proc, stack };
-	struct heap_stack_row *r = ktable_get(&a->rows, &k, NULL);
+	struct heap_stack_row *r = row_of(a, proc, stack);
 	if (!r)
 		return;
 	save_peak(r, p);

@@ -58,6 +58,8 @@ struct heap_account {
 	struct heap_block *blocks;
 	uint64_t nblocks, cap; /* cap: a power of two */
 	uint64_t events;
+	/* (process, stack) -> row, direct-mapped: most events come from a few hot sites */
+	struct { uint64_t key; uint32_t row; } row_cache[4096];
 };
 
 void heap_account_init(struct heap_account *a, uint64_t sample_bytes);

@@ -129,6 +129,11 @@ static void scan_procs(struct heap_session *s, bool final)
 		p->forked = sp->forked;
 		s->procs_seen = i + 1;
 	}
+	/* /proc is read at most every 50 ms: drains come every millisecond */
+	double t = mono();
+	if (!final && t - s->procs_checked < 0.05)
+		return;
+	s->procs_checked = t;
 	for (uint32_t i = 0; i < s->procs_seen; i++) {
 		struct heap_proc_acct *p = &s->acct.procs[i];
 		if (!p->dead && (final || proc_dead(p->pid)))

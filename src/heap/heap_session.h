@@ -22,6 +22,7 @@ struct heap_session {
 	double mono0;      /* CLOCK_MONOTONIC then */
 	double tsc_hz;     /* measured at each drain against CLOCK_MONOTONIC */
 	uint32_t procs_seen;
+	double procs_checked; /* when /proc was last read for exits */
 };
 
 /* The memfd (inherited by the program: no close-on-exec) and its layout. 0 or -errno. */
