@@ -81,7 +81,7 @@ static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
 		.opts = opts,
 		.cli = cli,
 		.program = true,
-		.program_help = "run PROGRAM with the library; memmon exits with its status",
+		.program_help = "run PROGRAM with the library (memmon exits 0, not with\nthe program's status)",
 	};
 	int rc = opts_parse(&spec, argc, argv);
 	if (rc != OPTS_GO_ON)
@@ -245,9 +245,11 @@ int cmd_heap(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 	if (svg.fp && write_svg(&r, &svg, cli.prog_argv[0]))
 		rc = EXIT_RUNTIME;
-	if (r.s.procs_seen == 0 && end == LOOP_PROGRAM_EXITED)
+	if (r.s.procs_seen == 0 && end == LOOP_PROGRAM_EXITED) {
 		fprintf(stderr, "memmon heap: the library was not loaded into the program (a static "
 				"executable, or one that clears LD_PRELOAD): nothing was traced\n");
+		rc = EXIT_RUNTIME;
+	}
 out:
 	if (have_dir) {
 		unlink(link);
