@@ -131,7 +131,10 @@ struct run {
 static void on_tick(void *ctx)
 {
 	struct run *r = ctx;
-	heap_session_drain(&r->s, false);
+	/* while events flow, keep draining (up to 50 ms): a full ring makes its thread wait */
+	double until = now_seconds() + 0.05;
+	while (heap_session_drain(&r->s, false) > 4096 && now_seconds() < until)
+		;
 }
 
 static void on_interval(void *ctx)

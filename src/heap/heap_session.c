@@ -14,7 +14,11 @@
 #define STACKS (1u << 17)
 #define FRAMES (1u << 23)      /* 64 MiB of frames at most; the memfd is sparse */
 #define PROCS 64
-#define HOLD_MS 5
+/* Events are taken up to a little before the drain began. An event's own causes (the
+ * allocation a free on another thread undoes) were published before its time was taken,
+ * so all of them are seen; the margin covers rdtsc's reordering. Longer would make full
+ * rings wait: a ring fills in a few milliseconds. */
+#define HOLD_MS 0.05
 
 static double mono(void)
 {
@@ -171,7 +175,7 @@ uint64_t heap_session_drain(struct heap_session *s, bool final)
 	double t = mono();
 	if (t - s->mono0 > 0.01)
 		s->tsc_hz = (double)(now_tsc - s->tsc0) / (t - s->mono0);
-	uint64_t cut = final ? UINT64_MAX : now_tsc - (uint64_t)(s->tsc_hz * HOLD_MS / 1000);
+	uint64_t cut = final ? UINT64_MAX : now_tsc - (uint64_t)(s->tsc_hz * HOLD_MS / 1000.0);
 	scan_procs(s, final);
 	struct cursor cur[RINGS];
 	uint32_t n = 0;

@@ -1,7 +1,7 @@
 /* memmon's side of the shared memory (heap/heap_shm.h): made before the program starts,
  * drained while it runs. A drain merges the threads' rings in time order (rdtsc) into the
- * accounting, up to a little before now (HOLD_MS): an event whose time was taken just
- * before the read may not be published yet, and must not come after later ones. Rings of
+ * accounting, up to a little before the drain began (HOLD_MS): an event whose time was
+ * taken just before may not be published yet, and must not come after later ones. Rings of
  * threads that exited, and of processes that exited or exec'd, are drained to their end
  * and freed for new threads. */
 #ifndef MEMMON_HEAP_SESSION_H
