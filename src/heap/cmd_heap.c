@@ -205,6 +205,7 @@ int cmd_heap(int argc, char **argv)
 		heap_diff_free(&base);
 		return EXIT_RUNTIME;
 	}
+	r.s.tables = tables;
 	/* the tables of the program and the libraries its loader will map, before it runs */
 	if (resolve_program(cli.prog_argv[0], path, sizeof(path)) == 0)
 		unwind_tables_add_program(tables, path);

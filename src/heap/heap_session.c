@@ -1,4 +1,5 @@
 #include "heap/heap_session.h"
+#include "symbols/unwind_tables.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,7 +14,7 @@
 #define RING_EVENTS (1u << 15) /* 1 MiB a ring */
 #define STACKS (1u << 17)
 #define FRAMES (1u << 23)      /* 64 MiB of frames at most; the memfd is sparse */
-#define PROCS 64
+#define PROCS 1024     /* processes over a run (shell scripts fork many); slots are not reused */
 /* Events are taken up to a little before the drain began. An event's own causes (the
  * allocation a free on another thread undoes) were published before its time was taken,
  * so all of them are seen; the margin covers rdtsc's reordering. Longer would make full
@@ -132,6 +133,16 @@ static void scan_procs(struct heap_session *s, bool final)
 		p->ppid = (pid_t)sp->ppid;
 		p->forked = sp->forked;
 		s->procs_seen = i + 1;
+	}
+	/* a process that runs code without a table (an exec'd image, a dlopen'd library)
+	 * asks for the tables of its mappings; an exec'd image waits for them at start */
+	for (uint32_t i = 0; i < s->procs_seen && s->tables; i++) {
+		struct heap_proc *sp = heap_proc_at(s->base, i);
+		uint32_t wanted = __atomic_load_n(&sp->tables_wanted, __ATOMIC_ACQUIRE);
+		if (wanted == sp->tables_done)
+			continue;
+		unwind_tables_add_pid(s->tables, (pid_t)sp->pid);
+		__atomic_store_n(&sp->tables_done, wanted, __ATOMIC_RELEASE);
 	}
 	/* /proc is read at most every 50 ms: drains come every millisecond */
 	double t = mono();

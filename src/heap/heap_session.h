@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct unwind_tables;
+
 struct heap_session {
 	int fd;
 	void *base;
@@ -21,6 +23,7 @@ struct heap_session {
 	uint64_t tsc0;     /* at the start */
 	double mono0;      /* CLOCK_MONOTONIC then */
 	double tsc_hz;     /* measured at each drain against CLOCK_MONOTONIC */
+	struct unwind_tables *tables; /* shared with the library: built on its request */
 	uint32_t procs_seen;
 	double procs_checked; /* when /proc was last read for exits */
 };

@@ -65,7 +65,9 @@ struct heap_proc {
 	uint32_t forked;   /* 1: a fork of ppid's process; 0: started or exec'd */
 	uint32_t maps_len; /* bytes of maps (rewritten by the library: read with maps_seq) */
 	uint32_t maps_seq; /* odd while the library rewrites maps */
-	uint32_t pad[10];
+	uint32_t tables_wanted; /* bumped by the library: code of ours has no unwind table */
+	uint32_t tables_done;   /* memmon: set to tables_wanted once it built them */
+	uint32_t pad[8];
 	char maps[HEAP_MAPS_BYTES];
 };
 

@@ -45,6 +45,10 @@ int heap_walk(struct heap_thread *t, uint64_t ip, uint64_t sp, uint64_t bp, uint
 	      int max, uint32_t *end) HIDDEN;
 /* Copies /proc/self/maps into our process slot and rebuilds the mapping snapshot. */
 void heap_maps_reload(void) HIDDEN;
+/* Does the snapshot have code mappings without a table? */
+bool heap_maps_missing_tables(void) HIDDEN;
+/* Asks memmon to build the tables of our mappings; wait: until it did (at most 2 s). */
+void heap_tables_request(bool wait) HIDDEN;
 /* A forked child starts over: a fresh snapshot lock. */
 void heap_maps_after_fork(void) HIDDEN;
 

@@ -163,6 +163,9 @@ static bool register_proc(bool forked)
 	p->forked = forked;
 	heap_maps_reload();
 	__atomic_store_n(&p->state, HEAP_PROC_LIVE, __ATOMIC_RELEASE);
+	/* an image memmon built no tables for (exec'd): wait for them before it runs on */
+	if (!forked && heap_lib.tables && heap_maps_missing_tables())
+		heap_tables_request(true);
 	return true;
 }
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 struct mapping {
@@ -148,6 +149,30 @@ void heap_maps_reload(void)
 	__atomic_store_n(&snap_lock, 0, __ATOMIC_RELEASE);
 }
 
+bool heap_maps_missing_tables(void)
+{
+	struct snapshot *s = __atomic_load_n(&snap, __ATOMIC_ACQUIRE);
+	for (uint32_t i = 0; s && i < s->n; i++)
+		if (s->m[i].kind == UWE_NO_TABLE)
+			return true;
+	return false;
+}
+
+static uint64_t last_request;
+
+void heap_tables_request(bool wait)
+{
+	struct heap_proc *p = heap_proc_at(heap_lib.shm, heap_lib.proc);
+	uint32_t want = __atomic_add_fetch(&p->tables_wanted, 1, __ATOMIC_ACQ_REL);
+	last_request = heap_tsc();
+	if (!wait)
+		return;
+	struct timespec ts = { 0, 1000000 };
+	for (int i = 0; i < 2000 && (int32_t)(__atomic_load_n(&p->tables_done, __ATOMIC_ACQUIRE) - want) < 0; i++)
+		nanosleep(&ts, NULL);
+	heap_maps_reload();
+}
+
 static const struct mapping *find_mapping(const struct snapshot *s, uint64_t addr)
 {
 	uint32_t lo = 0, hi = s->n; /* /proc/self/maps is sorted */
@@ -205,6 +230,10 @@ static uint32_t lookup_rule(struct heap_thread *t, uint64_t lookup, struct unwin
 	const struct mapping *m = find_mapping(s, lookup);
 	bool stale = !m || (m->kind == UWE_NO_TABLE && heap_lib.tables &&
 			    __atomic_load_n(&heap_lib.tables->nfiles, __ATOMIC_ACQUIRE) != s->nfiles);
+	/* a file without a table (dlopen'd since): memmon is asked, at most every ~100 ms */
+	if (m && m->kind == UWE_NO_TABLE && heap_lib.tables && !stale &&
+	    heap_tsc() - last_request > 10 * RELOAD_EVERY)
+		heap_tables_request(false);
 	if (stale && heap_tsc() - last_reload > RELOAD_EVERY) {
 		heap_maps_reload();
 		s = __atomic_load_n(&snap, __ATOMIC_ACQUIRE);

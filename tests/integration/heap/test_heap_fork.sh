@@ -2,7 +2,7 @@
 # memmon heap follows fork and exec: heap_fork leaks 5 blocks, forks a child that leaks 7
 # and frees a block it inherited, then (second run) execs heap_shape. Each process is a
 # row of its own (heap_process: started_by launch/fork/exec); the image an exec replaced
-# leaks nothing; the child's free of its parent's block is a free of an unknown block.
+# leaks nothing, the new image is unwound by tables memmon builds when it starts; the child's free of its parent's block is a free of an unknown block.
 source "$(dirname "$0")/../lib.sh"
 W=$WORKLOADS/o2
 "$MEMMON" heap --json --top 0 -- "$W/heap_fork" >"$TMPD/fork" 2>"$TMPD/err" || fail "heap exited $?: $(cat "$TMPD/err")"
@@ -28,5 +28,9 @@ fork false 7
 exec false 3" "processes with exec"
 assert_eq "$(jq -r 'select(.type=="heap_process" and .started_by=="exec") | .pid' "$TMPD/exec")" \
 	"$(jq -r 'select(.type=="heap_process" and .started_by=="launch") | .pid' "$TMPD/exec")" "exec keeps the pid"
+# the exec'd image waited for its tables: its stacks are whole too (leak_some down to main)
+assert_eq "$(jq -r 'select(.type=="heap_summary") | .stack_ends.truncated' "$TMPD/exec")" "0" "no stack cut short"
+assert_eq "$(jq -r 'select(.type=="heap_stack" and .leaked_count==3) | [.frames[] | .symbol] | .[0:2] | join(" ")' "$TMPD/exec")" \
+	"leak_some main" "the exec'd program's leak"
 assert_eq "$(jq -r 'select(.type=="heap_summary") | "\(.processes) \(.leaked_count) \(.peak_bytes)"' "$TMPD/exec")" "3 10 4194304" "summary with exec"
 echo ok
