@@ -9,6 +9,7 @@
  * a small counting filter before the table of sampled blocks. */
 #include "heap/preload/heap_lib.h"
 #include <errno.h>
+#include <link.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
@@ -45,7 +46,10 @@ static uint32_t threads_seen; /* of this process: numbers the sampling streams *
 
 static TLS int in_lib;
 static TLS struct heap_thread *self;
-static TLS uint64_t last_ptr;   /* the thread's last allocation: freed next, it was temporary */
+static TLS uint64_t last_ptr;   /* the thread's last allocation: freed next, it was temporary
+				 * (sampled mode: the last sampled one, if countdown is still
+				 * cd_at_sample: no allocation since) */
+static TLS int64_t cd_at_sample;
 static TLS int64_t countdown;   /* sampled mode: bytes until the next sample */
 static TLS uint64_t rng;        /* 0: not seeded yet */
 
@@ -170,6 +174,7 @@ static bool register_proc(bool forked)
 }
 
 static void thread_exit(void *arg);
+static int find_self(struct dl_phdr_info *info, size_t size, void *data);
 static void after_fork_child(void);
 
 static bool setup(void)
@@ -189,6 +194,7 @@ static bool setup(void)
 		sset = m;
 		filter = (uint8_t *)(sset + SSET_SLOTS);
 	}
+	dl_iterate_phdr(find_self, NULL);
 	if (pthread_key_create(&exit_key, thread_exit))
 		return false;
 	pthread_atfork(NULL, NULL, after_fork_child);
@@ -436,14 +442,17 @@ COLD static bool sample_now(int64_t size)
 	return true;
 }
 
-/* After the allocator returned p for size bytes: record it if it is to be. */
-static inline bool want_alloc(void *p, size_t size)
+/* After the allocator returned p for size bytes: record it if it is to be. decremented:
+ * sampled mode's fast path already took size off the countdown. */
+static inline bool want_alloc_dec(void *p, size_t size, bool decremented)
 {
-	if (unlikely(in_lib) || unlikely(!p))
+	if (unlikely(in_lib) || unlikely(!p)) {
+		if (decremented && in_lib)
+			countdown += (int64_t)size; /* our own allocations do not move the samples */
 		return false;
-	last_ptr = (uint64_t)p;
+	}
 	if (sample_rate) {
-		if (likely((countdown -= (int64_t)size) > 0))
+		if (!decremented && likely((countdown -= (int64_t)size) > 0))
 			return false;
 		if (!sample_now((int64_t)size))
 			return false;
@@ -452,9 +461,17 @@ static inline bool want_alloc(void *p, size_t size)
 		in_lib--;
 		if (!ok)
 			__atomic_fetch_add(&heap_lib.shm->sample_full, 1, __ATOMIC_RELAXED);
+		last_ptr = (uint64_t)p;
+		cd_at_sample = countdown;
 		return ok;
 	}
+	last_ptr = (uint64_t)p;
 	return likely(init_state == INIT_READY) || lib_init();
+}
+
+static inline bool want_alloc(void *p, size_t size)
+{
+	return want_alloc_dec(p, size, false);
 }
 
 /* Before the allocator frees p: record it if it is to be. */
@@ -463,7 +480,7 @@ static inline void on_free(void *p)
 	if (unlikely(in_lib) || !p)
 		return;
 	uint8_t flags = 0;
-	if ((uint64_t)p == last_ptr) {
+	if ((uint64_t)p == last_ptr && (!sample_rate || countdown == cd_at_sample)) {
 		flags = HEAP_F_TEMPORARY;
 		last_ptr = 0;
 	}
@@ -476,23 +493,97 @@ static inline void on_free(void *p)
 	record_free_at(p, heap_tsc(), flags);
 }
 
-/* ---- the wrappers ---- */
+typedef void *(*new_fn)(size_t);
+COLD static void *real_new(const char *name, size_t n)
+{
+	extern void *dlsym(void *, const char *);
+	new_fn f = (new_fn)dlsym((void *)-1l /* RTLD_NEXT */, name);
+	if (!f)
+		abort();
+	return f(n);
+}
 
-EXPORT void *malloc(size_t n)
+/* The registers of the program's frame that called into the library: up the frame
+ * pointers past the library's own frames (a slow path may or may not have been reached
+ * by a tail call). */
+static uintptr_t self_start, self_end;
+
+static int find_self(struct dl_phdr_info *info, size_t size, void *data)
+{
+	extern const char __ehdr_start;
+	(void)size;
+	(void)data;
+	if (info->dlpi_addr != (uintptr_t)&__ehdr_start)
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_LOAD && info->dlpi_addr + ph->p_vaddr + ph->p_memsz > self_end)
+			self_end = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+	}
+	self_start = info->dlpi_addr;
+	return 1;
+}
+
+static __attribute__((always_inline)) inline void caller_regs(struct regs *r)
+{
+	uint64_t *fp = __builtin_frame_address(0);
+	for (int i = 0; i < 4 && fp[1] >= self_start && fp[1] < self_end; i++)
+		fp = (uint64_t *)fp[0];
+	r->ip = fp[1];
+	r->sp = (uint64_t)(fp + 2);
+	r->bp = fp[0];
+}
+
+/* malloc, operator new and free keep sampled mode's fast path free of any frame: a
+ * countdown (a filter lookup for free) and a jump to glibc. */
+__attribute__((noinline)) static void *alloc_slow(size_t n, bool decremented, const char *new_name)
 {
 	void *p = __libc_malloc(n);
-	if (want_alloc(p, n)) {
+	if (!p && new_name)
+		return *new_name ? real_new(new_name, n) : NULL;
+	if (want_alloc_dec(p, n, decremented)) {
 		struct regs r;
-		CALLER(r);
+		caller_regs(&r);
 		record_alloc(p, n, &r);
 	}
 	return p;
 }
 
-EXPORT void free(void *p)
+__attribute__((noinline)) static void free_slow(void *p)
 {
 	on_free(p);
 	__libc_free(p);
+}
+
+#define FAST_ALLOC(n, new_name)                                         \
+	do {                                                            \
+		if (likely(sample_rate)) {                              \
+			if (likely((countdown -= (int64_t)(n)) > 0))    \
+				return __libc_malloc(n);                \
+			return alloc_slow((n), true, (new_name));       \
+		}                                                       \
+		return alloc_slow((n), false, (new_name));              \
+	} while (0)
+
+#define FAST_FREE(p)                                                          \
+	do {                                                                  \
+		if (likely(sample_rate) && likely(!maybe_sampled((uint64_t)(p)))) { \
+			__libc_free(p);                                       \
+			return;                                               \
+		}                                                             \
+		free_slow(p);                                                 \
+	} while (0)
+
+/* ---- the wrappers ---- */
+
+EXPORT void *malloc(size_t n)
+{
+	FAST_ALLOC(n, NULL);
+}
+
+EXPORT void free(void *p)
+{
+	FAST_FREE(p);
 }
 
 EXPORT void *calloc(size_t n, size_t size)
@@ -585,16 +676,6 @@ EXPORT int posix_memalign(void **out, size_t align, size_t n)
 /* C++: operator new and delete, so their callers are the frames (not libstdc++'s new).
  * A throwing new that finds no memory hands over to libstdc++'s own (new handler,
  * std::bad_alloc), whose malloc call is then the one recorded. */
-typedef void *(*new_fn)(size_t);
-COLD static void *real_new(const char *name, size_t n)
-{
-	extern void *dlsym(void *, const char *);
-	new_fn f = (new_fn)dlsym((void *)-1l /* RTLD_NEXT */, name);
-	if (!f)
-		abort();
-	return f(n);
-}
-
 #define NEW_WRAPPER(name, expr, size, nothrow)                  \
 	do {                                                    \
 		void *p_ = (expr);                              \
@@ -608,8 +689,8 @@ COLD static void *real_new(const char *name, size_t n)
 		return p_;                                      \
 	} while (0)
 
-EXPORT void *_Znwm(size_t n) { NEW_WRAPPER("_Znwm", __libc_malloc(n), n, false); }
-EXPORT void *_Znam(size_t n) { NEW_WRAPPER("_Znam", __libc_malloc(n), n, false); }
+EXPORT void *_Znwm(size_t n) { FAST_ALLOC(n, "_Znwm"); }
+EXPORT void *_Znam(size_t n) { FAST_ALLOC(n, "_Znam"); }
 EXPORT void *_ZnwmRKSt9nothrow_t(size_t n, const void *nt)
 {
 	(void)nt;
@@ -668,10 +749,10 @@ EXPORT void *_ZnamSt11align_val_tRKSt9nothrow_t(size_t n, size_t al, const void 
 }
 
 #define DELETE_WRAPPER(p) do { on_free(p); __libc_free(p); } while (0)
-EXPORT void _ZdlPv(void *p) { DELETE_WRAPPER(p); }
-EXPORT void _ZdaPv(void *p) { DELETE_WRAPPER(p); }
-EXPORT void _ZdlPvm(void *p, size_t n) { (void)n; DELETE_WRAPPER(p); }
-EXPORT void _ZdaPvm(void *p, size_t n) { (void)n; DELETE_WRAPPER(p); }
+EXPORT void _ZdlPv(void *p) { FAST_FREE(p); }
+EXPORT void _ZdaPv(void *p) { FAST_FREE(p); }
+EXPORT void _ZdlPvm(void *p, size_t n) { (void)n; FAST_FREE(p); }
+EXPORT void _ZdaPvm(void *p, size_t n) { (void)n; FAST_FREE(p); }
 EXPORT void _ZdlPvRKSt9nothrow_t(void *p, const void *nt) { (void)nt; DELETE_WRAPPER(p); }
 EXPORT void _ZdaPvRKSt9nothrow_t(void *p, const void *nt) { (void)nt; DELETE_WRAPPER(p); }
 EXPORT void _ZdlPvSt11align_val_t(void *p, size_t al) { (void)al; DELETE_WRAPPER(p); }
