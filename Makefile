@@ -166,3 +166,12 @@ $(BUILD)/libmemmon_guard.so: $(GUARD_SRCS) $(wildcard src/crash/preload/*.h)
 		$(WERRFLAGS) -std=gnu11 -D_GNU_SOURCE -Isrc $(GUARD_SRCS) -o $@ -ldl -lpthread -lm
 
 -include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(wildcard $(BUILD)/tests/*.d) $(wildcard $(BUILD)/fuzz/*.d)
+
+# libmemmon_heap.so: the allocator wrappers `memmon heap -- PROGRAM` preloads (src/heap/preload/,
+# built apart like the guard's). Frame pointers: the wrappers find their caller's frame by them.
+HEAP_LIB_SRCS := $(wildcard src/heap/preload/*.c)
+$(BUILD)/libmemmon_heap.so: $(HEAP_LIB_SRCS) $(wildcard src/heap/preload/*.h) src/heap/heap_shm.h
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -Wall -Wextra -Wshadow \
+		$(WERRFLAGS) -std=gnu11 -D_GNU_SOURCE -Isrc $(HEAP_LIB_SRCS) -o $@ -ldl -lpthread -lm
+all: $(BUILD)/libmemmon_heap.so

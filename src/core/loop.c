@@ -61,6 +61,8 @@ static void finish_child(struct loop *l)
 			events_poll(l->events, 20);
 		else
 			nanosleep(&(struct timespec){ 0, 20 * 1000000L }, NULL);
+		if (l->on_tick && l->tick_ms) /* a command that drains on every tick */
+			l->on_tick(l->ctx);
 	}
 	if (l->events)
 		events_drain(l->events);
@@ -104,7 +106,7 @@ enum loop_end loop_run(struct loop *l)
 			if (next < t)
 				next = t + l->interval;
 		}
-		int timeout = 100;
+		int timeout = l->tick_ms > 0 ? l->tick_ms : 100;
 		if (l->events) {
 			if (events_poll(l->events, timeout) < 0)
 				return LOOP_ERROR;

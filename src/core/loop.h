@@ -25,6 +25,7 @@ struct loop {
 	void (*on_interval)(void *ctx);
 	void (*on_child_stop)(pid_t pid, void *ctx); /* mappings still there (see core/launch.h) */
 	void (*on_tick)(void *ctx);                  /* every poll round (~100 ms) */
+	int tick_ms;                                 /* a poll round's length; 0: 100 ms */
 };
 
 /* Installs the handlers of the signals that end tracing, and SIGCHLD's; call before

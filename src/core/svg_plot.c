@@ -61,7 +61,7 @@ int svg_plot_write(FILE *f, const struct svg_plot *p)
 		put_text(f, p->series[s].name);
 		fprintf(f, "</text>\n");
 	}
-	if (p->n >= 2) {
+	if (p->n >= 2 && p->fit_label) { /* no label: no fitted line */
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\" "
 			   "stroke-dasharray=\"6 4\"/>\n", PX(x0), PY(p->fit_intercept + p->fit_slope * x0),
 			PX(x1), PY(p->fit_intercept + p->fit_slope * x1));

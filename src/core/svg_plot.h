@@ -18,7 +18,7 @@ struct svg_plot {
 	const struct svg_series *series;
 	size_t nseries;
 	double fit_slope, fit_intercept; /* dashed line over the x range */
-	const char *fit_label;
+	const char *fit_label; /* NULL: no fitted line */
 };
 
 /* Writes the chart to f (core/out_file.h opens it). Returns 0 or -EIO. */

@@ -66,6 +66,24 @@ struct unwind_file {
 	__s64 vaddr_adjust;
 };
 
+/* Shared tables (symbols/unwind_tables.c, unwind_tables_open_shared): one memfd holding
+ * this header, then the files (struct unwind_shared_file, nfiles of them, appended and
+ * published with release order), the rows (__u32, contiguous), the pages and the rules. */
+#define UNWIND_SHARED_MAGIC 0x4d4d5557u /* "WUMM" */
+struct unwind_shared_header {
+	__u32 magic;
+	__u32 nfiles; /* entries published */
+	__u32 max_files;
+	__u32 pad;
+	__u64 size;
+	__u64 files_off, rows_off, pages_off, rules_off;
+};
+
+struct unwind_shared_file {
+	struct unwind_file_key key;
+	struct unwind_file where;
+};
+
 /* A code mapping as the walker caches it (symbols/unwind.bpf.h): found by its own lookup,
  * or told by user space (mm 0, generation UNWIND_GENERATION_USER: used only when the walker
  * cannot look). kind 0: a file with a table, else the enum unwind_end a walk meets there. */

@@ -46,7 +46,10 @@ struct array {
 };
 
 struct unwind_tables {
-	int files_fd, missing_fd, generation_fd, vmas_fd;
+	int files_fd, missing_fd, generation_fd, vmas_fd; /* -1 for shared tables */
+	struct unwind_shared_header *shared; /* the memfd's header, or NULL (BPF maps) */
+	int shared_fd;
+	size_t shared_size;
 	uint64_t generation; /* bumped with each file added: the walkers drop cached lookups */
 	struct array rows, pages, rules;
 	struct keyed_table tables, rule_index, files;
@@ -121,12 +124,16 @@ void unwind_tables_close(struct unwind_tables *t)
 	if (!t)
 		return;
 	struct array *arrays[] = { &t->rows, &t->pages, &t->rules };
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3 && !t->shared; i++)
 		if (arrays[i]->base)
 			munmap(arrays[i]->base, arrays[i]->size);
 	ktable_free(&t->tables);
 	ktable_free(&t->rule_index);
 	ktable_free(&t->files);
+	if (t->shared) {
+		munmap(t->shared, t->shared_size);
+		close(t->shared_fd);
+	}
 	free(t);
 }
 
@@ -247,6 +254,85 @@ static struct table_row *table_for(struct unwind_tables *t, int fd, const struct
 	return row;
 }
 
+/* Shared tables: the file's entry appended, then published (the library reads nfiles with
+ * acquire order, so an entry it sees is whole). */
+static int shared_add_file(struct unwind_tables *t, const struct unwind_file_key *k,
+			   const struct unwind_file *where)
+{
+	struct unwind_shared_header *h = t->shared;
+	uint32_t n = h->nfiles;
+	if (n >= h->max_files) {
+		t->stats.full++;
+		return -ENOSPC;
+	}
+	struct unwind_shared_file *f = (struct unwind_shared_file *)((char *)h + h->files_off) + n;
+	f->key = *k;
+	f->where = *where;
+	__atomic_store_n(&h->nfiles, n + 1, __ATOMIC_RELEASE);
+	return 1;
+}
+
+static const struct unwind_file *shared_find_file(const struct unwind_tables *t,
+						   const struct unwind_file_key *k)
+{
+	const struct unwind_shared_header *h = t->shared;
+	const struct unwind_shared_file *f = (const void *)((const char *)h + h->files_off);
+	for (uint32_t i = 0; i < h->nfiles; i++)
+		if (f[i].key.dev == k->dev && f[i].key.ino == k->ino)
+			return &f[i].where;
+	return NULL;
+}
+
+struct unwind_tables *unwind_tables_open_shared(uint32_t rows, uint32_t pages, uint32_t max_files)
+{
+	struct unwind_tables *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->files_fd = t->missing_fd = t->generation_fd = t->vmas_fd = -1;
+	size_t hdr = 4096;
+	size_t files_bytes = ((size_t)max_files * sizeof(struct unwind_shared_file) + 4095) & ~(size_t)4095;
+	size_t rows_bytes = ((size_t)rows * 4 + 4095) & ~(size_t)4095;
+	size_t pages_bytes = ((size_t)pages * sizeof(struct unwind_page) + 4095) & ~(size_t)4095;
+	size_t rules_bytes = UNWIND_MAX_RULES * sizeof(struct unwind_rule);
+	t->shared_size = hdr + files_bytes + rows_bytes + pages_bytes + rules_bytes;
+	t->shared_fd = memfd_create("memmon-unwind", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	void *base = MAP_FAILED;
+	if (t->shared_fd >= 0 && ftruncate(t->shared_fd, (off_t)t->shared_size) == 0)
+		base = mmap(NULL, t->shared_size, PROT_READ | PROT_WRITE, MAP_SHARED, t->shared_fd, 0);
+	if (base == MAP_FAILED) {
+		int err = errno;
+		if (t->shared_fd >= 0)
+			close(t->shared_fd);
+		free(t);
+		errno = err;
+		return NULL;
+	}
+	struct unwind_shared_header *h = base;
+	h->magic = UNWIND_SHARED_MAGIC;
+	h->size = t->shared_size;
+	h->max_files = max_files;
+	h->files_off = hdr;
+	h->rows_off = hdr + files_bytes;
+	h->pages_off = h->rows_off + rows_bytes;
+	h->rules_off = h->pages_off + pages_bytes;
+	t->shared = h;
+	t->rows = (struct array){ (char *)base + h->rows_off, rows_bytes, rows, 0 };
+	t->pages = (struct array){ (char *)base + h->pages_off, pages_bytes, pages, 0 };
+	t->rules = (struct array){ (char *)base + h->rules_off, rules_bytes, UNWIND_MAX_RULES, 1 };
+	KTABLE_INIT(&t->tables, struct table_row, key);
+	KTABLE_INIT(&t->rule_index, struct rule_row, key);
+	KTABLE_INIT(&t->files, struct file_row, key);
+	t->stats.rows_max = rows;
+	t->stats.pages_max = pages;
+	t->stats.kernel_bytes = t->shared_size; /* the memfd (shmem, allocated as written) */
+	return t;
+}
+
+int unwind_tables_shared_fd(const struct unwind_tables *t)
+{
+	return t && t->shared ? t->shared_fd : -1;
+}
+
 /* Makes the file open at fd unwindable. 1 added, 0 known already, -errno. */
 static int add_fd(struct unwind_tables *t, int fd)
 {
@@ -266,6 +352,11 @@ static int add_fd(struct unwind_tables *t, int fd)
 	struct table_row *tr = table_for(t, fd, &st);
 	if (!tr)
 		return -ENOMEM;
+	if (t->shared) {
+		f->state = 1;
+		t->stats.files++;
+		return shared_add_file(t, &k, &tr->where);
+	}
 	/* Also without a table: the walker then says "no CFI" and stops asking. */
 	if (bpf_map_update_elem(t->files_fd, &k, &tr->where, BPF_ANY))
 		return -errno;
@@ -320,7 +411,7 @@ static void announce_mapping(struct unwind_tables *t, pid_t pid, uint64_t start,
 			     uint64_t offset, const struct unwind_file_key *k)
 {
 	struct unwind_file f;
-	if (bpf_map_lookup_elem(t->files_fd, k, &f))
+	if (t->shared || bpf_map_lookup_elem(t->files_fd, k, &f))
 		return;
 	struct unwind_mapping m = {
 		.start = start, .end = end,
@@ -547,8 +638,14 @@ int unwind_tables_rule_at(const struct unwind_tables *t, const char *path, uint6
 	struct unwind_file_key k = { .dev = ((uint64_t)major(st.st_dev) << 20) | minor(st.st_dev),
 				     .ino = st.st_ino };
 	struct unwind_file f;
-	if (bpf_map_lookup_elem(t->files_fd, &k, &f))
+	if (t->shared) {
+		const struct unwind_file *sf = shared_find_file(t, &k);
+		if (!sf)
+			return -ENOENT;
+		f = *sf;
+	} else if (bpf_map_lookup_elem(t->files_fd, &k, &f)) {
 		return -ENOENT;
+	}
 	uint64_t page = vaddr >> UNWIND_PAGE_SHIFT;
 	if (page < f.first_page || page - f.first_page >= f.npages)
 		return -ERANGE;

@@ -32,6 +32,13 @@ struct unwind_tables_stats {
 /* Before load, for a run that walks no user stack: the unwind arrays shrink to one
  * element, so their megabytes are not allocated in the kernel. */
 void unwind_tables_unused(struct bpf_object *obj);
+/* The same tables in a memfd instead of BPF maps, for a walker in user space (memmon
+ * heap's preload library maps it read-only): one format, two walkers. Rows, pages and
+ * files are fixed at creation; the layout is struct unwind_shared_header
+ * (symbols/unwind_event.h). NULL (errno set) on failure. */
+struct unwind_tables *unwind_tables_open_shared(uint32_t rows, uint32_t pages, uint32_t max_files);
+/* The memfd of shared tables (-1 for BPF ones), to hand to the walker's process. */
+int unwind_tables_shared_fd(const struct unwind_tables *t);
 /* Binds to the unwind maps of a loaded object. NULL (errno set) if it has none. */
 struct unwind_tables *unwind_tables_open(struct bpf_object *obj);
 void unwind_tables_close(struct unwind_tables *t);

@@ -1,0 +1,120 @@
+/* The shared memory between memmon heap and its preload library (libmemmon_heap.so): one
+ * memfd, inherited by the traced program (its number in MEMMON_HEAP_FD) and mapped by both.
+ *
+ * Each thread of the program writes its allocator events into a ring of its own (claimed
+ * from the pool when it first allocates, given back when it exits): one producer, one
+ * consumer (memmon), no lock. A full ring makes the producer wait for memmon, so no event
+ * is ever dropped; the waits are counted. Stacks are stored once, in a table every thread
+ * inserts into with compare-and-swap (slot 0 means "no stack"). Each process that loads
+ * the library (the program, a forked child, an exec'd program) takes a process slot with
+ * a copy of its /proc/self/maps, so its stacks resolve after it is gone.
+ * Plain C types only: both sides include it. */
+#ifndef MEMMON_HEAP_SHM_H
+#define MEMMON_HEAP_SHM_H
+#include <stdint.h>
+
+#define HEAP_SHM_MAGIC 0x50414548u /* "HEAP" */
+#define HEAP_SHM_VERSION 1
+#define HEAP_MAX_DEPTH 64
+#define HEAP_MAPS_BYTES (256u << 10)
+
+enum heap_event_kind {
+	HEAP_EV_ALLOC = 1, /* ptr, size, stack */
+	HEAP_EV_FREE,      /* ptr; flags HEAP_F_TEMPORARY */
+};
+#define HEAP_F_TEMPORARY 1u /* freed before its thread's next allocation */
+
+struct heap_event {
+	uint64_t tsc;  /* rdtsc: orders the events of all threads */
+	uint64_t ptr;
+	uint64_t size;
+	uint32_t stack; /* slot in the stack table; 0: none */
+	uint8_t kind;
+	uint8_t flags;
+	uint16_t pad;
+};
+
+enum heap_ring_state { HEAP_RING_FREE = 0, HEAP_RING_ACTIVE, HEAP_RING_RETIRED };
+
+struct heap_ring {
+	uint32_t state; /* enum heap_ring_state; FREE -> ACTIVE by the library (CAS),
+			 * ACTIVE -> RETIRED by it at thread exit, -> FREE by memmon once drained */
+	uint32_t proc;  /* process slot of its thread */
+	uint32_t tid;
+	uint32_t pad[13];
+	uint64_t head;  /* events written (the producer's) */
+	uint64_t pad2[7];
+	uint64_t tail;  /* events consumed (memmon's) */
+	uint64_t pad3[7];
+	/* then ring_events struct heap_event */
+};
+
+struct heap_stack_slot {
+	uint64_t hash;   /* 0: empty; claimed by CAS */
+	uint32_t first;  /* index of its first frame in the frames array */
+	uint16_t n;      /* frames */
+	uint8_t end;     /* enum unwind_end of its walk */
+	uint8_t ready;   /* frames written (release) */
+};
+
+enum heap_proc_state { HEAP_PROC_FREE = 0, HEAP_PROC_LIVE };
+
+struct heap_proc {
+	uint32_t state;    /* claimed by CAS */
+	uint32_t pid, ppid;
+	uint32_t forked;   /* 1: a fork of ppid's process; 0: started or exec'd */
+	uint32_t maps_len; /* bytes of maps (rewritten by the library: read with maps_seq) */
+	uint32_t maps_seq; /* odd while the library rewrites maps */
+	uint32_t tables_wanted; /* bumped by the library: code of ours has no unwind table */
+	uint32_t tables_done;   /* memmon: set to tables_wanted once it built them */
+	uint32_t pad[8];
+	char maps[HEAP_MAPS_BYTES];
+};
+
+struct heap_shm_header {
+	uint32_t magic, version;
+	uint64_t size;
+	uint64_t sample_bytes; /* 0: every allocation (exact); else the mean bytes between samples */
+	uint64_t seed;         /* of the sampling draws; 0: from the clock */
+	uint32_t nrings, ring_events; /* ring_events: a power of two */
+	uint32_t nstacks;             /* slots, a power of two */
+	uint32_t nframes;
+	uint32_t nprocs;
+	uint32_t pad;
+	uint64_t rings_off, ring_bytes, stacks_off, frames_off, procs_off;
+	/* written by the library */
+	uint32_t frames_used;
+	uint32_t procs_used; /* slots taken; beyond nprocs: processes left untraced */
+	uint64_t stacks_full;   /* stacks not stored (table or frames full): events got stack 0 */
+	uint64_t rings_waited;  /* times a thread waited for a ring (pool or ring full) */
+	uint64_t sample_full;   /* sampled allocations not sampled: the library's table was full */
+	uint64_t lost_events;   /* events dropped: a thread waited 10 s for memmon in vain */
+};
+
+static inline struct heap_ring *heap_ring_at(void *base, uint32_t i)
+{
+	struct heap_shm_header *h = base;
+	return (struct heap_ring *)((char *)base + h->rings_off + (uint64_t)i * h->ring_bytes);
+}
+
+static inline struct heap_event *heap_ring_events(struct heap_ring *r)
+{
+	return (struct heap_event *)(r + 1);
+}
+
+static inline struct heap_stack_slot *heap_stack_slots(void *base)
+{
+	return (struct heap_stack_slot *)((char *)base + ((struct heap_shm_header *)base)->stacks_off);
+}
+
+static inline uint64_t *heap_frames(void *base)
+{
+	return (uint64_t *)((char *)base + ((struct heap_shm_header *)base)->frames_off);
+}
+
+static inline struct heap_proc *heap_proc_at(void *base, uint32_t i)
+{
+	return (struct heap_proc *)((char *)base + ((struct heap_shm_header *)base)->procs_off) + i;
+}
+
+#endif

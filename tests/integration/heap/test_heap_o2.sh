@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# memmon heap -- PROGRAM (preload, exact) on code built -O2 without frame pointers:
+# heap_shape holds 4 MiB from hold_peak (the peak), makes 50000 temporary allocations from
+# churn and leaks 100 blocks from leak_some. The report names each with exact figures and
+# its stack down to main at the right lines, in JSON and text; heaptrack on the same
+# program agrees. heap_threads: 4 threads x 1000000 pairs, totals exact, nothing lost.
+source "$(dirname "$0")/../lib.sh"
+W=$WORKLOADS/o2
+SRC="$MEMMON_ROOT/tests/workloads/o2"
+line_of() { grep -n "/\* $2 \*/" "$SRC/$1" | head -1 | cut -d: -f1; }
+command -v heaptrack_print >/dev/null || fail "heaptrack is not installed (scripts/setup.sh installs it)"
+F=heap_shape.c
+
+# "allocations allocated_bytes temporary peak_bytes leaked_bytes leaked_count | fn:line ... main:line"
+# for the stacks that go through main; library frames without lines.
+rows_of() {
+	jq -r 'select(.type=="heap_stack")
+		| [.frames[] | select(.symbol != null)] as $f
+		| ([$f[].symbol] | index("main")) as $m
+		| select($m != null)
+		| "\(.allocations) \(.allocated_bytes) \(.temporary) \(.peak_bytes) \(.leaked_bytes) \(.leaked_count) |"
+		  + ([$f[0:$m+1][] | " " + .symbol + ":\(.line)"] | join(""))' "$1" | sort
+}
+printf '%s\n' \
+	"64 4194304 1 4194304 0 0 | hold_peak:$(line_of $F HOLD_LINE) main:$(line_of $F MAIN_HOLD)" \
+	"50000 2000000 50000 0 0 0 | churn:$(line_of $F CHURN_LINE) main:$(line_of $F MAIN_CHURN)" \
+	"100 4800 0 0 4800 100 | leak_some:$(line_of $F LEAK_LINE) main:$(line_of $F MAIN_LEAK)" | sort >"$TMPD/expect"
+
+"$MEMMON" heap --json --top 0 -- "$W/heap_shape" >"$TMPD/json" 2>"$TMPD/err" || fail "heap exited $?: $(cat "$TMPD/err")"
+rows_of "$TMPD/json" >"$TMPD/got"
+diff "$TMPD/expect" "$TMPD/got" || fail "heap_stack rows differ (expected < > got)"
+# every stack is whole, down to the process entry; nothing lost
+assert_eq "$(jq -r 'select(.type=="heap_stack") | .frames[-1].symbol' "$TMPD/json" | sort -u)" "_start" "outermost frame"
+assert_eq "$(jq -r 'select(.type=="heap_summary") | "\(.peak_bytes) \(.allocations) \(.temporary) \(.leaked_bytes) \(.leaked_count) \(.lost_events) \(.sample_bytes) \(.stack_ends.truncated)"' "$TMPD/json")" \
+	"4194304 50164 50001 4800 100 0 0 0" "heap_summary"
+assert_eq "$(jq -r 'select(.type=="heap_summary") | .peak_time_s > 0 and .peak_time_s < .seconds' "$TMPD/json")" "true" "peak time within the run"
+assert_eq "$(tail -1 "$TMPD/json" | jq -r .type)" "heap_summary" "last record"
+
+# the same in text
+"$MEMMON" heap -- "$W/heap_shape" >"$TMPD/text" 2>&1 || fail "heap (text) exited $?"
+assert_contains "$TMPD/text" "64 allocations, 4194304 bytes allocated, 1 temporary, 4194304 bytes at peak, 0 bytes leaked in 0 blocks"
+assert_contains "$TMPD/text" "hold_peak+"
+assert_contains "$TMPD/text" "heap_shape.c:$(line_of $F HOLD_LINE) "
+assert_contains "$TMPD/text" "50000 allocations, 2000000 bytes allocated, 50000 temporary, 0 bytes at peak, 0 bytes leaked in 0 blocks"
+assert_contains "$TMPD/text" "heap_shape.c:$(line_of $F CHURN_LINE) "
+assert_contains "$TMPD/text" "100 allocations, 4800 bytes allocated, 0 temporary, 0 bytes at peak, 4800 bytes leaked in 100 blocks"
+assert_contains "$TMPD/text" "heap_shape.c:$(line_of $F LEAK_LINE) "
+assert_contains "$TMPD/text" "heap: peak 4194304 bytes at "
+assert_contains "$TMPD/text" "stacks: 3 of 3 complete"
+assert_contains "$TMPD/text" "lost events: 0,"
+
+# heaptrack on the same program: the same call sites with the same counts. Its sections
+# list "N calls ... from\nFUNCTION\n  at FILE:LINE"; "N temporary allocations ... from"; its
+# peak consumers "4.19M peak memory consumed over 64 calls from hold_peak".
+(cd "$TMPD" && heaptrack -o "$TMPD/ht" "$W/heap_shape" >/dev/null 2>&1) || fail "heaptrack failed"
+heaptrack_print -f "$TMPD/ht.zst" >"$TMPD/htp" 2>/dev/null || fail "heaptrack_print failed"
+python3 - "$TMPD/htp" "$(line_of $F HOLD_LINE)" "$(line_of $F CHURN_LINE)" "$(line_of $F LEAK_LINE)" <<'PY' || fail "heaptrack disagrees"
+import re, sys
+text = open(sys.argv[1]).read()
+hold, churn, leak = sys.argv[2:5]
+def section(name):
+    m = re.search(name + r"\n(.*?)(\n\n\n|\ntotal runtime)", text, re.S)
+    return m.group(1) if m else ""
+def site(sec, pattern, fn, line):
+    m = re.search(pattern + r" from\n" + fn + r"\n  at tests/workloads/o2/heap_shape.c:" + line + "\n", sec)
+    if not m:
+        sys.exit("heaptrack: no '%s' for %s:%s in\n%s" % (pattern, fn, line, sec))
+    return m
+calls = section("MOST CALLS TO ALLOCATION FUNCTIONS")
+site(calls, r"64 calls to allocation functions with 4.19M peak consumption", "hold_peak", hold)
+site(calls, r"50000 calls to allocation functions with 0B peak consumption", "churn", churn)
+site(calls, r"100 calls to allocation functions with 0B peak consumption", "leak_some", leak)
+site(section("PEAK MEMORY CONSUMERS"), r"4.19M peak memory consumed over 64 calls", "hold_peak", hold)
+temp = section("MOST TEMPORARY ALLOCATIONS")
+site(temp, r"50000 temporary allocations of 50000 allocations in total \(100.00%\)", "churn", churn)
+site(temp, r"1 temporary allocations of 64 allocations in total \(1.56%\)", "hold_peak", hold)
+if "total memory leaked: 4.80K" not in text:
+    sys.exit("heaptrack leaked total differs")
+PY
+
+# 4 threads x 1000000 malloc/free pairs at once: exact totals, no event lost
+"$MEMMON" heap --json -- "$W/heap_threads" 4 1000000 >"$TMPD/mt" 2>"$TMPD/err" || fail "heap exited $?: $(cat "$TMPD/err")"
+assert_eq "$(jq -r 'select(.type=="heap_stack") | select(.frames[0].symbol=="worker")
+	| "\(.allocations) \(.temporary) \(.leaked_count) \(.frames[0].line) \(.stack_end)"' "$TMPD/mt")" \
+	"4000000 4000000 0 $(line_of heap_threads.c PAIR_LINE) complete" "the pairs' row"
+assert_eq "$(jq -r 'select(.type=="heap_summary") | "\(.lost_events) \(.temporary)"' "$TMPD/mt")" "0 4000000" "lost events, temporary"
+# every other allocation is the threads' TLS (glibc's, one per thread, kept with the cached stacks)
+assert_eq "$(jq -r 'select(.type=="heap_summary") | .allocations' "$TMPD/mt")" "4000004" "allocations"
+echo "ok"
