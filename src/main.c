@@ -1,6 +1,7 @@
 /* memmon: one binary, one subcommand per question (see commands.def). */
 #include "commands.h"
 #include "core/cli.h"
+#include "core/report_out.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,7 +54,8 @@ int main(int argc, char **argv)
 			/* Commands report bad options themselves, naming memmon and the command. */
 			opterr = 0;
 			cli_set_argv(argv + 1);
-			return cli_output_status(name, commands[i].fn(argc - 1, argv + 1));
+			int rc = cli_output_status(name, commands[i].fn(argc - 1, argv + 1));
+			return report_out_close(name, rc);
 		}
 	fprintf(stderr, "memmon: unknown command '%s'\n", name);
 	usage(stderr);

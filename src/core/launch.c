@@ -1,4 +1,5 @@
 #include "core/launch.h"
+#include "core/report_out.h"
 #include "core/loop.h"
 #include "proc/proc_libs.h"
 #include <errno.h>
@@ -73,7 +74,8 @@ int launch_prepare(struct launch *l, char **argv, const char *cmd)
 int launch_prepare_flags(struct launch *l, char **argv, const char *cmd, unsigned flags)
 {
 	int go[2], err[2];
-	bool to_stderr = flags & LAUNCH_STDOUT_TO_STDERR;
+	/* with -o the JSON goes to its file: the program's stdout can stay where it was */
+	bool to_stderr = (flags & LAUNCH_STDOUT_TO_STDERR) && !report_out_path();
 	memset(l, 0, sizeof(*l));
 	if (!argv || !argv[0]) {
 		fprintf(stderr, "memmon %s: no program after --\n", cmd);

@@ -1,4 +1,5 @@
 #include "core/options.h"
+#include "core/report_out.h"
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #define MAX_LONG_NAMES 128
+#define OUTPUT_MODE_CODE 0x0fff /* getopt's code of --output-mode (options are 0x1000 + index) */
 #define HELP_COLUMN_MAX 26 /* where help text starts at most; longer option names push it to
 			    * the next line */
 
@@ -228,7 +230,9 @@ static int bad_option(const struct opts_spec *spec, int c, char **argv)
 
 int opts_parse(struct opts_spec *spec, int argc, char **argv)
 {
-	struct option longopts[MAX_LONG_NAMES + 2];
+	struct option longopts[MAX_LONG_NAMES + 4];
+	const char *output = NULL;
+	mode_t output_mode = 0600;
 	char names[MAX_LONG_NAMES][48];
 	char shortopts[2 * 64 + 4] = ":";
 	int nlong = 0, nshort = 1;
@@ -266,10 +270,14 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 			nlong++;
 		}
 	}
-	static char help_name[] = "help";
+	static char help_name[] = "help", output_name[] = "output", mode_name[] = "output-mode";
 	longopts[nlong++] = (struct option){ help_name, no_argument, NULL, 'h' };
+	longopts[nlong++] = (struct option){ output_name, required_argument, NULL, 'o' };
+	longopts[nlong++] = (struct option){ mode_name, required_argument, NULL, OUTPUT_MODE_CODE };
 	longopts[nlong] = (struct option){ 0 };
 	shortopts[nshort++] = 'h';
+	shortopts[nshort++] = 'o';
+	shortopts[nshort++] = ':';
 	shortopts[nshort] = 0;
 
 	optind = 0; /* glibc: 0 starts a new scan (parsers may run more than once in a process) */
@@ -304,6 +312,18 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 		}
 		if (c == '?' || c == ':')
 			return bad_option(spec, c, argv);
+		if (c == 'o') {
+			output = optarg;
+			continue;
+		}
+		if (c == OUTPUT_MODE_CODE) {
+			if (strcmp(optarg, "0600") && strcmp(optarg, "0644") && strcmp(optarg, "600") &&
+			    strcmp(optarg, "644"))
+				return cli_usage_error(spec->cmd, "invalid --output-mode '%s' (0600 or 0644)",
+						       optarg);
+			output_mode = strstr(optarg, "644") ? 0644 : 0600;
+			continue;
+		}
 		const struct opt *o = NULL;
 		if (c >= 0x1000)
 			o = &spec->opts[c - 0x1000];
@@ -330,6 +350,9 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 				       "unexpected argument '%s'", argv[optind + spec->max_args]);
 	spec->args = argv + optind;
 	spec->nargs = nargs;
+	/* opened last: a usage error leaves no file behind */
+	if (output && report_out_open(output, output_mode, spec->cmd))
+		return EXIT_RUNTIME;
 	return OPTS_GO_ON;
 }
 
@@ -433,6 +456,10 @@ void opts_help(const struct opts_spec *spec, FILE *out)
 		option_left(o, left, sizeof(left));
 		print_option_line(out, left, o->help, col);
 	}
+	print_option_line(out, "  -o, --output FILE", "write the report (text or --json) to FILE, "
+			  "not stdout; a new file, mode 0600; never follows a symbolic link, never "
+			  "replaces another user's file", col);
+	print_option_line(out, "      --output-mode MODE", "0600 (default) or 0644 for --output", col);
 	print_option_line(out, "  -h, --help", "this help", col);
 	if (spec->program)
 		print_option_line(out, "  -- PROGRAM ARGS", spec->program_help ? spec->program_help :
