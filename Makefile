@@ -33,7 +33,7 @@ WARNINGS := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -Wmissing-pr
 MEMMON_CFLAGS := $(WARNINGS) $(WERRFLAGS) -std=gnu11 -D_GNU_SOURCE -DMEMMON_VERSION='"$(VERSION)"' \
             -I$(BUILD) -Isrc -MMD -MP $(SANFLAGS)
 # libstdc++ for __cxa_demangle (C++ names in stacks, src/symbols/demangle.c)
-LDLIBS   += -lbpf -lelf -ldw -lz -ljson-c -lm -lstdc++ -lmicrohttpd -lpthread
+LDLIBS   += -lbpf -lelf -ldw -lz -ljson-c -lm -lstdc++ -lprotobuf-c -lmicrohttpd -lpthread
 override LDFLAGS += $(SANFLAGS)
 
 ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
@@ -44,6 +44,10 @@ SKELS    := $(patsubst src/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 SRCS     := src/main.c $(filter-out %.bpf.c,$(wildcard src/*/*.c))
 OBJS     := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
+# src/DIR/NAME.proto (pprof's profile.proto) -> build/DIR/NAME.pb-c.{c,h} by protoc-c
+PROTOS   := $(wildcard src/*/*.proto)
+PROTO_HS := $(patsubst src/%.proto,$(BUILD)/%.pb-c.h,$(PROTOS))
+LIB_OBJS += $(patsubst src/%.proto,$(BUILD)/%.pb-c.o,$(PROTOS))
 LIB      := $(BUILD)/libmemmon.a
 
 UNIT_SRCS := $(wildcard tests/unit/*/test_*.c)
@@ -73,9 +77,16 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
 # Skeletons come first (order only): which object includes which is in its .d file.
-$(BUILD)/%.o: src/%.c | $(SKELS)
+$(BUILD)/%.o: src/%.c | $(SKELS) $(PROTO_HS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(MEMMON_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.pb-c.c $(BUILD)/%.pb-c.h: src/%.proto
+	@mkdir -p $(@D)
+	protoc-c --proto_path=src --c_out=$(BUILD) $<
+# generated code: compiled without memmon's warnings
+$(BUILD)/%.pb-c.o: $(BUILD)/%.pb-c.c
+	$(CC) $(CFLAGS) -std=gnu11 -I$(BUILD) $(SANFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^

@@ -90,6 +90,7 @@ static int parse_leak_options(struct leak_opts *o, int argc, char **argv)
 		OPT_RING_SIZE(&o->ring_size, "ring buffer of mapping calls and errors, a power\n"
 					     "of two (default 16M: a report's pause at 100000\n"
 					     "mmap calls a second loses nothing)"),
+		OPT_PROFILE_FILES(o->profiles, "the final report's outstanding allocations"),
 		OPT_JSON(&o->cli, "JSON Lines: leak_stack and leak_alloc rows closed by leak_interval\n"
 				  "(each interval) or leak_summary (at the end); leak_error as\n"
 				  "it happens (a launched program's stdout then goes to stderr)"),
@@ -147,7 +148,10 @@ static int check_lib(const char *lib)
 int cmd_leak(int argc, char **argv)
 {
 	struct leak_opts o;
+	struct profile_files profiles;
 	memset(&o, 0, sizeof(o));
+	memset(&profiles, 0, sizeof(profiles));
+	o.profiles = &profiles;
 	int rc = parse_leak_options(&o, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
@@ -155,7 +159,9 @@ int cmd_leak(int argc, char **argv)
 		return EXIT_RUNTIME;
 	if (o.lib && check_lib(o.lib))
 		return EXIT_RUNTIME;
-	if (bpf_preflight("leak"))
+	if (bpf_preflight("leak") || profile_files_open(&profiles, "leak"))
 		return EXIT_RUNTIME;
-	return o.kernel ? leak_kernel_run(&o) : leak_user_run(&o);
+	rc = o.kernel ? leak_kernel_run(&o) : leak_user_run(&o);
+	profile_files_discard(&profiles); /* written by the final report; a failed run's go */
+	return rc;
 }

@@ -4,6 +4,7 @@
 #ifndef MEMMON_LEAK_H
 #define MEMMON_LEAK_H
 #include "core/cli.h"
+#include "output/profile_files.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -18,6 +19,7 @@ struct leak_opts {
 	int stack_walk; /* 0: by call frame information, 1: by frame pointers (--stack-walk) */
 	bool follow, no_follow; /* children of -p pids too / of nobody (default: a launched program's) */
 	unsigned long long ring_size; /* --buffer-size: mapping calls and errors in flight */
+	struct profile_files *profiles; /* --pprof, --folded, --flamegraph of the final report */
 };
 #define LEAK_RING_DEFAULT (16ULL << 20)
 
