@@ -7,6 +7,7 @@
 #include "core/loop.h"
 #include "core/options.h"
 #include "serve/prom_text.h"
+#include "serve/serve_heap.h"
 #include "serve/serve_http.h"
 #include "serve/serve_listen.h"
 #include "serve/serve_metrics.h"
@@ -50,7 +51,7 @@ static void on_metrics(void *ctx, struct serve_reply *r)
 
 static void on_heap(void *ctx, pid_t pid, int seconds, struct serve_reply *r)
 {
-	serve_reply_text(r, 501, "heap profiles are not built yet (they need the pprof writer)\n");
+	serve_heap_profile(pid, seconds, r);
 }
 
 static const char ABOUT[] =
@@ -162,6 +163,8 @@ int cmd_serve(int argc, char **argv)
 		where.text);
 	struct loop l = { .events = serve_probes_events(&probes), .duration = cli.duration };
 	enum loop_end end = loop_run(&l);
+	serve_http_quiesce(http);
+	serve_heap_stop_all(); /* each answers with what it traced so far */
 	serve_http_stop(http);
 	serve_probes_stop(&probes);
 	pthread_mutex_destroy(&app.scrape_lock);

@@ -31,6 +31,9 @@ struct serve_http;
 /* Serves on the listening socket fd (taken over) until serve_http_stop. NULL, with why
  * on stderr, if libmicrohttpd cannot start. */
 struct serve_http *serve_http_start(int fd, bool ipv6, const struct serve_handlers *h);
+/* Stops accepting connections; those open are still served. */
+void serve_http_quiesce(struct serve_http *s);
+/* Waits up to 10 s for the requests being answered, then stops. */
 void serve_http_stop(struct serve_http *s);
 
 /* A text reply with a formatted body (for errors and the index). */

@@ -8,7 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 require_bpf
 CGROOT=/sys/fs/cgroup/memory
 [ -d "$CGROOT" ] || skip "no cgroup v1 memory controller"
-for tool in prometheus promtool curl smem; do
+for tool in prometheus promtool curl smem go; do
 	command -v $tool >/dev/null || fail "$tool is not installed (scripts/setup.sh installs it)"
 done
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -150,9 +150,51 @@ assert_eq "$(status "$M/debug/pprof/heap?pid=$PARENT&seconds=0")" 400 "?seconds=
 assert_contains "$TMPD/body" "invalid seconds '0': a whole number from 1 to 300"
 assert_eq "$(status "$M/debug/pprof/heap?pid=2147483000")" 404 "a pid that does not exist"
 assert_contains "$TMPD/body" "pid 2147483000 does not exist"
+assert_eq "$(status "$M/debug/pprof/heap?pid=2")" 400 "a kernel thread"
+assert_contains "$TMPD/body" "pid 2 is a kernel thread: it has no heap"
 assert_eq "$(status -X POST "$M/metrics")" 405 "POST"
 assert_eq "$(status "$M/")" 200 "the index"
 assert_contains "$TMPD/body" "/debug/pprof/heap?pid=N&seconds=S"
+
+# --- /debug/pprof/heap: leak_on_signal leaks 310000 bytes from three sites at SIGUSR1, sent
+# once the server's leak tracer says it traces; go tool pprof reads exactly those sites
+export HOME=$TMPD GOCACHE=$TMPD/gocache GOFLAGS=-mod=mod GOTOOLCHAIN=local
+"$WORKLOADS/leak_on_signal" >"$TMPD/leaker.out" &
+LEAKER=$!
+on_exit "kill $LEAKER 2>/dev/null"
+for _ in $(seq 50); do grep -q ready "$TMPD/leaker.out" && break; sleep 0.1; done
+wait_tracing() { # N: waits for the server's Nth "memmon leak: tracing" line
+	for _ in $(seq 150); do [ "$(grep -c "memmon leak: tracing" "$TMPD/serve.err")" -ge "$1" ] && return; sleep 0.1; done
+	cat "$TMPD/serve.err"; fail "the heap profile's tracer did not start"
+}
+curl -s -D "$TMPD/heap.h" -o "$TMPD/heap.pb.gz" -w '%{http_code}' "$M/debug/pprof/heap?pid=$LEAKER&seconds=3" >"$TMPD/heap.code" &
+CURL=$!
+wait_tracing 1
+kill -USR1 $LEAKER
+wait $CURL
+assert_eq "$(cat "$TMPD/heap.code")" 200 "heap profile status"
+assert_contains "$TMPD/leaker.out" "leaked 1"
+assert_contains "$TMPD/heap.h" "Content-Type: application/octet-stream"
+assert_contains "$TMPD/serve.err" "memmon serve: heap profile of pid $LEAKER for 3 s"
+go tool pprof -top -unit=B -sample_index=inuse_space "$TMPD/heap.pb.gz" >"$TMPD/top" 2>&1 || { cat "$TMPD/top"; fail "pprof -top"; }
+awk '$1 ~ /^[0-9]+B$/ && $1 != "0" {print $1, $6}' "$TMPD/top" | sort >"$TMPD/flat"
+printf '10000B leak_small\n100000B leak_medium\n200000B leak_large\n' | sort >"$TMPD/want"
+diff "$TMPD/want" "$TMPD/flat" || { cat "$TMPD/top"; fail "heap profile: flat bytes by function"; }
+assert_contains "$TMPD/top" "Type: inuse_space"
+go tool pprof -top -sample_index=inuse_objects "$TMPD/heap.pb.gz" 2>&1 | awk '$1 ~ /^[0-9]+$/ && $1 != "0" {print $1, $6}' | sort >"$TMPD/objs"
+printf '10 leak_small\n2 leak_large\n5 leak_medium\n' | sort >"$TMPD/want_objs"
+diff "$TMPD/want_objs" "$TMPD/objs" || fail "heap profile: objects by function"
+# the server stopped while a profile runs: the profile ends early and is still answered
+curl -s -o "$TMPD/heap2.pb.gz" -w '%{http_code}' "$M/debug/pprof/heap?pid=$LEAKER&seconds=120" >"$TMPD/heap2.code" &
+CURL=$!
+wait_tracing 2
+kill -USR1 $LEAKER
+for _ in $(seq 50); do grep -q "leaked 2" "$TMPD/leaker.out" && break; sleep 0.1; done
+kill $SERVER
+wait $SERVER; assert_eq $? 0 "exit code of a server stopped during a profile"
+wait $CURL
+assert_eq "$(cat "$TMPD/heap2.code")" 200 "status of a profile cut short"
+go tool pprof -top -unit=B -sample_index=inuse_space "$TMPD/heap2.pb.gz" 2>&1 | grep -q "Total samples = 310000B" || fail "the profile cut short has the second round's bytes"
 
 # --- the bound on label sets: --top 3 gives 3 processes and the rest bucket
 P3=$(free_port)
