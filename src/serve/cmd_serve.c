@@ -55,37 +55,39 @@ static void on_heap(void *ctx, pid_t pid, int seconds, struct serve_reply *r)
 }
 
 static const char ABOUT[] =
-	"Serves memory metrics to Prometheus and heap profiles to continuous profilers over HTTP:\n"
-	"  /metrics                            the Prometheus text format, read afresh per scrape\n"
-	"  /debug/pprof/heap?pid=N&seconds=S   outstanding allocations of process N (S: 1-300,\n"
-	"                                      default 10) as a gzipped pprof heap profile\n"
-	"Listens on 127.0.0.1:9433 unless --listen says otherwise; a non-loopback address is\n"
-	"used only when --listen names it as a number (a host name must resolve to loopback).";
+	"Serves memory metrics to Prometheus and heap profiles to continuous profilers\n"
+	"(Parca, Pyroscope) over HTTP:\n"
+	"  /metrics                           Prometheus text, read afresh per scrape\n"
+	"  /debug/pprof/heap?pid=N&seconds=S  what process N allocates and does not free\n"
+	"                                     in S seconds (1-300, default 10), traced\n"
+	"                                     by memmon leak: a gzipped pprof profile\n"
+	"Listens on 127.0.0.1:9433 unless --listen says otherwise. A non-loopback address\n"
+	"is used only when --listen names it as a number; a host name must resolve to\n"
+	"loopback addresses only.";
 
 static const char EPILOG[] =
-	"Metrics (node_exporter's names where it has one, with memmon_ for node_):\n"
-	"  memmon_process_memory_bytes{pid,comm,type}  gauge, type uss|pss|rss|swap|vss, from\n"
-	"      smaps_rollup: the --top N processes by PSS, and pid=\"rest\",comm=\"rest\" summing\n"
-	"      the others, so a scrape has at most 5 * (N + 1) of these series\n"
-	"  memmon_process_page_faults_total{pid,comm,type}  counter, type minor|major, the same\n"
-	"      top N (no rest bucket: a sum over a changing set is no counter)\n"
-	"  memmon_processes, memmon_process_rest_processes, memmon_processes_skipped{reason}\n"
-	"  memmon_memory_<Field>_bytes      /proc/meminfo (node_memory_<Field>_bytes), e.g.\n"
-	"                                   memmon_memory_MemAvailable_bytes\n"
-	"  memmon_vmstat_<field>            /proc/vmstat (node_vmstat_<field>), untyped: pgfault,\n"
-	"      pgmajfault, pswpin, pswpout, pgpgin, pgpgout, pgscan_kswapd, pgscan_direct,\n"
-	"      pgsteal_kswapd, pgsteal_direct, allocstall, compact_stall, compact_fail,\n"
+	"Metrics (node_exporter's names, memmon_ for node_, where it has one):\n"
+	"  memmon_process_memory_bytes{pid,comm,type}   gauge; type uss, pss, rss, swap,\n"
+	"      vss (smaps_rollup) for the --top N processes by PSS, and pid=\"rest\",\n"
+	"      comm=\"rest\" summing the others: at most 5 x (N + 1) series\n"
+	"  memmon_process_page_faults_total{pid,comm,type}   counter; type minor, major;\n"
+	"      the same top N, no rest bucket (a sum over a changing set is no counter);\n"
+	"      rates: rate(memmon_process_page_faults_total[1m])\n"
+	"  memmon_processes, memmon_process_rest_processes,\n"
+	"      memmon_processes_skipped{reason}\n"
+	"  memmon_memory_<Field>_bytes   /proc/meminfo (memmon_memory_MemTotal_bytes)\n"
+	"  memmon_vmstat_<field>   /proc/vmstat, untyped: pgfault, pgmajfault, pswpin,\n"
+	"      pswpout, pgpgin, pgpgout, pgscan_kswapd, pgscan_direct, pgsteal_kswapd,\n"
+	"      pgsteal_direct, allocstall (all zones), compact_stall, compact_fail,\n"
 	"      compact_success, oom_kill\n"
-	"  memmon_pressure_<memory|io|cpu>_<waiting|stalled>_seconds_total   PSI some/full\n"
-	"                                   (node_pressure_...)\n"
-	"  memmon_oom_kills_total{comm,memcg}  counter of kills since the server started, by\n"
-	"      victim (BPF; at most 64 label sets, then comm=\"other\"); without BPF one series\n"
-	"      without labels from /proc/vmstat oom_kill\n"
-	"  memmon_reclaim_stall_seconds_total{kind}, memmon_reclaim_stalls_total{kind}  direct\n"
-	"      and memcg reclaim time and episodes since the server started (BPF)\n"
+	"  memmon_pressure_{memory,io,cpu}_{waiting,stalled}_seconds_total  PSI\n"
+	"  memmon_oom_kills_total{comm,memcg}   counter of kills since the start,\n"
+	"      by victim (BPF; at most 64 label sets, then comm=\"other\"); without BPF\n"
+	"      one series without labels: /proc/vmstat oom_kill\n"
+	"  memmon_reclaim_stall_seconds_total{kind}, memmon_reclaim_stalls_total{kind}\n"
+	"      kind direct or memcg: reclaim time and episodes since the start (BPF)\n"
 	"  memmon_serve_tracer_up{tracer}, memmon_serve_lost_events_total,\n"
-	"  memmon_scrape_duration_seconds\n"
-	"Page-fault rates: rate(memmon_process_page_faults_total[1m]).";
+	"  memmon_scrape_duration_seconds";
 
 /* OPTS_GO_ON, or the exit code. */
 static int parse(int argc, char **argv, struct cli *cli, struct serve_listen *where, int *top)
