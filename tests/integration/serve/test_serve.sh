@@ -73,7 +73,7 @@ start_server() { # PORT ERRFILE ARGS...: sets SPID once it listens
 	"$MEMMON" serve --listen "127.0.0.1:$port" "$@" >/dev/null 2>"$err" &
 	SPID=$!
 	on_exit "kill $SPID 2>/dev/null; wait $SPID 2>/dev/null"
-	for _ in $(seq 100); do grep -q "listening" "$err" && return; sleep 0.1; done
+	for _ in $(seq 300); do grep -q "listening" "$err" && return; sleep 0.1; done
 	cat "$err"; fail "memmon serve did not start"
 }
 start_server "$MPORT" "$TMPD/serve.err" --top 100000
@@ -115,7 +115,7 @@ assert_eq "$(promql 'memmon_serve_tracer_up{tracer="oom"}')" 1 "oom tracer up"
 # the steady process's PSS: Prometheus = memmon ps = smaps_rollup = smem, within 1%
 prom_pss=$(promql "memmon_process_memory_bytes{pid=\"$PARENT\",type=\"pss\"}")
 [ -n "$prom_pss" ] || fail "no PSS series for pid $PARENT"
-assert_eq "$(promql "memmon_process_memory_bytes{pid=\"$PARENT\",type=\"pss\"}" | grep -c .)" 1 "one PSS series"
+assert_eq "$(promql "count(memmon_process_memory_bytes{pid=\"$PARENT\",type=\"pss\"})")" 1 "PSS series of pid $PARENT"
 ps_pss=$(( $("$MEMMON" ps -p "$PARENT" --json | jq -r 'select(.type == "ps_process") | .pss_kb') * 1024 ))
 rollup_pss=$(( $(awk '$1 == "Pss:" {print $2}' "/proc/$PARENT/smaps_rollup") * 1024 ))
 smem_pss=$(( $(smem -H -c "pid pss" -P "$STEADY_PATTERN" | awk -v p="$PARENT" '$1 == p {print $2}') * 1024 ))
@@ -172,13 +172,13 @@ export HOME=$TMPD GOCACHE=$TMPD/gocache GOFLAGS=-mod=mod GOTOOLCHAIN=local
 LEAKER=$!
 on_exit "kill $LEAKER 2>/dev/null"
 for _ in $(seq 50); do grep -q ready "$TMPD/leaker.out" && break; sleep 0.1; done
-wait_tracing() { # N: waits for the server's Nth "memmon leak: tracing" line
-	for _ in $(seq 150); do [ "$(grep -c "memmon leak: tracing" "$TMPD/serve.err")" -ge "$1" ] && return; sleep 0.1; done
+wait_heap_tracer() { # N: waits for the server's Nth "memmon leak: tracing" line
+	for _ in $(seq 600); do [ "$(grep -c "memmon leak: tracing" "$TMPD/serve.err")" -ge "$1" ] && return; sleep 0.1; done
 	cat "$TMPD/serve.err"; fail "the heap profile's tracer did not start"
 }
 curl -s -D "$TMPD/heap.h" -o "$TMPD/heap.pb.gz" -w '%{http_code}' "$M/debug/pprof/heap?pid=$LEAKER&seconds=3" >"$TMPD/heap.code" &
 CURL=$!
-wait_tracing 1
+wait_heap_tracer 1
 kill -USR1 $LEAKER
 wait $CURL
 assert_eq "$(cat "$TMPD/heap.code")" 200 "heap profile status"
@@ -196,7 +196,7 @@ diff "$TMPD/want_objs" "$TMPD/objs" || fail "heap profile: objects by function"
 # the server stopped while a profile runs: the profile ends early and is still answered
 curl -s -o "$TMPD/heap2.pb.gz" -w '%{http_code}' "$M/debug/pprof/heap?pid=$LEAKER&seconds=120" >"$TMPD/heap2.code" &
 CURL=$!
-wait_tracing 2
+wait_heap_tracer 2
 kill -USR1 $LEAKER
 for _ in $(seq 50); do grep -q "leaked 2" "$TMPD/leaker.out" && break; sleep 0.1; done
 kill $SERVER
