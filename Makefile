@@ -33,7 +33,7 @@ WARNINGS := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -Wmissing-pr
 MEMMON_CFLAGS := $(WARNINGS) $(WERRFLAGS) -std=gnu11 -D_GNU_SOURCE -DMEMMON_VERSION='"$(VERSION)"' \
             -I$(BUILD) -Isrc -MMD -MP $(SANFLAGS)
 # libstdc++ for __cxa_demangle (C++ names in stacks, src/symbols/demangle.c)
-LDLIBS   += -lbpf -lelf -ldw -lz -ljson-c -lm -lstdc++ -lprotobuf-c
+LDLIBS   += -lbpf -lelf -ldw -lz -ljson-c -lm -lstdc++ -lprotobuf-c -lmicrohttpd -lpthread
 override LDFLAGS += $(SANFLAGS)
 
 ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')

@@ -5,7 +5,8 @@ set -euo pipefail
 PKGS=(make gcc g++ clang llvm pkg-config bpftool libbpf-dev libelf-dev libdw-dev zlib1g-dev
       libjson-c-dev libcmocka-dev bpftrace smem procps jq python3 libc6-dbg xz-utils binutils
       libclang-rt-14-dev bc valgrind heaptrack
-      protobuf-c-compiler libprotobuf-c-dev golang-go chromium)
+      protobuf-c-compiler libprotobuf-c-dev golang-go chromium
+      libmicrohttpd-dev prometheus curl)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -56,7 +56,7 @@ static void print_json(const struct cgroup_list *l, const struct cgroup_row *r, 
 	if (st->has_psi) {
 		struct json_object *p = json_object_new_object();
 		json_object_object_add(p, "some", psi_json(&st->psi.some));
-		json_object_object_add(p, "full", st->psi.has_full ? psi_json(&st->psi.full) : NULL);
+		json_object_object_add(p, "full", st->psi.full.present ? psi_json(&st->psi.full) : NULL);
 		json_object_object_add(j, "psi", p);
 	} else {
 		json_object_object_add(j, "psi", NULL);

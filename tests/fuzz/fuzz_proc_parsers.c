@@ -1,9 +1,11 @@
 /* libFuzzer harness for every /proc parser of ps/pmap/sys/trend. The first byte picks the
  * parser, the rest is its input, in a buffer of exactly that size (ASan sees overreads).
  * Built by `make fuzz-build`, run by `make fuzz` (tests/fuzz/run.sh). */
-// fuzz-sources: src/proc/proc_smaps.c src/proc/proc_meminfo.c src/proc/proc_vmstat.c src/proc/proc_buddyinfo.c src/proc/proc_slabinfo.c src/proc/proc_status.c src/proc/proc_file.c
+// fuzz-sources: src/proc/proc_smaps.c src/proc/proc_meminfo.c src/proc/proc_vmstat.c src/proc/proc_buddyinfo.c src/proc/proc_slabinfo.c src/proc/proc_status.c src/proc/proc_psi.c src/proc/proc_pid_stat.c src/proc/proc_file.c
 #include "proc/proc_buddyinfo.h"
 #include "proc/proc_meminfo.h"
+#include "proc/proc_pid_stat.h"
+#include "proc/proc_psi.h"
 #include "proc/proc_slabinfo.h"
 #include "proc/proc_smaps.h"
 #include "proc/proc_status.h"
@@ -42,14 +44,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vmstat vs;
 	struct buddy_zone zones[8];
 	struct proc_status_mem st;
+	struct psi psi;
+	struct pid_stat ps;
 	uint64_t kb;
 	int r;
-	switch (data[0] % 7) {
+	switch (data[0] % 9) {
 	case 0: r = smaps_parse(text, len, on_mapping, NULL); break;
 	case 1: r = smaps_sum(text, len, &mc); break;
 	case 2: r = maps_total_kb(text, len, &kb); break;
 	case 3: r = meminfo_parse(text, len, &mi); break;
 	case 4: r = vmstat_parse(text, len, &vs); break;
+	case 7: r = psi_parse(text, len, &psi); break;
+	case 8: r = pid_stat_parse(text, len, &ps); break;
 	case 5:
 		r = buddyinfo_parse(text, len, zones, 8);
 		for (int i = 0; i < r; i++) {

@@ -88,10 +88,10 @@ static void test_psi(void **state)
 	struct psi p;
 	assert_int_equal(psi_parse(text, LEN(text), &p), 0);
 	assert_true(p.some.avg10 == 12.34 && p.some.avg60 == 1.0 && p.some.total_us == 987654);
-	assert_true(p.has_full && p.full.avg10 == 0.1 && p.full.total_us == 42);
+	assert_true(p.full.present && p.full.avg10 == 0.1 && p.full.total_us == 42);
 	static const char some[] = "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n";
 	assert_int_equal(psi_parse(some, LEN(some), &p), 0);
-	assert_false(p.has_full);
+	assert_false(p.full.present);
 	assert_int_equal(psi_parse("full avg10=0.00 avg60=0.00 avg300=0.00 total=0", 47, &p), -EINVAL);
 	assert_int_equal(psi_parse("some avg10=x", 12, &p), -EINVAL);
 	assert_int_equal(psi_parse("", 0, &p), -EINVAL);

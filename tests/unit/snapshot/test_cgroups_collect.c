@@ -104,7 +104,7 @@ static void test_v2_tree(void **state)
 	assert_true(a->st.sock == 12 && a->st.shmem == 5000);
 	assert_true(a->st.limit_hits == 3 && a->st.oom == 1 && a->st.oom_kill == 1);
 	assert_true(a->st.soft_limit == MEMCG_NONE);
-	assert_true(a->st.has_psi && a->st.psi.has_full);
+	assert_true(a->st.has_psi && a->st.psi.full.present);
 	assert_true(a->st.psi.some.avg10 == 1.5 && a->st.psi.some.total_us == 1234);
 	assert_true(a->st.psi.full.avg10 == 0.5 && a->st.psi.full.total_us == 99);
 	assert_int_equal(a->npids, 2);
