@@ -40,7 +40,9 @@ assert_contains "$TMPD/p" "/usr/bin/sleep"
 assert_contains "$TMPD/p" "total"
 # `pmap PID` as pmap(1) is called, and mixed with -p; JSON says who was skipped and why.
 "$MEMMON" pmap $GOOD >"$TMPD/p1" || fail "pmap PID"
-diff <(grep -v total "$TMPD/p") <(grep -v total "$TMPD/p1") >/dev/null || fail "pmap PID differs from pmap -p PID"
+# (the same mappings; PSS moves as other processes map the same libraries)
+diff <(grep -v total "$TMPD/p" | awk '{print $1, $2, $NF}') <(grep -v total "$TMPD/p1" | awk '{print $1, $2, $NF}') >/dev/null ||
+	fail "pmap PID lists other mappings than pmap -p PID"
 "$MEMMON" pmap --json $GOOD -p 999999 >"$TMPD/pj" 2>/dev/null; assert_eq $? 1 "pmap --json PID -p missing"
 assert_eq "$(jq -c 'select(.type=="pmap_summary") | [.processes, .skipped]' "$TMPD/pj")" \
 	'[1,[{"pid":999999,"reason":"does not exist"}]]' "pmap_summary"
