@@ -11,10 +11,12 @@ CGROOT=/sys/fs/cgroup/memory
 for tool in prometheus promtool curl smem go; do
 	command -v $tool >/dev/null || fail "$tool is not installed (scripts/setup.sh installs it)"
 done
-free_port() { # a port nothing listens on (no connection accepted there)
+free_port() { # a port nothing listens on (no connection accepted there), below the
+	# kernel's ephemeral range (32768 up), where an outgoing connection (a scrape, curl)
+	# could hold it by the time the server binds it
 	local p
 	while :; do
-		p=$((20000 + RANDOM % 40000))
+		p=$((20000 + RANDOM % 12000))
 		[ "$p" = "${MPORT:-}" ] && continue
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo $p; return; }
 	done
