@@ -1,4 +1,5 @@
 #include "core/json_out.h"
+#include "core/loop.h"
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -81,7 +82,7 @@ static double clock_now(clockid_t id)
 
 void json_add_time(struct json_object *o, const char *key, double mono)
 {
-	double wall = clock_now(CLOCK_REALTIME) - clock_now(CLOCK_MONOTONIC) + mono;
+	double wall = clock_now(CLOCK_REALTIME) - now_seconds() + mono;
 	time_t secs = (time_t)floor(wall);
 	long usec = lround((wall - (double)secs) * 1e6);
 	if (usec >= 1000000) {
@@ -98,5 +99,5 @@ void json_add_time(struct json_object *o, const char *key, double mono)
 
 void json_add_time_now(struct json_object *o, const char *key)
 {
-	json_add_time(o, key, clock_now(CLOCK_MONOTONIC));
+	json_add_time(o, key, now_seconds());
 }

@@ -1,5 +1,6 @@
 #include "core/cli.h"
 #include "core/keyed_table.h"
+#include "core/loop.h"
 #include "proc/proc_libs.h"
 #include "symbols/unwind_build.h"
 #include "symbols/unwind_event.h"
@@ -215,13 +216,6 @@ static void load_table(struct unwind_tables *t, const struct unwind_built *b,
 	t->stats.pages = t->pages.used;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The table of the file open at fd (st its identity), built if no file with the same
  * build-id was. */
 static struct table_row *table_for(struct unwind_tables *t, int fd, const struct stat *st)
@@ -238,7 +232,7 @@ static struct table_row *table_for(struct unwind_tables *t, int fd, const struct
 	struct table_row *row = ktable_get(&t->tables, key.key, &created);
 	if (!row || !created)
 		return row;
-	double t0 = now();
+	double t0 = now_seconds();
 	struct unwind_built b;
 	int rc = unwind_build_fd(fd, &b);
 	if (rc == 0) {
@@ -250,7 +244,7 @@ static struct table_row *table_for(struct unwind_tables *t, int fd, const struct
 	} else {
 		t->stats.failed++;
 	}
-	t->stats.build_seconds += now() - t0;
+	t->stats.build_seconds += now_seconds() - t0;
 	return row;
 }
 
@@ -493,10 +487,10 @@ static int add_listed_libraries(struct unwind_tables *t, const char *interp, con
 	FILE *out = fdopen(pipefd[0], "r");
 	int added = 0;
 	char line[PATH_MAX + 64];
-	double deadline = now() + 5;
+	double deadline = now_seconds() + 5;
 	while (out) {
 		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
-		int left = (int)((deadline - now()) * 1000);
+		int left = (int)((deadline - now_seconds()) * 1000);
 		if (left <= 0 || poll(&p, 1, left) <= 0 || !fgets(line, sizeof(line), out))
 			break;
 		/* "\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" or "\t/lib64/ld.so (0x...)" */
@@ -555,13 +549,6 @@ void unwind_tables_add_targets(struct unwind_tables *t, const struct cli *cli)
 		unwind_tables_add_pid(t, cli->pids[i]);
 }
 
-static double monotonic_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int unwind_tables_poll(struct unwind_tables *t)
 {
 	if (!t)
@@ -585,9 +572,9 @@ int unwind_tables_poll(struct unwind_tables *t)
 	/* Each process met once: its code mappings are read again (the walkers learn where
 	 * the new ones are), which builds the missing tables too. What is not reached within
 	 * the budget stays in the map for the next call. */
-	double start = monotonic_seconds();
+	double start = now_seconds();
 	for (int i = 0; i < n; i++) {
-		if (i && monotonic_seconds() - start > UNWIND_POLL_BUDGET_S)
+		if (i && now_seconds() - start > UNWIND_POLL_BUDGET_S)
 			break;
 		bpf_map_delete_elem(t->missing_fd, &keys[i]);
 		bool seen = false;
