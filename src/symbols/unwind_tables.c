@@ -570,12 +570,8 @@ int unwind_tables_poll(struct unwind_tables *t)
 		}
 	}
 	/* Each process met once: its code mappings are read again (the walkers learn where
-	 * the new ones are), which builds the missing tables too. What is not reached within
-	 * the budget stays in the map for the next call. */
-	double start = now_seconds();
+	 * the new ones are), which builds the missing tables too. */
 	for (int i = 0; i < n; i++) {
-		if (i && now_seconds() - start > UNWIND_POLL_BUDGET_S)
-			break;
 		bpf_map_delete_elem(t->missing_fd, &keys[i]);
 		bool seen = false;
 		for (int j = 0; j < i && !seen; j++)

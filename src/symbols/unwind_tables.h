@@ -62,10 +62,7 @@ int unwind_tables_add_path(struct unwind_tables *t, const char *path);
  * launched program's own mappings are added at its exec stop (unwind_tables_add_pid). */
 struct cli;
 void unwind_tables_add_targets(struct unwind_tables *t, const struct cli *cli);
-/* Builds the tables of files the BPF walker met without one. Returns how many. Spends at
- * most about UNWIND_POLL_BUDGET_S per call (a large program's tables take seconds) and
- * leaves the rest for the next: the run loop's tick, -d and Ctrl-C stay on time. */
-#define UNWIND_POLL_BUDGET_S 0.2
+/* Builds the tables of files the BPF walker met without one. Returns how many. */
 int unwind_tables_poll(struct unwind_tables *t);
 
 void unwind_tables_get_stats(const struct unwind_tables *t, struct unwind_tables_stats *s);
