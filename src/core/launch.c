@@ -17,9 +17,10 @@
 
 /* The reaper: a small process that outlives memmon. It waits on a pipe from memmon; at EOF
  * without memmon's "done" (memmon died, even by SIGKILL) it kills the program's process
- * group. It holds no other file and ignores the signals aimed at memmon's terminal or
- * group, so it is still there when it is needed. */
-static pid_t start_reaper(pid_t pgid, int *fd)
+ * group and its cgroup. Either way it removes the cgroup once it is empty: a process that
+ * left its parent is reaped by init, in init's time, and until then the cgroup stays. It holds no other file and ignores the
+ * signals aimed at memmon's terminal or group, so it is still there when it is needed. */
+static pid_t start_reaper(pid_t pgid, struct launch_cgroup *cg, int *fd)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC))
@@ -47,6 +48,7 @@ static pid_t start_reaper(pid_t pgid, int *fd)
 			;
 		if (n != 1 || c != 'd')
 			kill(-pgid, SIGKILL);
+		launch_cgroup_remove(cg, 30 * 1000);
 		_exit(0);
 	}
 	close(p[0]);
@@ -135,10 +137,12 @@ int launch_prepare_flags(struct launch *l, char **argv, const char *cmd, unsigne
 	close(err[1]);
 	setpgid(pid, pid); /* also here: whichever runs first, the group exists after fork */
 	l->pid = l->pgid = pid;
+	/* and its cgroup, before it can start anything: what leaves the group stays there */
+	launch_cgroup_enter(&l->cgroup, pid);
 	l->go_fd = go[1];
 	l->err_fd = err[0];
 	l->took_terminal = foreground;
-	l->reaper = start_reaper(pid, &l->reaper_fd);
+	l->reaper = start_reaper(pid, &l->cgroup, &l->reaper_fd);
 	if (l->reaper < 0) {
 		fprintf(stderr, "memmon %s: fork: %s\n", cmd, strerror(errno));
 		launch_abort(l);
@@ -196,8 +200,10 @@ bool launch_poll(struct launch *l, void (*on_stop)(pid_t pid, void *ctx), void *
 		siginfo_t si = { 0 };
 		if (waitid(P_PID, (id_t)l->pid, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0 &&
 		    si.si_pid == l->pid &&
-		    (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED))
+		    (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED)) {
 			kill(-l->pgid, SIGKILL); /* (a tracee's stops are reported here too) */
+			launch_cgroup_kill(&l->cgroup);
+		}
 		pid_t r = waitpid(l->pid, &st, WNOHANG | __WALL);
 		if (r <= 0)
 			break;
@@ -246,6 +252,7 @@ void launch_abort(struct launch *l)
 		kill(-l->pgid, SIGKILL);
 		kill(l->pid, SIGKILL); /* also if it left the group (setsid) */
 	}
+	launch_cgroup_kill(&l->cgroup); /* what left the group, where there is a cgroup */
 	if (l->go_fd >= 0)
 		close(l->go_fd);
 	if (l->err_fd >= 0)
@@ -256,10 +263,12 @@ void launch_abort(struct launch *l)
 		l->exited = true;
 	}
 	take_back_terminal(l);
+	bool removed = launch_cgroup_remove(&l->cgroup, 200);
 	if (l->reaper > 0) { /* its work is done: it leaves without killing */
 		if (write(l->reaper_fd, "d", 1) != 1) { /* it then kills a group already gone */ }
 		close(l->reaper_fd);
-		waitpid(l->reaper, NULL, 0);
+		if (removed) /* else it stays to remove the cgroup when init has reaped the rest */
+			waitpid(l->reaper, NULL, 0);
 		l->reaper = 0;
 	}
 }

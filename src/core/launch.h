@@ -4,17 +4,20 @@
  * them (stacks resolve after the program is gone), then let it finish.
  *
  * The program never runs on untraced: it is in a process group of its own (the terminal's
- * foreground group while it runs, when memmon's was), which launch_abort ends whole, and
- * if memmon itself dies, even by SIGKILL, the kernel kills the program (PR_SET_PDEATHSIG,
- * PTRACE_O_EXITKILL) and a small reaper process kills the rest of its group. */
+ * foreground group while it runs, when memmon's was) and in a cgroup of its own where the
+ * v2 hierarchy allows one (core/launch_cgroup.h), which launch_abort ends whole, and if
+ * memmon itself dies, even by SIGKILL, the kernel kills the program (PR_SET_PDEATHSIG,
+ * PTRACE_O_EXITKILL) and a small reaper process kills the rest of its group and cgroup. */
 #ifndef MEMMON_LAUNCH_H
 #define MEMMON_LAUNCH_H
+#include "core/launch_cgroup.h"
 #include <stdbool.h>
 #include <sys/types.h>
 
 struct launch {
 	pid_t pid;
 	pid_t pgid;  /* its process group: pid */
+	struct launch_cgroup cgroup; /* its cgroup, which also holds what leaves the group */
 	pid_t reaper;
 	int reaper_fd;       /* write end of the reaper's pipe */
 	bool took_terminal;  /* the program's group is the terminal's foreground */

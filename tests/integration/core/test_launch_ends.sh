@@ -10,11 +10,16 @@ cd "$TMPD"
 # PROGRAM: records its pid and its background child's, then waits for ever.
 PROG='trap "" HUP INT TERM; sleep 300 & echo $! >child; echo $$ >prog; wait; wait'
 wait_files() { for _ in $(seq 200); do [ -s prog ] && [ -s child ] && return; sleep 0.05; done; fail "the program did not start"; }
+running() { # PID: exists and is not a zombie (one that left its parent waits for init to reap it)
+	local st
+	st=$(sed -n 's/^[0-9]* (.*) \([A-Z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
 gone_within() { # SECONDS PID...: every pid ends within SECONDS
 	local s=$1 p; shift
 	for _ in $(seq $((s * 20))); do
 		local alive=0
-		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
+		for p in "$@"; do running "$p" && alive=1; done
 		[ $alive = 0 ] && return 0
 		sleep 0.05
 	done
@@ -61,7 +66,34 @@ kill -KILL $m
 wait $m 2>/dev/null
 gone_within 3 $(cat prog) $(cat child) || fail "the program or its child outlived memmon's SIGKILL"
 
-# 5. Ctrl-C during set-up: the program is not started. memmon is stopped while its held
+# 5. What leaves the program's process group (setsid: a daemon) is in the program's cgroup,
+# where the machine has a writable cgroup v2 hierarchy, and ends with it too: at -d's end,
+# and when memmon is killed outright. The cgroup is removed after.
+V2=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
+if [ -n "$V2" ] && [ -w "$V2" ]; then
+	ESC='trap "" HUP INT TERM; setsid sh -c "trap \"\" HUP INT TERM; echo \$\$ >child; exec sleep 300" & echo $$ >prog; wait; sleep 300'
+	for how in d kill; do
+		rm -f prog child
+		if [ $how = d ]; then
+			"$MEMMON" faults -d 2 -- sh -c "$ESC" >/dev/null 2>&1 & m=$!
+		else
+			"$MEMMON" faults -- sh -c "$ESC" >/dev/null 2>&1 & m=$!
+		fi
+		wait_files; track
+		[ "$(ps -o sid= -p "$(cat child)" | tr -d ' ')" = "$(cat child)" ] || fail "the daemon did not leave the session"
+		cg=$V2$(sed -n 's/^0:://p' "/proc/$(cat child)/cgroup")
+		case $cg in */memmon-launch-$m) ;; *) fail "the daemon is not in memmon's launch cgroup: $cg" ;; esac
+		[ $how = kill ] && kill -KILL $m
+		wait $m 2>/dev/null
+		gone_within 5 "$(cat prog)" "$(cat child)" || fail "the program's setsid daemon outlived memmon ($how)"
+		for _ in $(seq 100); do [ -d "$cg" ] || break; sleep 0.1; done
+		[ -d "$cg" ] && fail "the launch cgroup $cg was left behind ($how)"
+	done
+else
+	echo "note: no writable cgroup v2 hierarchy here: the setsid case is not checked"
+fi
+
+# 6. Ctrl-C during set-up: the program is not started. memmon is stopped while its held
 # child waits; if 0.3 s later the child still has not exec'd (its exe is memmon), memmon
 # had not released it, so the signal comes before the release.
 caught=0
@@ -87,7 +119,7 @@ for attempt in 1 2 3 4 5; do
 done
 assert_eq $caught 1 "set-up interrupted in one of 5 attempts"
 
-# 6. From a terminal, the program's group is the terminal's foreground while it runs (it
+# 7. From a terminal, the program's group is the terminal's foreground while it runs (it
 # reads the terminal and gets Ctrl-C), and memmon's again after.
 if command -v script >/dev/null; then
 	script -qec "$MEMMON faults -d 3 -- sh -c 'ps -o tpgid=,pgid= -p \$\$ >tty.txt'" /dev/null >/dev/null 2>&1

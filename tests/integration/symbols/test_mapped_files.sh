@@ -39,6 +39,36 @@ assert_ge "$main_frames" 1 "stacks whose first frame is main in proc_faulter.c, 
 # The FIFO was never opened for reading: a writer would have found a reader.
 as_user timeout 1 sh -c "exec 3>'$PUB/prog (deleted)'" 2>/dev/null && fail "something holds the FIFO open"
 
+# The debug files a binary names are the binary's owner's to choose: a .gnu_debugaltlink
+# (absolute, or relative to the binary), a .gnu_debuglink beside it, a split-DWARF .dwo in
+# its build directory. An ordinary user names FIFOs there; memmon looks for separate debug
+# files only in the system's tree (libdwfl's debuginfo_path is /usr/lib/debug alone) and
+# must never open these, whatever libdw is asked for.
+SRC=$(cd "$(dirname "$0")/../../workloads" && pwd)/proc_faulter.c
+(cd "$PUB" && gcc -O0 -g -gsplit-dwarf -c "$SRC" -o split.o && gcc split.o -o split && rm split.o split.dwo && mkfifo split.dwo) ||
+	fail "cannot build the split-DWARF program"
+printf '%s\0AAAAAAAAAAAAAAAAAAAA' "$PUB/alt.fifo" >"$TMPD/alt"
+printf 'debug.fifo\0\0\0\0\0' >"$TMPD/link"
+gcc -O0 -g "$SRC" -o "$TMPD/plain" &&
+	objcopy --add-section .gnu_debugaltlink="$TMPD/alt" --add-section .gnu_debuglink="$TMPD/link" \
+		"$TMPD/plain" "$PUB/linked" && mkfifo "$PUB/alt.fifo" "$PUB/debug.fifo" ||
+	fail "cannot build the program with debug links"
+chown -R "$ORDINARY_USER" "$PUB"/*
+for prog in split linked; do
+	as_user_bg "$PUB/$prog" 4 1000000 >/dev/null 2>&1
+	p=$USER_PID
+	on_exit "kill -KILL $p 2>/dev/null"
+	sleep 0.3
+	timeout -k 5 30 "$MEMMON" faults -p $p -d 2 >"$TMPD/$prog.txt" 2>"$TMPD/$prog.err"
+	assert_eq $? 0 "faults on a program naming FIFOs as its debug files ($prog; 124: blocked)"
+	grep -q "main+0x[0-9a-f]* .*proc_faulter.c:[0-9]* \[$prog\]" "$TMPD/$prog.txt" ||
+		{ head -30 "$TMPD/$prog.txt"; fail "main with its line in $prog"; }
+	kill -KILL $p 2>/dev/null
+	for f in split.dwo alt.fifo debug.fifo; do
+		as_user timeout 1 sh -c "exec 3>'$PUB/$f'" 2>/dev/null && fail "something holds $f open ($prog)"
+	done
+done
+
 # After the process is gone the path (now a FIFO, another inode) is not taken for it: a
 # symbolizer asked to open it gives up at once (unit test: tests/unit/proc/test_regular_file.c).
 echo "ok: mapped files"
