@@ -233,6 +233,20 @@ static int bad_option(const struct opts_spec *spec, int c, char **argv)
 
 bool opts_verbose;
 
+/* `--folded -` makes the folded stacks the report on stdout (output/profile_files.c): with
+ * --json as well, stdout would be asked to be two things. */
+static bool folded_to_stdout_with_json(const struct opts_spec *spec)
+{
+	bool folded = false, json = false;
+	for (const struct opt *o = spec->opts; o->kind != OPTK_END; o++) {
+		if (o->kind == OPTK_STRING && o->long_name && !strcmp(o->long_name, "folded"))
+			folded = *(const char **)o->dest && !strcmp(*(const char **)o->dest, "-");
+		else if (o->kind == OPTK_JSON)
+			json = ((const struct cli *)o->dest)->json;
+	}
+	return folded && json;
+}
+
 int opts_parse(struct opts_spec *spec, int argc, char **argv)
 {
 	struct option longopts[MAX_LONG_NAMES + 5]; /* + help, verbose, output, output-mode, the end */
@@ -361,6 +375,8 @@ int opts_parse(struct opts_spec *spec, int argc, char **argv)
 				       "unexpected argument '%s'", argv[optind + spec->max_args]);
 	spec->args = argv + optind;
 	spec->nargs = nargs;
+	if (folded_to_stdout_with_json(spec))
+		return cli_usage_error(spec->cmd, "--folded - (to stdout) and --json cannot be combined");
 	/* opened last: a usage error leaves no file behind */
 	if (output && report_out_open(output, output_mode, spec->cmd))
 		return EXIT_RUNTIME;

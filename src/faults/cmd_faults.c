@@ -120,9 +120,6 @@ static int parse(struct faults_opts *o, int argc, char **argv)
 		o->view = VIEW_PROCESS_FILE;
 	if (profiles && o->view != VIEW_STACK)
 		return cli_usage_error(CMD, "--pprof, --folded and --flamegraph need the stack view");
-	if (o->profiles.path[PROFILE_FOLDED] && !strcmp(o->profiles.path[PROFILE_FOLDED], "-") &&
-	    o->cli.json)
-		return cli_usage_error(CMD, "--folded - (to stdout) and --json cannot be combined");
 	if (o->kernel_stacks && o->view != VIEW_STACK)
 		return cli_usage_error(CMD, "--kernel-stacks needs the stack view");
 	return OPTS_GO_ON;

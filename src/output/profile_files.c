@@ -21,6 +21,7 @@ int profile_files_open(struct profile_files *pf, const char *cmd)
 		pf->file[i].dirfd = -1;
 	}
 	pf->folded_stdout = pf->path[PROFILE_FOLDED] && !strcmp(pf->path[PROFILE_FOLDED], "-");
+	pf->report = NULL;
 	for (int i = 0; i < PROFILE_NFORMATS; i++) {
 		if (!pf->path[i] || (i == PROFILE_FOLDED && pf->folded_stdout))
 			continue;
@@ -29,7 +30,28 @@ int profile_files_open(struct profile_files *pf, const char *cmd)
 			return -1;
 		}
 	}
+	if (pf->folded_stdout) { /* the text report, interval reports included, goes nowhere */
+		FILE *null = fopen("/dev/null", "we");
+		if (!null) {
+			fprintf(stderr, "memmon %s: /dev/null: %s\n", cmd, strerror(errno));
+			profile_files_discard(pf);
+			return -1;
+		}
+		fflush(stdout);
+		pf->report = stdout;
+		stdout = null; /* glibc's stdout is assignable (core/report_out.c does the same) */
+	}
 	return 0;
+}
+
+/* stdout is the report's stream again. */
+static void give_back_stdout(struct profile_files *pf)
+{
+	if (!pf->report)
+		return;
+	fclose(stdout);
+	stdout = pf->report;
+	pf->report = NULL;
 }
 
 static int write_one(int format, FILE *out, const struct stack_profile *p, int value_index,
@@ -53,6 +75,7 @@ int profile_files_write(struct profile_files *pf, const struct stack_profile *p,
 		if (!pf->path[i])
 			continue;
 		if (i == PROFILE_FOLDED && pf->folded_stdout) {
+			give_back_stdout(pf);
 			if (write_one(i, stdout, p, value_index, title))
 				rc = -1; /* cli_output_status says so */
 			continue;
@@ -72,6 +95,7 @@ int profile_files_write(struct profile_files *pf, const struct stack_profile *p,
 
 void profile_files_discard(struct profile_files *pf)
 {
+	give_back_stdout(pf);
 	for (int i = 0; i < PROFILE_NFORMATS; i++)
 		if (pf->file[i].fp || pf->file[i].tmp[0])
 			out_file_discard(&pf->file[i]);

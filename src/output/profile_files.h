@@ -15,6 +15,8 @@ struct profile_files {
 	const char *path[PROFILE_NFORMATS]; /* NULL: not asked for */
 	struct out_file file[PROFILE_NFORMATS];
 	bool folded_stdout; /* --folded -: the folded stacks are the report */
+	FILE *report;       /* then: the report's stream, stdout (or -o's file) until the end; the
+			     * command's own report goes to /dev/null meanwhile */
 };
 
 #define OPT_PPROF_FILE(pf, what) \
@@ -33,7 +35,10 @@ struct profile_files {
 
 /* True if any profile file was asked for. */
 bool profile_files_wanted(const struct profile_files *pf);
-/* Opens the files asked for. 0, or -1 (message printed, nothing left behind). */
+/* Opens the files asked for. 0, or -1 (message printed, nothing left behind). With
+ * `--folded -` the folded stacks become the report: stdout is pointed at /dev/null until
+ * profile_files_write or profile_files_discard gives it back (--json is refused then, by
+ * the option parser). */
 int profile_files_open(struct profile_files *pf, const char *cmd);
 /* Writes every file asked for from p: value_index is the sample type the folded stacks and
  * the flame graph count (pprof has them all); title heads the flame graph. 0, or -1

@@ -217,10 +217,6 @@ int cmd_pageowner(int argc, char **argv)
 	rc = EXIT_OK;
 	struct run run = { .opt = &opt, .debug = args.debug };
 	const char *in_name = args.in_name, *out_name = args.out_name;
-	if (profiles.path[PROFILE_FOLDED] && !strcmp(profiles.path[PROFILE_FOLDED], "-")) {
-		po_opt_free(&opt);
-		return cli_usage_error(CMD, "--folded - is not for pageowner: name a file");
-	}
 	FILE *in = open_input(in_name);
 	if (!in || profile_files_open(&profiles, CMD)) {
 		if (in && in != stdin)
@@ -271,11 +267,12 @@ int cmd_pageowner(int argc, char **argv)
 				in_name);
 			rc = EXIT_RUNTIME;
 		}
-		if (out == stdout && (fflush(out) || ferror(out))) {
+		/* (with --folded -, out was /dev/null and stdout is the folded stacks' now) */
+		if (!out_name && (fflush(stdout) || ferror(stdout))) {
 			fprintf(stderr, "memmon pageowner: cannot write output: %s\n", strerror(errno));
 			rc = EXIT_RUNTIME;
 		}
-		if (out != stdout && out_file_commit(&of, CMD))
+		if (out_name && out_file_commit(&of, CMD))
 			rc = EXIT_RUNTIME;
 	}
 	po_parser_free(p);

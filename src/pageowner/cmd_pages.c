@@ -291,10 +291,6 @@ int cmd_pages(int argc, char **argv)
 		po_opt_free(&run.opt);
 		return rc;
 	}
-	if (run.profiles.path[PROFILE_FOLDED] && !strcmp(run.profiles.path[PROFILE_FOLDED], "-")) {
-		po_opt_free(&run.opt);
-		return cli_usage_error(CMD, "--folded - is not for pages: name a file");
-	}
 	if ((run.dump_path && out_file_open(&run.dump, run.dump_path, 0, CMD)) ||
 	    profile_files_open(&run.profiles, CMD)) {
 		out_file_discard(&run.dump);

@@ -261,8 +261,6 @@ static int check(void *vctx, struct cli *cli)
 	struct drsnoop_ctx *c = vctx;
 	if (profile_files_wanted(&c->profiles) && !c->stacks)
 		return cli_usage_error("drsnoop", "--pprof, --folded and --flamegraph need --stacks");
-	if (c->profiles.path[PROFILE_FOLDED] && !strcmp(c->profiles.path[PROFILE_FOLDED], "-"))
-		return cli_usage_error("drsnoop", "--folded - is not for drsnoop: name a file");
 	return OPTS_GO_ON;
 }
 

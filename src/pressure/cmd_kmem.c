@@ -203,8 +203,6 @@ static int check(void *vctx, struct cli *cli)
 		c->by = BY_SITE;
 	if (profile_files_wanted(&c->profiles) && !c->stacks)
 		return cli_usage_error("kmem", "--pprof, --folded and --flamegraph need --stacks");
-	if (c->profiles.path[PROFILE_FOLDED] && !strcmp(c->profiles.path[PROFILE_FOLDED], "-"))
-		return cli_usage_error("kmem", "--folded - is not for kmem: name a file");
 	return OPTS_GO_ON;
 }
 

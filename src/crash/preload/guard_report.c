@@ -115,7 +115,7 @@ static int open_out(const char *name)
 	strcat(path, ".");
 	fmt_u(num, (unsigned long)gettid(), 10);
 	strcat(path, num);
-	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600); /* in memmon's private mkdtemp dir */
 }
 
 static void out_maps(struct out *o)

@@ -46,6 +46,16 @@ assert_contains "$TMPD/raw" "$W $bid [FN][FL][LN][IN]"
 P='_start;__libc_start_main@@GLIBC_2.34;__libc_start_call_main;main'
 printf '%s\n' "$P;leak_large 200000" "$P;leak_medium 100000" "$P;leak_small 10000" >"$TMPD/want_folded"
 diff "$TMPD/want_folded" "$TMPD/l.folded" || fail "--folded"
+# --folded -: the folded stacks are the report on stdout, the text report is not printed
+# (and with -o they go to its file); --json as well is refused.
+"$MEMMON" leak -i 0 --folded - -- "$W" >"$TMPD/stdout.folded" 2>"$TMPD/err" || fail "leak --folded -"
+diff "$TMPD/want_folded" "$TMPD/stdout.folded" || fail "--folded - is the whole stdout"
+"$MEMMON" leak -i 0 --folded - -o "$TMPD/o.folded" -- "$W" >"$TMPD/stdout2" 2>"$TMPD/err" || fail "leak --folded - -o"
+diff "$TMPD/want_folded" "$TMPD/o.folded" || fail "--folded - with -o FILE"
+assert_eq "$(wc -c <"$TMPD/stdout2")" 0 "stdout with --folded - -o FILE"
+"$MEMMON" leak -i 0 --json --folded - -- true >/dev/null 2>"$TMPD/e"
+assert_eq $? 2 "leak --json --folded -"
+assert_contains "$TMPD/e" "--folded - (to stdout) and --json cannot be combined"
 
 # 5. --flamegraph: an SVG with the three sites as text and their hover details.
 python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$TMPD/l.svg" || fail "the SVG is not well-formed XML"

@@ -102,6 +102,8 @@ assert_eq "$(blocks_under pageowner_block "$TMPD/po.json" $wp '(anon_)?pipe_writ
 assert_eq "$(jq -r 'select(.type=="pageowner_summary") | .malformed' "$TMPD/po.json")" 0 "malformed records in the dump"
 # memmon pageowner's profile of the dump: the same pipe pages
 "$MEMMON" pageowner --pid $wp --folded "$TMPD/po.folded" "$TMPD/dump.txt" >/dev/null 2>&1 || fail "pageowner --folded"
+"$MEMMON" pageowner --pid $wp --folded - "$TMPD/dump.txt" >"$TMPD/po.stdout" 2>/dev/null || fail "pageowner --folded -"
+diff "$TMPD/po.folded" "$TMPD/po.stdout" || fail "pageowner --folded - writes the folded stacks, and only them, to stdout"
 assert_eq "$(grep -E '(anon_)?pipe_write_\[k\];' "$TMPD/po.folded" | awk '{s += $NF} END {print s}')" \
 	$((PIPE_PAGES * PAGE)) "pageowner's folded bytes under pipe_write"
 rm -f "$TMPD/pages-test-data.$$"
