@@ -4,6 +4,7 @@
  * probes' cost counts) per unit of work, measured around the work only.
  *   deep_stack pairs N          N malloc/free pairs
  *   deep_stack faults N ROUNDS  first-touch faults of N anonymous pages, ROUNDS times */
+#include "alloc_loop.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,27 +15,9 @@
 
 static volatile long sink;
 
-static double cpu_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 __attribute__((noinline)) static double pairs(long n)
 {
-	static void *live[64];
-	unsigned x = 12345;
-	double t0 = cpu_ns();
-	for (long i = 0; i < n; i++) {
-		x = x * 1103515245 + 12345;
-		int slot = (x >> 8) & 63;
-		free(live[slot]);
-		live[slot] = malloc(16 + ((x >> 16) & 2047));
-	}
-	for (int i = 0; i < 64; i++)
-		free(live[i]);
-	return (cpu_ns() - t0) / n;
+	return alloc_pairs_ns(n);
 }
 
 __attribute__((noinline)) static double faults(long pages, long rounds)

@@ -130,3 +130,16 @@ const char *loop_end_reason(enum loop_end e)
 	default: return "error";
 	}
 }
+
+void loop_sleep_until(double until)
+{
+	while (!loop_interrupted()) {
+		double left = until - now_seconds();
+		if (left <= 0)
+			return;
+		if (left > 0.1)
+			left = 0.1; /* Ctrl-C is noticed within 0.1 s */
+		struct timespec ts = { 0, (long)(left * 1e9) };
+		nanosleep(&ts, NULL);
+	}
+}

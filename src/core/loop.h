@@ -36,5 +36,8 @@ bool loop_interrupted(void);
 enum loop_end loop_run(struct loop *l);
 const char *loop_end_reason(enum loop_end e);
 double now_seconds(void);
+/* Sleeps until the monotonic time `until` (now_seconds' clock), waking early once
+ * loop_interrupted: for commands that sample on a schedule without loop_run. */
+void loop_sleep_until(double until);
 
 #endif

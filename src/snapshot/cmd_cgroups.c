@@ -95,20 +95,6 @@ static int parse(struct cgroups_opts *o, int argc, char **argv)
 	return OPTS_GO_ON;
 }
 
-/* Sleeps until the monotonic time `until`, waking early on Ctrl-C. */
-static void sleep_until(double until)
-{
-	while (!loop_interrupted()) {
-		double left = until - now_seconds();
-		if (left <= 0)
-			return;
-		if (left > 0.1)
-			left = 0.1;
-		struct timespec ts = { 0, (long)(left * 1e9) };
-		nanosleep(&ts, NULL);
-	}
-}
-
 struct hierarchies {
 	struct cgroup_mounts m;
 	struct cgroup_hierarchy h[2];
@@ -155,7 +141,7 @@ static int run(const struct cgroups_opts *o, const struct hierarchies *hs)
 	int rc = 0;
 	for (round = 0; rounds < 0 || round < rounds; round++) {
 		if (o->repeat && round > 0) {
-			sleep_until(start + (double)round * o->interval);
+			loop_sleep_until(start + (double)round * o->interval);
 			if (loop_interrupted())
 				break;
 		}

@@ -94,20 +94,6 @@ static int huge_page_order(const struct meminfo *mi, long page_size)
 	return order;
 }
 
-/* Sleeps until the monotonic time `until`, waking early on Ctrl-C. */
-static void sleep_until(double until)
-{
-	while (!loop_interrupted()) {
-		double left = until - now_seconds();
-		if (left <= 0)
-			return;
-		if (left > 0.1)
-			left = 0.1;
-		struct timespec ts = { 0, (long)(left * 1e9) };
-		nanosleep(&ts, NULL);
-	}
-}
-
 /* Prints every screen until -d, Ctrl-C, or the one screen without -i. 0, or -errno when
  * /proc/meminfo or /proc/vmstat cannot be read (message printed). */
 static int run(const struct sys_opts *o, struct sys_screen *s)
@@ -121,7 +107,7 @@ static int run(const struct sys_opts *o, struct sys_screen *s)
 	long screen;
 	int r;
 	for (screen = 0; screens < 0 || screen < screens; screen++) {
-		sleep_until(start + (double)(screen + 1) * o->interval);
+		loop_sleep_until(start + (double)(screen + 1) * o->interval);
 		if (loop_interrupted() && screen > 0)
 			break;
 		double t = now_seconds();

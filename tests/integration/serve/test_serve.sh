@@ -167,10 +167,10 @@ assert_eq "$(status -X POST "$M/metrics")" 405 "POST"
 assert_eq "$(status "$M/")" 200 "the index"
 assert_contains "$TMPD/body" "/debug/pprof/heap?pid=N&seconds=S"
 
-# --- /debug/pprof/heap: leak_on_signal leaks 310000 bytes from three sites at SIGUSR1, sent
+# --- /debug/pprof/heap: leak_three on-signal leaks 310000 bytes from three sites at SIGUSR1, sent
 # once the server's leak tracer says it traces; go tool pprof reads exactly those sites
 export HOME=$TMPD GOCACHE=$TMPD/gocache GOFLAGS=-mod=mod GOTOOLCHAIN=local
-"$WORKLOADS/leak_on_signal" >"$TMPD/leaker.out" &
+"$WORKLOADS/leak_three" on-signal >"$TMPD/leaker.out" &
 LEAKER=$!
 on_exit "kill $LEAKER 2>/dev/null"
 for _ in $(seq 50); do grep -q ready "$TMPD/leaker.out" && break; sleep 0.1; done
