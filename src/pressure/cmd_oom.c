@@ -13,7 +13,7 @@
 #include "pressure/oom_rank_print.h"
 #include "pressure/pressure_run.h"
 #include "proc/proc_meminfo.h"
-#include "proc/proc_pressure.h"
+#include "proc/proc_loadavg.h"
 #include "pressure/oom.skel.h"
 #include "kernel/gfp_names.h"
 #include "kernel/kernel_paths.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proc/proc_meminfo.h"
-#include "proc/proc_pressure.h"
+#include "proc/proc_loadavg.h"
 
 static void test_loadavg_exact(void **state)
 {

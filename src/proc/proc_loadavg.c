@@ -1,4 +1,4 @@
-#include "proc/proc_pressure.h"
+#include "proc/proc_loadavg.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

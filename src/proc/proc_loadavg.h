@@ -1,7 +1,7 @@
 /* The load at a moment: /proc/loadavg. The parser takes the text so it can be tested and
  * fuzzed on its own. Free memory comes from proc/proc_meminfo.h. */
-#ifndef MEMMON_PROC_PRESSURE_H
-#define MEMMON_PROC_PRESSURE_H
+#ifndef MEMMON_PROC_LOADAVG_H
+#define MEMMON_PROC_LOADAVG_H
 #include <stdbool.h>
 #include <stdint.h>
 
