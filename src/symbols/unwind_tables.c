@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -384,11 +385,45 @@ static int open_regular(const char *path)
 	return fd;
 }
 
+/* The key the kernel will know a file open at fd by once a process maps it, where that is
+ * not its fstat identity: an overlayfs file before 6.6 maps as the layer's file below. Read
+ * from memmon's own mapping of it in /proc/self/maps. False where they are the same (any
+ * other filesystem) or it cannot tell. */
+#define OVERLAYFS_MAGIC 0x794c7630
+static bool mapped_key_of(int fd, struct unwind_file_key *k)
+{
+	struct statfs sfs;
+	if (fstatfs(fd, &sfs) || sfs.f_type != OVERLAYFS_MAGIC)
+		return false;
+	void *p = mmap(NULL, 1, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return false;
+	bool found = false;
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[4352];
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		uint64_t start, ino;
+		unsigned major, minor;
+		if (sscanf(line, "%" SCNx64 "-%*x %*s %*x %x:%x %" SCNu64, &start, &major, &minor, &ino) == 4 &&
+		    start == (uint64_t)(uintptr_t)p) {
+			*k = (struct unwind_file_key){ .dev = (uint64_t)major << 20 | minor, .ino = ino };
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	munmap(p, 1);
+	return found;
+}
+
 static int add_path_as(struct unwind_tables *t, const char *path, const struct unwind_file_key *key)
 {
 	int fd = open_regular(path);
 	if (fd < 0)
 		return fd;
+	struct unwind_file_key mapped;
+	if (!key && mapped_key_of(fd, &mapped))
+		key = &mapped;
 	int rc = add_fd(t, fd, key);
 	close(fd);
 	return rc;
