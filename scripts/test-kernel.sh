@@ -5,7 +5,7 @@
 #   scripts/test-kernel.sh [KERNEL_PACKAGE]      e.g. linux-image-6.1.0-57-amd64
 #
 # The guest's root is this machine's / shared read-only over 9p under an overlay with a tmpfs upper layer,
-# so the tests see the same tools, libraries and build tree; results come back through a second, writable
+# so the tests see the same tools, libraries and build tree; its /tmp is an ext4 disk image, as the host's; results come back through a second, writable
 # 9p share. Prints the guest's "Linux version" line, run-tests.sh's PASS/FAIL lines and its closing
 # "N passed, N failed" line; exits non-zero on a failure, on a boot failure and on the hard timeout.
 #
@@ -89,7 +89,7 @@ add_module() {
 	for dep in $(strings "${KO_PATH[$m]}" | sed -n 's/^depends=//p' | tr ',' ' '); do add_module "$dep"; done
 	ORDER+=("$m")
 }
-for m in virtio_pci 9pnet_virtio 9p overlay; do add_module "$m"; done
+for m in virtio_pci 9pnet_virtio 9p overlay virtio_blk crc32c_generic ext4; do add_module "$m"; done
 
 # The initramfs: busybox, the modules, and an /init that mounts the host's root and switches to it.
 IRD="$WORK/initramfs"
@@ -123,6 +123,11 @@ EOF
 chmod +x "$IRD/init"
 (cd "$IRD" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1) >"$WORK/initramfs.gz"
 
+# The guest's /tmp: an ext4 disk, as on the host (the tests' files must have a page cache that can be
+# dropped and read back from a disk; a tmpfs /tmp holds its pages in shmem).
+truncate -s 2G "$WORK/tmp.img"
+mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$WORK/tmp.img"
+
 RESULTS="$WORK/results"
 mkdir -p "$RESULTS"
 printf 'ROOT=%q\nBUILD=%q\nTESTS=%q\nCMD=%q\n' "$ROOT" "$BUILD" "$TESTS" "${MEMMON_KERNEL_CMD:-}" >"$RESULTS/env"
@@ -135,6 +140,7 @@ run_qemu() { # accel seconds
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 		-fsdev local,id=results,path="$RESULTS",security_model=none \
 		-device virtio-9p-pci,fsdev=results,mount_tag=results \
+		-drive file="$WORK/tmp.img",if=virtio,format=raw,cache=unsafe \
 		-nic none >"$WORK/console" 2>&1 </dev/null
 }
 

@@ -205,8 +205,10 @@ static __always_inline int count_fault(struct bpf_perf_event_data *ctx, bool maj
 	bool fresh = classify(tgid, ctx->addr, vi);
 	/* Code this process runs was faulted in by it: a fault in an executable file
 	 * mapping is where user space learns the mapping for symbolization. */
-	if (want_ustack && fresh && vi->kind == FK_FILE && vi->exec)
+	if (want_ustack && fresh && vi->kind == FK_FILE && vi->exec) {
 		announce_map(tgid, vi);
+		unwind_note_mapping(vi->start, vi->end, vi->pgoff, vi->dev, vi->ino);
+	}
 	if (only_hugetlb && !(vi->flags & FF_HUGETLB))
 		return 0;
 	if (only_swapin && (!major || vi->kind < FK_HEAP))

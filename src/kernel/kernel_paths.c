@@ -69,5 +69,7 @@ void kernel_path_mapping_cache(const char *cmd)
 		return;
 	kernel_path(cmd, kernel_btf_has("mm_struct", "mm_lock_seq") ?
 		    "mapping lookups: cached, checked against mm->mm_lock_seq (6.4+)" :
-		    "mapping lookups: not cached, bpf_find_vma every time (no mm_lock_seq before 6.4)");
+		    "mapping lookups: no mm->mm_lock_seq (before 6.4): a fault's or call's own mapping "
+		    "by bpf_find_vma every time; user stack walks trust the code mappings they cached "
+		    "or user space announced from /proc/PID/maps (one bpf_find_vma per program run)");
 }

@@ -15,6 +15,14 @@ struct mm_struct___int {
 	int mm_lock_seq;
 } __attribute__((preserve_access_index));
 
+/* The kernel has a mapping sequence at all (6.4+): without it a cached lookup can never be
+ * checked, only trusted or looked up again. */
+static __always_inline bool mm_has_mappings_seq(void)
+{
+	return bpf_core_field_exists(((struct mm_struct___seqcount *)0)->mm_lock_seq) ||
+	       bpf_core_field_exists(((struct mm_struct___int *)0)->mm_lock_seq);
+}
+
 /* True (with *seq) when the mappings can be cached now; false without mm_lock_seq, or
  * while a writer is changing them. */
 static __always_inline bool mm_mappings_seq(struct mm_struct *mm, __u32 *seq)

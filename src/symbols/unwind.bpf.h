@@ -122,8 +122,10 @@ struct unwind_scratch {
 	__u32 parent_tgid; /* a forked child that has not exec'd: its parent's */
 	__u32 seq, next;
 	__u32 seq_known; /* the kernel has mm_lock_seq and no writer holds it now */
-	__u32 pad2;
+	__u32 seq_exists; /* the kernel has mm_lock_seq (6.4+) */
 	struct unwind_mapping cache[UNWIND_CACHE];
+	struct unwind_mapping note; /* unwind_note_mapping's, off the BPF stack */
+	__u64 note_key;
 };
 
 struct {
@@ -173,10 +175,26 @@ static long unwind_vma_cb(struct task_struct *task, struct vm_area_struct *vma, 
  * frames, found by call frame information: code the thread is running or will return
  * into, which is still mapped where it was, so the mapping that covered it still does
  * (short of a library unloaded and another loaded at the same address in between). False
- * when nothing is known. */
+ * when nothing is known.
+ *
+ * Kernels without mm_lock_seq (before 6.4) can never call an entry fresh, and a program
+ * run with interrupts off gets one bpf_find_vma: the next fails with -EBUSY while the
+ * first's mmap unlock work is pending (and a fault probe spends that one on the faulting
+ * address). There a stale entry, or one user space announced, is trusted without looking
+ * (for the reason above), so the lookup is kept for a mapping nothing knows; when that
+ * lookup is busy too, the process is put in unwind_missing (key dev 0, ino tgid) and user
+ * space announces all its code mappings at its next poll. */
 static __always_inline bool unwind_fresh(const struct unwind_scratch *u, const struct unwind_mapping *m)
 {
 	return u->seq_known && m->seq == u->seq && m->generation == (__u32)u->generation;
+}
+
+/* Before 6.4, an entry good enough without a lookup: a file with a table (tables are
+ * never taken back), or anything else found since the last table was added. */
+static __always_inline bool unwind_trusted_unchecked(const struct unwind_scratch *u,
+						     const struct unwind_mapping *m)
+{
+	return !u->seq_exists && (m->kind == 0 || m->generation == (__u32)u->generation);
 }
 
 static __always_inline bool unwind_mapping_of(struct unwind_scratch *u, __u64 addr,
@@ -186,7 +204,7 @@ static __always_inline bool unwind_mapping_of(struct unwind_scratch *u, __u64 ad
 	for (int i = 0; i < UNWIND_CACHE; i++) {
 		struct unwind_mapping *m = &u->cache[i];
 		if (m->start <= addr && addr < m->end && m->mm == u->mm && m->birth == u->birth) {
-			if (unwind_fresh(u, m)) {
+			if (unwind_fresh(u, m) || unwind_trusted_unchecked(u, m)) {
 				*out = *m;
 				return true;
 			}
@@ -208,20 +226,28 @@ static __always_inline bool unwind_mapping_of(struct unwind_scratch *u, __u64 ad
 			g = NULL;
 	}
 	__u32 slot = stale >= 0 ? (__u32)stale : u->next++;
-	if (g && g->mm == u->mm && g->birth == u->birth && unwind_fresh(u, g)) {
+	if (g && ((g->mm == u->mm && g->birth == u->birth && unwind_fresh(u, g)) ||
+		  unwind_trusted_unchecked(u, g))) {
 		*out = *g;
 		u->cache[slot & (UNWIND_CACHE - 1)] = *out;
 		return true;
 	}
 	__builtin_memset(out, 0, sizeof(*out));
 	struct task_struct *task = bpf_get_current_task_btf();
-	if (bpf_find_vma(task, addr, unwind_vma_cb, out, 0) || !out->end) {
+	long err = bpf_find_vma(task, addr, unwind_vma_cb, out, 0);
+	if (err || !out->end) {
 		if (stale >= 0 && stale < UNWIND_CACHE)
 			*out = u->cache[stale];
 		else if (g)
 			*out = *g;
-		else
+		else {
+			if (err && err != -2 /* -ENOENT: no mapping there */) {
+				struct unwind_file_key k = { .dev = 0, .ino = u->tgid };
+				struct unwind_missing miss = { .tgid = u->tgid };
+				bpf_map_update_elem(&unwind_missing, &k, &miss, BPF_NOEXIST);
+			}
 			return false;
+		}
 		__sync_fetch_and_add(&unwind_stale_lookups, 1);
 		return true;
 	}
@@ -246,6 +272,7 @@ static __always_inline void unwind_begin(struct unwind_scratch *u)
 	__u64 *gen = bpf_map_lookup_elem(&unwind_generation, &zero);
 	__u64 generation = gen ? *gen : 0;
 	u->seq_known = mm && mm_mappings_seq(mm, &seq);
+	u->seq_exists = mm_has_mappings_seq();
 	if (u->generation != generation) {
 		__builtin_memset(u->cache, 0, sizeof(u->cache));
 		u->generation = generation;
@@ -256,6 +283,55 @@ static __always_inline void unwind_begin(struct unwind_scratch *u)
 	struct task_struct *leader = task->group_leader;
 	u->parent_tgid = leader->self_exec_id == leader->parent_exec_id ? leader->real_parent->tgid : 0;
 	u->seq = seq;
+}
+
+static long unwind_note_block(__u32 i, void *ctx)
+{
+	__u32 zero = 0;
+	struct unwind_scratch *u = bpf_map_lookup_elem(&unwind_scratch, &zero);
+	if (!u)
+		return 1;
+	__u64 key = u->note_key + i;
+	bpf_map_update_elem(&unwind_vmas, &key, &u->note, BPF_ANY);
+	return 0;
+}
+
+/* A code mapping of the current process that the probe looked up itself (a fault in
+ * executable file memory, by bpf_find_vma): given to the walker, which before 6.4 cannot
+ * make that lookup again in the same program run, nor check a cached one (see
+ * unwind_mapping_of). Into this CPU's cache and every 64 KiB block of the mapping in
+ * unwind_vmas, for walks on other CPUs. pgoff in bytes, dev as the kernel's s_dev. Kernels
+ * with mm_lock_seq look mappings up themselves: nothing to do there. */
+static __always_inline void unwind_note_mapping(__u64 start, __u64 end, __u64 pgoff, __u64 dev,
+						__u64 ino)
+{
+	if (mm_has_mappings_seq() || end <= start)
+		return;
+	__u32 zero = 0;
+	struct unwind_scratch *u = bpf_map_lookup_elem(&unwind_scratch, &zero);
+	if (!u)
+		return;
+	struct unwind_file_key k = { .dev = dev, .ino = ino };
+	struct unwind_file *uf = bpf_map_lookup_elem(&unwind_files, &k);
+	if (!uf)
+		return; /* no table yet: the walk's lookup says so and asks for one */
+	unwind_begin(u);
+	struct unwind_mapping *m = &u->note;
+	m->mm = u->mm;
+	m->birth = u->birth;
+	m->start = start;
+	m->end = end;
+	m->bias = (__s64)pgoff - (__s64)start + uf->vaddr_adjust;
+	m->page_base = uf->page_base;
+	m->first_page = uf->first_page;
+	m->npages = uf->npages;
+	m->kind = 0;
+	m->seq = u->seq;
+	m->generation = (__u32)u->generation;
+	u->cache[u->next++ & (UNWIND_CACHE - 1)] = *m;
+	__u64 first = start >> UNWIND_BLOCK_SHIFT, last = (end - 1) >> UNWIND_BLOCK_SHIFT;
+	u->note_key = (__u64)u->tgid << 32 | (__u32)first;
+	bpf_loop(last - first < 1024 ? (__u32)(last - first + 1) : 1024, unwind_note_block, NULL, 0);
 }
 
 /* The rule at vaddr in a mapping with a table; NULL where there is none. */

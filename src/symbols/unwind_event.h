@@ -114,7 +114,9 @@ enum unwind_end {
 };
 
 /* A file a traced process runs code from that has no table yet: user space builds it.
- * tgid and start name the mapping, through /proc/TGID/map_files/START-END. */
+ * tgid and start name the mapping, through /proc/TGID/map_files/START-END. Under the key
+ * { dev 0, ino tgid }: a walk of tgid could not look a mapping up, so user space announces
+ * all the process's code mappings (start and end 0). */
 struct unwind_missing {
 	__u32 tgid;
 	__u32 pad;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -327,8 +328,12 @@ int unwind_tables_shared_fd(const struct unwind_tables *t)
 	return t && t->shared ? t->shared_fd : -1;
 }
 
-/* Makes the file open at fd unwindable. 1 added, 0 known already, -errno. */
-static int add_fd(struct unwind_tables *t, int fd)
+/* Makes the file open at fd unwindable, under key as the kernel names the mapped file
+ * (NULL: its fstat identity). The two differ where a mapping's file is not the one opened:
+ * on overlayfs before 6.6 a mapping holds the lower file (the key /proc/PID/maps and the
+ * walker see) while opening /proc/PID/map_files gives the overlay's. 1 added, 0 known
+ * already, -errno. */
+static int add_fd(struct unwind_tables *t, int fd, const struct unwind_file_key *key)
 {
 	struct stat st;
 	if (fstat(fd, &st))
@@ -337,6 +342,8 @@ static int add_fd(struct unwind_tables *t, int fd)
 		return -EINVAL;
 	struct unwind_file_key k = { .dev = ((uint64_t)major(st.st_dev) << 20) | minor(st.st_dev),
 				     .ino = st.st_ino };
+	if (key)
+		k = *key;
 	bool created;
 	struct file_row *f = ktable_get(&t->files, &k, &created);
 	if (!f)
@@ -378,23 +385,63 @@ static int open_regular(const char *path)
 	return fd;
 }
 
-int unwind_tables_add_path(struct unwind_tables *t, const char *path)
+/* The key the kernel will know a file open at fd by once a process maps it, where that is
+ * not its fstat identity: an overlayfs file before 6.6 maps as the layer's file below. Read
+ * from memmon's own mapping of it in /proc/self/maps. False where they are the same (any
+ * other filesystem) or it cannot tell. */
+#define OVERLAYFS_MAGIC 0x794c7630
+static bool mapped_key_of(int fd, struct unwind_file_key *k)
+{
+	struct statfs sfs;
+	if (fstatfs(fd, &sfs) || sfs.f_type != OVERLAYFS_MAGIC)
+		return false;
+	void *p = mmap(NULL, 1, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return false;
+	bool found = false;
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[4352];
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		uint64_t start, ino;
+		unsigned major, minor;
+		if (sscanf(line, "%" SCNx64 "-%*x %*s %*x %x:%x %" SCNu64, &start, &major, &minor, &ino) == 4 &&
+		    start == (uint64_t)(uintptr_t)p) {
+			*k = (struct unwind_file_key){ .dev = (uint64_t)major << 20 | minor, .ino = ino };
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	munmap(p, 1);
+	return found;
+}
+
+static int add_path_as(struct unwind_tables *t, const char *path, const struct unwind_file_key *key)
 {
 	int fd = open_regular(path);
 	if (fd < 0)
 		return fd;
-	int rc = add_fd(t, fd);
+	struct unwind_file_key mapped;
+	if (!key && mapped_key_of(fd, &mapped))
+		key = &mapped;
+	int rc = add_fd(t, fd, key);
 	close(fd);
 	return rc;
 }
 
+int unwind_tables_add_path(struct unwind_tables *t, const char *path)
+{
+	return add_path_as(t, path, NULL);
+}
+
 /* A mapping through /proc/PID/map_files: the file the process maps, whatever its path
- * now names (deleted, replaced). */
-static int add_mapping(struct unwind_tables *t, pid_t pid, uint64_t start, uint64_t end)
+ * now names (deleted, replaced), under the key the kernel knows it by. */
+static int add_mapping(struct unwind_tables *t, pid_t pid, uint64_t start, uint64_t end,
+		       const struct unwind_file_key *key)
 {
 	char path[96];
 	snprintf(path, sizeof(path), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, pid, start, end);
-	return unwind_tables_add_path(t, path);
+	return add_path_as(t, path, key);
 }
 
 /* Tells the walkers where a code mapping of pid is (symbols/unwind.bpf.h's unwind_vmas,
@@ -426,7 +473,7 @@ int unwind_tables_add_mapping(struct unwind_tables *t, pid_t pid, uint64_t start
 	if (!t)
 		return 0;
 	struct unwind_file_key k = { .dev = dev, .ino = ino };
-	int rc = ktable_find(&t->files, &k) ? 0 : add_mapping(t, pid, start, end);
+	int rc = ktable_find(&t->files, &k) ? 0 : add_mapping(t, pid, start, end, &k);
 	announce_mapping(t, pid, start, end, offset, &k);
 	return rc;
 }
@@ -520,7 +567,7 @@ int unwind_tables_add_program(struct unwind_tables *t, const char *path)
 	if (fd < 0)
 		return fd;
 	char interp[PATH_MAX];
-	int rc = add_fd(t, fd), added = rc > 0;
+	int rc = add_fd(t, fd, NULL), added = rc > 0;
 	bool dynamic = unwind_interp_fd(fd, interp, sizeof(interp)) == 0;
 	close(fd);
 	if (rc < 0)
@@ -570,7 +617,9 @@ int unwind_tables_poll(struct unwind_tables *t)
 		}
 	}
 	/* Each process met once: its code mappings are read again (the walkers learn where
-	 * the new ones are), which builds the missing tables too. */
+	 * the new ones are), which builds the missing tables too. An entry of device 0 names
+	 * no file: a walk of that process could not look a mapping up (before 6.4 the walker
+	 * relies on these announcements; symbols/unwind.bpf.h). */
 	for (int i = 0; i < n; i++) {
 		bpf_map_delete_elem(t->missing_fd, &keys[i]);
 		bool seen = false;
@@ -579,8 +628,9 @@ int unwind_tables_poll(struct unwind_tables *t)
 		if (seen)
 			continue;
 		int added = unwind_tables_add_pid(t, (pid_t)vals[i].tgid);
-		if (added < 0 && !ktable_find(&t->files, &keys[i]) &&
-		    add_mapping(t, (pid_t)vals[i].tgid, vals[i].start, vals[i].end) > 0)
+		bool busy = keys[i].dev == 0; /* a walk that could not look a mapping up */
+		if (added < 0 && !busy && !ktable_find(&t->files, &keys[i]) &&
+		    add_mapping(t, (pid_t)vals[i].tgid, vals[i].start, vals[i].end, &keys[i]) > 0)
 			added = 1; /* the process is gone: still try the file */
 		if (added > 0)
 			built += added;

@@ -5,9 +5,11 @@
  *   segv_cases thread-recurse  the same in a thread with a 1 MiB stack
  *   segv_cases bus FILE   maps 2 pages of a 1-page FILE and reads the second (SIGBUS)
  *   segv_cases exec       calls code in a malloc'd (non-executable) buffer
- *   segv_cases null-later SECONDS  waits, then reads through a NULL pointer (for -p) */
+ *   segv_cases null-later          prints "ready", waits for SIGUSR1, then reads through a NULL
+ *                                  pointer (for -p: the test starts memmon first) */
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -59,6 +61,25 @@ static void *recurse_thread(void *arg)
 	return NULL;
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* Told when to crash, not after a fixed time: under emulation memmon takes seconds to attach. */
+static void wait_for_usr1(void)
+{
+	sigset_t usr1, old;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	signal(SIGUSR1, on_usr1);
+	printf("ready\n");
+	fflush(stdout);
+	sigsuspend(&old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -70,8 +91,8 @@ int main(int argc, char **argv)
 		sink = recurse(0);
 	else if (!strcmp(mode, "bus") && argc > 2)
 		sink = past_file_end(argv[2]);
-	else if (!strcmp(mode, "null-later") && argc > 2) {
-		sleep((unsigned)atoi(argv[2]));
+	else if (!strcmp(mode, "null-later")) {
+		wait_for_usr1();
 		sink = deref(NULL);
 	} else if (!strcmp(mode, "exec"))
 		call_heap();
@@ -84,7 +105,7 @@ int main(int argc, char **argv)
 		pthread_join(t, NULL);
 	}
 	else {
-		fprintf(stderr, "usage: segv_cases null|readonly|recurse|thread-recurse|bus FILE|exec|null-later SECONDS\n");
+		fprintf(stderr, "usage: segv_cases null|readonly|recurse|thread-recurse|bus FILE|exec|null-later\n");
 		return 2;
 	}
 	printf("survived\n");

@@ -15,6 +15,18 @@ run() { # run NAME ARGS: memmon segv --json -- segv_cases NAME
 		{ cat "$TMPD/$1.json" "$TMPD/$1.err"; fail "$1: expected exactly one segv_crash record"; }
 }
 q() { jq -r "select(.type==\"segv_crash\") | $2" "$TMPD/$1.json"; }
+# Waits for memmon (pid $2) to have written a segv_crash record of pid $3 into $1, then ends it
+# with SIGINT: a condition, not a fixed -d, so a slow machine (emulation) cannot cut it short.
+crash_then_stop() {
+	local _
+	for _ in $(seq 600); do
+		grep -q "\"type\":\"segv_crash\".*\"pid\":$3[,}]" "$1" && break
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -INT "$2" 2>/dev/null
+	wait "$2"
+}
 
 run null
 assert_eq "$(cat "$TMPD/null.rc")" 139 "exit status (SIGSEGV)"
@@ -78,31 +90,37 @@ assert_contains "$TMPD/text.out" "memmon segv: 1 signal reported, 0 events lost"
 # System-wide: a process that is gone before memmon reads its maps still resolves, through
 # the build-ids of its stack (the executable's path comes with the event; libc is found in
 # the library directories).
-"$MEMMON" segv --json -d 8 >"$TMPD/wide.json" 2>"$TMPD/wide.err" & mon=$!
+"$MEMMON" segv --json >"$TMPD/wide.json" 2>"$TMPD/wide.err" & mon=$!
 on_exit "kill $mon 2>/dev/null"
 wait_tracing "$TMPD/wide.err" $mon
 "$BIN" null 2>/dev/null & crasher=$!
 wait $crasher 2>/dev/null
-wait $mon
+crash_then_stop "$TMPD/wide.json" $mon $crasher
 jq -c "select(.type==\"segv_crash\" and .pid==$crasher)" "$TMPD/wide.json" >"$TMPD/wide1.json"
 assert_eq "$(q wide1 '"\(.what) \(.stack[0].symbol) \(.stack[0].line) \(.stack[1].symbol)"')" "null-page deref $(line_of null) main" "system-wide facts"
 assert_eq "$(q wide1 '.stack[2].module' | xargs basename)" libc.so.6 "libc frame's module"
 assert_eq "$(q wide1 '.stack[0].addr == .ip')" true "frames show the captured addresses"
 
 # -p: a process that crashes later resolves (its maps were read while it lived)
-"$BIN" null-later 3 2>/dev/null & later=$!
-"$MEMMON" segv --json -p $later -d 20 >"$TMPD/later.json" 2>"$TMPD/later.err"
+"$BIN" null-later >"$TMPD/later.out" 2>/dev/null & later=$!
+on_exit "kill $later 2>/dev/null"
+for _ in $(seq 100); do grep -q ready "$TMPD/later.out" && break; sleep 0.1; done
+"$MEMMON" segv --json -p $later >"$TMPD/later.json" 2>"$TMPD/later.err" & mon=$!
+on_exit "kill $mon 2>/dev/null"
+wait_tracing "$TMPD/later.err" $mon
+kill -USR1 $later
 wait $later 2>/dev/null
+crash_then_stop "$TMPD/later.json" $mon $later
 assert_eq "$(q later '"\(.what) \(.pid) \(.stack[0].symbol) \(.stack[0].line)"')" "null-page $later deref $(line_of null)" "-p facts"
 
 # -p follows one running process; kill -SEGV from elsewhere is reported with its sender
 sleep 30 & victim=$!
-"$MEMMON" segv --json -p $victim -d 20 >"$TMPD/sent.json" 2>"$TMPD/sent.err" & mon=$!
+"$MEMMON" segv --json -p $victim >"$TMPD/sent.json" 2>"$TMPD/sent.err" & mon=$!
 on_exit "kill $victim $mon 2>/dev/null"
 wait_tracing "$TMPD/sent.err" $mon
 kill -SEGV $victim
 wait $victim 2>/dev/null
-wait $mon
+crash_then_stop "$TMPD/sent.json" $mon $victim
 assert_eq "$(q sent '"\(.what) \(.code) \(.pid) \(.sender_pid)"')" "sent SI_USER $victim $$" "kill -SEGV facts"
 
 # bad input
