@@ -11,6 +11,7 @@
 #include "core/out_file.h"
 #include "core/svg_plot.h"
 #include "heap/heap_diff.h"
+#include "heap/heap_profile.h"
 #include "heap/heap_report.h"
 #include "heap/heap_session.h"
 #include "proc/proc_libs.h"
@@ -33,6 +34,7 @@ struct heap_opts {
 	long top;
 	int sort;
 	const char *svg, *diff;
+	struct profile_files profiles;
 };
 
 static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
@@ -54,8 +56,12 @@ static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
 		OPT_DURATION(cli, "stop after S seconds (the program is ended)"),
 		OPT_STRING(0, "svg", &ho->svg, "FILE", "draw the heap over time as an SVG chart"),
 		OPT_STRING(0, "diff", &ho->diff, "BASE",
-			   "compare with BASE, the --json output of an earlier\n"
-			   "run: per stack what grew or shrank"),
+			   "compare with BASE, the --json output or the --pprof\n"
+			   "file of an earlier run: per stack what grew or shrank"),
+		OPT_PPROF_FILE(&ho->profiles, "every stack (alloc_objects, alloc_space,\n"
+					      "inuse_objects, inuse_space: in use = leaked at the end)"),
+		OPT_FOLDED_FILE(&ho->profiles, "every stack's bytes allocated"),
+		OPT_FLAMEGRAPH_FILE(&ho->profiles, "every stack's bytes allocated"),
 		OPT_JSON(cli, "JSON Lines: heap_stack rows, heap_process per process,\n"
 			      "heap_interval with -i, heap_summary last"),
 		OPT_REFUSE('p', "pid", true, "-p is not supported yet: launch the program with -- PROGRAM"),
@@ -65,7 +71,8 @@ static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
 	struct opts_spec spec = {
 		.cmd = CMD,
 		.usage = "memmon heap [--sample-bytes N [--seed N]] [-i S] [-d S] [--svg FILE] [--top N]\n"
-			 "                   [--sort KEY] [--diff BASE] [--json] -- PROGRAM [ARGS]",
+			 "                   [--sort KEY] [--diff BASE] [--pprof FILE] [--folded FILE]\n"
+			 "                   [--flamegraph FILE] [--json] -- PROGRAM [ARGS]",
 		.about = "Where the heap goes, by stack: allocations, bytes allocated, temporary\n"
 			 "allocations (freed before the thread's next allocation), bytes held at the\n"
 			 "process's heap peak, and what is still allocated at the end (leaked). A\n"
@@ -193,6 +200,11 @@ int cmd_heap(int argc, char **argv)
 		heap_diff_free(&base);
 		return EXIT_RUNTIME;
 	}
+	if (profile_files_open(&ho.profiles, CMD)) {
+		out_file_discard(&svg);
+		heap_diff_free(&base);
+		return EXIT_RUNTIME;
+	}
 	struct run r = { .cli = &cli };
 	int err = heap_session_open(&r.s, ho.sample_bytes, ho.seed);
 	struct unwind_tables *tables = err ? NULL : unwind_tables_open_shared(2u << 20, 65536, 4096);
@@ -202,6 +214,7 @@ int cmd_heap(int argc, char **argv)
 		if (!err)
 			heap_session_close(&r.s);
 		out_file_discard(&svg);
+		profile_files_discard(&ho.profiles);
 		heap_diff_free(&base);
 		return EXIT_RUNTIME;
 	}
@@ -249,6 +262,12 @@ int cmd_heap(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 	if (svg.fp && write_svg(&r, &svg, cli.prog_argv[0]))
 		rc = EXIT_RUNTIME;
+	if (profile_files_wanted(&ho.profiles)) {
+		char title[PATH_MAX + 48];
+		snprintf(title, sizeof(title), "memmon heap: bytes allocated by %s", cli.prog_argv[0]);
+		if (heap_profile_write(&r.s, &ho.profiles, o.seconds, title))
+			rc = EXIT_RUNTIME;
+	}
 	if (r.s.procs_seen == 0 && end == LOOP_PROGRAM_EXITED) {
 		fprintf(stderr, "memmon heap: the library was not loaded into the program (a static "
 				"executable, or one that clears LD_PRELOAD): nothing was traced\n");
@@ -262,6 +281,7 @@ out:
 	if (tables_fd >= 0)
 		close(tables_fd);
 	out_file_discard(&svg);
+	profile_files_discard(&ho.profiles); /* written above; a failed run's go */
 	unwind_tables_close(tables);
 	heap_session_close(&r.s);
 	free(r.xs);
