@@ -18,6 +18,7 @@ attach() { # OUT ERR [memmon options...]
 	local pid=$!
 	on_exit "kill $pid 2>/dev/null"
 	for _ in $(seq 100); do grep -q ready "$TMPD/ready" && break; sleep 0.05; done
+	: >"$err" # wait_tracing reads it at once
 	"$MEMMON" heap "$@" -p "$pid" >"$out" 2>"$err" &
 	local m=$!
 	wait_tracing "$err" $m
