@@ -38,6 +38,9 @@ const volatile bool report_invalid = false;
 const volatile bool free_stacks = false;
 /* memmon heap -p: each tracked allocation and free also goes to the ring buffer. */
 const volatile bool heap_stream = false;
+/* Waking the reader at each of those events costs more than the probes (the reader drains
+ * on its ticks): only past this backlog. */
+const volatile __u64 stream_wakeup_bytes = 1 << 20;
 
 struct alloc_counters counters = {};
 
@@ -113,7 +116,8 @@ static __always_inline void stream_event(__u32 kind, __u64 addr, __u64 size, __u
 	e->size = size;
 	e->ts_ns = bpf_ktime_get_ns();
 	e->key = *key;
-	bpf_ringbuf_submit(e, 0);
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	bpf_ringbuf_submit(e, avail >= stream_wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 /* Recently freed blocks, to tell a double free from an invalid one: a direct-mapped cache

@@ -155,8 +155,10 @@ static void on_tick(void *ctx)
 		u->last_capture = t;
 		capture_all(u);
 	}
-	if (u->o->stream)
+	if (u->o->stream) {
+		events_drain(&u->events); /* its events wake memmon only past a backlog */
 		u->o->stream->on_tick(u->o->stream->ctx);
+	}
 }
 
 /* exec replaced the program's image: what it held before is gone, not leaked. The
@@ -227,6 +229,7 @@ static int setup(struct leak_user *u)
 					  o->max_size == ~0ULL && o->sample_rate == 1;
 	u->skel->rodata->free_stacks = o->free_stacks;
 	u->skel->rodata->heap_stream = o->stream != NULL;
+	u->skel->rodata->stream_wakeup_bytes = o->ring_size / 8;
 	trace_target_configure(&u->target, &u->skel->rodata->task_filter);
 	bpf_program__set_autoload(u->skel->progs.memmon_follow_sys_exit,
 				  trace_target_follows_children(&u->target));
