@@ -10,7 +10,9 @@
 #include "core/options.h"
 #include "core/out_file.h"
 #include "core/svg_plot.h"
+#include "heap/heap_attach.h"
 #include "heap/heap_diff.h"
+#include "heap/heap_profile.h"
 #include "heap/heap_report.h"
 #include "heap/heap_session.h"
 #include "proc/proc_libs.h"
@@ -33,6 +35,7 @@ struct heap_opts {
 	long top;
 	int sort;
 	const char *svg, *diff;
+	struct profile_files profiles;
 };
 
 static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
@@ -54,18 +57,25 @@ static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
 		OPT_DURATION(cli, "stop after S seconds (the program is ended)"),
 		OPT_STRING(0, "svg", &ho->svg, "FILE", "draw the heap over time as an SVG chart"),
 		OPT_STRING(0, "diff", &ho->diff, "BASE",
-			   "compare with BASE, the --json output of an earlier\n"
-			   "run: per stack what grew or shrank"),
+			   "compare with BASE, the --json output or the --pprof\n"
+			   "file of an earlier run: per stack what grew or shrank"),
+		OPT_PPROF_FILE(&ho->profiles, "every stack (alloc_objects, alloc_space,\n"
+					      "inuse_objects, inuse_space: in use = leaked at the end)"),
+		OPT_FOLDED_FILE(&ho->profiles, "every stack's bytes allocated"),
+		OPT_FLAMEGRAPH_FILE(&ho->profiles, "every stack's bytes allocated"),
 		OPT_JSON(cli, "JSON Lines: heap_stack rows, heap_process per process,\n"
 			      "heap_interval with -i, heap_summary last"),
-		OPT_REFUSE('p', "pid", true, "-p is not supported yet: launch the program with -- PROGRAM"),
-		OPT_REFUSE(0, "comm", true, "--comm does not apply: heap traces the program it launches"),
+		OPT_PIDS(cli, "trace this running process (repeatable): exact, by\n"
+			      "memmon leak's uprobes (traps into the kernel: slower)"),
+		OPT_REFUSE(0, "comm", true, "--comm is not supported: name processes with -p"),
 		OPT_END(),
 	};
 	struct opts_spec spec = {
 		.cmd = CMD,
-		.usage = "memmon heap [--sample-bytes N [--seed N]] [-i S] [-d S] [--svg FILE] [--top N]\n"
-			 "                   [--sort KEY] [--diff BASE] [--json] -- PROGRAM [ARGS]",
+		.usage = "memmon heap [options] -p PID [-p PID ...]\n"
+			 "       memmon heap [--sample-bytes N [--seed N]] [-i S] [-d S] [--svg FILE] [--top N]\n"
+			 "                   [--sort KEY] [--diff BASE] [--pprof FILE] [--folded FILE]\n"
+			 "                   [--flamegraph FILE] [--json] -- PROGRAM [ARGS]",
 		.about = "Where the heap goes, by stack: allocations, bytes allocated, temporary\n"
 			 "allocations (freed before the thread's next allocation), bytes held at the\n"
 			 "process's heap peak, and what is still allocated at the end (leaked). A\n"
@@ -77,7 +87,12 @@ static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
 			  "memalign, valloc, pvalloc, free and C++ operator new/delete. A forked child is\n"
 			  "a process of its own in the report; an exec'd program is traced too (the\n"
 			  "environment carries the library), and what the image before exec held is\n"
-			  "not counted as leaked. Static executables cannot be traced this way.",
+			  "not counted as leaked. Static executables cannot be traced this way.\n"
+			  "-p PID traces a running process instead, exact, through memmon leak's uprobes\n"
+			  "on its libc and libstdc++ (every call traps into the kernel: several times\n"
+			  "slower than the library; blocks allocated before it attached are not\n"
+			  "counted, their frees ignored); it ends when the processes exit, on Ctrl-C or\n"
+			  "--duration. Needs root (CAP_BPF, CAP_PERFMON).",
 		.opts = opts,
 		.cli = cli,
 		.program = true,
@@ -86,8 +101,12 @@ static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
 	int rc = opts_parse(&spec, argc, argv);
 	if (rc != OPTS_GO_ON)
 		return rc;
-	if (!cli->prog_argv)
-		return cli_usage_error(CMD, "no program: memmon heap [options] -- PROGRAM [ARGS]");
+	if (cli_one_target(cli, CMD))
+		return EXIT_USAGE;
+	if (!cli->prog_argv && !cli->npids)
+		return cli_usage_error(CMD, "nothing to trace: give -p PID or -- PROGRAM [ARGS]");
+	if (cli->npids && ho->sample_bytes)
+		return cli_usage_error(CMD, "--sample-bytes applies to a launched program (-- PROGRAM), not -p yet");
 	if (ho->seed && !ho->sample_bytes)
 		return cli_usage_error(CMD, "--seed needs --sample-bytes");
 	return OPTS_GO_ON;
@@ -171,6 +190,61 @@ static int write_svg(struct run *r, struct out_file *svg, const char *prog)
 	return err || out_file_commit(svg, CMD) ? -1 : 0;
 }
 
+/* The report (or the differences from --diff's BASE, then the summary), --svg and the
+ * profile files, of either mode. what: the program, or the pids. Returns an exit code. */
+static int final_report(struct run *r, struct heap_opts *ho, struct heap_diff_base *base,
+			const char *reason, const struct unwind_tables *tables, struct out_file *svg,
+			const char *what)
+{
+	int rc = EXIT_OK;
+	struct heap_report_opts o = { .rows = true, .json = r->cli->json, .top = (int)ho->top,
+				      .sort = ho->sort, .reason = reason,
+				      .seconds = now_seconds() - r->start, .unwind = tables };
+	if (ho->diff) { /* the differences instead of the rows, then the same summary */
+		o.rows = false;
+		rc = heap_diff_print(base, &r->s, r->cli->json, (int)ho->top) ? EXIT_RUNTIME : 0;
+	}
+	if (heap_report_print(&r->s, &o))
+		rc = EXIT_RUNTIME;
+	if (svg->fp && write_svg(r, svg, what))
+		rc = EXIT_RUNTIME;
+	if (profile_files_wanted(&ho->profiles)) {
+		char title[PATH_MAX + 48];
+		snprintf(title, sizeof(title), "memmon heap: bytes allocated by %s", what);
+		if (heap_profile_write(&r->s, &ho->profiles, o.seconds, title))
+			rc = EXIT_RUNTIME;
+	}
+	return rc;
+}
+
+/* -p PID: leak's uprobes feed the accounting (heap/heap_attach.h). */
+static int run_attached(struct cli *cli, struct heap_opts *ho, struct heap_diff_base *base,
+			struct out_file *svg)
+{
+	struct run r = { .cli = cli };
+	int err = heap_session_open(&r.s, 0, 0);
+	if (err) {
+		fprintf(stderr, "memmon heap: cannot make the shared memory: %s\n", strerror(-err));
+		return EXIT_RUNTIME;
+	}
+	loop_install_signals();
+	r.start = now_seconds();
+	double interval = cli->interval > 0 ? cli->interval : ho->svg ? SVG_INTERVAL : 0;
+	const char *reason;
+	int rc = heap_attach_run(&r.s, cli, interval, on_interval, &r, &reason);
+	if (rc == EXIT_OK) {
+		if (interval > 0)
+			on_interval(&r); /* the last point: the heap at the end */
+		char what[64];
+		snprintf(what, sizeof(what), "pid %d%s", cli->pids[0], cli->npids > 1 ? " and others" : "");
+		rc = final_report(&r, ho, base, reason, NULL, svg, what);
+	}
+	heap_session_close(&r.s);
+	free(r.xs);
+	free(r.ys);
+	return rc;
+}
+
 int cmd_heap(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -183,7 +257,7 @@ int cmd_heap(int argc, char **argv)
 	if (ho.diff && heap_diff_load(&base, ho.diff))
 		return EXIT_RUNTIME;
 	char lib[PATH_MAX], path[PATH_MAX];
-	if (find_library(lib, sizeof(lib))) {
+	if (!cli.npids && find_library(lib, sizeof(lib))) {
 		fprintf(stderr, "memmon heap: %s not found: it is built and installed beside memmon\n", lib);
 		heap_diff_free(&base);
 		return EXIT_RUNTIME;
@@ -192,6 +266,18 @@ int cmd_heap(int argc, char **argv)
 	if (ho.svg && out_file_open(&svg, ho.svg, 0, CMD)) {
 		heap_diff_free(&base);
 		return EXIT_RUNTIME;
+	}
+	if (profile_files_open(&ho.profiles, CMD)) {
+		out_file_discard(&svg);
+		heap_diff_free(&base);
+		return EXIT_RUNTIME;
+	}
+	if (cli.npids) {
+		rc = run_attached(&cli, &ho, &base, &svg);
+		out_file_discard(&svg);
+		profile_files_discard(&ho.profiles); /* written by the report; a failed run's go */
+		heap_diff_free(&base);
+		return rc;
 	}
 	struct run r = { .cli = &cli };
 	int err = heap_session_open(&r.s, ho.sample_bytes, ho.seed);
@@ -202,6 +288,7 @@ int cmd_heap(int argc, char **argv)
 		if (!err)
 			heap_session_close(&r.s);
 		out_file_discard(&svg);
+		profile_files_discard(&ho.profiles);
 		heap_diff_free(&base);
 		return EXIT_RUNTIME;
 	}
@@ -238,17 +325,7 @@ int cmd_heap(int argc, char **argv)
 	heap_session_drain(&r.s, true);
 	if (l.interval > 0)
 		on_interval(&r); /* the last point: the heap at the end */
-	struct heap_report_opts o = { .rows = true, .json = cli.json, .top = (int)ho.top, .sort = ho.sort,
-				      .reason = loop_end_reason(end), .seconds = now_seconds() - r.start,
-				      .unwind = tables };
-	if (ho.diff) { /* the differences instead of the rows, then the same summary */
-		o.rows = false;
-		rc = heap_diff_print(&base, &r.s, cli.json, (int)ho.top) ? EXIT_RUNTIME : 0;
-	}
-	if (heap_report_print(&r.s, &o))
-		rc = EXIT_RUNTIME;
-	if (svg.fp && write_svg(&r, &svg, cli.prog_argv[0]))
-		rc = EXIT_RUNTIME;
+	rc = final_report(&r, &ho, &base, loop_end_reason(end), tables, &svg, cli.prog_argv[0]);
 	if (r.s.procs_seen == 0 && end == LOOP_PROGRAM_EXITED) {
 		fprintf(stderr, "memmon heap: the library was not loaded into the program (a static "
 				"executable, or one that clears LD_PRELOAD): nothing was traced\n");
@@ -262,6 +339,7 @@ out:
 	if (tables_fd >= 0)
 		close(tables_fd);
 	out_file_discard(&svg);
+	profile_files_discard(&ho.profiles); /* written above; a failed run's go */
 	unwind_tables_close(tables);
 	heap_session_close(&r.s);
 	free(r.xs);

@@ -35,6 +35,7 @@ struct heap_proc_acct {
 	uint32_t slot;
 	pid_t pid, ppid;
 	bool forked, replaced; /* replaced: the pid exec'd another image since */
+	bool attached;         /* a running process (-p), not launched */
 	bool dead;
 	double live_bytes, live_count, peak_bytes;
 	uint64_t peak_tsc;

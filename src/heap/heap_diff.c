@@ -1,5 +1,6 @@
 #include "heap/heap_diff.h"
 #include "core/json_out.h"
+#include "heap/heap_diff_pprof.h"
 #include "heap/heap_report.h"
 #include "symbols/symbolize.h"
 #include <errno.h>
@@ -30,7 +31,8 @@ void heap_diff_free(struct heap_diff_base *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* "function file:line" per frame, else "module+0xoffset", else the address. */
+/* One "NAME FILE:LINE" line per frame (heap/heap_diff_pprof.h): the symbol, else
+ * "module+0xoffset" as the profile writers name an unresolved frame, else the address. */
 static char *frames_key(struct json_object *frames)
 {
 	size_t cap = 256, len = 0;
@@ -41,28 +43,25 @@ static char *frames_key(struct json_object *frames)
 	size_t n = frames && json_object_is_type(frames, json_type_array) ? json_object_array_length(frames) : 0;
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *f = json_object_array_get_idx(frames, i), *v;
-		char line[1024];
+		char unresolved[512];
 		const char *sym = json_object_object_get_ex(f, "symbol", &v) ? json_object_get_string(v) : NULL;
 		const char *file = json_object_object_get_ex(f, "file", &v) ? json_object_get_string(v) : NULL;
 		int ln = json_object_object_get_ex(f, "line", &v) ? json_object_get_int(v) : 0;
 		const char *mod = json_object_object_get_ex(f, "module", &v) ? json_object_get_string(v) : NULL;
-		const char *off = json_object_object_get_ex(f, "module_offset", &v) ? json_object_get_string(v) : NULL;
-		if (sym)
-			snprintf(line, sizeof(line), "%s %s:%d\n", sym, file ? file : "?", ln);
-		else
-			snprintf(line, sizeof(line), "%s+%s\n", mod ? mod : "?", off ? off : "?");
-		size_t l = strlen(line);
-		if (len + l + 1 > cap) {
-			cap = (len + l + 1) * 2;
-			char *ns = realloc(s, cap);
-			if (!ns) {
-				free(s);
-				return NULL;
-			}
-			s = ns;
+		uint64_t off = json_object_object_get_ex(f, "module_offset", &v) ? json_object_get_uint64(v) : 0;
+		const char *addr = json_object_object_get_ex(f, "addr", &v) ? json_object_get_string(v) : "?";
+		if (!sym) {
+			const char *slash = mod ? strrchr(mod, '/') : NULL;
+			if (mod)
+				snprintf(unresolved, sizeof(unresolved), "%s+0x%" PRIx64, slash ? slash + 1 : mod, off);
+			else
+				snprintf(unresolved, sizeof(unresolved), "%s", addr);
+			sym = unresolved;
 		}
-		memcpy(s + len, line, l + 1);
-		len += l;
+		if (heap_diff_key_append(&s, &len, &cap, sym, file, ln)) {
+			free(s);
+			return NULL;
+		}
 	}
 	return s;
 }
@@ -90,8 +89,29 @@ static struct heap_diff_entry *entry_of(struct heap_diff_base *b, char *key)
 	return e;
 }
 
+/* A --pprof BASE's sample (heap/heap_diff_pprof.h). */
+static int add_pprof_sample(void *ctx, char *key, const double *v)
+{
+	struct heap_diff_entry *e = entry_of(ctx, key);
+	if (!e)
+		return -1;
+	e->base[F_ALLOCATIONS] += v[HEAP_PPROF_ALLOCATIONS];
+	e->base[F_ALLOCATED] += v[HEAP_PPROF_ALLOCATED];
+	e->base[F_LEAKED] += v[HEAP_PPROF_LEAKED];
+	e->base[F_LEAKED_COUNT] += v[HEAP_PPROF_LEAKED_COUNT];
+	return 0;
+}
+
 int heap_diff_load(struct heap_diff_base *b, const char *path)
 {
+	if (heap_diff_is_gzip(path)) {
+		b->pprof = true;
+		if (heap_diff_pprof_read(path, add_pprof_sample, b)) {
+			heap_diff_free(b);
+			return -1;
+		}
+		return 0;
+	}
 	FILE *f = fopen(path, "re");
 	if (!f) {
 		fprintf(stderr, "memmon heap: cannot read %s: %s\n", path, strerror(errno));
@@ -125,7 +145,8 @@ int heap_diff_load(struct heap_diff_base *b, const char *path)
 	free(line);
 	fclose(f);
 	if (!summary) {
-		fprintf(stderr, "memmon heap: %s is not the --json output of memmon heap (no heap_summary)\n", path);
+		fprintf(stderr, "memmon heap: %s is not the --json output of memmon heap (no heap_summary) "
+				"nor its --pprof file (not gzip)\n", path);
 		heap_diff_free(b);
 		return -1;
 	}
@@ -138,10 +159,16 @@ static uint64_t u(double v)
 	return v > 0 ? (uint64_t)llround(v) : 0;
 }
 
-static bool differs(const struct heap_diff_entry *e)
+/* A pprof BASE has no temporary or peak figures: those are not compared. */
+static bool compared(const struct heap_diff_base *b, int k)
+{
+	return !b->pprof || (k != F_TEMPORARY && k != F_PEAK);
+}
+
+static bool differs(const struct heap_diff_base *b, const struct heap_diff_entry *e)
 {
 	for (int k = 0; k < NFIELDS; k++)
-		if (u(e->base[k]) != u(e->now[k]))
+		if (compared(b, k) && u(e->base[k]) != u(e->now[k]))
 			return true;
 	return false;
 }
@@ -191,12 +218,17 @@ int heap_diff_print(struct heap_diff_base *b, struct heap_session *s, bool json,
 			json_object_put(frames);
 	}
 	symbolizer_free(sym);
+	if (b->pprof) /* not in the base: no change (and none printed) */
+		for (size_t i = 0; i < b->n; i++) {
+			b->e[i].base[F_TEMPORARY] = b->e[i].now[F_TEMPORARY];
+			b->e[i].base[F_PEAK] = b->e[i].now[F_PEAK];
+		}
 	struct heap_diff_entry **list = malloc((b->n ? b->n : 1) * sizeof(*list));
 	if (!list)
 		return -1;
 	size_t nd = 0;
 	for (size_t i = 0; i < b->n; i++)
-		if (differs(&b->e[i]))
+		if (differs(b, &b->e[i]))
 			list[nd++] = &b->e[i];
 	qsort(list, nd, sizeof(*list), cmp_change);
 	if (top > 0 && (size_t)top < nd)
@@ -211,7 +243,10 @@ int heap_diff_print(struct heap_diff_base *b, struct heap_session *s, bool json,
 				char name[64];
 				json_add_u64(o, FIELDS[k], u(e->now[k]));
 				snprintf(name, sizeof(name), "base_%s", FIELDS[k]);
-				json_add_u64(o, name, u(e->base[k]));
+				if (compared(b, k))
+					json_add_u64(o, name, u(e->base[k]));
+				else /* not in a pprof base */
+					json_object_object_add(o, name, NULL);
 			}
 			json_object_object_add(o, "frames", json_object_get(e->frames));
 			json_emit(o, stdout);
@@ -219,7 +254,7 @@ int heap_diff_print(struct heap_diff_base *b, struct heap_session *s, bool json,
 		}
 		printf("%s:", grew ? "grew" : "shrank");
 		for (int k = 0; k < NFIELDS; k++)
-			if (u(e->now[k]) != u(e->base[k]))
+			if (compared(b, k) && u(e->now[k]) != u(e->base[k]))
 				printf(" %s %" PRIu64 " -> %" PRIu64 " (%+.0f)", FIELDS[k], u(e->base[k]),
 				       u(e->now[k]), round(e->now[k] - e->base[k]));
 		printf("\n");

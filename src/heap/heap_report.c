@@ -120,7 +120,7 @@ static void print_process(const struct heap_session *s, const struct heap_proc_a
 		struct json_object *o = json_record("heap_process");
 		json_add_int(o, "pid", p->pid);
 		json_add_int(o, "ppid", p->ppid);
-		json_add_str(o, "started_by", p->forked ? "fork" : p->slot ? "exec" : "launch");
+		json_add_str(o, "started_by", p->attached ? "attach" : p->forked ? "fork" : p->slot ? "exec" : "launch");
 		json_add_bool(o, "replaced_by_exec", p->replaced);
 		json_add_u64(o, "peak_bytes", u(p->peak_bytes));
 		json_add_double(o, "peak_time_s", peak_s);
@@ -135,7 +135,7 @@ static void print_process(const struct heap_session *s, const struct heap_proc_a
 	}
 	printf("pid %d (%s%s): peak %" PRIu64 " bytes at %.3f s, %" PRIu64 " allocations (%" PRIu64
 	       " bytes), %" PRIu64 " temporary, %" PRIu64 " bytes leaked in %" PRIu64 " blocks%s\n",
-	       p->pid, p->forked ? "forked by " : p->slot ? "exec'd" : "launched",
+	       p->pid, p->attached ? "attached" : p->forked ? "forked by " : p->slot ? "exec'd" : "launched",
 	       p->forked ? "its parent" : "", u(p->peak_bytes), peak_s, u(p->allocations),
 	       u(p->allocated_bytes), u(p->temporary), leaked, leaked_n,
 	       p->replaced ? "; its image was replaced by exec: blocks not counted as leaks" : "");

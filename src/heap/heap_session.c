@@ -95,6 +95,53 @@ void heap_session_start(struct heap_session *s)
 	s->mono0 = mono();
 }
 
+static void scan_procs(struct heap_session *s, bool final);
+
+void heap_session_start_ns(struct heap_session *s)
+{
+	s->mono0 = mono();
+	s->tsc0 = (uint64_t)(s->mono0 * 1e9);
+	s->tsc_hz = 1e9;
+	s->ns_clock = true;
+}
+
+void heap_session_refresh_maps(struct heap_session *s, uint32_t slot)
+{
+	struct heap_proc *sp = heap_proc_at(s->base, slot);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%u/maps", sp->pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	/* read whole first: a process gone meanwhile leaves its last copy */
+	static char buf[HEAP_MAPS_BYTES];
+	size_t n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (!n)
+		return;
+	__atomic_store_n(&sp->maps_seq, sp->maps_seq + 1, __ATOMIC_RELEASE);
+	memcpy(sp->maps, buf, n);
+	sp->maps_len = (uint32_t)n;
+	__atomic_store_n(&sp->maps_seq, sp->maps_seq + 1, __ATOMIC_RELEASE);
+}
+
+int heap_session_add_proc(struct heap_session *s, pid_t pid)
+{
+	uint32_t slot = s->h->procs_used;
+	if (slot >= s->h->nprocs)
+		return -1;
+	struct heap_proc *sp = heap_proc_at(s->base, slot);
+	sp->pid = (uint32_t)pid;
+	heap_session_refresh_maps(s, slot);
+	s->h->procs_used = slot + 1;
+	__atomic_store_n(&sp->state, HEAP_PROC_LIVE, __ATOMIC_RELEASE);
+	scan_procs(s, false);
+	if (s->procs_seen != slot + 1)
+		return -1;
+	s->acct.procs[slot].attached = true;
+	return (int)slot;
+}
+
 double heap_session_seconds(const struct heap_session *s, uint64_t tsc)
 {
 	return tsc > s->tsc0 ? (double)(tsc - s->tsc0) / s->tsc_hz : 0;
@@ -184,7 +231,7 @@ uint64_t heap_session_drain(struct heap_session *s, bool final)
 	struct heap_shm_header *h = s->h;
 	uint64_t now_tsc = __rdtsc();
 	double t = mono();
-	if (t - s->mono0 > 0.01)
+	if (t - s->mono0 > 0.01 && !s->ns_clock)
 		s->tsc_hz = (double)(now_tsc - s->tsc0) / (t - s->mono0);
 	uint64_t cut = final ? UINT64_MAX : now_tsc - (uint64_t)(s->tsc_hz * HOLD_MS / 1000.0);
 	scan_procs(s, final);

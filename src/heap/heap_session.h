@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct unwind_tables;
 
@@ -23,6 +24,7 @@ struct heap_session {
 	uint64_t tsc0;     /* at the start */
 	double mono0;      /* CLOCK_MONOTONIC then */
 	double tsc_hz;     /* measured at each drain against CLOCK_MONOTONIC */
+	bool ns_clock;     /* -p: times are CLOCK_MONOTONIC ns, tsc_hz 1e9 */
 	struct unwind_tables *tables; /* shared with the library: built on its request */
 	uint32_t procs_seen;
 	double procs_checked; /* when /proc was last read for exits */
@@ -33,6 +35,16 @@ int heap_session_open(struct heap_session *s, uint64_t sample_bytes, uint64_t se
 void heap_session_close(struct heap_session *s);
 /* The run starts now (the program is let go): times count from here. */
 void heap_session_start(struct heap_session *s);
+/* memmon heap -p: no library, no rings; leak's probes feed the accounting directly
+ * (heap/heap_attach.c). Times are then CLOCK_MONOTONIC nanoseconds (bpf_ktime_get_ns)
+ * from now. */
+void heap_session_start_ns(struct heap_session *s);
+/* A process slot for a running process, its maps copied from /proc (pid: -1 if no slot
+ * is left), known to the accounting at once. Returns the slot, or -1. */
+int heap_session_add_proc(struct heap_session *s, pid_t pid);
+/* Copies /proc/PID/maps into a slot again (libraries loaded since); a process that is
+ * gone keeps its last copy. */
+void heap_session_refresh_maps(struct heap_session *s, uint32_t slot);
 /* Drains what is ready (all of it when final). Returns the events taken. */
 uint64_t heap_session_drain(struct heap_session *s, bool final);
 /* Seconds since the start for a TSC value. */

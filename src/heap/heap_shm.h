@@ -11,6 +11,7 @@
  * Plain C types only: both sides include it. */
 #ifndef MEMMON_HEAP_SHM_H
 #define MEMMON_HEAP_SHM_H
+#include <stdbool.h>
 #include <stdint.h>
 
 #define HEAP_SHM_MAGIC 0x50414548u /* "HEAP" */
@@ -115,6 +116,64 @@ static inline uint64_t *heap_frames(void *base)
 static inline struct heap_proc *heap_proc_at(void *base, uint32_t i)
 {
 	return (struct heap_proc *)((char *)base + ((struct heap_shm_header *)base)->procs_off) + i;
+}
+
+/* The stack table: open addressing by a 64-bit hash of the frames, a slot claimed by
+ * compare-and-swap, its frames appended to the frames array and marked ready; readers take
+ * slots by the number an event carries. Two threads meeting a new stack at once: one
+ * claims, both use the slot. The library inserts its walks; memmon heap -p the stacks of
+ * leak's probes. Returns the slot, 0 (no stack) when the table is full. */
+static inline uint64_t heap_shm_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdull;
+}
+
+static inline uint32_t heap_shm_stack_insert(struct heap_shm_header *h, const uint64_t *frames, int n,
+					     uint32_t end)
+{
+	uint64_t hash = heap_shm_mix((uint64_t)n, end);
+	for (int i = 0; i < n; i++)
+		hash = heap_shm_mix(hash, frames[i]);
+	hash |= 1; /* never 0 (empty) */
+	struct heap_stack_slot *slots = heap_stack_slots(h);
+	uint32_t mask = h->nstacks - 1;
+	uint32_t i = (uint32_t)(hash >> 32) & mask;
+	for (uint32_t probes = 0; probes < h->nstacks; probes++, i = (i + 1) & mask) {
+		if (i == 0)
+			continue; /* slot 0 is "no stack" */
+		struct heap_stack_slot *s = &slots[i];
+		uint64_t seen = __atomic_load_n(&s->hash, __ATOMIC_ACQUIRE);
+		if (seen == hash)
+			return i;
+		if (seen)
+			continue;
+		uint64_t expected = 0;
+		if (!__atomic_compare_exchange_n(&s->hash, &expected, hash, false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE)) {
+			if (expected == hash)
+				return i;
+			continue;
+		}
+		uint32_t first = __atomic_fetch_add(&h->frames_used, (uint32_t)n, __ATOMIC_RELAXED);
+		if ((uint64_t)first + (uint64_t)n > h->nframes) {
+			/* no room for the frames: the slot stays, empty, with the walk's end */
+			s->n = 0;
+			s->end = (uint8_t)end;
+			__atomic_fetch_add(&h->stacks_full, 1, __ATOMIC_RELAXED);
+		} else {
+			uint64_t *f = heap_frames(h) + first;
+			for (int k = 0; k < n; k++)
+				f[k] = frames[k];
+			s->first = first;
+			s->n = (uint16_t)n;
+			s->end = (uint8_t)end;
+		}
+		__atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
+		return i;
+	}
+	__atomic_fetch_add(&h->stacks_full, 1, __ATOMIC_RELAXED);
+	return 0;
 }
 
 #endif

@@ -8,6 +8,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct leak_maps;
+struct alloc_stream_event;
+
+/* memmon heap -p: leak's probes and run loop, each tracked allocation and free handed to
+ * these hooks as it happens (heap/heap_attach.c) instead of leak's own reports. */
+struct leak_stream {
+	void *ctx;
+	/* m: to read the event's stack (leak_stack_ips) */
+	void (*on_event)(void *ctx, const struct alloc_stream_event *e, const struct leak_maps *m);
+	void (*on_tick)(void *ctx);
+	void (*on_interval)(void *ctx);
+	/* the run ended (reason as loop_end_reason); lost: ring buffer events lost */
+	void (*on_end)(void *ctx, const char *reason, uint64_t lost);
+};
+
 struct leak_opts {
 	struct cli cli;
 	const char *lib;
@@ -20,6 +35,8 @@ struct leak_opts {
 	bool follow, no_follow; /* children of -p pids too / of nobody (default: a launched program's) */
 	unsigned long long ring_size; /* --buffer-size: mapping calls and errors in flight */
 	struct profile_files *profiles; /* --pprof, --folded, --flamegraph of the final report */
+	const struct leak_stream *stream; /* memmon heap -p, else NULL */
+	const char *cmd; /* the command named in messages: "leak" (NULL) or "heap" */
 };
 #define LEAK_RING_DEFAULT (16ULL << 20)
 

@@ -153,6 +153,11 @@ static void error_stack(const struct leak_maps *m, const struct stack_key *k,
 	st->nips = st->known ? stack_ips(m, k, false, st->ips, &st->end) : 0;
 }
 
+int leak_stack_ips(const struct leak_maps *m, const struct stack_key *k, uint64_t *ips, uint32_t *end)
+{
+	return stack_ips(m, k, false, ips, end);
+}
+
 void leak_collect_error(const struct leak_maps *m, const struct alloc_error_event *e,
 			struct leak_error *err)
 {

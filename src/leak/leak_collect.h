@@ -69,6 +69,10 @@ struct leak_error {
 	struct leak_error_stack free_stack, first_free, alloc;
 };
 
+/* A user stack key as instruction pointers (the caller's return address first), at most
+ * ALLOC_STACK_DEPTH + 1; *end: why the walk ended (enum unwind_end). */
+int leak_stack_ips(const struct leak_maps *m, const struct stack_key *k, uint64_t *ips, uint32_t *end);
+
 void leak_collect_error(const struct leak_maps *m, const struct alloc_error_event *e,
 			struct leak_error *err);
 

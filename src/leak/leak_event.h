@@ -119,6 +119,22 @@ struct alloc_map_event {
 	struct stack_key key;
 };
 
+/* memmon heap -p (heap_stream set): every tracked allocation and free as it happens, in
+ * ring-buffer order, for heap's accounting (heap/heap_attach.c). Kinds above the mapping
+ * events'; the same size as struct alloc_map_event, so the kind tells them apart. */
+enum alloc_stream_event_kind { STREAM_EV_ALLOC = 32, STREAM_EV_FREE };
+
+struct alloc_stream_event {
+	__u32 kind;
+	__u32 tgid;
+	__u32 tid;
+	__u32 fn;
+	__u64 addr;
+	__u64 size; /* the block's */
+	__u64 ts_ns;
+	struct stack_key key; /* the allocation's (a free: its block's) */
+};
+
 /* Counters the BPF side keeps in .bss and every report prints. */
 struct alloc_counters {
 	__u64 allocs_dropped;   /* allocation table full */

@@ -36,6 +36,11 @@ const volatile bool report_invalid = false;
 /* Full stacks of every free cost as much as the allocation's; by default a free keeps
  * only its caller (for the "first freed at" of a double free). */
 const volatile bool free_stacks = false;
+/* memmon heap -p: each tracked allocation and free also goes to the ring buffer. */
+const volatile bool heap_stream = false;
+/* Waking the reader at each of those events costs more than the probes (the reader drains
+ * on its ticks): only past this backlog. */
+const volatile __u64 stream_wakeup_bytes = 1 << 20;
 
 struct alloc_counters counters = {};
 
@@ -95,6 +100,25 @@ struct {
 
 /* the process filter, following forked children (needs `events`) */
 #include "leak/leak_follow.bpf.h"
+
+static __always_inline void stream_event(__u32 kind, __u64 addr, __u64 size, __u32 fn,
+					 const struct stack_key *key)
+{
+	struct alloc_stream_event *e = reserve_or_count(&events, sizeof(*e));
+	if (!e)
+		return;
+	__u64 id = bpf_get_current_pid_tgid();
+	e->kind = kind;
+	e->tgid = id >> 32;
+	e->tid = (__u32)id;
+	e->fn = fn;
+	e->addr = addr;
+	e->size = size;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->key = *key;
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	bpf_ringbuf_submit(e, avail >= stream_wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
 
 /* Recently freed blocks, to tell a double free from an invalid one: a direct-mapped cache
  * indexed by address hash. An array slot write costs a fraction of an LRU hash update
@@ -419,6 +443,8 @@ static __always_inline void record_alloc(__u64 addr, struct pending *p)
 		return;
 	}
 	stats_add(&a.key, a.size, a.fn);
+	if (heap_stream)
+		stream_event(STREAM_EV_ALLOC, addr, a.size, a.fn, &a.key);
 }
 
 static __always_inline struct stack_ref ref_of(const struct stack_key *k)
@@ -442,6 +468,8 @@ static __always_inline void forget_found(struct alloc_key *k, struct alloc_info 
 	if (free_key)
 		f.free_ref = ref_of(free_key);
 	stats_sub(&a->key, a->size);
+	if (heap_stream)
+		stream_event(STREAM_EV_FREE, k->addr, a->size, a->fn, &a->key);
 	bpf_map_delete_elem(&allocs, k);
 	freed_remember(k, &f);
 }

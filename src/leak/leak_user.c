@@ -97,6 +97,13 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct leak_user *u = ctx;
 	if (code_map_take(u->sym, data, size))
 		return 0;
+	if (size == sizeof(struct alloc_stream_event) && *(const __u32 *)data >= STREAM_EV_ALLOC) {
+		if (u->o->stream) {
+			struct leak_maps m = maps_of(u);
+			u->o->stream->on_event(u->o->stream->ctx, data, &m);
+		}
+		return 0;
+	}
 	if (size == sizeof(struct leak_follow_event) && (*(const __u32 *)data == LEAK_EV_FORK ||
 							  *(const __u32 *)data == LEAK_EV_EXEC)) {
 		on_follow_event(u, data);
@@ -124,6 +131,10 @@ static int on_event(void *ctx, void *data, size_t size)
 static void on_interval(void *ctx)
 {
 	struct leak_user *u = ctx;
+	if (u->o->stream) {
+		u->o->stream->on_interval(u->o->stream->ctx);
+		return;
+	}
 	struct leak_maps m = maps_of(u);
 	leak_session_interval(&u->reports, &m);
 }
@@ -143,6 +154,10 @@ static void on_tick(void *ctx)
 	if (t - u->last_capture >= 1.0) {
 		u->last_capture = t;
 		capture_all(u);
+	}
+	if (u->o->stream) {
+		events_drain(&u->events); /* its events wake memmon only past a backlog */
+		u->o->stream->on_tick(u->o->stream->ctx);
 	}
 }
 
@@ -213,6 +228,8 @@ static int setup(struct leak_user *u)
 	u->skel->rodata->report_invalid = o->cli.prog_argv != NULL && o->min_size == 0 &&
 					  o->max_size == ~0ULL && o->sample_rate == 1;
 	u->skel->rodata->free_stacks = o->free_stacks;
+	u->skel->rodata->heap_stream = o->stream != NULL;
+	u->skel->rodata->stream_wakeup_bytes = o->ring_size / 8;
 	trace_target_configure(&u->target, &u->skel->rodata->task_filter);
 	bpf_program__set_autoload(u->skel->progs.memmon_follow_sys_exit,
 				  trace_target_follows_children(&u->target));
@@ -307,8 +324,10 @@ int leak_user_run(const struct leak_opts *o)
 	}
 	/* also with --json (stderr is not the report): it tells a supervisor that tracing began */
 	leak_targets_describe(&t, what, sizeof(what));
-	fprintf(stderr, "memmon leak: tracing %s in %s", launched ? "program" : "pids", what);
-	fprintf(stderr, "; %s; Ctrl-C to end\n", leak_report_schedule(o->cli.interval));
+	fprintf(stderr, "memmon %s: tracing %s in %s", o->cmd ? o->cmd : "leak",
+		launched ? "program" : "pids", what);
+	fprintf(stderr, "; %s; Ctrl-C to end\n", o->stream ? "a report at the end"
+							  : leak_report_schedule(o->cli.interval));
 	struct loop l = {
 		.events = &u.events, .interval = o->cli.interval, .duration = o->cli.duration,
 		.ctx = &u, .on_interval = on_interval, .on_tick = on_tick,
@@ -330,8 +349,11 @@ int leak_user_run(const struct leak_opts *o)
 			snprintf(signame, sizeof(signame), "signal %d", WTERMSIG(u.target.child.status));
 		u.reports.program_signal = signame;
 	}
-	leak_session_final(&u.reports, &m, loop_end_reason(end));
-	if (end == LOOP_PIDS_EXITED && !o->cli.json)
+	if (o->stream)
+		o->stream->on_end(o->stream->ctx, loop_end_reason(end), u.skel->bss->memmon_lost_events);
+	else
+		leak_session_final(&u.reports, &m, loop_end_reason(end));
+	if (end == LOOP_PIDS_EXITED && !o->cli.json && !o->stream)
 		fprintf(stderr, "memmon leak: traced process exited; report above is what was collected\n");
 	rc = end == LOOP_ERROR ? EXIT_RUNTIME : EXIT_OK;
 out:

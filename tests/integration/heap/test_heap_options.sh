@@ -10,8 +10,8 @@ usage() { # ARGS... -> exit 2 with the message $MSG
 	assert_eq "$?" 2 "exit of heap $*"
 	assert_contains "$TMPD/err" "$MSG"
 }
-MSG="no program" usage
-MSG="-p is not supported yet" usage -p 1 -- true
+MSG="nothing to trace: give -p PID or -- PROGRAM" usage
+MSG="give either -p PID or -- PROGRAM, not both" usage -p 1 -- true
 MSG="invalid --sort 'bogus'" usage --sort bogus -- true
 MSG="--seed needs --sample-bytes" usage --seed 3 -- true
 MSG="invalid --sample-bytes" usage --sample-bytes 0 -- true

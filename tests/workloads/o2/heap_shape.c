@@ -1,8 +1,10 @@
 /* Built -O2 without frame pointers: the shape `memmon heap` must see exactly.
  * hold_peak holds 64 blocks of 64 KiB (4 MiB, the heap's peak) and frees them;
  * churn makes N temporary allocations of 40 bytes (each freed before the next; default
- * 50000); leak_some leaks L blocks of 48 bytes (default 100). Line markers for the tests:
+ * 50000); leak_some leaks L blocks of 48 bytes (default 100); a third argument "wait"
+ * makes it wait for SIGUSR1 first (memmon heap -p attaches meanwhile). Line markers for the tests:
  * HOLD_LINE, CHURN_LINE, LEAK_LINE, MAIN_HOLD, MAIN_CHURN, MAIN_LEAK. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,16 @@ __attribute__((noinline)) void leak_some(int n)
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 50000, leaks = argc > 2 ? atoi(argv[2]) : 100;
+	if (argc > 3 && !strcmp(argv[3], "wait")) {
+		sigset_t usr1;
+		int sig;
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		printf("ready\n");
+		fflush(stdout);
+		sigwait(&usr1, &sig);
+	}
 	hold_peak(); /* MAIN_HOLD */
 	churn(n); /* MAIN_CHURN */
 	leak_some(leaks); /* MAIN_LEAK */

@@ -1,0 +1,151 @@
+#include "heap/heap_attach.h"
+#include "core/loop.h"
+#include "kernel/bpf_util.h"
+#include "kernel/kernel_paths.h"
+#include "leak/leak.h"
+#include "leak/leak_collect.h"
+#include "leak/leak_event.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STACK_CACHE 65536 /* (process, leak stack key) -> stack slot, direct-mapped */
+#define THREADS 65536     /* a thread's last allocation, by tid, direct-mapped */
+
+struct attach {
+	struct heap_session *s;
+	void (*on_interval)(void *);
+	void *ctx;
+	pid_t pids[CLI_MAX_PIDS];
+	int slots[CLI_MAX_PIDS], npids;
+	struct { struct stack_key key; uint32_t slot, used; } *stacks;
+	struct { uint32_t tid, pad; uint64_t ptr; } *last; /* ptr 0: none */
+	const char *reason;
+	double last_maps;
+};
+
+/* The process slot of a tgid: the -p pids have one from the start; another (a thread
+ * group leader's pid reused?) gets its own on its first event. */
+static int slot_of(struct attach *a, pid_t tgid)
+{
+	for (int i = 0; i < a->npids; i++)
+		if (a->pids[i] == tgid)
+			return a->slots[i];
+	if (a->npids == CLI_MAX_PIDS)
+		return -1;
+	int slot = heap_session_add_proc(a->s, tgid);
+	if (slot >= 0) {
+		a->pids[a->npids] = tgid;
+		a->slots[a->npids++] = slot;
+	}
+	return slot;
+}
+
+static uint32_t stack_of(struct attach *a, const struct alloc_stream_event *e, const struct leak_maps *m)
+{
+	uint64_t h = (e->key.retaddr ^ (uint64_t)e->key.stackid * 0x9e3779b97f4a7c15ull ^ e->key.tgid) *
+		     0xff51afd7ed558ccdull;
+	size_t i = (size_t)(h >> 48) & (STACK_CACHE - 1);
+	if (a->stacks[i].used && !memcmp(&a->stacks[i].key, &e->key, sizeof(e->key)))
+		return a->stacks[i].slot;
+	uint64_t ips[ALLOC_STACK_DEPTH + 1];
+	uint32_t end;
+	int n = leak_stack_ips(m, &e->key, ips, &end);
+	if (n > HEAP_MAX_DEPTH)
+		n = HEAP_MAX_DEPTH;
+	uint32_t slot = heap_shm_stack_insert(a->s->h, ips, n, end);
+	a->stacks[i].key = e->key;
+	a->stacks[i].slot = slot;
+	a->stacks[i].used = 1;
+	return slot;
+}
+
+/* Temporary, as the library decides it: the block is its thread's latest allocation. */
+static void on_event(void *ctx, const struct alloc_stream_event *e, const struct leak_maps *m)
+{
+	struct attach *a = ctx;
+	int proc = slot_of(a, (pid_t)e->tgid);
+	if (proc < 0)
+		return;
+	size_t t = e->tid & (THREADS - 1);
+	if (e->kind == STREAM_EV_ALLOC) {
+		heap_account_alloc(&a->s->acct, (uint32_t)proc, e->addr, e->size, stack_of(a, e, m), e->ts_ns);
+		a->last[t].tid = e->tid;
+		a->last[t].ptr = e->addr;
+	} else if (e->kind == STREAM_EV_FREE) {
+		bool temporary = a->last[t].tid == e->tid && a->last[t].ptr == e->addr;
+		if (temporary)
+			a->last[t].ptr = 0;
+		heap_account_free_block(&a->s->acct, (uint32_t)proc, e->addr, temporary);
+	}
+}
+
+/* Libraries loaded since: the maps again about once a second. */
+static void on_tick(void *ctx)
+{
+	struct attach *a = ctx;
+	double t = now_seconds();
+	if (t - a->last_maps < 1.0)
+		return;
+	a->last_maps = t;
+	for (int i = 0; i < a->npids; i++)
+		heap_session_refresh_maps(a->s, (uint32_t)a->slots[i]);
+}
+
+static void on_interval(void *ctx)
+{
+	struct attach *a = ctx;
+	if (a->on_interval)
+		a->on_interval(a->ctx);
+}
+
+static void on_end(void *ctx, const char *reason, uint64_t lost)
+{
+	struct attach *a = ctx;
+	a->reason = reason;
+	a->s->h->lost_events = lost;
+	for (int i = 0; i < a->npids; i++) /* the last copy, if still there */
+		heap_session_refresh_maps(a->s, (uint32_t)a->slots[i]);
+}
+
+int heap_attach_run(struct heap_session *s, const struct cli *cli, double interval,
+		    void (*interval_fn)(void *), void *ctx, const char **reason)
+{
+	*reason = "error";
+	if (!cli_check_user_pids(cli, "heap"))
+		return EXIT_RUNTIME;
+	if (bpf_preflight("heap") || bpf_require_find_vma("heap"))
+		return EXIT_RUNTIME;
+	kernel_path_mapping_cache("heap");
+	struct attach a = { .s = s, .on_interval = interval_fn, .ctx = ctx };
+	a.stacks = calloc(STACK_CACHE, sizeof(*a.stacks));
+	a.last = calloc(THREADS, sizeof(*a.last));
+	if (!a.stacks || !a.last) {
+		fprintf(stderr, "memmon heap: out of memory\n");
+		free(a.stacks);
+		free(a.last);
+		return EXIT_RUNTIME;
+	}
+	heap_session_start_ns(s);
+	for (int i = 0; i < cli->npids; i++)
+		if (slot_of(&a, cli->pids[i]) < 0) {
+			fprintf(stderr, "memmon heap: no process slot left for pid %d\n", cli->pids[i]);
+			free(a.stacks);
+			free(a.last);
+			return EXIT_RUNTIME;
+		}
+	struct leak_stream stream = { .ctx = &a, .on_event = on_event, .on_tick = on_tick,
+				      .on_interval = on_interval, .on_end = on_end };
+	/* leak's defaults (cmd_leak.c), nothing filtered: every allocation is an event */
+	struct leak_opts o = { .cli = *cli, .max_size = ~0ULL, .sample_rate = 1,
+			       .max_allocs = 1u << 20, .max_errors = 100, .ring_size = LEAK_RING_DEFAULT,
+			       .stream = &stream, .cmd = "heap" };
+	o.cli.interval = interval;
+	struct profile_files none = { 0 };
+	o.profiles = &none;
+	int rc = leak_user_run(&o);
+	*reason = a.reason ? a.reason : "error";
+	free(a.stacks);
+	free(a.last);
+	return rc;
+}

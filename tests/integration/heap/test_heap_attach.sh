@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# memmon heap -p PID (a running process, exact, by memmon leak's uprobes) on heap_shape built
+# -O2 without frame pointers, started before memmon and let go once it traces: the same
+# report as preload mode (test_heap_o2.sh): hold_peak's 4 MiB at the peak, churn's 50000
+# temporary allocations, leak_some's 100 leaked blocks, each with its stack down to main at
+# the right lines and to _start, in JSON and text; the same summary; --pprof as well.
+source "$(dirname "$0")/../lib.sh"
+require_bpf
+W=$WORKLOADS/o2
+SRC="$MEMMON_ROOT/tests/workloads/o2/heap_shape.c"
+line_of() { grep -n "/\* $1 \*/" "$SRC" | head -1 | cut -d: -f1; }
+
+# heap_shape waiting for SIGUSR1; memmon heap -p on it; the signal once memmon traces.
+attach() { # OUT ERR [memmon options...]
+	local out=$1 err=$2
+	shift 2
+	"$W/heap_shape" 50000 100 wait >"$TMPD/ready" &
+	local pid=$!
+	on_exit "kill $pid 2>/dev/null"
+	for _ in $(seq 100); do grep -q ready "$TMPD/ready" && break; sleep 0.05; done
+	: >"$err" # wait_tracing reads it at once
+	"$MEMMON" heap "$@" -p "$pid" >"$out" 2>"$err" &
+	local m=$!
+	wait_tracing "$err" $m
+	kill -USR1 $pid
+	wait $m || fail "heap -p exited $?: $(cat "$err")"
+	APID=$pid
+}
+
+# "allocations allocated_bytes temporary peak_bytes leaked_bytes leaked_count | fn:line ... main:line"
+rows_of() {
+	jq -r 'select(.type=="heap_stack")
+		| [.frames[] | select(.symbol != null)] as $f
+		| ([$f[].symbol] | index("main")) as $m
+		| select($m != null)
+		| "\(.allocations) \(.allocated_bytes) \(.temporary) \(.peak_bytes) \(.leaked_bytes) \(.leaked_count) |"
+		  + ([$f[0:$m+1][] | " " + .symbol + ":\(.line)"] | join(""))' "$1" | sort
+}
+printf '%s\n' \
+	"64 4194304 1 4194304 0 0 | hold_peak:$(line_of HOLD_LINE) main:$(line_of MAIN_HOLD)" \
+	"50000 2000000 50000 0 0 0 | churn:$(line_of CHURN_LINE) main:$(line_of MAIN_CHURN)" \
+	"100 4800 0 0 4800 100 | leak_some:$(line_of LEAK_LINE) main:$(line_of MAIN_LEAK)" | sort >"$TMPD/expect"
+
+attach "$TMPD/json" "$TMPD/err" --json --top 0 --pprof "$TMPD/p.pb.gz"
+rows_of "$TMPD/json" >"$TMPD/got"
+diff "$TMPD/expect" "$TMPD/got" || fail "heap_stack rows differ (expected < > got)"
+assert_eq "$(jq -r 'select(.type=="heap_stack") | .frames[-1].symbol' "$TMPD/json" | sort -u)" "_start" "outermost frame"
+assert_eq "$(jq -r 'select(.type=="heap_stack") | .stack_end' "$TMPD/json" | sort -u)" "complete" "stack ends"
+assert_eq "$(jq -r 'select(.type=="heap_summary") | "\(.peak_bytes) \(.allocations) \(.temporary) \(.leaked_bytes) \(.leaked_count) \(.lost_events) \(.sample_bytes) \(.reason)"' "$TMPD/json")" \
+	"4194304 50164 50001 4800 100 0 0 traced processes exited" "heap_summary"
+assert_eq "$(jq -r 'select(.type=="heap_process") | "\(.pid) \(.started_by) \(.unknown_frees)"' "$TMPD/json")" "$APID attach 0" "heap_process"
+assert_eq "$(jq -r 'select(.type=="heap_summary") | .peak_time_s > 0 and .peak_time_s < .seconds' "$TMPD/json")" "true" "peak time within the run"
+assert_eq "$(tail -1 "$TMPD/json" | jq -r .type)" "heap_summary" "last record"
+assert_contains "$TMPD/err" "memmon heap: tracing pids in "
+# the profile has the leak site's in-use bytes
+command -v go >/dev/null || fail "go (golang-go) is needed for go tool pprof: scripts/setup.sh"
+export HOME=$TMPD GOCACHE=$TMPD/gocache GOFLAGS=-mod=mod GOTOOLCHAIN=local
+go tool pprof -top -unit=B -sample_index=inuse_space "$TMPD/p.pb.gz" >"$TMPD/top" 2>&1 || { cat "$TMPD/top"; fail "pprof"; }
+assert_eq "$(awk '$1 ~ /^[0-9]+B$/ && $1 != "0" {print $1, $6}' "$TMPD/top")" "4800B leak_some" "pprof inuse_space"
+
+# the same in text
+attach "$TMPD/text" "$TMPD/terr"
+assert_contains "$TMPD/text" "64 allocations, 4194304 bytes allocated, 1 temporary, 4194304 bytes at peak, 0 bytes leaked in 0 blocks, pid $APID"
+assert_contains "$TMPD/text" "heap_shape.c:$(line_of HOLD_LINE) "
+assert_contains "$TMPD/text" "50000 allocations, 2000000 bytes allocated, 50000 temporary, 0 bytes at peak, 0 bytes leaked in 0 blocks"
+assert_contains "$TMPD/text" "heap_shape.c:$(line_of CHURN_LINE) "
+assert_contains "$TMPD/text" "100 allocations, 4800 bytes allocated, 0 temporary, 0 bytes at peak, 4800 bytes leaked in 100 blocks"
+assert_contains "$TMPD/text" "heap_shape.c:$(line_of LEAK_LINE) "
+assert_contains "$TMPD/text" "pid $APID (attached): peak 4194304 bytes at "
+assert_contains "$TMPD/text" "heap: peak 4194304 bytes at "
+assert_contains "$TMPD/text" "stacks: 3 of 3 complete"
+assert_contains "$TMPD/text" "lost events: 0,"
+
+# usage: -p with a program, with --sample-bytes; a pid that does not exist
+"$MEMMON" heap -p 1 -- true >/dev/null 2>"$TMPD/e"
+assert_eq $? 2 "-p with a program"
+assert_contains "$TMPD/e" "give either -p PID or -- PROGRAM, not both"
+"$MEMMON" heap -p 1 --sample-bytes 512k >/dev/null 2>"$TMPD/e"
+assert_eq $? 2 "-p with --sample-bytes"
+assert_contains "$TMPD/e" "--sample-bytes applies to a launched program"
+"$MEMMON" heap >/dev/null 2>"$TMPD/e"
+assert_eq $? 2 "no target"
+assert_contains "$TMPD/e" "nothing to trace: give -p PID or -- PROGRAM"
+true & dead=$!; wait $dead # a pid that was and is gone
+"$MEMMON" heap -p $dead >/dev/null 2>"$TMPD/e"
+assert_eq $? 1 "a pid that is gone"
+assert_contains "$TMPD/e" "memmon heap: pid $dead does not exist"
+echo ok
