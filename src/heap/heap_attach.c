@@ -24,8 +24,8 @@ struct attach {
 	double last_maps;
 };
 
-/* The process slot of a tgid: the -p pids have one from the start; another (a thread
- * group leader's pid reused?) gets its own on its first event. */
+/* The process slot of a tgid: the -p pids have one from the start; any other (none is
+ * traced without leak's --follow) would get its own at its first event. */
 static int slot_of(struct attach *a, pid_t tgid)
 {
 	for (int i = 0; i < a->npids; i++)
@@ -136,9 +136,10 @@ int heap_attach_run(struct heap_session *s, const struct cli *cli, double interv
 		}
 	struct leak_stream stream = { .ctx = &a, .on_event = on_event, .on_tick = on_tick,
 				      .on_interval = on_interval, .on_end = on_end };
-	/* leak's defaults (cmd_leak.c), nothing filtered: every allocation is an event */
+	/* leak's defaults (cmd_leak.c), nothing filtered: every allocation is an event; more
+	 * than max_allocs blocks outstanding at once are lost_events */
 	struct leak_opts o = { .cli = *cli, .max_size = ~0ULL, .sample_rate = 1,
-			       .max_allocs = 1u << 20, .max_errors = 100, .ring_size = LEAK_RING_DEFAULT,
+			       .max_allocs = 524288, .max_errors = 100, .ring_size = LEAK_RING_DEFAULT,
 			       .stream = &stream, .cmd = "heap" };
 	o.cli.interval = interval;
 	struct profile_files none = { 0 };

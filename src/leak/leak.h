@@ -19,7 +19,8 @@ struct leak_stream {
 	void (*on_event)(void *ctx, const struct alloc_stream_event *e, const struct leak_maps *m);
 	void (*on_tick)(void *ctx);
 	void (*on_interval)(void *ctx);
-	/* the run ended (reason as loop_end_reason); lost: ring buffer events lost */
+	/* the run ended (reason as loop_end_reason); lost: allocations and frees not seen
+	 * (ring buffer full, allocation or per-thread call table full) */
 	void (*on_end)(void *ctx, const char *reason, uint64_t lost);
 };
 

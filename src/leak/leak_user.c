@@ -350,7 +350,9 @@ int leak_user_run(const struct leak_opts *o)
 		u.reports.program_signal = signame;
 	}
 	if (o->stream)
-		o->stream->on_end(o->stream->ctx, loop_end_reason(end), u.skel->bss->memmon_lost_events);
+		o->stream->on_end(o->stream->ctx, loop_end_reason(end),
+				  u.skel->bss->memmon_lost_events + u.skel->bss->counters.allocs_dropped +
+				  u.skel->bss->counters.pending_dropped);
 	else
 		leak_session_final(&u.reports, &m, loop_end_reason(end));
 	if (end == LOOP_PIDS_EXITED && !o->cli.json && !o->stream)
