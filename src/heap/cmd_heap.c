@@ -231,7 +231,7 @@ static int run_attached(struct cli *cli, struct heap_opts *ho, struct heap_diff_
 	r.start = now_seconds();
 	double interval = cli->interval > 0 ? cli->interval : ho->svg ? SVG_INTERVAL : 0;
 	const char *reason;
-	int rc = heap_attach_run(&r.s, cli, interval, on_interval, &r, &reason);
+	int rc = heap_attach_run(&r.s, cli, interval, on_interval, &r, &r.start, &reason);
 	if (rc == EXIT_OK) {
 		if (interval > 0)
 			on_interval(&r); /* the last point: the heap at the end */

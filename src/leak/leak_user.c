@@ -335,6 +335,8 @@ int leak_user_run(const struct leak_opts *o)
 	};
 	trace_target_loop(&u.target, &l);
 	leak_session_start(&u.reports);
+	if (o->stream)
+		o->stream->on_start(o->stream->ctx);
 	enum loop_end end = loop_run(&l);
 	if (end != LOOP_PROGRAM_EXITED && end != LOOP_PIDS_EXITED)
 		capture_all(&u);

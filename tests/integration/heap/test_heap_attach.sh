@@ -85,6 +85,17 @@ assert_eq "$(jq -r 'select(.type=="heap_stack") | select(.frames[0].symbol=="wor
 assert_eq "$(jq -r 'select(.type=="heap_summary") | "\(.allocations) \(.temporary) \(.lost_events) \(.leaked_count)"' "$TMPD/mt")" \
 	"200004 200000 0 4" "threads summary"
 
+# -d and -i on a process that does nothing meanwhile: the heap over time counts from when
+# tracing began (not from before the probes went in), the run ends at the duration
+"$W/heap_shape" 50000 100 wait >/dev/null &
+idle=$!
+on_exit "kill $idle 2>/dev/null"
+"$MEMMON" heap --json -d 1 -i 0.3 -p $idle >"$TMPD/iv" 2>"$TMPD/iverr" || fail "heap -p -d -i: $(cat "$TMPD/iverr")"
+assert_eq "$(jq -r 'select(.type=="heap_interval") | .seconds < 0.5' "$TMPD/iv" | head -1)" "true" "first interval's time"
+assert_ge "$(jq -r 'select(.type=="heap_interval") | .interval' "$TMPD/iv" | wc -l)" 3 "intervals"
+assert_eq "$(jq -r 'select(.type=="heap_summary") | "\(.reason) \(.allocations) \(.seconds < 1.5)"' "$TMPD/iv")" "duration elapsed 0 true" "-d summary"
+kill $idle
+
 # usage: -p with a program, with --sample-bytes; a pid that does not exist
 "$MEMMON" heap -p 1 -- true >/dev/null 2>"$TMPD/e"
 assert_eq $? 2 "-p with a program"
