@@ -54,7 +54,7 @@ static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
 			   "order of the stacks: allocated (bytes, the default),\n"
 			   "allocations, temporary, peak or leaked"),
 		OPT_INTERVAL(cli, "sample the heap's total every S seconds and print it"),
-		OPT_DURATION(cli, "stop after S seconds (the program is ended)"),
+		OPT_DURATION(cli, "stop after S seconds (a launched program is ended)"),
 		OPT_STRING(0, "svg", &ho->svg, "FILE", "draw the heap over time as an SVG chart"),
 		OPT_STRING(0, "diff", &ho->diff, "BASE",
 			   "compare with BASE, the --json output or the --pprof\n"
@@ -73,9 +73,10 @@ static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
 	struct opts_spec spec = {
 		.cmd = CMD,
 		.usage = "memmon heap [options] -p PID [-p PID ...]\n"
-			 "       memmon heap [--sample-bytes N [--seed N]] [-i S] [-d S] [--svg FILE] [--top N]\n"
-			 "                   [--sort KEY] [--diff BASE] [--pprof FILE] [--folded FILE]\n"
-			 "                   [--flamegraph FILE] [--json] -- PROGRAM [ARGS]",
+			 "       memmon heap [--sample-bytes N [--seed N]] [-i S] [-d S] [--svg FILE]\n"
+			 "                   [--top N] [--sort KEY] [--diff BASE] [--pprof FILE]\n"
+			 "                   [--folded FILE] [--flamegraph FILE] [--json]\n"
+			 "                   -- PROGRAM [ARGS]",
 		.about = "Where the heap goes, by stack: allocations, bytes allocated, temporary\n"
 			 "allocations (freed before the thread's next allocation), bytes held at the\n"
 			 "process's heap peak, and what is still allocated at the end (leaked). A\n"
@@ -231,7 +232,7 @@ static int run_attached(struct cli *cli, struct heap_opts *ho, struct heap_diff_
 	r.start = now_seconds();
 	double interval = cli->interval > 0 ? cli->interval : ho->svg ? SVG_INTERVAL : 0;
 	const char *reason;
-	int rc = heap_attach_run(&r.s, cli, interval, on_interval, &r, &reason);
+	int rc = heap_attach_run(&r.s, cli, interval, on_interval, &r, &r.start, &reason);
 	if (rc == EXIT_OK) {
 		if (interval > 0)
 			on_interval(&r); /* the last point: the heap at the end */

@@ -22,10 +22,11 @@ struct attach {
 	struct { uint32_t tid, pad; uint64_t ptr; } *last; /* ptr 0: none */
 	const char *reason;
 	double last_maps;
+	double *start;
 };
 
-/* The process slot of a tgid: the -p pids have one from the start; another (a thread
- * group leader's pid reused?) gets its own on its first event. */
+/* The process slot of a tgid: the -p pids have one from the start; any other (none is
+ * traced without leak's --follow) would get its own at its first event. */
 static int slot_of(struct attach *a, pid_t tgid)
 {
 	for (int i = 0; i < a->npids; i++)
@@ -92,6 +93,15 @@ static void on_tick(void *ctx)
 		heap_session_refresh_maps(a->s, (uint32_t)a->slots[i]);
 }
 
+/* Times (the peak's, the intervals', the run's) count from here, not from before the
+ * probes were attached. */
+static void on_start(void *ctx)
+{
+	struct attach *a = ctx;
+	heap_session_start_ns(a->s);
+	*a->start = now_seconds();
+}
+
 static void on_interval(void *ctx)
 {
 	struct attach *a = ctx;
@@ -109,7 +119,7 @@ static void on_end(void *ctx, const char *reason, uint64_t lost)
 }
 
 int heap_attach_run(struct heap_session *s, const struct cli *cli, double interval,
-		    void (*interval_fn)(void *), void *ctx, const char **reason)
+		    void (*interval_fn)(void *), void *ctx, double *start, const char **reason)
 {
 	*reason = "error";
 	if (!cli_check_user_pids(cli, "heap"))
@@ -117,7 +127,7 @@ int heap_attach_run(struct heap_session *s, const struct cli *cli, double interv
 	if (bpf_preflight("heap") || bpf_require_find_vma("heap"))
 		return EXIT_RUNTIME;
 	kernel_path_mapping_cache("heap");
-	struct attach a = { .s = s, .on_interval = interval_fn, .ctx = ctx };
+	struct attach a = { .s = s, .on_interval = interval_fn, .ctx = ctx, .start = start };
 	a.stacks = calloc(STACK_CACHE, sizeof(*a.stacks));
 	a.last = calloc(THREADS, sizeof(*a.last));
 	if (!a.stacks || !a.last) {
@@ -134,11 +144,12 @@ int heap_attach_run(struct heap_session *s, const struct cli *cli, double interv
 			free(a.last);
 			return EXIT_RUNTIME;
 		}
-	struct leak_stream stream = { .ctx = &a, .on_event = on_event, .on_tick = on_tick,
+	struct leak_stream stream = { .ctx = &a, .on_event = on_event, .on_start = on_start, .on_tick = on_tick,
 				      .on_interval = on_interval, .on_end = on_end };
-	/* leak's defaults (cmd_leak.c), nothing filtered: every allocation is an event */
+	/* leak's defaults (cmd_leak.c), nothing filtered: every allocation is an event; more
+	 * than max_allocs blocks outstanding at once are lost_events */
 	struct leak_opts o = { .cli = *cli, .max_size = ~0ULL, .sample_rate = 1,
-			       .max_allocs = 1u << 20, .max_errors = 100, .ring_size = LEAK_RING_DEFAULT,
+			       .max_allocs = 524288, .max_errors = 100, .ring_size = LEAK_RING_DEFAULT,
 			       .stream = &stream, .cmd = "heap" };
 	o.cli.interval = interval;
 	struct profile_files none = { 0 };

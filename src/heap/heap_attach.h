@@ -9,9 +9,9 @@
 #include "heap/heap_session.h"
 
 /* Traces cli's pids until they exit, Ctrl-C or --duration; on_interval(ctx) every
- * cli->interval seconds (if > 0). *reason: why it ended. Returns an exit code (EXIT_OK
- * when tracing ran; the report is the caller's). */
+ * interval seconds (if > 0); *start: now_seconds() when tracing began. *reason: why it
+ * ended. Returns an exit code (EXIT_OK when tracing ran; the report is the caller's). */
 int heap_attach_run(struct heap_session *s, const struct cli *cli, double interval,
-		    void (*on_interval)(void *), void *ctx, const char **reason);
+		    void (*on_interval)(void *), void *ctx, double *start, const char **reason);
 
 #endif

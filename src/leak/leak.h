@@ -17,9 +17,11 @@ struct leak_stream {
 	void *ctx;
 	/* m: to read the event's stack (leak_stack_ips) */
 	void (*on_event)(void *ctx, const struct alloc_stream_event *e, const struct leak_maps *m);
+	void (*on_start)(void *ctx); /* the probes are in: tracing starts now */
 	void (*on_tick)(void *ctx);
 	void (*on_interval)(void *ctx);
-	/* the run ended (reason as loop_end_reason); lost: ring buffer events lost */
+	/* the run ended (reason as loop_end_reason); lost: allocations and frees not seen
+	 * (ring buffer full, allocation or per-thread call table full) */
 	void (*on_end)(void *ctx, const char *reason, uint64_t lost);
 };
 

@@ -335,6 +335,8 @@ int leak_user_run(const struct leak_opts *o)
 	};
 	trace_target_loop(&u.target, &l);
 	leak_session_start(&u.reports);
+	if (o->stream)
+		o->stream->on_start(o->stream->ctx);
 	enum loop_end end = loop_run(&l);
 	if (end != LOOP_PROGRAM_EXITED && end != LOOP_PIDS_EXITED)
 		capture_all(&u);
@@ -350,7 +352,9 @@ int leak_user_run(const struct leak_opts *o)
 		u.reports.program_signal = signame;
 	}
 	if (o->stream)
-		o->stream->on_end(o->stream->ctx, loop_end_reason(end), u.skel->bss->memmon_lost_events);
+		o->stream->on_end(o->stream->ctx, loop_end_reason(end),
+				  u.skel->bss->memmon_lost_events + u.skel->bss->counters.allocs_dropped +
+				  u.skel->bss->counters.pending_dropped);
 	else
 		leak_session_final(&u.reports, &m, loop_end_reason(end));
 	if (end == LOOP_PIDS_EXITED && !o->cli.json && !o->stream)

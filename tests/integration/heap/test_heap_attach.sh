@@ -4,17 +4,21 @@
 # report as preload mode (test_heap_o2.sh): hold_peak's 4 MiB at the peak, churn's 50000
 # temporary allocations, leak_some's 100 leaked blocks, each with its stack down to main at
 # the right lines and to _start, in JSON and text; the same summary; --pprof as well.
+# heap_threads (4 threads of pairs): exact totals, nothing lost.
 source "$(dirname "$0")/../lib.sh"
 require_bpf
 W=$WORKLOADS/o2
 SRC="$MEMMON_ROOT/tests/workloads/o2/heap_shape.c"
 line_of() { grep -n "/\* $1 \*/" "$SRC" | head -1 | cut -d: -f1; }
 
-# heap_shape waiting for SIGUSR1; memmon heap -p on it; the signal once memmon traces.
+# WORKLOAD (heap_shape by default) waiting for SIGUSR1; memmon heap -p on it; the signal
+# once memmon traces.
+WORKLOAD=("$W/heap_shape" 50000 100 wait)
 attach() { # OUT ERR [memmon options...]
 	local out=$1 err=$2
 	shift 2
-	"$W/heap_shape" 50000 100 wait >"$TMPD/ready" &
+	: >"$TMPD/ready"
+	"${WORKLOAD[@]}" >"$TMPD/ready" &
 	local pid=$!
 	on_exit "kill $pid 2>/dev/null"
 	for _ in $(seq 100); do grep -q ready "$TMPD/ready" && break; sleep 0.05; done
@@ -70,6 +74,27 @@ assert_contains "$TMPD/text" "pid $APID (attached): peak 4194304 bytes at "
 assert_contains "$TMPD/text" "heap: peak 4194304 bytes at "
 assert_contains "$TMPD/text" "stacks: 3 of 3 complete"
 assert_contains "$TMPD/text" "lost events: 0,"
+
+# 4 threads x 50000 malloc/free pairs at once: exact totals, every pair temporary (the
+# thread's latest allocation), nothing lost; glibc's 4 thread TLS blocks stay
+WORKLOAD=("$W/heap_threads" 4 50000 wait)
+attach "$TMPD/mt" "$TMPD/mterr" --json
+assert_eq "$(jq -r 'select(.type=="heap_stack") | select(.frames[0].symbol=="worker")
+	| "\(.allocations) \(.temporary) \(.leaked_count) \(.frames[0].line) \(.stack_end)"' "$TMPD/mt")" \
+	"200000 200000 0 $(grep -n "/\* PAIR_LINE \*/" "$MEMMON_ROOT/tests/workloads/o2/heap_threads.c" | cut -d: -f1) complete" "the pairs' row"
+assert_eq "$(jq -r 'select(.type=="heap_summary") | "\(.allocations) \(.temporary) \(.lost_events) \(.leaked_count)"' "$TMPD/mt")" \
+	"200004 200000 0 4" "threads summary"
+
+# -d and -i on a process that does nothing meanwhile: the heap over time counts from when
+# tracing began (not from before the probes went in), the run ends at the duration
+"$W/heap_shape" 50000 100 wait >/dev/null &
+idle=$!
+on_exit "kill $idle 2>/dev/null"
+"$MEMMON" heap --json -d 1 -i 0.3 -p $idle >"$TMPD/iv" 2>"$TMPD/iverr" || fail "heap -p -d -i: $(cat "$TMPD/iverr")"
+assert_eq "$(jq -r 'select(.type=="heap_interval") | .seconds < 0.5' "$TMPD/iv" | head -1)" "true" "first interval's time"
+assert_ge "$(jq -r 'select(.type=="heap_interval") | .interval' "$TMPD/iv" | wc -l)" 3 "intervals"
+assert_eq "$(jq -r 'select(.type=="heap_summary") | "\(.reason) \(.allocations) \(.seconds < 1.5)"' "$TMPD/iv")" "duration elapsed 0 true" "-d summary"
+kill $idle
 
 # usage: -p with a program, with --sample-bytes; a pid that does not exist
 "$MEMMON" heap -p 1 -- true >/dev/null 2>"$TMPD/e"
