@@ -38,8 +38,13 @@ assert_eq "$(grep -m1 '<polyline' "$TMPD/leak.svg" | grep -o '[0-9.]*,[0-9.]*' |
 assert_contains "$TMPD/leak.svg" 'stroke-dasharray'
 assert_contains "$TMPD/leak.svg" "USS grows"
 
-# -- PROGRAM holding steady.
-$MEMMON trend -i 0.2 -d 2 --json -- "$WORKLOADS/proc_leaker" 0 100 100 >"$TMPD/steady.json" || fail "trend steady"
+# A program holding steady, watched from its "ready" (past the loader and its setup, which move USS for
+# longer than the window under emulation).
+"$WORKLOADS/proc_leaker" 0 100 100 2>"$TMPD/steady.ready" & STEADY=$!
+on_exit "kill $STEADY 2>/dev/null"
+for _ in $(seq 300); do grep -q ready "$TMPD/steady.ready" && break; sleep 0.1; done
+$MEMMON trend -p $STEADY -i 0.2 -d 2 --json >"$TMPD/steady.json" || fail "trend steady"
+kill $STEADY
 assert_eq "$(jq -r 'select(.type == "trend_summary") | .verdict' "$TMPD/steady.json")" steady "steady verdict"
 rate=$(jq -r 'select(.type == "trend_summary") | .uss_kb_per_min | fabs | floor' "$TMPD/steady.json")
 assert_le "$rate" 100 "steady program's USS rate"
