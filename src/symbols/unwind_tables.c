@@ -330,9 +330,9 @@ int unwind_tables_shared_fd(const struct unwind_tables *t)
 
 /* Makes the file open at fd unwindable, under key as the kernel names the mapped file
  * (NULL: its fstat identity). The two differ where a mapping's file is not the one opened:
- * on overlayfs before 6.6 a mapping holds the lower file (the key /proc/PID/maps and the
- * walker see) while opening /proc/PID/map_files gives the overlay's. 1 added, 0 known
- * already, -errno. */
+ * on overlayfs a mapping holds the lower layer's file (the key /proc/PID/maps and the
+ * walker see; measured on 6.1) while opening /proc/PID/map_files gives the overlay's.
+ * 1 added, 0 known already, -errno. */
 static int add_fd(struct unwind_tables *t, int fd, const struct unwind_file_key *key)
 {
 	struct stat st;
@@ -386,7 +386,7 @@ static int open_regular(const char *path)
 }
 
 /* The key the kernel will know a file open at fd by once a process maps it, where that is
- * not its fstat identity: an overlayfs file before 6.6 maps as the layer's file below. Read
+ * not its fstat identity: an overlayfs file maps as the layer's file below. Read
  * from memmon's own mapping of it in /proc/self/maps. False where they are the same (any
  * other filesystem) or it cannot tell. */
 #define OVERLAYFS_MAGIC 0x794c7630
