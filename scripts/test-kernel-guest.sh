@@ -23,7 +23,7 @@ cat /proc/version >$R/banner
 . $R/env
 cd "$ROOT"
 if [ -n "${CMD:-}" ]; then bash -c "$CMD" >$R/out 2>&1; else
-	CI=true MEMMON_SKIP_UNIT=1 MEMMON_TESTS="$TESTS" bash scripts/run-tests.sh "$BUILD" >$R/out 2>&1; fi
+	CI=true MEMMON_SLOW=3 MEMMON_SKIP_UNIT=1 MEMMON_TESTS="$TESTS" bash scripts/run-tests.sh "$BUILD" >$R/out 2>&1; fi
 echo $? >$R/rc
 sync
 echo o >/proc/sysrq-trigger

@@ -3,6 +3,10 @@
 set -uo pipefail
 : "${MEMMON:?run through scripts/run-tests.sh}"
 TMPD=$(mktemp -d /tmp/memmon-test.XXXXXX)
+# A bound on a memmon run, in seconds: 60 here, times MEMMON_SLOW where everything runs
+# slower (scripts/test-kernel.sh's guest under TCG emulation sets 3). It only bounds a hang;
+# what a run reports is checked exactly either way.
+LIMIT=$((60 * ${MEMMON_SLOW:-1}))
 CLEANUPS=()
 # Registers a command run at exit, pass or fail (restore what the test changed).
 on_exit() { CLEANUPS+=("$*"); }
