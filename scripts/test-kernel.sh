@@ -67,6 +67,12 @@ if [ $# -ge 1 ]; then PKG=$1
 else PKG=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -1)
 fi
 [ -n "${PKG:-}" ] || { echo "test-kernel: cannot find Debian's kernel package (apt-get update?)" >&2; exit 1; }
+# The guest's /tmp and /var/tmp are its own disk, out of sight of a checkout there (and the build
+# embeds its own paths, so a copy elsewhere would not do).
+case "$ROOT/" in /tmp/* | /var/tmp/*)
+	echo "test-kernel: the checkout $ROOT is under /tmp or /var/tmp, which the guest replaces with its own disk; clone it elsewhere" >&2
+	exit 1 ;;
+esac
 
 # The kernel package, unpacked once into the cache.
 KDIR="$CACHE/$PKG"
