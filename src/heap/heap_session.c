@@ -73,6 +73,7 @@ int heap_session_open(struct heap_session *s, uint64_t sample_bytes, uint64_t se
 	h->procs_off = procs_off;
 	heap_account_init(&s->acct, sample_bytes);
 	s->tsc0 = __rdtsc();
+	h->clock_tsc = s->tsc0;
 	s->mono0 = mono();
 	s->tsc_hz = 1e9; /* until measured */
 	return 0;
@@ -233,7 +234,12 @@ uint64_t heap_session_drain(struct heap_session *s, bool final)
 	double t = mono();
 	if (t - s->mono0 > 0.01 && !s->ns_clock)
 		s->tsc_hz = (double)(now_tsc - s->tsc0) / (t - s->mono0);
-	uint64_t cut = final ? UINT64_MAX : now_tsc - (uint64_t)(s->tsc_hz * HOLD_MS / 1000.0);
+	uint64_t held = now_tsc - (uint64_t)(s->tsc_hz * HOLD_MS / 1000.0);
+	uint64_t cut = final ? UINT64_MAX : held;
+	/* the clock of single-threaded processes: before any later drain's cut, so their
+	 * events are never held back */
+	if (held > h->clock_tsc)
+		__atomic_store_n(&h->clock_tsc, held, __ATOMIC_RELAXED);
 	scan_procs(s, final);
 	struct cursor cur[RINGS];
 	uint32_t n = 0;

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define HEAP_SHM_MAGIC 0x50414548u /* "HEAP" */
-#define HEAP_SHM_VERSION 1
+#define HEAP_SHM_VERSION 2
 #define HEAP_MAX_DEPTH 64
 #define HEAP_MAPS_BYTES (256u << 10)
 
@@ -26,7 +26,8 @@ enum heap_event_kind {
 #define HEAP_F_TEMPORARY 1u /* freed before its thread's next allocation */
 
 struct heap_event {
-	uint64_t tsc;  /* rdtsc: orders the events of all threads */
+	uint64_t tsc;  /* rdtsc: orders the events of all threads (a process with one thread:
+			* memmon's last clock_tsc, its ring order is the order) */
 	uint64_t ptr;
 	uint64_t size;
 	uint32_t stack; /* slot in the stack table; 0: none */
@@ -90,6 +91,10 @@ struct heap_shm_header {
 	uint64_t rings_waited;  /* times a thread waited for a ring (pool or ring full) */
 	uint64_t sample_full;   /* sampled allocations not sampled: the library's table was full */
 	uint64_t lost_events;   /* events dropped: a thread waited 10 s for memmon in vain */
+	/* written by memmon at each drain (about every millisecond): its rdtsc then. The time
+	 * of the events of a process with one thread (heap_preload.c event_time). On a line of
+	 * its own: the library reads it on every event. */
+	uint64_t clock_tsc __attribute__((aligned(64)));
 };
 
 static inline struct heap_ring *heap_ring_at(void *base, uint32_t i)

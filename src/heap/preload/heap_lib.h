@@ -19,6 +19,26 @@ struct rule_cache_entry {
 	uint32_t gen;  /* the maps snapshot it was found in */
 };
 
+/* What a walk read: each word of the stack (its offset from the first sp, its value)
+ * and the caller's bp if a rule used it (offset WALK_BP). With the same first ip and sp,
+ * the same words give the same walk: the walk cache's check. */
+#define WALK_READS 64
+#define WALK_BP UINT32_MAX
+struct walk_log {
+	uint64_t sp0;
+	uint32_t n; /* words read; past WALK_READS: too many to keep */
+	uint32_t off[WALK_READS];
+	uint64_t val[WALK_READS];
+};
+
+#define WALK_CACHE 128 /* per thread, direct-mapped by the first ip and sp */
+struct walk_cache_entry {
+	uint64_t ip; /* 0: empty */
+	uint32_t gen;   /* the maps snapshot it was walked in */
+	uint32_t stack; /* its slot in the stack table */
+	struct walk_log log;
+};
+
 /* A thread's state: private memory (mmap), found through one TLS pointer. */
 struct heap_thread {
 	struct heap_ring *ring; /* NULL until the first event */
@@ -26,6 +46,7 @@ struct heap_thread {
 	uint64_t mask, head, tail_seen;
 	uint64_t stack_lo, stack_hi; /* the thread's stack: walks read nowhere else */
 	struct rule_cache_entry cache[RULE_CACHE];
+	struct walk_cache_entry walks[WALK_CACHE];
 };
 
 /* The shared memory and tables, set once at start (and again in a forked child). */
@@ -40,9 +61,15 @@ extern struct heap_lib heap_lib HIDDEN;
 uint64_t heap_tsc(void) HIDDEN;
 
 /* Walks the stack of the current thread from a frame's (ip, sp, bp), ip a return address.
- * Returns the frame count; *end says why the walk ended (enum unwind_end). */
+ * Returns the frame count; *end says why the walk ended (enum unwind_end). log: NULL, or
+ * where the walk notes what it read. */
 int heap_walk(struct heap_thread *t, uint64_t ip, uint64_t sp, uint64_t bp, uint64_t *frames,
-	      int max, uint32_t *end) HIDDEN;
+	      int max, uint32_t *end, struct walk_log *log) HIDDEN;
+/* The stack table slot of the stack from (ip, sp, bp): the thread's walk cache when the
+ * words the last walk from there read are unchanged, else a walk (heap_walk_cache.c). */
+uint32_t heap_stack_from(struct heap_thread *t, uint64_t ip, uint64_t sp, uint64_t bp) HIDDEN;
+/* The generation of the current maps snapshot (0: none yet). */
+uint32_t heap_maps_gen(void) HIDDEN;
 /* Copies /proc/self/maps into our process slot and rebuilds the mapping snapshot. */
 void heap_maps_reload(void) HIDDEN;
 /* Does the snapshot have code mappings without a table? */

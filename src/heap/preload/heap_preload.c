@@ -53,9 +53,43 @@ static TLS int64_t cd_at_sample;
 static TLS int64_t countdown;   /* sampled mode: bytes until the next sample */
 static TLS uint64_t rng;        /* 0: not seeded yet */
 
+/* Event times (event_time): rings of this process in use, and a count bumped whenever a
+ * ring is claimed or given back; each thread's last look at the count, and its last rdtsc. */
+static uint32_t rings_live;
+static uint32_t rings_epoch;
+static TLS uint32_t epoch_seen;
+static TLS uint64_t time_floor;
+
 uint64_t heap_tsc(void)
 {
 	return __rdtsc();
+}
+
+/* An event's time. It only orders the events of different threads (memmon merges the
+ * rings by it), and rdtsc costs about 11 ns here (AMD EPYC), a third of what an event
+ * costs. So while this process has one thread with a ring, its ring's order is the order
+ * and the time is memmon's clock (shm clock_tsc, written each drain, about every ms).
+ * Once a second thread has a ring, every event takes rdtsc. The switch back: the first
+ * event after another thread gave its ring back takes rdtsc, so it (and, in ring order,
+ * every later one) is merged after that thread's last events; later times are never
+ * earlier than it (time_floor: a ring's times stay in order). The times of a one-thread
+ * process are never later than the truth, so an event that caused one on another thread
+ * is never merged after it. */
+static inline uint64_t event_time(void)
+{
+	uint32_t epoch = __atomic_load_n(&rings_epoch, __ATOMIC_ACQUIRE);
+	if (likely(epoch == epoch_seen) && likely(__atomic_load_n(&rings_live, __ATOMIC_RELAXED) <= 1)) {
+		uint64_t c = __atomic_load_n(&heap_lib.shm->clock_tsc, __ATOMIC_RELAXED);
+		return c > time_floor ? c : time_floor;
+	}
+	epoch_seen = epoch;
+	return time_floor = __rdtsc();
+}
+
+static void rings_changed(int by)
+{
+	__atomic_fetch_add(&rings_live, (uint32_t)by, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&rings_epoch, 1, __ATOMIC_RELEASE);
 }
 
 /* The registers of the wrapper's caller at the call (the library keeps frame pointers):
@@ -264,6 +298,7 @@ COLD static bool claim_ring(struct heap_thread *t)
 			t->mask = h->ring_events - 1;
 			t->head = r->head;
 			t->tail_seen = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+			rings_changed(1);
 			return true;
 		}
 		/* every ring is taken: memmon frees those of threads that exited */
@@ -304,8 +339,10 @@ COLD static struct heap_thread *thread_start(void)
 static void thread_exit(void *arg)
 {
 	struct heap_thread *t = arg;
-	if (t->ring)
+	if (t->ring) {
 		__atomic_store_n(&t->ring->state, HEAP_RING_RETIRED, __ATOMIC_RELEASE);
+		rings_changed(-1);
+	}
 	self = NULL;
 	munmap(t, sizeof(*t));
 }
@@ -319,6 +356,8 @@ static void after_fork_child(void)
 	in_lib++;
 	if (self)
 		self->ring = NULL;
+	rings_live = 0;
+	rings_changed(0);
 	rng = 0;
 	countdown = 0;
 	threads_seen = 0;
@@ -362,13 +401,22 @@ lost:
 	return NULL;
 }
 
-static inline void push(struct heap_thread *t, const struct heap_event *e)
+/* The ring's next event to fill, or NULL (lost, counted). The fields are written in
+ * place (a struct copied in would be read back at once: a stalled store forward), and the
+ * line a few events on is fetched for writing now: memmon has read it last, from the
+ * other core, and the miss would otherwise be taken in line. */
+static inline struct heap_event *next_event(struct heap_thread *t)
 {
 	if (unlikely(t->head - t->tail_seen > t->mask) && !wait_room(t)) {
 		__atomic_fetch_add(&heap_lib.shm->lost_events, 1, __ATOMIC_RELAXED);
-		return;
+		return NULL;
 	}
-	t->ev[t->head & t->mask] = *e;
+	__builtin_prefetch(&t->ev[(t->head + 8) & t->mask], 1);
+	return &t->ev[t->head & t->mask];
+}
+
+static inline void publish(struct heap_thread *t)
+{
 	t->head++;
 	__atomic_store_n(&t->ring->head, t->head, __ATOMIC_RELEASE);
 }
@@ -380,28 +428,41 @@ COLD static void record_alloc(void *p, size_t size, const struct regs *r)
 	in_lib++;
 	struct heap_thread *t = thread_ring();
 	if (t) {
-		uint64_t frames[HEAP_MAX_DEPTH];
-		uint32_t end = UWE_NO_TABLE;
-		int n = 1;
-		if (heap_lib.tables)
-			n = heap_walk(t, r->ip, r->sp, r->bp, frames, HEAP_MAX_DEPTH, &end);
-		else
-			frames[0] = r->ip;
-		struct heap_event e = { .tsc = heap_tsc(), .ptr = (uint64_t)p, .size = size,
-					.stack = heap_stack_id(frames, n, end), .kind = HEAP_EV_ALLOC };
-		push(t, &e);
+		uint32_t stack;
+		if (heap_lib.tables) {
+			stack = heap_stack_from(t, r->ip, r->sp, r->bp);
+		} else {
+			uint64_t frame = r->ip;
+			stack = heap_stack_id(&frame, 1, UWE_NO_TABLE);
+		}
+		struct heap_event *e = next_event(t);
+		if (e) {
+			e->tsc = event_time();
+			e->ptr = (uint64_t)p;
+			e->size = size;
+			e->stack = stack;
+			e->kind = HEAP_EV_ALLOC;
+			e->flags = 0;
+			publish(t);
+		}
 	}
 	in_lib--;
 }
 
+/* tsc: the free's time, taken before the block was given back; 0: now */
 static void record_free_at(void *p, uint64_t tsc, uint8_t flags)
 {
 	in_lib++;
 	struct heap_thread *t = thread_ring();
-	if (t) {
-		struct heap_event e = { .tsc = tsc, .ptr = (uint64_t)p, .kind = HEAP_EV_FREE,
-					.flags = flags };
-		push(t, &e);
+	struct heap_event *e = t ? next_event(t) : NULL;
+	if (e) {
+		e->tsc = tsc ? tsc : event_time();
+		e->ptr = (uint64_t)p;
+		e->size = 0;
+		e->stack = 0;
+		e->kind = HEAP_EV_FREE;
+		e->flags = flags;
+		publish(t);
 	}
 	in_lib--;
 }
@@ -490,7 +551,7 @@ static inline void on_free(void *p)
 	} else if (unlikely(init_state != INIT_READY)) {
 		return;
 	}
-	record_free_at(p, heap_tsc(), flags);
+	record_free_at(p, 0, flags);
 }
 
 typedef void *(*new_fn)(size_t);

@@ -256,19 +256,53 @@ static uint32_t lookup_rule(struct heap_thread *t, uint64_t lookup, struct unwin
 	return kind;
 }
 
-static inline bool read_stack(const struct heap_thread *t, uint64_t addr, uint64_t *out)
+/* A word of the thread's stack, noted in the log (if any) with its offset from the
+ * walk's first sp; a log that overflows says so (n past WALK_READS). */
+static inline bool read_stack(const struct heap_thread *t, uint64_t addr, uint64_t *out,
+			      struct walk_log *log)
 {
 	if (addr < t->stack_lo || addr + 8 > t->stack_hi || (addr & 7))
 		return false;
 	*out = *(const uint64_t *)addr;
+	if (log) {
+		if (log->n < WALK_READS) {
+			log->off[log->n] = (uint32_t)(addr - log->sp0);
+			log->val[log->n] = *out;
+		}
+		log->n++;
+	}
 	return true;
 }
 
+/* The walk is about to use bp: if it is still the caller's register, that is an input
+ * of the walk too (logged as the pseudo-offset WALK_BP). */
+static inline void use_bp(struct walk_log *log, bool bp_is_reg, uint64_t bp)
+{
+	if (!log || !bp_is_reg)
+		return;
+	if (log->n < WALK_READS) {
+		log->off[log->n] = WALK_BP;
+		log->val[log->n] = bp;
+	}
+	log->n++;
+}
+
+uint32_t heap_maps_gen(void)
+{
+	struct snapshot *s = __atomic_load_n(&snap, __ATOMIC_ACQUIRE);
+	return s ? s->gen : 0;
+}
+
 int heap_walk(struct heap_thread *t, uint64_t ip, uint64_t sp, uint64_t bp, uint64_t *frames,
-	      int max, uint32_t *end)
+	      int max, uint32_t *end, struct walk_log *log)
 {
 	int n = 0;
 	bool exact = false; /* ip is a return address: its rule is the call's (ip - 1) */
+	bool bp_is_reg = true; /* bp is still the caller's register, not read from the stack */
+	if (log) {
+		log->sp0 = sp;
+		log->n = 0;
+	}
 	for (;;) {
 		if (n >= max) {
 			*end = UWE_DEPTH;
@@ -292,10 +326,12 @@ int heap_walk(struct heap_thread *t, uint64_t ip, uint64_t sp, uint64_t bp, uint
 			cfa = sp + (int64_t)r.cfa_off;
 			break;
 		case UW_CFA_RBP:
+			use_bp(log, bp_is_reg, bp);
 			cfa = bp + (int64_t)r.cfa_off;
 			break;
 		case UW_CFA_RBP_DEREF:
-			if (!read_stack(t, bp + (int64_t)r.cfa_off, &cfa)) {
+			use_bp(log, bp_is_reg, bp);
+			if (!read_stack(t, bp + (int64_t)r.cfa_off, &cfa, log)) {
 				*end = UWE_READ_FAULT;
 				return n;
 			}
@@ -305,14 +341,15 @@ int heap_walk(struct heap_thread *t, uint64_t ip, uint64_t sp, uint64_t bp, uint
 			break;
 		case UW_SIGNAL: {
 			uint64_t nsp, nbp;
-			if (!read_stack(t, sp + (int64_t)r.cfa_off, &nsp) ||
-			    !read_stack(t, sp + (int64_t)r.cfa_off + 8, &ra) ||
-			    !read_stack(t, sp + (int64_t)r.rbp_off, &nbp)) {
+			if (!read_stack(t, sp + (int64_t)r.cfa_off, &nsp, log) ||
+			    !read_stack(t, sp + (int64_t)r.cfa_off + 8, &ra, log) ||
+			    !read_stack(t, sp + (int64_t)r.rbp_off, &nbp, log)) {
 				*end = UWE_READ_FAULT;
 				return n;
 			}
 			sp = nsp;
 			bp = nbp;
+			bp_is_reg = false;
 			ip = ra;
 			exact = true;
 			continue;
@@ -321,11 +358,14 @@ int heap_walk(struct heap_thread *t, uint64_t ip, uint64_t sp, uint64_t bp, uint
 			*end = UWE_UNSUPPORTED;
 			return n;
 		}
-		if (r.rbp_off && !read_stack(t, cfa + (int64_t)r.rbp_off, &bp)) {
-			*end = UWE_READ_FAULT;
-			return n;
+		if (r.rbp_off) {
+			if (!read_stack(t, cfa + (int64_t)r.rbp_off, &bp, log)) {
+				*end = UWE_READ_FAULT;
+				return n;
+			}
+			bp_is_reg = false;
 		}
-		if (!read_stack(t, cfa - 8, &ra)) {
+		if (!read_stack(t, cfa - 8, &ra, log)) {
 			*end = UWE_READ_FAULT;
 			return n;
 		}

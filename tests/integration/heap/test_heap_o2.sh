@@ -4,6 +4,9 @@
 # churn and leaks 100 blocks from leak_some. The report names each with exact figures and
 # its stack down to main at the right lines, in JSON and text; heaptrack on the same
 # program agrees. heap_threads: 4 threads x 1000000 pairs, totals exact, nothing lost.
+# heap_same_site: one site, two callers, the same ip and sp at each walk: two stacks.
+# heap_handoff: blocks freed on another thread, their addresses reused: every free merged
+# in its place.
 source "$(dirname "$0")/../lib.sh"
 W=$WORKLOADS/o2
 SRC="$MEMMON_ROOT/tests/workloads/o2"
@@ -86,4 +89,25 @@ assert_eq "$(jq -r 'select(.type=="heap_stack") | select(.frames[0].symbol=="wor
 assert_eq "$(jq -r 'select(.type=="heap_summary") | "\(.lost_events) \(.temporary)"' "$TMPD/mt")" "0 4000000" "lost events, temporary"
 # every other allocation is the threads' TLS (glibc's, one per thread, kept with the cached stacks)
 assert_eq "$(jq -r 'select(.type=="heap_summary") | .allocations' "$TMPD/mt")" "4000004" "allocations"
+
+# one malloc call site reached in turn from two callers, every walk starting at the same ip
+# and sp: two stacks, not one (the library's walk cache checks every word a walk read)
+S=heap_same_site.c
+printf '%s\n' \
+	"1000 24000 0 24000 24000 1000 | alloc_here:$(line_of $S SITE_LINE) via_a:$(line_of $S A_LINE) main:$(line_of $S MAIN_LINE)" \
+	"1000 40000 0 40000 40000 1000 | alloc_here:$(line_of $S SITE_LINE) via_b:$(line_of $S B_LINE) main:$(line_of $S MAIN_LINE)" \
+	| sort >"$TMPD/expect_same"
+"$MEMMON" heap --json --top 0 -- "$W/heap_same_site" 1000 >"$TMPD/same" 2>"$TMPD/err" || fail "heap exited $?: $(cat "$TMPD/err")"
+rows_of "$TMPD/same" >"$TMPD/got_same"
+diff "$TMPD/expect_same" "$TMPD/got_same" || fail "heap_same_site rows differ (expected < > got)"
+
+# blocks freed by a short-lived thread, their addresses reused by the main thread alone:
+# 20 rounds of 1000; every free merged between its allocation and the address's next one
+H=heap_handoff.c
+"$MEMMON" heap --json --top 0 -- "$W/heap_handoff" 20 1000 >"$TMPD/handoff" 2>"$TMPD/err" || fail "heap exited $?: $(cat "$TMPD/err")"
+assert_eq "$(jq -r 'select(.type=="heap_stack") | select(.frames[1].symbol=="main")
+	| "\(.frames[0].symbol):\(.frames[0].line) \(.allocations) \(.leaked_count) \(.temporary)"' "$TMPD/handoff" | sort)" \
+	"first:$(line_of $H FIRST_LINE) 20000 0 0
+second:$(line_of $H SECOND_LINE) 20000 1000 19" "heap_handoff rows"
+assert_eq "$(jq -r 'select(.type=="heap_summary") | "\(.unknown_frees) \(.lost_events)"' "$TMPD/handoff")" "0 0" "heap_handoff: frees of unknown blocks, lost events"
 echo "ok"
