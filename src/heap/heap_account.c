@@ -2,6 +2,37 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/* The block table's memory: zeroed pages from mmap, huge pages where the kernel gives
+ * them (transparent huge pages in madvise mode too): every lookup lands on a random slot
+ * of a table of tens of megabytes, and with 4 KiB pages each would also miss the TLB. */
+#define HUGE_PAGE (2u << 20)
+static size_t block_array_bytes(uint64_t cap)
+{
+	return ((size_t)cap * sizeof(struct heap_block) + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+}
+
+static struct heap_block *block_array_alloc(uint64_t cap)
+{
+	size_t bytes = block_array_bytes(cap);
+	char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	/* aligned to a huge page; the rest given back */
+	size_t lead = (HUGE_PAGE - ((uintptr_t)m & (HUGE_PAGE - 1))) & (HUGE_PAGE - 1);
+	if (lead)
+		munmap(m, lead);
+	munmap(m + lead + bytes, HUGE_PAGE - lead);
+	madvise(m + lead, bytes, MADV_HUGEPAGE);
+	return (struct heap_block *)(m + lead);
+}
+
+static void block_array_free(struct heap_block *b, uint64_t cap)
+{
+	if (b)
+		munmap(b, block_array_bytes(cap));
+}
 
 void heap_account_init(struct heap_account *a, uint64_t sample_bytes)
 {
@@ -14,7 +45,7 @@ void heap_account_free(struct heap_account *a)
 {
 	ktable_free(&a->rows);
 	free(a->procs);
-	free(a->blocks);
+	block_array_free(a->blocks, a->cap);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -36,15 +67,8 @@ struct heap_proc_acct *heap_account_proc(struct heap_account *a, uint32_t slot)
 
 /* Blocks: open addressing by process and address, linear probing, deletion by shifting
  * back (no tombstones, so a long run's table does not fill with them). */
-static uint64_t block_key(uint32_t proc, uint64_t ptr)
-{
-	return ptr ^ ((uint64_t)(proc + 1) << 52);
-}
-
-static uint64_t slot_of(const struct heap_account *a, uint64_t key)
-{
-	return (key >> 4) * 0x9e3779b97f4a7c15ull >> 20 & (a->cap - 1);
-}
+#define block_key heap_block_key
+#define slot_of heap_block_slot
 
 static struct heap_block *block_find(struct heap_account *a, uint64_t key)
 {
@@ -61,7 +85,7 @@ static struct heap_block *block_find(struct heap_account *a, uint64_t key)
 static bool blocks_grow(struct heap_account *a)
 {
 	uint64_t old_cap = a->cap, cap = old_cap ? old_cap * 2 : 1u << 16;
-	struct heap_block *old = a->blocks, *nb = calloc(cap, sizeof(*nb));
+	struct heap_block *old = a->blocks, *nb = block_array_alloc(cap);
 	if (!nb)
 		return false;
 	a->blocks = nb;
@@ -74,7 +98,7 @@ static bool blocks_grow(struct heap_account *a)
 			j = (j + 1) & (cap - 1);
 		nb[j] = old[i];
 	}
-	free(old);
+	block_array_free(old, old_cap);
 	return true;
 }
 

@@ -63,6 +63,26 @@ struct heap_account {
 	struct { uint64_t key; uint32_t row; } row_cache[4096];
 };
 
+/* Blocks: open addressing by process and address (heap_account.c). */
+static inline uint64_t heap_block_key(uint32_t proc, uint64_t ptr)
+{
+	return ptr ^ ((uint64_t)(proc + 1) << 52);
+}
+
+static inline uint64_t heap_block_slot(const struct heap_account *a, uint64_t key)
+{
+	return (key >> 4) * 0x9e3779b97f4a7c15ull >> 20 & (a->cap - 1);
+}
+
+/* An event a few ahead will look its block up: fetch the slot now. The table is far
+ * larger than the caches (a program with millions of live blocks), so each lookup would
+ * otherwise wait for memory, one after the other. */
+static inline void heap_account_prefetch(const struct heap_account *a, uint32_t proc, uint64_t ptr)
+{
+	if (a->cap)
+		__builtin_prefetch(&a->blocks[heap_block_slot(a, heap_block_key(proc, ptr))], 1);
+}
+
 void heap_account_init(struct heap_account *a, uint64_t sample_bytes);
 void heap_account_free(struct heap_account *a);
 /* The process of a slot, created (zeroed) if new. NULL when out of memory. */

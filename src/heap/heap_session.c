@@ -20,6 +20,8 @@
  * so all of them are seen; the margin covers rdtsc's reordering. Longer would make full
  * rings wait: a ring fills in a few milliseconds. */
 #define HOLD_MS 0.05
+/* events ahead whose block slots are fetched (heap_account_prefetch) */
+#define PREFETCH_AHEAD 8
 
 static double mono(void)
 {
@@ -270,6 +272,8 @@ uint64_t heap_session_drain(struct heap_session *s, bool final)
 		if (best < 0)
 			break;
 		struct cursor *c = &cur[best];
+		if (c->head - c->tail > PREFETCH_AHEAD)
+			heap_account_prefetch(&s->acct, c->r->proc, c->ev[(c->tail + PREFETCH_AHEAD) & mask].ptr);
 		apply(s, c->r->proc, &c->ev[c->tail & mask]);
 		c->tail++;
 		taken++;
