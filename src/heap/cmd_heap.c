@@ -47,7 +47,7 @@ static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
 			 "for always-on use; e.g. 512k); default: every one"),
 		OPT_NUMBER(0, "seed", &ho->seed, "N", 1, INT64_MAX,
 			   "seed of the sampling draws (the same run, the same\n"
-			   "samples); default: from the clock"),
+			   "samples; -- PROGRAM only); default: from the clock"),
 		OPT_NUMBER(0, "top", &ho->top, "N", 0, 1000000,
 			   "print the N first stacks (default 20, 0: all)"),
 		OPT_CHOICE(0, "sort", &ho->sort, "allocated|allocations|temporary|peak|leaked",
@@ -89,11 +89,13 @@ static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
 			  "a process of its own in the report; an exec'd program is traced too (the\n"
 			  "environment carries the library), and what the image before exec held is\n"
 			  "not counted as leaked. Static executables cannot be traced this way.\n"
-			  "-p PID traces a running process instead, exact, through memmon leak's uprobes\n"
-			  "on its libc and libstdc++ (every call traps into the kernel: several times\n"
+			  "-p PID traces a running process instead, through memmon leak's uprobes on\n"
+			  "its libc and libstdc++ (every call traps into the kernel: several times\n"
 			  "slower than the library; blocks allocated before it attached are not\n"
-			  "counted, their frees ignored); it ends when the processes exit, on Ctrl-C or\n"
-			  "--duration. Needs root (CAP_BPF, CAP_PERFMON).",
+			  "counted, their frees ignored; forks and execs followed as above); it ends\n"
+			  "when the processes exit, on Ctrl-C or --duration. Needs root (CAP_BPF,\n"
+			  "CAP_PERFMON). With --sample-bytes the probes still trap at every call but\n"
+			  "take a stack, a table entry and an event only for the sampled allocations.",
 		.opts = opts,
 		.cli = cli,
 		.program = true,
@@ -106,8 +108,9 @@ static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
 		return EXIT_USAGE;
 	if (!cli->prog_argv && !cli->npids)
 		return cli_usage_error(CMD, "nothing to trace: give -p PID or -- PROGRAM [ARGS]");
-	if (cli->npids && ho->sample_bytes)
-		return cli_usage_error(CMD, "--sample-bytes applies to a launched program (-- PROGRAM), not -p yet");
+	if (cli->npids && ho->seed)
+		return cli_usage_error(CMD, "--seed applies to a launched program (-- PROGRAM): with -p the\n"
+					    "kernel's random numbers draw the samples");
 	if (ho->seed && !ho->sample_bytes)
 		return cli_usage_error(CMD, "--seed needs --sample-bytes");
 	return OPTS_GO_ON;
@@ -223,7 +226,7 @@ static int run_attached(struct cli *cli, struct heap_opts *ho, struct heap_diff_
 			struct out_file *svg)
 {
 	struct run r = { .cli = cli };
-	int err = heap_session_open(&r.s, 0, 0);
+	int err = heap_session_open(&r.s, ho->sample_bytes, 0);
 	if (err) {
 		fprintf(stderr, "memmon heap: cannot make the shared memory: %s\n", strerror(-err));
 		return EXIT_RUNTIME;

@@ -11,28 +11,42 @@
 
 #define STACK_CACHE 65536 /* (process, leak stack key) -> stack slot, direct-mapped */
 #define THREADS 65536     /* a thread's last allocation, by tid, direct-mapped */
+#define MAX_PROCS 1024    /* processes over a run (as heap_session.c's slots) */
 
 struct attach {
 	struct heap_session *s;
 	void (*on_interval)(void *);
 	void *ctx;
-	pid_t pids[CLI_MAX_PIDS];
-	int slots[CLI_MAX_PIDS], npids;
+	pid_t pids[MAX_PROCS]; /* the -p pids, then those they forked */
+	int slots[MAX_PROCS], npids;
+	int hot; /* index of the last pid found */
+	double added[MAX_PROCS]; /* when on_follow gave it a slot (0: a -p pid) */
 	struct { struct stack_key key; uint32_t slot, used; } *stacks;
-	struct { uint32_t tid, pad; uint64_t ptr; } *last; /* ptr 0: none */
+	struct { uint32_t tid, calls; uint64_t ptr; } *last; /* ptr 0: none */
 	const char *reason;
 	double last_maps;
 	double *start;
 };
 
-/* The process slot of a tgid: the -p pids have one from the start; any other (none is
- * traced without leak's --follow) would get its own at its first event. */
-static int slot_of(struct attach *a, pid_t tgid)
+/* The process slot of a tgid: the -p pids have one from the start, the processes they
+ * fork or that exec get theirs from on_follow; any other would get one at its first
+ * event. */
+static int find_pid(struct attach *a, pid_t tgid)
 {
+	if (a->hot < a->npids && a->pids[a->hot] == tgid)
+		return a->hot; /* most events are the same process's as the last */
 	for (int i = 0; i < a->npids; i++)
 		if (a->pids[i] == tgid)
-			return a->slots[i];
-	if (a->npids == CLI_MAX_PIDS)
+			return a->hot = i;
+	return -1;
+}
+
+static int slot_of(struct attach *a, pid_t tgid)
+{
+	int i = find_pid(a, tgid);
+	if (i >= 0)
+		return a->slots[i];
+	if (a->npids == MAX_PROCS)
 		return -1;
 	int slot = heap_session_add_proc(a->s, tgid);
 	if (slot >= 0) {
@@ -40,6 +54,36 @@ static int slot_of(struct attach *a, pid_t tgid)
 		a->slots[a->npids++] = slot;
 	}
 	return slot;
+}
+
+/* Followed as preload mode follows: a forked child is a process of its own (it starts
+ * with its parent's mappings); an exec starts a new one for the same pid, and what the
+ * image before it held is not counted as leaked. */
+static void on_follow(void *ctx, pid_t tgid, pid_t parent, bool exec)
+{
+	struct attach *a = ctx;
+	int i = find_pid(a, exec ? tgid : parent);
+	if (i < 0)
+		return;
+	int old = a->slots[i];
+	if (old < 0)
+		return;
+	if (exec) {
+		pid_t ppid = a->s->acct.procs[old].ppid;
+		heap_account_forget_proc(&a->s->acct, (uint32_t)old);
+		int slot = heap_session_add_followed(a->s, tgid, ppid, false, -1);
+		a->slots[i] = slot; /* -1 (no slot left): its events are not counted */
+		a->added[i] = now_seconds();
+		return;
+	}
+	if (find_pid(a, tgid) >= 0 || a->npids == MAX_PROCS)
+		return;
+	int slot = heap_session_add_followed(a->s, tgid, parent, true, old);
+	if (slot >= 0) {
+		a->pids[a->npids] = tgid;
+		a->added[a->npids] = now_seconds();
+		a->slots[a->npids++] = slot;
+	}
 }
 
 static uint32_t stack_of(struct attach *a, const struct alloc_stream_event *e, const struct leak_maps *m)
@@ -61,7 +105,8 @@ static uint32_t stack_of(struct attach *a, const struct alloc_stream_event *e, c
 	return slot;
 }
 
-/* Temporary, as the library decides it: the block is its thread's latest allocation. */
+/* Temporary, as the library decides it: the block is its thread's latest allocation (the
+ * thread made no allocator call since: sampled, most calls send no event). */
 static void on_event(void *ctx, const struct alloc_stream_event *e, const struct leak_maps *m)
 {
 	struct attach *a = ctx;
@@ -73,24 +118,29 @@ static void on_event(void *ctx, const struct alloc_stream_event *e, const struct
 		heap_account_alloc(&a->s->acct, (uint32_t)proc, e->addr, e->size, stack_of(a, e, m), e->ts_ns);
 		a->last[t].tid = e->tid;
 		a->last[t].ptr = e->addr;
+		a->last[t].calls = e->calls;
 	} else if (e->kind == STREAM_EV_FREE) {
-		bool temporary = a->last[t].tid == e->tid && a->last[t].ptr == e->addr;
+		bool temporary = a->last[t].tid == e->tid && a->last[t].ptr == e->addr &&
+				 a->last[t].calls == e->calls;
 		if (temporary)
 			a->last[t].ptr = 0;
 		heap_account_free_block(&a->s->acct, (uint32_t)proc, e->addr, temporary);
 	}
 }
 
-/* Libraries loaded since: the maps again about once a second. */
+/* Libraries loaded since: the maps again about once a second, and at every tick for a
+ * process followed in the last second (an exec'd image's loader is still mapping them;
+ * a short-lived child's last copy is the one its frames resolve through). */
 static void on_tick(void *ctx)
 {
 	struct attach *a = ctx;
 	double t = now_seconds();
-	if (t - a->last_maps < 1.0)
-		return;
-	a->last_maps = t;
+	bool all = t - a->last_maps >= 1.0;
+	if (all)
+		a->last_maps = t;
 	for (int i = 0; i < a->npids; i++)
-		heap_session_refresh_maps(a->s, (uint32_t)a->slots[i]);
+		if (a->slots[i] >= 0 && (all || t - a->added[i] < 1.0))
+			heap_session_refresh_maps(a->s, (uint32_t)a->slots[i]);
 }
 
 /* Times (the peak's, the intervals', the run's) count from here, not from before the
@@ -115,7 +165,8 @@ static void on_end(void *ctx, const char *reason, uint64_t lost)
 	a->reason = reason;
 	a->s->h->lost_events = lost;
 	for (int i = 0; i < a->npids; i++) /* the last copy, if still there */
-		heap_session_refresh_maps(a->s, (uint32_t)a->slots[i]);
+		if (a->slots[i] >= 0)
+			heap_session_refresh_maps(a->s, (uint32_t)a->slots[i]);
 }
 
 int heap_attach_run(struct heap_session *s, const struct cli *cli, double interval,
@@ -145,12 +196,13 @@ int heap_attach_run(struct heap_session *s, const struct cli *cli, double interv
 			return EXIT_RUNTIME;
 		}
 	struct leak_stream stream = { .ctx = &a, .on_event = on_event, .on_start = on_start, .on_tick = on_tick,
-				      .on_interval = on_interval, .on_end = on_end };
+				      .on_interval = on_interval, .on_end = on_end, .on_follow = on_follow };
 	/* leak's defaults (cmd_leak.c), nothing filtered: every allocation is an event; more
 	 * than max_allocs blocks outstanding at once are lost_events */
 	struct leak_opts o = { .cli = *cli, .max_size = ~0ULL, .sample_rate = 1,
 			       .max_allocs = 524288, .max_errors = 100, .ring_size = LEAK_RING_DEFAULT,
-			       .stream = &stream, .cmd = "heap" };
+			       .stream = &stream, .cmd = "heap", .sample_bytes = s->acct.sample_bytes,
+			       .follow = true };
 	o.cli.interval = interval;
 	struct profile_files none = { 0 };
 	o.profiles = &none;

@@ -128,21 +128,40 @@ void heap_session_refresh_maps(struct heap_session *s, uint32_t slot)
 	__atomic_store_n(&sp->maps_seq, sp->maps_seq + 1, __ATOMIC_RELEASE);
 }
 
-int heap_session_add_proc(struct heap_session *s, pid_t pid)
+static int add_proc(struct heap_session *s, pid_t pid, pid_t ppid, bool forked, int from)
 {
 	uint32_t slot = s->h->procs_used;
 	if (slot >= s->h->nprocs)
 		return -1;
 	struct heap_proc *sp = heap_proc_at(s->base, slot);
 	sp->pid = (uint32_t)pid;
+	sp->ppid = (uint32_t)ppid;
+	sp->forked = forked;
+	if (from >= 0) { /* a fork's mappings are its parent's, if it is gone already */
+		const struct heap_proc *fp = heap_proc_at(s->base, (uint32_t)from);
+		memcpy(sp->maps, fp->maps, fp->maps_len);
+		sp->maps_len = fp->maps_len;
+	}
 	heap_session_refresh_maps(s, slot);
 	s->h->procs_used = slot + 1;
 	__atomic_store_n(&sp->state, HEAP_PROC_LIVE, __ATOMIC_RELEASE);
 	scan_procs(s, false);
 	if (s->procs_seen != slot + 1)
 		return -1;
-	s->acct.procs[slot].attached = true;
 	return (int)slot;
+}
+
+int heap_session_add_proc(struct heap_session *s, pid_t pid)
+{
+	int slot = add_proc(s, pid, 0, false, -1);
+	if (slot >= 0)
+		s->acct.procs[slot].attached = true;
+	return slot;
+}
+
+int heap_session_add_followed(struct heap_session *s, pid_t pid, pid_t ppid, bool forked, int from)
+{
+	return add_proc(s, pid, ppid, forked, forked ? from : -1);
 }
 
 double heap_session_seconds(const struct heap_session *s, uint64_t tsc)

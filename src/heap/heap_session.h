@@ -42,6 +42,9 @@ void heap_session_start_ns(struct heap_session *s);
 /* A process slot for a running process, its maps copied from /proc (pid: -1 if no slot
  * is left), known to the accounting at once. Returns the slot, or -1. */
 int heap_session_add_proc(struct heap_session *s, pid_t pid);
+/* The same for a process a traced one forked (forked: ppid's child, starting with the
+ * maps of slot from) or one that exec'd (a new image: maps from /proc only). */
+int heap_session_add_followed(struct heap_session *s, pid_t pid, pid_t ppid, bool forked, int from);
 /* Copies /proc/PID/maps into a slot again (libraries loaded since); a process that is
  * gone keeps its last copy. */
 void heap_session_refresh_maps(struct heap_session *s, uint32_t slot);

@@ -18,6 +18,9 @@ struct leak_stream {
 	/* m: to read the event's stack (leak_stack_ips) */
 	void (*on_event)(void *ctx, const struct alloc_stream_event *e, const struct leak_maps *m);
 	void (*on_start)(void *ctx); /* the probes are in: tracing starts now */
+	/* a traced process forked tgid (exec false), or tgid exec'd (parent 0, exec true);
+	 * both come before that process's own events after it */
+	void (*on_follow)(void *ctx, pid_t tgid, pid_t parent, bool exec);
 	void (*on_tick)(void *ctx);
 	void (*on_interval)(void *ctx);
 	/* the run ended (reason as loop_end_reason); lost: allocations and frees not seen
@@ -33,6 +36,7 @@ struct leak_opts {
 	uint64_t older_than_ns;
 	unsigned long long min_size, max_size;
 	uint32_t sample_rate, max_allocs, max_errors;
+	uint64_t sample_bytes; /* memmon heap -p --sample-bytes: the mean bytes between samples */
 	int stack_walk; /* 0: by call frame information, 1: by frame pointers (--stack-walk) */
 	bool follow, no_follow; /* children of -p pids too / of nobody (default: a launched program's) */
 	unsigned long long ring_size; /* --buffer-size: mapping calls and errors in flight */

@@ -121,7 +121,7 @@ struct alloc_map_event {
 
 /* memmon heap -p (heap_stream set): every tracked allocation and free as it happens, in
  * ring-buffer order, for heap's accounting (heap/heap_attach.c). Kinds above the mapping
- * events'; the same size as struct alloc_map_event, so the kind tells them apart. */
+ * events', so the kind tells them apart whatever the sizes. */
 enum alloc_stream_event_kind { STREAM_EV_ALLOC = 32, STREAM_EV_FREE };
 
 struct alloc_stream_event {
@@ -133,6 +133,9 @@ struct alloc_stream_event {
 	__u64 size; /* the block's */
 	__u64 ts_ns;
 	struct stack_key key; /* the allocation's (a free: its block's) */
+	__u32 calls; /* the thread's allocator calls so far (sampled or not): a block freed
+		      * by its thread with the count unchanged is temporary */
+	__u32 pad;
 };
 
 /* Counters the BPF side keeps in .bss and every report prints. */

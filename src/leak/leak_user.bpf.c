@@ -41,6 +41,11 @@ const volatile bool heap_stream = false;
 /* Waking the reader at each of those events costs more than the probes (the reader drains
  * on its ticks): only past this backlog. */
 const volatile __u64 stream_wakeup_bytes = 1 << 20;
+/* memmon heap -p --sample-bytes: the mean bytes between sampled allocations (0: every
+ * one), and -ln(k / 1024) in 2^24 fixed point for k = 1..1024 (user space fills it: no
+ * floating point here) to draw the exponential gaps. */
+const volatile __u64 sample_bytes = 0;
+const volatile __u32 neglog_fp[1025] = {};
 
 struct alloc_counters counters = {};
 
@@ -59,7 +64,11 @@ struct pending {
 	__u64 inner_sp;         /* entry stack pointer of the inner call; 0: none yet */
 	__u64 inner_arg;
 	__u32 inner_fn;
-	__u32 pad;
+	__u32 sampled;          /* --sample-bytes: this call's allocation is recorded */
+	/* kept across calls */
+	__s64 countdown;        /* --sample-bytes: bytes to the next sample */
+	__u32 gap_drawn;        /* countdown holds a drawn gap */
+	__u32 calls;            /* outermost allocator calls of the thread */
 };
 
 /* The call in progress on each thread. Task storage finds it from the task itself: no
@@ -116,6 +125,9 @@ static __always_inline void stream_event(__u32 kind, __u64 addr, __u64 size, __u
 	e->size = size;
 	e->ts_ns = bpf_ktime_get_ns();
 	e->key = *key;
+	struct pending *p = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0, 0);
+	e->calls = p ? p->calls : 0;
+	e->pad = 0;
 	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	bpf_ringbuf_submit(e, avail >= stream_wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
@@ -333,6 +345,45 @@ static __always_inline bool wrapper_nested(struct pending *p, struct pt_regs *ct
 	return true;
 }
 
+/* An exponential gap of mean sample_bytes: -ln(u) from the table, interpolated between
+ * its rows; u below 1/1024 is ln(1024) plus -ln of a fresh draw (the exponential forgets:
+ * u * 1024 is again uniform), three levels deep at most (the rest has p < 1e-9). */
+#define LN1024_FP 116287074ull /* ln(1024) * 2^24 */
+static __always_inline __s64 draw_gap(void)
+{
+	__u64 lg = 0;
+	for (int level = 0; level < 3; level++) {
+		__u32 r = bpf_get_prandom_u32();
+		__u32 i = r >> 22, f = (r >> 12) & 1023;
+		if (i == 0 && level < 2) {
+			lg += LN1024_FP;
+			continue;
+		}
+		if (i == 0)
+			i = 1;
+		__u64 hi = neglog_fp[i], lo = neglog_fp[i + 1]; /* -ln falls as u grows */
+		lg += hi - ((hi - lo) * f >> 10);
+		break;
+	}
+	return (__s64)((sample_bytes * (lg >> 8)) >> 16) + 1;
+}
+
+/* --sample-bytes, as the preload library decides (a Poisson process over the bytes
+ * allocated): a countdown per thread; the allocation that takes it to zero or below is
+ * sampled, and a new gap starts. */
+static __always_inline bool sample_take(struct pending *p, __u64 size)
+{
+	if (!p->gap_drawn) {
+		p->countdown = draw_gap();
+		p->gap_drawn = 1;
+	}
+	p->countdown -= (__s64)size;
+	if (p->countdown > 0)
+		return false;
+	p->countdown = draw_gap();
+	return true;
+}
+
 static __always_inline int enter(struct pt_regs *ctx, __u32 fn, __u64 size, __u64 arg)
 {
 	__u64 sp = sp_at_entry(ctx);
@@ -349,7 +400,10 @@ static __always_inline int enter(struct pt_regs *ctx, __u32 fn, __u64 size, __u6
 	p->arg = arg;
 	p->fn = fn;
 	p->entry_sp = sp;
-	p->key = capture_stack(ctx);
+	p->calls++;
+	p->sampled = !sample_bytes || sample_take(p, size);
+	/* an allocation not sampled needs no stack: its caller alone (wrappers use it) */
+	p->key = p->sampled ? capture_stack(ctx) : capture_caller(ctx);
 	p->inner_sp = 0;
 	if (is_wrapper(fn))
 		wrapper_enter(p, ctx, sp, p->key.retaddr);
@@ -420,6 +474,11 @@ static __always_inline void record_alloc(__u64 addr, struct pending *p)
 	if (!addr)
 		return;
 	struct alloc_key k = key_of(addr);
+	if (!p->sampled) {
+		__sync_fetch_and_add(&counters.sampled_out, 1);
+		freed_forget(&k);
+		return;
+	}
 	if (!track_size(p->size)) {
 		/* An untracked block at a freed address: its free must not look like a
 		 * double free. Tracked blocks need no such delete: free finds them first. */

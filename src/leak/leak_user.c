@@ -19,6 +19,7 @@
 #include "leak/leak_user.skel.h"
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,9 @@ static void forget_process_allocations(struct leak_user *u, pid_t pid, uint64_t 
  * than the launched program, whose exec stops it: on_child_stop) ends what it held. */
 static void on_follow_event(struct leak_user *u, const struct leak_follow_event *e)
 {
+	if (u->o->stream && u->o->stream->on_follow)
+		u->o->stream->on_follow(u->o->stream->ctx, (pid_t)e->tgid, (pid_t)e->parent,
+					e->kind == LEAK_EV_EXEC);
 	if (e->kind == LEAK_EV_FORK) {
 		symbolizer_copy_pid(u->sym, (pid_t)e->parent, (pid_t)e->tgid);
 	} else if (e->kind == LEAK_EV_EXEC && !(u->target.launched && (pid_t)e->tgid == u->target.child.pid)) {
@@ -226,7 +230,11 @@ static int setup(struct leak_user *u)
 	/* Only a program traced from its first instruction, with every block tracked, has no
 	 * blocks we did not see: then a free of an unknown pointer is an error. */
 	u->skel->rodata->report_invalid = o->cli.prog_argv != NULL && o->min_size == 0 &&
-					  o->max_size == ~0ULL && o->sample_rate == 1;
+					  o->max_size == ~0ULL && o->sample_rate == 1 && !o->sample_bytes;
+	u->skel->rodata->sample_bytes = o->sample_bytes;
+	for (int k = 1; k <= 1024; k++)
+		u->skel->rodata->neglog_fp[k] = (__u32)llround(-log(k / 1024.0) * (1 << 24));
+	u->skel->rodata->neglog_fp[0] = u->skel->rodata->neglog_fp[1];
 	u->skel->rodata->free_stacks = o->free_stacks;
 	u->skel->rodata->heap_stream = o->stream != NULL;
 	u->skel->rodata->stream_wakeup_bytes = o->ring_size / 8;

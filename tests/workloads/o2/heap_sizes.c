@@ -1,8 +1,13 @@
 /* Built -O2 without frame pointers: four call sites allocate (and free at once) known
- * amounts in blocks of one size each, for the sampling test:
- * small_blocks 1 GiB in 64-byte blocks, page_blocks 512 MiB in 4 KiB blocks,
- * big_blocks 256 MiB in 1 MiB blocks, few_blocks 8 MiB in 100-byte blocks. */
+ * amounts in blocks of one size each, for the sampling tests:
+ * small_blocks S MiB in 64-byte blocks, page_blocks P MiB in 4 KiB blocks,
+ * big_blocks B MiB in 1 MiB blocks, few_blocks F MiB in 100-byte blocks.
+ * Usage: heap_sizes [S P B F [wait]] (default 1024 512 256 8); "wait" waits for SIGUSR1
+ * first (memmon heap -p attaches meanwhile). */
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void *volatile sink;
 
@@ -15,17 +20,30 @@ void *volatile sink;
 		free(p);                                                 \
 	}
 
-__attribute__((noinline)) void small_blocks(void) { BLOCKS(64, 1ul << 30) }
-__attribute__((noinline)) void page_blocks(void) { BLOCKS(4096, 512ul << 20) }
-__attribute__((noinline)) void big_blocks(void) { BLOCKS(1ul << 20, 256ul << 20) }
-__attribute__((noinline)) void few_blocks(void) { BLOCKS(100, 8ul << 20) }
+__attribute__((noinline)) void small_blocks(size_t mib) { BLOCKS(64, mib << 20) }
+__attribute__((noinline)) void page_blocks(size_t mib) { BLOCKS(4096, mib << 20) }
+__attribute__((noinline)) void big_blocks(size_t mib) { BLOCKS(1ul << 20, mib << 20) }
+__attribute__((noinline)) void few_blocks(size_t mib) { BLOCKS(100, mib << 20) }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	small_blocks();
-	page_blocks();
-	big_blocks();
-	few_blocks();
+	size_t mib[4] = { 1024, 512, 256, 8 };
+	for (int i = 0; i < 4 && i + 1 < argc; i++)
+		mib[i] = strtoul(argv[i + 1], NULL, 10);
+	if (argc > 5 && !strcmp(argv[5], "wait")) {
+		sigset_t usr1;
+		int sig;
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		printf("ready\n");
+		fflush(stdout);
+		sigwait(&usr1, &sig);
+	}
+	small_blocks(mib[0]);
+	page_blocks(mib[1]);
+	big_blocks(mib[2]);
+	few_blocks(mib[3]);
 	sink = NULL;
 	return 0;
 }
