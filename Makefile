@@ -169,9 +169,11 @@ $(BUILD)/libmemmon_guard.so: $(GUARD_SRCS) $(wildcard src/crash/preload/*.h)
 
 # libmemmon_heap.so: the allocator wrappers `memmon heap -- PROGRAM` preloads (src/heap/preload/,
 # built apart like the guard's). Frame pointers: the wrappers find their caller's frame by them.
+# -fno-plt: glibc's __libc_malloc and __libc_free are called through the GOT, not a PLT stub
+# (one jump less on every call, sampled mode's whole fast path).
 HEAP_LIB_SRCS := $(wildcard src/heap/preload/*.c)
 $(BUILD)/libmemmon_heap.so: $(HEAP_LIB_SRCS) $(wildcard src/heap/preload/*.h) src/heap/heap_shm.h
 	@mkdir -p $(@D)
-	$(CC) -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -Wall -Wextra -Wshadow \
+	$(CC) -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -fno-plt -Wall -Wextra -Wshadow \
 		$(WERRFLAGS) -std=gnu11 -D_GNU_SOURCE -Isrc $(HEAP_LIB_SRCS) -o $@ -ldl -lpthread -lm
 all: $(BUILD)/libmemmon_heap.so

@@ -32,6 +32,7 @@ lscpu | grep 'Model name' | sed 's/  */ /g'
 # one program: ROUNDS rounds of untraced, heaptrack, exact, sampled; prints the medians
 bench_one() { # NAME PROGRAM ARGS...
 	local name=$1; shift
+	set -- "$(realpath "$1")" "${@:2}" # heaptrack runs in $T
 	local u h e s rss=() ratio_eh=() cost_eh=() ratio_su=() lost=""
 	for r in $(seq "$ROUNDS"); do
 		u=$("$@" | num)

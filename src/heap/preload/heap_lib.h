@@ -68,8 +68,12 @@ int heap_walk(struct heap_thread *t, uint64_t ip, uint64_t sp, uint64_t bp, uint
 /* The stack table slot of the stack from (ip, sp, bp): the thread's walk cache when the
  * words the last walk from there read are unchanged, else a walk (heap_walk_cache.c). */
 uint32_t heap_stack_from(struct heap_thread *t, uint64_t ip, uint64_t sp, uint64_t bp) HIDDEN;
-/* The generation of the current maps snapshot (0: none yet). */
-uint32_t heap_maps_gen(void) HIDDEN;
+/* The generation of the current maps snapshot (0: none yet), published after it. */
+extern uint32_t heap_snap_gen HIDDEN;
+static inline uint32_t heap_maps_gen(void)
+{
+	return __atomic_load_n(&heap_snap_gen, __ATOMIC_ACQUIRE);
+}
 /* Copies /proc/self/maps into our process slot and rebuilds the mapping snapshot. */
 void heap_maps_reload(void) HIDDEN;
 /* Does the snapshot have code mappings without a table? */

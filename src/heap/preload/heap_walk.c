@@ -30,6 +30,7 @@ static struct snapshot *snap; /* published with release order; old ones are neve
 			       * (another thread may still read one): reloads are rare */
 static int snap_lock;
 static uint32_t snap_gen;
+uint32_t heap_snap_gen;
 static uint64_t last_reload;
 
 void heap_maps_after_fork(void)
@@ -145,6 +146,7 @@ void heap_maps_reload(void)
 	s->nfiles = nfiles;
 	s->gen = ++snap_gen;
 	__atomic_store_n(&snap, s, __ATOMIC_RELEASE);
+	__atomic_store_n(&heap_snap_gen, s->gen, __ATOMIC_RELEASE);
 	last_reload = heap_tsc();
 	__atomic_store_n(&snap_lock, 0, __ATOMIC_RELEASE);
 }
@@ -285,12 +287,6 @@ static inline void use_bp(struct walk_log *log, bool bp_is_reg, uint64_t bp)
 		log->val[log->n] = bp;
 	}
 	log->n++;
-}
-
-uint32_t heap_maps_gen(void)
-{
-	struct snapshot *s = __atomic_load_n(&snap, __ATOMIC_ACQUIRE);
-	return s ? s->gen : 0;
 }
 
 int heap_walk(struct heap_thread *t, uint64_t ip, uint64_t sp, uint64_t bp, uint64_t *frames,

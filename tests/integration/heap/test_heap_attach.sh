@@ -142,7 +142,7 @@ m=$!
 wait_tracing "$TMPD/fkerr" $m
 kill -USR1 $APID
 for _ in $(seq 100); do [ "$(grep -c ready "$TMPD/ready")" = 2 ] && break; sleep 0.05; done
-sleep 0.3 # the exec heard of (memmon polls every 100 ms)
+sleep 1 # the exec heard of (memmon polls every 100 ms), its maps read with its libraries
 kill -USR1 $APID
 wait $m || fail "heap -p (fork, exec) exited $?: $(cat "$TMPD/fkerr")"
 assert_eq "$(jq -r 'select(.type=="heap_process") | "\(.started_by) \(.replaced_by_exec) \(.allocations) \(.leaked_count)"' "$TMPD/fk")" \
