@@ -423,7 +423,9 @@ static inline void publish(struct heap_thread *t)
 
 /* ---- recording ---- */
 
-COLD static void record_alloc(void *p, size_t size, const struct regs *r)
+/* Not cold: in exact mode this is every allocation's path (cold code is laid out and
+ * optimized for size, its branches predicted not taken). */
+__attribute__((noinline)) static void record_alloc(void *p, size_t size, const struct regs *r)
 {
 	in_lib++;
 	struct heap_thread *t = thread_ring();
