@@ -10,8 +10,7 @@
 source "$(dirname "$0")/../lib.sh"
 require_bpf
 W=$WORKLOADS/o2
-SRC="$MEMMON_ROOT/tests/workloads/o2/heap_shape.c"
-line_of() { grep -n "/\* $1 \*/" "$SRC" | head -1 | cut -d: -f1; }
+source "$(dirname "$0")/heap_shape_expect.sh"
 
 # WORKLOAD (heap_shape by default) waiting for SIGUSR1; memmon heap -p on it; the signal
 # once memmon traces.
@@ -33,27 +32,9 @@ attach() { # OUT ERR [memmon options...]
 	APID=$pid
 }
 
-# "allocations allocated_bytes temporary peak_bytes leaked_bytes leaked_count | fn:line ... main:line"
-rows_of() {
-	jq -r 'select(.type=="heap_stack")
-		| [.frames[] | select(.symbol != null)] as $f
-		| ([$f[].symbol] | index("main")) as $m
-		| select($m != null)
-		| "\(.allocations) \(.allocated_bytes) \(.temporary) \(.peak_bytes) \(.leaked_bytes) \(.leaked_count) |"
-		  + ([$f[0:$m+1][] | " " + .symbol + ":\(.line)"] | join(""))' "$1" | sort
-}
-printf '%s\n' \
-	"64 4194304 1 4194304 0 0 | hold_peak:$(line_of HOLD_LINE) main:$(line_of MAIN_HOLD)" \
-	"50000 2000000 50000 0 0 0 | churn:$(line_of CHURN_LINE) main:$(line_of MAIN_CHURN)" \
-	"100 4800 0 0 4800 100 | leak_some:$(line_of LEAK_LINE) main:$(line_of MAIN_LEAK)" | sort >"$TMPD/expect"
-
 attach "$TMPD/json" "$TMPD/err" --json --top 0 --pprof "$TMPD/p.pb.gz"
-rows_of "$TMPD/json" >"$TMPD/got"
-diff "$TMPD/expect" "$TMPD/got" || fail "heap_stack rows differ (expected < > got)"
-assert_eq "$(jq -r 'select(.type=="heap_stack") | .frames[-1].symbol' "$TMPD/json" | sort -u)" "_start" "outermost frame"
-assert_eq "$(jq -r 'select(.type=="heap_stack") | .stack_end' "$TMPD/json" | sort -u)" "complete" "stack ends"
-assert_eq "$(jq -r 'select(.type=="heap_summary") | "\(.peak_bytes) \(.allocations) \(.temporary) \(.leaked_bytes) \(.leaked_count) \(.lost_events) \(.sample_bytes) \(.reason)"' "$TMPD/json")" \
-	"4194304 50164 50001 4800 100 0 0 traced processes exited" "heap_summary"
+assert_heap_shape_json "$TMPD/json"
+assert_eq "$(jq -r 'select(.type=="heap_summary") | .reason' "$TMPD/json")" "traced processes exited" "summary's reason"
 assert_eq "$(jq -r 'select(.type=="heap_process") | "\(.pid) \(.started_by) \(.unknown_frees)"' "$TMPD/json")" "$APID attach 0" "heap_process"
 assert_eq "$(jq -r 'select(.type=="heap_summary") | .peak_time_s > 0 and .peak_time_s < .seconds' "$TMPD/json")" "true" "peak time within the run"
 assert_eq "$(tail -1 "$TMPD/json" | jq -r .type)" "heap_summary" "last record"
@@ -66,16 +47,8 @@ assert_eq "$(awk '$1 ~ /^[0-9]+B$/ && $1 != "0" {print $1, $6}' "$TMPD/top")" "4
 
 # the same in text
 attach "$TMPD/text" "$TMPD/terr"
-assert_contains "$TMPD/text" "64 allocations, 4194304 bytes allocated, 1 temporary, 4194304 bytes at peak, 0 bytes leaked in 0 blocks, pid $APID"
-assert_contains "$TMPD/text" "heap_shape.c:$(line_of HOLD_LINE) "
-assert_contains "$TMPD/text" "50000 allocations, 2000000 bytes allocated, 50000 temporary, 0 bytes at peak, 0 bytes leaked in 0 blocks"
-assert_contains "$TMPD/text" "heap_shape.c:$(line_of CHURN_LINE) "
-assert_contains "$TMPD/text" "100 allocations, 4800 bytes allocated, 0 temporary, 0 bytes at peak, 4800 bytes leaked in 100 blocks"
-assert_contains "$TMPD/text" "heap_shape.c:$(line_of LEAK_LINE) "
+assert_heap_shape_text "$TMPD/text" ", pid $APID"
 assert_contains "$TMPD/text" "pid $APID (attached): peak 4194304 bytes at "
-assert_contains "$TMPD/text" "heap: peak 4194304 bytes at "
-assert_contains "$TMPD/text" "stacks: 3 of 3 complete"
-assert_contains "$TMPD/text" "lost events: 0,"
 
 # 4 threads x 50000 malloc/free pairs at once: exact totals, every pair temporary (the
 # thread's latest allocation), nothing lost; glibc's 4 thread TLS blocks stay

@@ -12,52 +12,21 @@ W=$WORKLOADS/o2
 SRC="$MEMMON_ROOT/tests/workloads/o2"
 line_of() { grep -n "/\* $2 \*/" "$SRC/$1" | head -1 | cut -d: -f1; }
 command -v heaptrack_print >/dev/null || fail "heaptrack is not installed (scripts/setup.sh installs it)"
-F=heap_shape.c
-
-# "allocations allocated_bytes temporary peak_bytes leaked_bytes leaked_count | fn:line ... main:line"
-# for the stacks that go through main; library frames without lines.
-rows_of() {
-	jq -r 'select(.type=="heap_stack")
-		| [.frames[] | select(.symbol != null)] as $f
-		| ([$f[].symbol] | index("main")) as $m
-		| select($m != null)
-		| "\(.allocations) \(.allocated_bytes) \(.temporary) \(.peak_bytes) \(.leaked_bytes) \(.leaked_count) |"
-		  + ([$f[0:$m+1][] | " " + .symbol + ":\(.line)"] | join(""))' "$1" | sort
-}
-printf '%s\n' \
-	"64 4194304 1 4194304 0 0 | hold_peak:$(line_of $F HOLD_LINE) main:$(line_of $F MAIN_HOLD)" \
-	"50000 2000000 50000 0 0 0 | churn:$(line_of $F CHURN_LINE) main:$(line_of $F MAIN_CHURN)" \
-	"100 4800 0 0 4800 100 | leak_some:$(line_of $F LEAK_LINE) main:$(line_of $F MAIN_LEAK)" | sort >"$TMPD/expect"
-
+source "$(dirname "$0")/heap_shape_expect.sh"
 "$MEMMON" heap --json --top 0 -- "$W/heap_shape" >"$TMPD/json" 2>"$TMPD/err" || fail "heap exited $?: $(cat "$TMPD/err")"
-rows_of "$TMPD/json" >"$TMPD/got"
-diff "$TMPD/expect" "$TMPD/got" || fail "heap_stack rows differ (expected < > got)"
-# every stack is whole, down to the process entry; nothing lost
-assert_eq "$(jq -r 'select(.type=="heap_stack") | .frames[-1].symbol' "$TMPD/json" | sort -u)" "_start" "outermost frame"
-assert_eq "$(jq -r 'select(.type=="heap_summary") | "\(.peak_bytes) \(.allocations) \(.temporary) \(.leaked_bytes) \(.leaked_count) \(.lost_events) \(.sample_bytes) \(.stack_ends.truncated)"' "$TMPD/json")" \
-	"4194304 50164 50001 4800 100 0 0 0" "heap_summary"
-assert_eq "$(jq -r 'select(.type=="heap_summary") | .peak_time_s > 0 and .peak_time_s < .seconds' "$TMPD/json")" "true" "peak time within the run"
-assert_eq "$(tail -1 "$TMPD/json" | jq -r .type)" "heap_summary" "last record"
+assert_heap_shape_json "$TMPD/json"
 
 # the same in text
 "$MEMMON" heap -- "$W/heap_shape" >"$TMPD/text" 2>&1 || fail "heap (text) exited $?"
-assert_contains "$TMPD/text" "64 allocations, 4194304 bytes allocated, 1 temporary, 4194304 bytes at peak, 0 bytes leaked in 0 blocks"
+assert_heap_shape_text "$TMPD/text"
 assert_contains "$TMPD/text" "hold_peak+"
-assert_contains "$TMPD/text" "heap_shape.c:$(line_of $F HOLD_LINE) "
-assert_contains "$TMPD/text" "50000 allocations, 2000000 bytes allocated, 50000 temporary, 0 bytes at peak, 0 bytes leaked in 0 blocks"
-assert_contains "$TMPD/text" "heap_shape.c:$(line_of $F CHURN_LINE) "
-assert_contains "$TMPD/text" "100 allocations, 4800 bytes allocated, 0 temporary, 0 bytes at peak, 4800 bytes leaked in 100 blocks"
-assert_contains "$TMPD/text" "heap_shape.c:$(line_of $F LEAK_LINE) "
-assert_contains "$TMPD/text" "heap: peak 4194304 bytes at "
-assert_contains "$TMPD/text" "stacks: 3 of 3 complete"
-assert_contains "$TMPD/text" "lost events: 0,"
 
 # heaptrack on the same program: the same call sites with the same counts. Its sections
 # list "N calls ... from\nFUNCTION\n  at FILE:LINE"; "N temporary allocations ... from"; its
 # peak consumers "4.19M peak memory consumed over 64 calls from hold_peak".
 (cd "$TMPD" && heaptrack -o "$TMPD/ht" "$W/heap_shape" >/dev/null 2>&1) || fail "heaptrack failed"
 heaptrack_print -f "$TMPD/ht.zst" >"$TMPD/htp" 2>/dev/null || fail "heaptrack_print failed"
-python3 - "$TMPD/htp" "$(line_of $F HOLD_LINE)" "$(line_of $F CHURN_LINE)" "$(line_of $F LEAK_LINE)" <<'PY' || fail "heaptrack disagrees"
+python3 - "$TMPD/htp" "$(shape_line HOLD_LINE)" "$(shape_line CHURN_LINE)" "$(shape_line LEAK_LINE)" <<'PY' || fail "heaptrack disagrees"
 import re, sys
 text = open(sys.argv[1]).read()
 hold, churn, leak = sys.argv[2:5]
