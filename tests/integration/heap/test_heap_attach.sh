@@ -36,8 +36,6 @@ attach "$TMPD/json" "$TMPD/err" --json --top 0 --pprof "$TMPD/p.pb.gz"
 assert_heap_shape_json "$TMPD/json"
 assert_eq "$(jq -r 'select(.type=="heap_summary") | .reason' "$TMPD/json")" "traced processes exited" "summary's reason"
 assert_eq "$(jq -r 'select(.type=="heap_process") | "\(.pid) \(.started_by) \(.unknown_frees)"' "$TMPD/json")" "$APID attach 0" "heap_process"
-assert_eq "$(jq -r 'select(.type=="heap_summary") | .peak_time_s > 0 and .peak_time_s < .seconds' "$TMPD/json")" "true" "peak time within the run"
-assert_eq "$(tail -1 "$TMPD/json" | jq -r .type)" "heap_summary" "last record"
 assert_contains "$TMPD/err" "memmon heap: tracing pids in "
 # the profile has the leak site's in-use bytes
 command -v go >/dev/null || fail "go (golang-go) is needed for go tool pprof: scripts/setup.sh"
