@@ -16,6 +16,7 @@
 #include "leak/leak_session.h"
 #include "symbols/unwind_tables.h"
 #include "symbols/code_map.h"
+#include "symbols/code_map_event.h"
 #include "leak/leak_user.skel.h"
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -85,6 +86,9 @@ static void forget_process_allocations(struct leak_user *u, pid_t pid, uint64_t 
  * than the launched program, whose exec stops it: on_child_stop) ends what it held. */
 static void on_follow_event(struct leak_user *u, const struct leak_follow_event *e)
 {
+	/* first of all: the new image runs on meanwhile, its walks need its tables */
+	if (e->kind == LEAK_EV_EXEC)
+		unwind_tables_add_pid(u->unwind, (pid_t)e->tgid);
 	if (u->o->stream && u->o->stream->on_follow)
 		u->o->stream->on_follow(u->o->stream->ctx, (pid_t)e->tgid, (pid_t)e->parent,
 					e->kind == LEAK_EV_EXEC);
@@ -99,8 +103,13 @@ static void on_follow_event(struct leak_user *u, const struct leak_follow_event 
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct leak_user *u = ctx;
-	if (code_map_take(u->sym, data, size))
+	if (code_map_take(u->sym, data, size)) {
+		/* new code (an exec, a dlopen): its table is built now, not when a walk has
+		 * already stopped at it (unwind_tables_poll) */
+		const struct code_map_event *cm = data;
+		unwind_tables_add_code_mapping(u->unwind, (pid_t)cm->tgid, cm->start, cm->end, cm->pgoff);
 		return 0;
+	}
 	if (size == sizeof(struct alloc_stream_event) && *(const __u32 *)data >= STREAM_EV_ALLOC) {
 		if (u->o->stream) {
 			struct leak_maps m = maps_of(u);

@@ -46,7 +46,9 @@ static __always_inline __u64 code_map_emit(void *rb, __u32 tgid, __u64 addr)
 	e->end = v.end;
 	e->pgoff = v.pgoff;
 	e->path_depth = FILE_PATH(v.file, e->path, &e->path_truncated);
-	bpf_ringbuf_submit(e, 0);
+	/* woken now, even behind events that wait for a backlog: user space builds the
+	 * code's unwind table before the process runs far into it (rare: loads and execs) */
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 	return v.start;
 }
 

@@ -28,8 +28,22 @@ on_exit "kill -9 $HOLD 2>/dev/null"
 for _ in $(seq 200); do grep -q ready "$TMPD/hold" && break; sleep 0.1; done
 assert_eq "$(cat "$TMPD/hold")" "ready $HOLD" "workload ready"
 
-"$MEMMON" sys --json --slabs 0 >"$TMPD/sys" || fail "memmon sys"
-read -r orig compr used limit max same compacted huge _ <"$Z/mm_stat"
+# The kernel may still move a page in or out of zram while memmon reads it: a run counts
+# only when mm_stat reads the same before and after it, so it is compared with a still state.
+sys_while_still() {
+	local out=$1 before after
+	shift
+	for _ in $(seq 30); do
+		before=$(cat $Z/mm_stat)
+		"$MEMMON" sys "$@" --slabs 0 >"$out" || fail "memmon sys $*"
+		after=$(cat $Z/mm_stat)
+		[ "$before" = "$after" ] && { echo "$after" >"$out.mm_stat"; return 0; }
+		sleep 0.2
+	done
+	fail "zram's mm_stat never held still across a memmon sys run"
+}
+sys_while_still "$TMPD/sys" --json
+read -r orig compr used limit max same compacted huge _ <"$TMPD/sys.mm_stat"
 z() { jq -r "select(.type == \"sys_zram\" and .device == \"zram0\") | .$1" "$TMPD/sys"; }
 assert_eq "$(z initialized)" true "initialized"
 assert_eq "$(z disksize_bytes)" $((128 << 20)) "disksize"
@@ -46,7 +60,8 @@ sw() { jq -r "select(.type == \"sys_swap\" and .name == \"/dev/zram0\") | .$1" "
 assert_eq "$(sw kind)" partition "zram swap area"
 assert_eq "$(sw priority)" 32000 "its priority"
 assert_ge "$(sw used_kb)" $((24 << 10)) "swap used"
-"$MEMMON" sys --slabs 0 >"$TMPD/text" || fail "text"
+sys_while_still "$TMPD/text"
+read -r orig compr _ <"$TMPD/text.mm_stat"
 grep -E "^  zram0 +[a-z0-9-]+ +131072 +$((orig / 1024)) +$((compr / 1024)) " "$TMPD/text" >/dev/null ||
 	{ cat "$TMPD/text"; fail "zram0 line"; }
 echo "sys zram OK"
