@@ -78,12 +78,13 @@ static int parse(int argc, char **argv, struct cli *cli, struct heap_opts *ho)
 			 "                   [--folded FILE] [--flamegraph FILE] [--json]\n"
 			 "                   -- PROGRAM [ARGS]",
 		.about = "Where the heap goes, by stack: allocations, bytes allocated, temporary\n"
-			 "allocations (freed before the thread's next allocation), bytes held at the\n"
-			 "process's heap peak, and what is still allocated at the end (leaked). A\n"
-			 "preload library (libmemmon_heap.so) records every allocator call with its\n"
-			 "stack, walked by call frame information (right through -O2 code without frame\n"
-			 "pointers), into memory memmon shares with the program: no trap into the kernel,\n"
-			 "no lock, no event lost (a thread whose ring is full waits for memmon).",
+			 "allocations (heaptrack's: freed by the thread's very next allocator call),\n"
+			 "bytes held at the process's heap peak, and what is still allocated at the\n"
+			 "end (leaked). A preload library (libmemmon_heap.so) records every allocator\n"
+			 "call with its stack, walked by call frame information (right through -O2 code\n"
+			 "without frame pointers), into memory memmon shares with the program: no trap\n"
+			 "into the kernel, no lock, no event lost (a thread whose ring is full waits for\n"
+			 "memmon).",
 		.epilog = "Wrapped: malloc, calloc, realloc, reallocarray, posix_memalign, aligned_alloc,\n"
 			  "memalign, valloc, pvalloc, free and C++ operator new/delete. A forked child is\n"
 			  "a process of its own in the report; an exec'd program is traced too (the\n"

@@ -163,19 +163,20 @@ static struct heap_stack_row *row_of(struct heap_account *a, uint32_t proc, uint
 	return r;
 }
 
-void heap_account_alloc(struct heap_account *a, uint32_t proc, uint64_t ptr, uint64_t size,
-			uint32_t stack, uint64_t tsc)
+struct heap_last_alloc heap_account_alloc(struct heap_account *a, uint32_t proc, uint64_t ptr,
+					  uint64_t size, uint32_t stack, uint64_t tsc)
 {
+	struct heap_last_alloc none = { 0, 0 };
 	struct heap_proc_acct *p = heap_account_proc(a, proc);
 	if (!p)
-		return;
+		return none;
 	a->events++;
 	uint64_t key = block_key(proc, ptr);
 	struct heap_block *old = block_find(a, key);
 	if (old) /* its free was not seen (freed by a path not wrapped): it is gone */
 		release(a, old, false);
 	if ((a->nblocks + 1) * 2 > a->cap && !blocks_grow(a))
-		return;
+		return none;
 	double bytes = (double)size, count = 1;
 	if (a->sample_bytes && size) {
 		/* P(sampled) = 1 - exp(-size / rate): each sample stands for 1/P of itself */
@@ -187,7 +188,7 @@ void heap_account_alloc(struct heap_account *a, uint32_t proc, uint64_t ptr, uin
 	}
 	struct heap_stack_row *r = row_of(a, proc, stack);
 	if (!r)
-		return;
+		return none;
 	save_peak(r, p);
 	r->allocations += count;
 	r->allocated_bytes += bytes;
@@ -205,12 +206,14 @@ void heap_account_alloc(struct heap_account *a, uint32_t proc, uint64_t ptr, uin
 	uint64_t i = slot_of(a, key);
 	while (a->blocks[i].key)
 		i = (i + 1) & (a->cap - 1);
-	a->blocks[i] = (struct heap_block){ .key = key, .row = (uint32_t)(((unsigned char *)r - a->rows.rows) / a->rows.row_size),
-					    .bytes = bytes, .count = count };
+	uint32_t row = (uint32_t)(((unsigned char *)r - a->rows.rows) / a->rows.row_size);
+	a->blocks[i] = (struct heap_block){ .key = key, .row = row, .bytes = bytes, .count = count };
 	a->nblocks++;
+	return (struct heap_last_alloc){ row + 1, bytes };
 }
 
-void heap_account_free_block(struct heap_account *a, uint32_t proc, uint64_t ptr, bool temporary)
+void heap_account_free_block(struct heap_account *a, uint32_t proc, uint64_t ptr,
+			     const struct heap_last_alloc *after)
 {
 	struct heap_proc_acct *p = heap_account_proc(a, proc);
 	if (!p)
@@ -221,7 +224,7 @@ void heap_account_free_block(struct heap_account *a, uint32_t proc, uint64_t ptr
 		p->unknown_frees++;
 		return;
 	}
-	release(a, b, temporary);
+	release(a, b, after && after->row == b->row + 1 && after->bytes == b->bytes);
 }
 
 void heap_account_forget_proc(struct heap_account *a, uint32_t proc)

@@ -87,9 +87,20 @@ void heap_account_init(struct heap_account *a, uint64_t sample_bytes);
 void heap_account_free(struct heap_account *a);
 /* The process of a slot, created (zeroed) if new. NULL when out of memory. */
 struct heap_proc_acct *heap_account_proc(struct heap_account *a, uint32_t slot);
-void heap_account_alloc(struct heap_account *a, uint32_t proc, uint64_t ptr, uint64_t size,
-			uint32_t stack, uint64_t tsc);
-void heap_account_free_block(struct heap_account *a, uint32_t proc, uint64_t ptr, bool temporary);
+/* A thread's last allocation, for heaptrack's rule of temporary: a free that is the
+ * thread's next allocator call after it (no allocation or free between) is temporary when
+ * the block it frees has this allocation's stack and size (heaptrack matches those, not
+ * the address: freeing the first of 64 equal blocks right after the 64th counts). */
+struct heap_last_alloc {
+	uint32_t row;  /* +1; 0: none */
+	double bytes;
+};
+/* Returns what the block is to heap_account_free_block's rule (row 0: not accounted). */
+struct heap_last_alloc heap_account_alloc(struct heap_account *a, uint32_t proc, uint64_t ptr,
+					  uint64_t size, uint32_t stack, uint64_t tsc);
+/* after: the thread's last allocation when this free is its next call, else NULL. */
+void heap_account_free_block(struct heap_account *a, uint32_t proc, uint64_t ptr,
+			     const struct heap_last_alloc *after);
 /* A process whose image was replaced by exec: its blocks are forgotten (not leaks). */
 void heap_account_forget_proc(struct heap_account *a, uint32_t proc);
 /* A row's bytes at its process's peak. */

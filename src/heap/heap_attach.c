@@ -22,7 +22,7 @@ struct attach {
 	int hot; /* index of the last pid found */
 	double added[MAX_PROCS]; /* when on_follow gave it a slot (0: a -p pid) */
 	struct { struct stack_key key; uint32_t slot, used; } *stacks;
-	struct { uint32_t tid, calls; uint64_t ptr; } *last; /* ptr 0: none */
+	struct { uint32_t tid, calls; struct heap_last_alloc block; } *last; /* by tid */
 	const char *reason;
 	double last_maps;
 	double *start;
@@ -105,8 +105,9 @@ static uint32_t stack_of(struct attach *a, const struct alloc_stream_event *e, c
 	return slot;
 }
 
-/* Temporary, as the library decides it: the block is its thread's latest allocation (the
- * thread made no allocator call since: sampled, most calls send no event). */
+/* Temporary (heap/heap_account.h): a free stamped with the thread's call count of its last
+ * allocation is the thread's next call after it (the probes count every call, frees too;
+ * sampled, most calls send no event). */
 static void on_event(void *ctx, const struct alloc_stream_event *e, const struct leak_maps *m)
 {
 	struct attach *a = ctx;
@@ -115,16 +116,15 @@ static void on_event(void *ctx, const struct alloc_stream_event *e, const struct
 		return;
 	size_t t = e->tid & (THREADS - 1);
 	if (e->kind == STREAM_EV_ALLOC) {
-		heap_account_alloc(&a->s->acct, (uint32_t)proc, e->addr, e->size, stack_of(a, e, m), e->ts_ns);
+		a->last[t].block = heap_account_alloc(&a->s->acct, (uint32_t)proc, e->addr, e->size,
+						      stack_of(a, e, m), e->ts_ns);
 		a->last[t].tid = e->tid;
-		a->last[t].ptr = e->addr;
 		a->last[t].calls = e->calls;
 	} else if (e->kind == STREAM_EV_FREE) {
-		bool temporary = a->last[t].tid == e->tid && a->last[t].ptr == e->addr &&
-				 a->last[t].calls == e->calls;
-		if (temporary)
-			a->last[t].ptr = 0;
-		heap_account_free_block(&a->s->acct, (uint32_t)proc, e->addr, temporary);
+		bool next = a->last[t].tid == e->tid && a->last[t].calls == e->calls && a->last[t].block.row;
+		heap_account_free_block(&a->s->acct, (uint32_t)proc, e->addr, next ? &a->last[t].block : NULL);
+		if (a->last[t].tid == e->tid)
+			a->last[t].block.row = 0;
 	}
 }
 

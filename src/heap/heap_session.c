@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
-#define RINGS 256
+#define RINGS HEAP_RINGS
 #define RING_EVENTS (1u << 15) /* 1 MiB a ring */
 #define STACKS (1u << 17)
 #define FRAMES (1u << 23)      /* 64 MiB of frames at most; the memfd is sparse */
@@ -238,14 +238,18 @@ struct cursor {
 	struct heap_ring *r;
 	struct heap_event *ev;
 	uint64_t tail, head;
+	struct heap_last_alloc *last; /* of the ring's thread */
 };
 
-static void apply(struct heap_session *s, uint32_t proc, const struct heap_event *e)
+static void apply(struct heap_session *s, uint32_t proc, const struct heap_event *e,
+		  struct heap_last_alloc *last)
 {
-	if (e->kind == HEAP_EV_ALLOC)
-		heap_account_alloc(&s->acct, proc, e->ptr, e->size, e->stack, e->tsc);
-	else if (e->kind == HEAP_EV_FREE)
-		heap_account_free_block(&s->acct, proc, e->ptr, e->flags & HEAP_F_TEMPORARY);
+	if (e->kind == HEAP_EV_ALLOC) {
+		*last = heap_account_alloc(&s->acct, proc, e->ptr, e->size, e->stack, e->tsc);
+	} else if (e->kind == HEAP_EV_FREE) {
+		heap_account_free_block(&s->acct, proc, e->ptr, e->flags & HEAP_F_NEXT_CALL ? last : NULL);
+		last->row = 0;
+	}
 }
 
 uint64_t heap_session_drain(struct heap_session *s, bool final)
@@ -271,7 +275,7 @@ uint64_t heap_session_drain(struct heap_session *s, bool final)
 		if (state == HEAP_RING_FREE)
 			continue;
 		uint64_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-		cur[n++] = (struct cursor){ r, heap_ring_events(r), r->tail, head };
+		cur[n++] = (struct cursor){ r, heap_ring_events(r), r->tail, head, &s->ring_last[i] };
 	}
 	uint64_t taken = 0;
 	for (;;) {
@@ -293,7 +297,7 @@ uint64_t heap_session_drain(struct heap_session *s, bool final)
 		struct cursor *c = &cur[best];
 		if (c->head - c->tail > PREFETCH_AHEAD)
 			heap_account_prefetch(&s->acct, c->r->proc, c->ev[(c->tail + PREFETCH_AHEAD) & mask].ptr);
-		apply(s, c->r->proc, &c->ev[c->tail & mask]);
+		apply(s, c->r->proc, &c->ev[c->tail & mask], c->last);
 		c->tail++;
 		taken++;
 		if ((c->tail & 1023) == 0) /* room for the producer */
@@ -311,6 +315,7 @@ uint64_t heap_session_drain(struct heap_session *s, bool final)
 		if (gone && __atomic_load_n(&c->r->head, __ATOMIC_ACQUIRE) == c->tail) {
 			c->r->head = 0;
 			c->r->tail = 0;
+			c->last->row = 0;
 			__atomic_store_n(&c->r->state, HEAP_RING_FREE, __ATOMIC_RELEASE);
 		}
 	}

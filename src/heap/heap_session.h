@@ -15,6 +15,8 @@
 
 struct unwind_tables;
 
+#define HEAP_RINGS 256 /* threads recording at once */
+
 struct heap_session {
 	int fd;
 	void *base;
@@ -28,6 +30,7 @@ struct heap_session {
 	struct unwind_tables *tables; /* shared with the library: built on its request */
 	uint32_t procs_seen;
 	double procs_checked; /* when /proc was last read for exits */
+	struct heap_last_alloc ring_last[HEAP_RINGS]; /* each ring's thread's last allocation */
 };
 
 /* The memfd (inherited by the program: no close-on-exec) and its layout. 0 or -errno. */

@@ -21,9 +21,11 @@
 
 enum heap_event_kind {
 	HEAP_EV_ALLOC = 1, /* ptr, size, stack */
-	HEAP_EV_FREE,      /* ptr; flags HEAP_F_TEMPORARY */
+	HEAP_EV_FREE,      /* ptr; flags HEAP_F_NEXT_CALL */
 };
-#define HEAP_F_TEMPORARY 1u /* freed before its thread's next allocation */
+/* the thread's next call after an allocation it recorded: temporary if the block has that
+ * allocation's stack and size (heap/heap_account.h) */
+#define HEAP_F_NEXT_CALL 1u
 
 struct heap_event {
 	uint64_t tsc;  /* rdtsc: orders the events of all threads (a process with one thread:

@@ -571,6 +571,16 @@ static __always_inline void report_error(__u32 kind, __u64 addr, struct stack_ke
 	bpf_ringbuf_submit(e, 0);
 }
 
+/* A free is one of the thread's allocator calls too: the block allocated last is no longer
+ * freed by the thread's next call (temporary, as heaptrack counts it) once another is
+ * freed. Counted after the free's own event, which the block's allocation is matched by. */
+static __always_inline void count_free_call(void)
+{
+	struct pending *p = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0, 0);
+	if (p)
+		p->calls++;
+}
+
 static __always_inline int do_free(struct pt_regs *ctx, __u64 addr)
 {
 	if (!addr)
@@ -582,8 +592,12 @@ static __always_inline int do_free(struct pt_regs *ctx, __u64 addr)
 	if (a) {
 		struct stack_key key = free_stacks ? capture_stack(ctx) : capture_caller(ctx);
 		forget_found(&k, a, &key);
+		if (heap_stream)
+			count_free_call();
 		return 0;
 	}
+	if (heap_stream)
+		count_free_call();
 	struct freed_info first;
 	bool again = freed_recall(&k, &first);
 	if (!again && !(report_invalid && counters.allocs_dropped == 0 && !follow_inherits(k.tgid)))
@@ -749,13 +763,15 @@ int BPF_KRETPROBE(alloc_return, void *ret)
 	switch (wrapped ? p->inner_fn : p->fn) {
 	case FN_REALLOC:
 	case FN_REALLOCARRAY:
-		if (addr) {
-			if (arg)
-				forget_alloc(arg, &p->key);
+		/* the free half comes first and is judged as the call it is (temporary: the
+		 * thread's last allocation freed by its next call), so before this call's
+		 * count; the allocation half carries it */
+		p->calls--;
+		if (arg && (addr || p->size == 0)) /* realloc(p, 0) frees p */
+			forget_alloc(arg, &p->key);
+		p->calls++;
+		if (addr)
 			record_alloc(addr, p);
-		} else if (p->size == 0 && arg) {
-			forget_alloc(arg, &p->key); /* realloc(p, 0) frees p */
-		}
 		break;
 	case FN_POSIX_MEMALIGN:
 		if (addr == 0) { /* returns 0 on success, the block is in *memptr */

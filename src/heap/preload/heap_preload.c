@@ -46,9 +46,9 @@ static uint32_t threads_seen; /* of this process: numbers the sampling streams *
 
 static TLS int in_lib;
 static TLS struct heap_thread *self;
-static TLS uint64_t last_ptr;   /* the thread's last allocation: freed next, it was temporary
-				 * (sampled mode: the last sampled one, if countdown is still
-				 * cd_at_sample: no allocation since) */
+static TLS uint64_t last_ptr;   /* the thread's last allocation, until its next call (a free
+				 * clears it; sampled mode: the last sampled one, if countdown
+				 * is still cd_at_sample: no allocation since) */
 static TLS int64_t cd_at_sample;
 static TLS int64_t countdown;   /* sampled mode: bytes until the next sample */
 static TLS uint64_t rng;        /* 0: not seeded yet */
@@ -537,16 +537,21 @@ static inline bool want_alloc(void *p, size_t size)
 	return want_alloc_dec(p, size, false);
 }
 
+/* A free by the program: is it the thread's next call after an allocation? memmon then
+ * compares the blocks (heaptrack's rule of temporary: HEAP_F_NEXT_CALL). */
+static inline uint8_t freed_next(void)
+{
+	uint8_t flags = last_ptr && (!sample_rate || countdown == cd_at_sample) ? HEAP_F_NEXT_CALL : 0;
+	last_ptr = 0;
+	return flags;
+}
+
 /* Before the allocator frees p: record it if it is to be. */
 static inline void on_free(void *p)
 {
 	if (unlikely(in_lib) || !p)
 		return;
-	uint8_t flags = 0;
-	if ((uint64_t)p == last_ptr && (!sample_rate || countdown == cd_at_sample)) {
-		flags = HEAP_F_TEMPORARY;
-		last_ptr = 0;
-	}
+	uint8_t flags = freed_next();
 	if (sample_rate) {
 		if (likely(!maybe_sampled((uint64_t)p)) || !sset_remove((uint64_t)p))
 			return;
@@ -631,6 +636,8 @@ __attribute__((noinline)) static void free_slow(void *p)
 #define FAST_FREE(p)                                                          \
 	do {                                                                  \
 		if (likely(sample_rate) && likely(!maybe_sampled((uint64_t)(p)))) { \
+			if (likely((p) != NULL) && likely(!in_lib))           \
+				last_ptr = 0; /* a call between: freed_next */ \
 			__libc_free(p);                                       \
 			return;                                               \
 		}                                                             \
@@ -678,8 +685,10 @@ static void *do_realloc(void *old, size_t n, const struct regs *r)
 			sset_insert((uint64_t)old);
 		return p;
 	}
+	/* heaptrack's order: the free half first, a call of its own */
+	uint8_t flags = freed_next();
 	if (tracked)
-		record_free_at(old, tsc, 0);
+		record_free_at(old, tsc, flags);
 	if (p && want_alloc(p, n))
 		record_alloc(p, n, r);
 	return p;

@@ -23,7 +23,7 @@ static void test_peak_is_each_stacks_bytes_at_the_peak(void **state)
 	heap_account_init(&a, 0);
 	heap_account_alloc(&a, 0, 0x1000, 100, 1, 10); /* A 100 */
 	heap_account_alloc(&a, 0, 0x2000, 50, 2, 20);  /* B 50: peak 150 */
-	heap_account_free_block(&a, 0, 0x1000, false); /* A 0 */
+	heap_account_free_block(&a, 0, 0x1000, NULL); /* A 0 */
 	heap_account_alloc(&a, 0, 0x3000, 30, 2, 30);  /* B 80, total 80: no new peak */
 	assert_int_equal((int)a.procs[0].peak_bytes, 150);
 	assert_int_equal(a.procs[0].peak_tsc, 20);
@@ -33,8 +33,8 @@ static void test_peak_is_each_stacks_bytes_at_the_peak(void **state)
 	assert_int_equal((int)a.procs[0].peak_bytes, 280);
 	assert_int_equal((int)heap_row_peak(&a, row(&a, 0, 1)), 200);
 	assert_int_equal((int)heap_row_peak(&a, row(&a, 0, 2)), 80);
-	heap_account_free_block(&a, 0, 0x4000, false);
-	heap_account_free_block(&a, 0, 0x3000, false);
+	heap_account_free_block(&a, 0, 0x4000, NULL);
+	heap_account_free_block(&a, 0, 0x3000, NULL);
 	assert_int_equal((int)heap_row_peak(&a, row(&a, 0, 1)), 200);
 	assert_int_equal((int)heap_row_peak(&a, row(&a, 0, 2)), 80);
 	/* another process has a peak of its own */
@@ -66,7 +66,7 @@ static void test_blocks_against_a_reference(void **state)
 		x = x * 1103515245u + 12345u;
 		int j = (int)((x >> 8) % (unsigned)(i + 1));
 		if (live[j]) {
-			heap_account_free_block(&a, 0, ptr[j], false);
+			heap_account_free_block(&a, 0, ptr[j], NULL);
 			live[j] = false;
 			bytes[j % STACKS] -= (double)(j % 100) + 1;
 			count[j % STACKS] -= 1;
@@ -81,7 +81,7 @@ static void test_blocks_against_a_reference(void **state)
 	/* every live block is found and every freed one is not */
 	uint64_t unknown = a.procs[0].unknown_frees;
 	for (int i = 0; i < N; i++)
-		heap_account_free_block(&a, 0, ptr[i], false);
+		heap_account_free_block(&a, 0, ptr[i], NULL);
 	assert_int_equal(a.nblocks, 0);
 	uint64_t freed_before = 0;
 	for (int i = 0; i < N; i++)
@@ -98,8 +98,8 @@ static void test_temporary_and_exec(void **state)
 	(void)state;
 	struct heap_account a;
 	heap_account_init(&a, 0);
-	heap_account_alloc(&a, 0, 0x10, 8, 3, 1);
-	heap_account_free_block(&a, 0, 0x10, true);
+	struct heap_last_alloc last = heap_account_alloc(&a, 0, 0x10, 8, 3, 1);
+	heap_account_free_block(&a, 0, 0x10, &last); /* the next call: temporary */
 	heap_account_alloc(&a, 0, 0x10, 8, 3, 2);
 	heap_account_alloc(&a, 0, 0x20, 8, 3, 3); /* 0x10 allocated again without a free seen */
 	const struct heap_stack_row *r = row(&a, 0, 3);
@@ -113,6 +113,28 @@ static void test_temporary_and_exec(void **state)
 	heap_account_free(&a);
 }
 
+/* heaptrack's rule: the thread's next call frees a block of the last allocation's stack and
+ * size (not necessarily that block); any other stack or size is not temporary. */
+static void test_temporary_rule(void **state)
+{
+	(void)state;
+	struct heap_account a;
+	heap_account_init(&a, 0);
+	heap_account_alloc(&a, 0, 0x100, 64, 7, 1);
+	struct heap_last_alloc last = heap_account_alloc(&a, 0, 0x200, 64, 7, 2);
+	heap_account_free_block(&a, 0, 0x100, &last); /* the first of two equal blocks: counts */
+	heap_account_free_block(&a, 0, 0x200, NULL);  /* not the next call after an allocation */
+	assert_true(row(&a, 0, 7)->temporary == 1);
+	last = heap_account_alloc(&a, 0, 0x300, 64, 8, 3); /* another stack, the same size */
+	heap_account_alloc(&a, 0, 0x400, 32, 7, 4);
+	heap_account_free_block(&a, 0, 0x400, &last); /* stack 7 freed after stack 8's allocation */
+	struct heap_last_alloc size_differs = heap_account_alloc(&a, 0, 0x500, 65, 7, 5);
+	heap_account_alloc(&a, 0, 0x600, 64, 7, 6);
+	heap_account_free_block(&a, 0, 0x600, &size_differs);
+	assert_true(row(&a, 0, 7)->temporary == 1 && row(&a, 0, 8)->temporary == 0);
+	heap_account_free(&a);
+}
+
 static void test_sampling_weights(void **state)
 {
 	(void)state;
@@ -122,10 +144,11 @@ static void test_sampling_weights(void **state)
 	const struct heap_stack_row *r = row(&a, 0, 1);
 	assert_true(fabs(r->allocated_bytes - 1000 / (1 - exp(-1))) < 1e-6);
 	assert_true(fabs(r->allocations - 1 / (1 - exp(-1))) < 1e-9);
-	heap_account_alloc(&a, 0, 0x20, 10, 2, 2); /* small: about rate bytes, rate/size allocations */
+	struct heap_last_alloc last = heap_account_alloc(&a, 0, 0x20, 10, 2, 2); /* small: about rate
+										   * bytes, rate/size allocations */
 	r = row(&a, 0, 2);
 	assert_true(fabs(r->allocated_bytes - 10 / -expm1(-0.01)) < 1e-6);
-	heap_account_free_block(&a, 0, 0x20, true);
+	heap_account_free_block(&a, 0, 0x20, &last);
 	assert_true(fabs(r->live_bytes) < 1e-9);
 	assert_true(fabs(r->temporary - 1 / -expm1(-0.01)) < 1e-9);
 	heap_account_free(&a);
@@ -137,6 +160,7 @@ int main(void)
 		cmocka_unit_test(test_peak_is_each_stacks_bytes_at_the_peak),
 		cmocka_unit_test(test_blocks_against_a_reference),
 		cmocka_unit_test(test_temporary_and_exec),
+		cmocka_unit_test(test_temporary_rule),
 		cmocka_unit_test(test_sampling_weights),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
