@@ -121,7 +121,7 @@ static void on_event(void *ctx, const struct alloc_stream_event *e, const struct
 		a->last[t].tid = e->tid;
 		a->last[t].calls = e->calls;
 	} else if (e->kind == STREAM_EV_FREE) {
-		bool next = a->last[t].tid == e->tid && a->last[t].calls == e->calls && a->last[t].block.row;
+		bool next = a->last[t].tid == e->tid && a->last[t].calls == e->calls;
 		heap_account_free_block(&a->s->acct, (uint32_t)proc, e->addr, next ? &a->last[t].block : NULL);
 		if (a->last[t].tid == e->tid)
 			a->last[t].block.row = 0;

@@ -86,15 +86,17 @@ static void forget_process_allocations(struct leak_user *u, pid_t pid, uint64_t 
  * than the launched program, whose exec stops it: on_child_stop) ends what it held. */
 static void on_follow_event(struct leak_user *u, const struct leak_follow_event *e)
 {
+	bool followed_exec = e->kind == LEAK_EV_EXEC &&
+			     !(u->target.launched && (pid_t)e->tgid == u->target.child.pid);
 	/* first of all: the new image runs on meanwhile, its walks need its tables */
-	if (e->kind == LEAK_EV_EXEC)
+	if (followed_exec)
 		unwind_tables_add_pid(u->unwind, (pid_t)e->tgid);
 	if (u->o->stream && u->o->stream->on_follow)
 		u->o->stream->on_follow(u->o->stream->ctx, (pid_t)e->tgid, (pid_t)e->parent,
 					e->kind == LEAK_EV_EXEC);
 	if (e->kind == LEAK_EV_FORK) {
 		symbolizer_copy_pid(u->sym, (pid_t)e->parent, (pid_t)e->tgid);
-	} else if (e->kind == LEAK_EV_EXEC && !(u->target.launched && (pid_t)e->tgid == u->target.child.pid)) {
+	} else if (followed_exec) {
 		forget_process_allocations(u, (pid_t)e->tgid, e->ts_ns);
 		symbolizer_forget_pid(u->sym, (pid_t)e->tgid); /* its new code follows */
 	}
@@ -107,7 +109,9 @@ static int on_event(void *ctx, void *data, size_t size)
 		/* new code (an exec, a dlopen): its table is built now, not when a walk has
 		 * already stopped at it (unwind_tables_poll) */
 		const struct code_map_event *cm = data;
-		unwind_tables_add_code_mapping(u->unwind, (pid_t)cm->tgid, cm->start, cm->end, cm->pgoff);
+		if (unwind_tables_add_mapping(u->unwind, (pid_t)cm->tgid, cm->start, cm->end, cm->pgoff,
+					      cm->dev, cm->ino) == -ENOENT)
+			unwind_tables_add_pid(u->unwind, (pid_t)cm->tgid); /* split or joined since */
 		return 0;
 	}
 	if (size == sizeof(struct alloc_stream_event) && *(const __u32 *)data >= STREAM_EV_ALLOC) {

@@ -45,6 +45,9 @@ static __always_inline __u64 code_map_emit(void *rb, __u32 tgid, __u64 addr)
 	e->start = v.start;
 	e->end = v.end;
 	e->pgoff = v.pgoff;
+	struct file *f = v.file;
+	e->dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+	e->ino = BPF_CORE_READ(f, f_inode, i_ino);
 	e->path_depth = FILE_PATH(v.file, e->path, &e->path_truncated);
 	/* woken now, even behind events that wait for a backlog: user space builds the
 	 * code's unwind table before the process runs far into it (rare: loads and execs) */

@@ -20,6 +20,8 @@ struct code_map_event {
 	__u32 tgid;
 	__u64 start, end;
 	__u64 pgoff;        /* bytes */
+	__u64 dev, ino;     /* the file as the unwind tables key it: its superblock's s_dev
+			     * (the kernel's encoding, major << 20 | minor) and inode number */
 	__u32 path_depth;   /* components stored, innermost first */
 	__u32 path_truncated;
 	char path[CODE_MAP_PATH_PARTS][CODE_MAP_NAME_LEN];

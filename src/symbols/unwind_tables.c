@@ -478,35 +478,6 @@ int unwind_tables_add_mapping(struct unwind_tables *t, pid_t pid, uint64_t start
 	return rc;
 }
 
-int unwind_tables_add_code_mapping(struct unwind_tables *t, pid_t pid, uint64_t start, uint64_t end,
-				   uint64_t offset)
-{
-	if (!t)
-		return 0;
-	char path[96];
-	snprintf(path, sizeof(path), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, pid, start, end);
-	int fd = open_regular(path);
-	if (fd == -ENOENT) /* the mapping was split or joined since: read them all */
-		return unwind_tables_add_pid(t, pid);
-	if (fd < 0)
-		return fd;
-	struct stat st;
-	struct unwind_file_key k;
-	if (!mapped_key_of(fd, &k)) {
-		if (fstat(fd, &st)) {
-			int err = -errno;
-			close(fd);
-			return err;
-		}
-		k = (struct unwind_file_key){ .dev = ((uint64_t)major(st.st_dev) << 20) | minor(st.st_dev),
-					      .ino = st.st_ino };
-	}
-	int rc = add_fd(t, fd, &k);
-	close(fd);
-	announce_mapping(t, pid, start, end, offset, &k);
-	return rc;
-}
-
 int unwind_tables_add_pid(struct unwind_tables *t, pid_t pid)
 {
 	if (!t)

@@ -51,11 +51,6 @@ int unwind_tables_add_pid(struct unwind_tables *t, pid_t pid);
  * 1 added, 0 known, or -errno. */
 int unwind_tables_add_mapping(struct unwind_tables *t, pid_t pid, uint64_t start, uint64_t end,
 			      uint64_t offset, uint64_t dev, uint64_t ino);
-/* One code mapping of pid as a code_map event reports it (symbols/code_map_event.h): its
- * file's table built now, before the process's walks meet it. Falls back to every mapping
- * of pid when that one changed since. 1 added, 0 known, or -errno. */
-int unwind_tables_add_code_mapping(struct unwind_tables *t, pid_t pid, uint64_t start, uint64_t end,
-				   uint64_t offset);
 /* A program about to be launched: the executable, its interpreter and the libraries the
  * interpreter will map (it lists them without running the program). Returns the number
  * of files added, or -errno. */
