@@ -11,6 +11,9 @@
 #
 # Env: BUILD (build dir, default build), MEMMON_KERNEL_TESTS (regex of test names, default below),
 #      MEMMON_KERNEL_TIMEOUT (seconds, default 1500), MEMMON_KERNEL_CACHE (default /var/cache/memmon-kernels),
+#      MEMMON_KERNEL_CONSOLE (a file to copy the guest's console to), MEMMON_KERNEL_LOGLEVEL (default 5),
+#      MEMMON_KERNEL_APPEND (more kernel command line), MEMMON_KERNEL_QEMU_ARGS (more qemu options),
+#      MEMMON_KERNEL_TCG_THREADS (single, the default, or multi: see run_qemu),
 #      MEMMON_KERNEL_CMD (a shell command to run in the guest instead of the tests, to look around),
 #      MEMMON_KERNEL_KVM (1: try KVM first; it hung at boot on the project's machines, so TCG is the default).
 set -euo pipefail
@@ -30,7 +33,7 @@ TIMEOUT=${MEMMON_KERNEL_TIMEOUT:-1500}
 #  perf event + bpf_find_vma : test_faults
 #  LD_PRELOAD   : test_heap_fork (heap: fork and exec followed), test_guard_sampling (guard)
 #  /proc, cgroupfs, files : test_ps, test_pmap, test_sys, test_trend, test_cgroups, test_pageowner_progress
-# Measured under TCG on an AMD EPYC, 2026-12-02, whole run 587 s with the host quiet: leak_user 103 s, serve 50 s,
+# Measured under (multi-threaded) TCG on an AMD EPYC, 2026-12-02, whole run 587 s with the host quiet (single-threaded, 2026-12-03: 535 s): leak_user 103 s, serve 50 s,
 # faults 48 s, ps 41 s, segv 35 s, reclaim 33 s, kmem 32 s, sys 30 s, guard_sampling 26 s, trend 25 s,
 # pages 22 s, watch_calls 21 s, snoops 17 s, watch_pids 17 s, oom 14 s, cgroups 14 s, pageowner_progress 13 s,
 # leak_kernel 10 s, pmap 9 s, compact 7 s, heap_fork 6 s; boot to the test script ~25 s. With the host's cores
@@ -147,16 +150,28 @@ RESULTS="$WORK/results"
 mkdir -p "$RESULTS"
 printf 'ROOT=%q\nBUILD=%q\nTESTS=%q\nCMD=%q\n' "$ROOT" "$BUILD" "$TESTS" "${MEMMON_KERNEL_CMD:-}" >"$RESULTS/env"
 
+# TCG runs single-threaded (both vCPUs on one host thread, taking turns). Multi-threaded TCG now and then
+# hung the guest: when the kernel patches its own text (a static key flips as memmon attaches or
+# detaches a tracepoint; text_poke_bp puts an int3 on the site, then takes it out), a vCPU could go on
+# running a translation made while the int3 was there. The kernel's int3 handler finds no int3 in memory
+# and returns to retry the instruction, and the vCPU takes the stale int3 again, forever: both CPUs
+# "soft lockup" in exc_int3 at syscall_trace_enter (sys_enter's static key), with nobody patching.
+# Seen on QEMU 7.2 (Debian 12) with Debian's 6.1, in test_watch_pids (two programs making syscalls while
+# watch starts and stops): once in a CI run, once in 11 short runs here. Single-threaded TCG invalidates a
+# modified translation before the other vCPU runs again.
+TCG_THREADS=${MEMMON_KERNEL_TCG_THREADS:-single}
 run_qemu() { # accel seconds
-	timeout -k 10 "$2" qemu-system-x86_64 -machine q35,accel="$1" -cpu max -smp 2 -m 3072 \
+	local accel_opt=$1
+	[ "$1" = tcg ] && accel_opt="tcg,thread=$TCG_THREADS"
+	timeout -k 10 "$2" qemu-system-x86_64 -machine q35 -accel "$accel_opt" -cpu max -smp 2 -m 3072 \
 		-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$WORK/initramfs.gz" \
-		-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=3 rdinit=/init" \
+		-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=${MEMMON_KERNEL_LOGLEVEL:-5} softlockup_all_cpu_backtrace=1 rdinit=/init ${MEMMON_KERNEL_APPEND:-}" \
 		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on \
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 		-fsdev local,id=results,path="$RESULTS",security_model=none \
 		-device virtio-9p-pci,fsdev=results,mount_tag=results \
 		-drive file="$WORK/tmp.img",if=virtio,format=raw,cache=unsafe \
-		-nic none >"$WORK/console" 2>&1 </dev/null
+		-nic none ${MEMMON_KERNEL_QEMU_ARGS:-} >"$WORK/console" 2>&1 </dev/null
 }
 
 start=$(date +%s)
@@ -170,6 +185,7 @@ if [ "$accel" = tcg ] || [ ! -e "$RESULTS/rc" ]; then
 	run_qemu tcg "$TIMEOUT" || true
 fi
 secs=$(( $(date +%s) - start ))
+[ -n "${MEMMON_KERNEL_CONSOLE:-}" ] && cp "$WORK/console" "$MEMMON_KERNEL_CONSOLE"
 
 grep -m1 -a -o 'Linux version .*' "$RESULTS/banner" 2>/dev/null || grep -m1 -a -o 'Linux version .*' "$WORK/console" || true
 if [ ! -e "$RESULTS/booted" ]; then
@@ -178,7 +194,14 @@ if [ ! -e "$RESULTS/booted" ]; then
 fi
 cat "$RESULTS/out" 2>/dev/null || true
 if [ ! -e "$RESULTS/rc" ]; then
-	echo "test-kernel: the guest did not finish within ${TIMEOUT}s ($accel); console tail:" >&2
+	running=
+	for t in "$ROOT"/tests/integration/*/test_*.sh; do
+		n=$(basename "$t" .sh)
+		[[ "$n" =~ $TESTS ]] && ! grep -qE "^(PASS|FAIL) $n " "$RESULTS/out" 2>/dev/null && { running=$n; break; }
+	done
+	echo "test-kernel: the guest did not finish within ${TIMEOUT}s ($accel), in ${running:-no test}; the kernel's complaints:" >&2
+	grep -a -E 'BUG:|Oops|RIP: 0010|rcu: INFO|panic' "$WORK/console" | head -20 >&2
+	echo "console tail:" >&2
 	tail -20 "$WORK/console" >&2; exit 1
 fi
 echo "test-kernel: $KVER under $accel, ${secs}s"
