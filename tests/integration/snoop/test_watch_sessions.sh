@@ -28,13 +28,23 @@ grep -q '"type":"watch_exec".*"comm":"ls"' "$TMPD/ls.json" || fail "no exec of l
 # 1b. Anonymous mappings are named as the kernel names them: the heap, the stack, the vDSO.
 #     fault_touch writes 8 pages of its stack 64 KiB below main's frame (in the stack mapping
 #     from exec on, never used before) and 8 of fresh heap.
-"$MEMMON" watch -- "$WORKLOADS/fault_touch" stack 8 >"$TMPD/st.txt" 2>"$TMPD/err" ||
-	fail "watch fault_touch stack: $(cat "$TMPD/err")"
+#     The vDSO fault is ld.so's first read of the vDSO's ELF header (setup_vdso). CI saw it
+#     missing once (stop 26); 60 runs here beside two CPU hogs never did. A miss is shown
+#     with what memmon saw (faults it could not name, lost events), and the run is repeated,
+#     twice at most.
 anon_faults() { grep " fault_touch .* fault ANON    W user .* $1 ip .* $2+" "$TMPD/st.txt" | wc -l; }
-assert_eq "$(anon_faults "\[stack\] rw-" touch_stack_pages)" 8 "faults named [stack] rw- in touch_stack_pages"
-assert_eq "$(anon_faults "\[heap\] rw-" touch_anon_pages)" 8 "faults named [heap] rw- in touch_anon_pages"
-grep " fault_touch .* fault ANON " "$TMPD/st.txt" | grep -qF " [vdso] r-x ip " || fail "no fault named [vdso] r-x"
-assert_not_contains "$TMPD/st.txt" "[anon r-x]"
+for try in 1 2 3; do
+	"$MEMMON" watch -- "$WORKLOADS/fault_touch" stack 8 >"$TMPD/st.txt" 2>"$TMPD/err" ||
+		fail "watch fault_touch stack: $(cat "$TMPD/err")"
+	assert_eq "$(anon_faults "\[stack\] rw-" touch_stack_pages)" 8 "faults named [stack] rw- in touch_stack_pages"
+	assert_eq "$(anon_faults "\[heap\] rw-" touch_anon_pages)" 8 "faults named [heap] rw- in touch_anon_pages"
+	assert_not_contains "$TMPD/st.txt" "[anon r-x]"
+	grep " fault_touch .* fault ANON " "$TMPD/st.txt" | grep -qF " [vdso] r-x ip " && break
+	echo "run $try: no fault named [vdso] r-x; $(tail -1 "$TMPD/err"); faults not named:" >&2
+	grep " fault \(UNKNOWN\|UNMAPPED\) " "$TMPD/st.txt" >&2
+	grep -F "setup_vdso" "$TMPD/st.txt" >&2
+	[ "$try" = 3 ] && fail "no fault named [vdso] r-x in 3 runs"
+done
 
 # 2. watch -p of a python that faults 200 pages and exits 10 ms later.
 GO=$TMPD/go
