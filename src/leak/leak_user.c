@@ -109,9 +109,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		/* new code (an exec, a dlopen): its table is built now, not when a walk has
 		 * already stopped at it (unwind_tables_poll) */
 		const struct code_map_event *cm = data;
-		if (unwind_tables_add_mapping(u->unwind, (pid_t)cm->tgid, cm->start, cm->end, cm->pgoff,
-					      cm->dev, cm->ino) == -ENOENT)
-			unwind_tables_add_pid(u->unwind, (pid_t)cm->tgid); /* split or joined since */
+		unwind_tables_add_mapping(u->unwind, (pid_t)cm->tgid, cm->start, cm->end, cm->pgoff,
+					  cm->dev, cm->ino);
 		return 0;
 	}
 	if (size == sizeof(struct alloc_stream_event) && *(const __u32 *)data >= STREAM_EV_ALLOC) {

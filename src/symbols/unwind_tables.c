@@ -467,14 +467,25 @@ static void announce_mapping(struct unwind_tables *t, pid_t pid, uint64_t start,
 	}
 }
 
+/* One mapping, without unwind_tables_add_mapping's fallback: what unwind_tables_add_pid
+ * calls for each line of the maps it has just read. */
+static int add_one_mapping(struct unwind_tables *t, pid_t pid, uint64_t start, uint64_t end,
+			   uint64_t offset, uint64_t dev, uint64_t ino)
+{
+	struct unwind_file_key k = { .dev = dev, .ino = ino };
+	int rc = ktable_find(&t->files, &k) ? 0 : add_mapping(t, pid, start, end, &k);
+	announce_mapping(t, pid, start, end, offset, &k);
+	return rc;
+}
+
 int unwind_tables_add_mapping(struct unwind_tables *t, pid_t pid, uint64_t start, uint64_t end,
 			      uint64_t offset, uint64_t dev, uint64_t ino)
 {
 	if (!t)
 		return 0;
-	struct unwind_file_key k = { .dev = dev, .ino = ino };
-	int rc = ktable_find(&t->files, &k) ? 0 : add_mapping(t, pid, start, end, &k);
-	announce_mapping(t, pid, start, end, offset, &k);
+	int rc = add_one_mapping(t, pid, start, end, offset, dev, ino);
+	if (rc == -ENOENT) /* the mapping was split or joined since it was reported: read them all */
+		return unwind_tables_add_pid(t, pid);
 	return rc;
 }
 
@@ -499,8 +510,7 @@ int unwind_tables_add_pid(struct unwind_tables *t, pid_t pid)
 		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %x:%x %" SCNu64, &start, &end,
 			   perms, &offset, &major, &minor, &ino) != 7 || perms[2] != 'x' || ino == 0)
 			continue;
-		if (unwind_tables_add_mapping(t, pid, start, end, offset, (uint64_t)major << 20 | minor,
-					      ino) > 0)
+		if (add_one_mapping(t, pid, start, end, offset, (uint64_t)major << 20 | minor, ino) > 0)
 			added++;
 		progress_update(&prog, (uint64_t)added, 0, false, "files");
 	}

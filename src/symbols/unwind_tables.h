@@ -48,7 +48,8 @@ void unwind_tables_close(struct unwind_tables *t);
 int unwind_tables_add_pid(struct unwind_tables *t, pid_t pid);
 /* One code mapping of pid (as /proc/PID/maps gives it; dev in the kernel's encoding,
  * major << 20 | minor): its file's table built if new, and the walkers told where it is.
- * 1 added, 0 known, or -errno. */
+ * A mapping that has been split or joined since is not there to open: then every mapping
+ * of pid is read, as unwind_tables_add_pid does. 1 added, 0 known, that count, or -errno. */
 int unwind_tables_add_mapping(struct unwind_tables *t, pid_t pid, uint64_t start, uint64_t end,
 			      uint64_t offset, uint64_t dev, uint64_t ino);
 /* A program about to be launched: the executable, its interpreter and the libraries the
