@@ -27,7 +27,7 @@ for t in "$ROOT"/tests/integration/*/test_*.sh; do
 	secs=$(( $(date +%s) - start ))
 	if [ $rc = 0 ]; then pass=$((pass + 1)); echo "PASS $name (${secs}s)"
 	elif [ $rc = 77 ] && [ "${CI:-}" != true ]; then skip=$((skip + 1)); echo "SKIP $name: $(tail -1 "$log")"
-	else fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (rc=$rc, ${secs}s)"; sed 's/^/    /' "$log" | tail -60; fi
+	else fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (rc=$rc, ${secs}s)"; sed 's/^/    /' "$log" | tail -150; fi
 	rm -f "$log"
 done
 [ ${#failed[@]} -gt 0 ] && echo "failed: ${failed[*]}"

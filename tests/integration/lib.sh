@@ -37,6 +37,42 @@ wait_tracing() { # ERRFILE PID
 	fail "memmon did not start tracing in 60 s: $(cat "$1")"
 }
 
+# Runs CMD ARGS like `timeout $LIMIT CMD ARGS`, and when the bound runs out first prints to the
+# test's own stderr (the caller's is often a file) where the command and its descendants are
+# stuck: state, wait channel and kernel stack of each thread, user stacks by gdb, the kernel
+# log's tail. A hang seen once in CI then says why. Then SIGTERM (memmon detaches and ends
+# its launched program) and SIGKILL 10 s later; returns 124, as timeout(1) does.
+TEST_STDERR=$(readlink /proc/$$/fd/2) # run-tests.sh's log of the test: a file
+limited() { # (its stdin is /dev/null, as for any background command of a script)
+	"$@" &
+	local pid=$! i end=$((SECONDS + LIMIT))
+	while [ $SECONDS -lt $end ]; do
+		kill -0 $pid 2>/dev/null || { wait $pid; return; }
+		sleep 0.1
+	done
+	if [ "${TEST_STDERR:0:1}" = / ]; then show_stuck $pid "$*" >>"$TEST_STDERR"; else show_stuck $pid "$*" >&2; fi
+	kill -TERM $pid 2>/dev/null
+	for ((i = 0; i < 100; i++)); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	kill -KILL $pid 2>/dev/null
+	wait $pid
+	return 124
+}
+descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+show_stuck() { # PID COMMAND-TEXT
+	local p t
+	echo "--- still running after $LIMIT s: $2"
+	for p in $1 $(descendants "$1"); do
+		echo "pid $p ($(cat /proc/$p/comm 2>/dev/null)) $(grep '^State' /proc/$p/status 2>/dev/null)"
+		for t in /proc/$p/task/*; do
+			echo "  task ${t##*/} $(cat $t/comm 2>/dev/null) wchan $(cat $t/wchan 2>/dev/null)"
+			sed 's/^/    /' $t/stack 2>/dev/null
+		done
+		command -v gdb >/dev/null &&
+			timeout 30 gdb -p "$p" -batch -nx -ex "thread apply all bt 12" 2>/dev/null | grep '^#\|^Thread' | sed 's/^/    /'
+	done
+	dmesg 2>/dev/null | tail -15 | sed 's/^/  dmesg: /'
+}
+
 # BPF tests skip on users' machines without BPF; run-tests.sh turns a skip into a failure in CI.
 require_bpf() {
 	[ "$(id -u)" = 0 ] || skip "needs root for BPF"

@@ -9,7 +9,7 @@ SRC="$MEMMON_ROOT/tests/workloads/segv_cases.c"
 BIN="$WORKLOADS/segv_cases"
 line_of() { grep -n "MARK:$1" "$SRC" | cut -d: -f1; }
 run() { # run NAME ARGS: memmon segv --json -- segv_cases NAME
-	timeout $LIMIT "$MEMMON" segv --json -- "$BIN" "$1" >"$TMPD/$1.json" 2>"$TMPD/$1.err"
+	limited "$MEMMON" segv --json -- "$BIN" "$1" >"$TMPD/$1.json" 2>"$TMPD/$1.err"
 	echo $? >"$TMPD/$1.rc"
 	[ "$(jq -s 'map(select(.type=="segv_crash")) | length' "$TMPD/$1.json")" = 1 ] ||
 		{ cat "$TMPD/$1.json" "$TMPD/$1.err"; fail "$1: expected exactly one segv_crash record"; }
@@ -37,7 +37,7 @@ assert_eq "$(q null '[.pid == .tid, .sender_pid == .pid, .comm == "segv_cases"] 
 # the summary counts the frames as printed (inlined calls included), in text and JSON alike
 n=$(jq -s '[.[] | select(.type=="segv_crash") | .stack | length] | add' "$TMPD/null.json")
 assert_eq "$(jq -r 'select(.type=="segv_summary") | .frames' "$TMPD/null.json")" "$n" "summary frames"
-timeout $LIMIT "$MEMMON" segv -- "$BIN" null >"$TMPD/null.txt" 2>&1
+limited "$MEMMON" segv -- "$BIN" null >"$TMPD/null.txt" 2>&1
 assert_eq "$(grep -c '^    [^[]' "$TMPD/null.txt")" "$n" "frames printed in text"
 assert_contains "$TMPD/null.txt" " of $n frames printed unresolved"
 
@@ -70,7 +70,7 @@ assert_ge "$depth" $((1048576 - 65536)) "thread stack depth"
 assert_le "$depth" 1048576 "thread stack depth"
 
 # SIGBUS: reading the second page of a 2-page mapping of a 1-page file
-timeout $LIMIT "$MEMMON" segv --json -- "$BIN" bus "$TMPD/bus.file" >"$TMPD/bus.json" 2>&1
+limited "$MEMMON" segv --json -- "$BIN" bus "$TMPD/bus.file" >"$TMPD/bus.json" 2>&1
 assert_eq $? 135 "exit status (SIGBUS)"
 assert_eq "$(q bus '"\(.signal) \(.code) \(.what) \(.access) \(.mapping.perms) \(.mapping.file)"')" "SIGBUS BUS_ADRERR bus-error read r--s $TMPD/bus.file" "bus facts"
 assert_eq "$(q bus '"\(.stack[0].symbol) \(.stack[0].line)"')" "past_file_end $(line_of bus)" "faulting frame"
@@ -81,7 +81,7 @@ run exec
 assert_eq "$(q exec '"\(.code) \(.what) \(.access) \(.mapping.perms) \(.addr == .ip)"')" "SEGV_ACCERR non-executable exec rw-p true" "exec facts"
 
 # text output says it in words
-timeout $LIMIT "$MEMMON" segv -- "$BIN" recurse >"$TMPD/text.out" 2>&1
+limited "$MEMMON" segv -- "$BIN" recurse >"$TMPD/text.out" 2>&1
 assert_contains "$TMPD/text.out" "stack overflow of the main thread's stack"
 assert_contains "$TMPD/text.out" "recursing function: recurse (126 of 126 frames captured)"
 assert_contains "$TMPD/text.out" "segv_cases.c:$(line_of recurse) [segv_cases]  (x125)"

@@ -13,7 +13,7 @@ require_bpf
 zones=$(awk '/^Node/ {z = $4} $1 == "present" && $2 > 0 {n++} END {print n}' /proc/zoneinfo)
 assert_ge "$zones" 1 "populated zones"
 
-timeout $LIMIT "$MEMMON" compact --json -- sh -c "echo \$\$ > $TMPD/pid; echo 1 > /proc/sys/vm/compact_memory" >"$TMPD/out.json" 2>"$TMPD/err"
+limited "$MEMMON" compact --json -- sh -c "echo \$\$ > $TMPD/pid; echo 1 > /proc/sys/vm/compact_memory" >"$TMPD/out.json" 2>"$TMPD/err"
 assert_eq $? 0 "exit code"
 pid=$(cat "$TMPD/pid")
 assert_eq "$(jq -s "[.[] | select(.type == \"compact_run\" and .final and .pid == $pid) | .count] | add" "$TMPD/out.json")" "$zones" "compaction runs (one per populated zone)"
@@ -25,7 +25,7 @@ assert_eq "$(jq -s '[.[] | select(.type == "compact_migration" and .final and .r
 assert_eq "$(jq -s '[.[] | select(.type == "compact_summary")] | length' "$TMPD/out.json")" 1 "one summary"
 assert_eq "$(tail -1 "$TMPD/out.json" | jq -r .type)" compact_summary "the summary ends the run"
 
-timeout $LIMIT "$MEMMON" compact -- sh -c "echo 1 > /proc/sys/vm/compact_memory" >"$TMPD/out.txt" 2>/dev/null
+limited "$MEMMON" compact -- sh -c "echo 1 > /proc/sys/vm/compact_memory" >"$TMPD/out.txt" 2>/dev/null
 assert_contains "$TMPD/out.txt" "TYPE           PID      COMM             WHO     RESULT/REASON         COUNT    TOTALms     MAXms  SUCCEEDED   FAILED"
 grep -qE '^compaction +[0-9]+ +sh +task ' "$TMPD/out.txt" || { cat "$TMPD/out.txt"; fail "compaction row"; }
 echo ok

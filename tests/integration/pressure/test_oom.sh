@@ -18,7 +18,7 @@ on_exit "for p in \$(cat $CG/cgroup.procs 2>/dev/null); do kill -9 \$p; done; sl
 echo 32M >"$CG/memory.limit_in_bytes"
 echo 0 >"$CG/memory.swappiness" 2>/dev/null || true
 
-timeout $LIMIT "$MEMMON" oom --json --verbose -- sh -c "echo \$\$ > $CG/cgroup.procs && echo \$\$ > $TMPD/pid && exec $WORKLOADS/oom_hog 256" \
+limited "$MEMMON" oom --json --verbose -- sh -c "echo \$\$ > $CG/cgroup.procs && echo \$\$ > $TMPD/pid && exec $WORKLOADS/oom_hog 256" \
 	>"$TMPD/out.json" 2>"$TMPD/err"
 rc=$?
 assert_eq $rc 0 "exit code (memmon's, not the killed program's)"
@@ -61,7 +61,7 @@ else
 fi
 
 # the text report says the same
-env $no_kprobes timeout $LIMIT "$MEMMON" oom --verbose -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/oom_hog 256" >"$TMPD/out.txt" 2>&1
+limited env $no_kprobes "$MEMMON" oom --verbose -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/oom_hog 256" >"$TMPD/out.txt" 2>&1
 assert_contains "$TMPD/out.txt" "memmon oom: path: gfp_mask and order: not reported (no kprobes"
 assert_not_contains "$TMPD/out.txt" "request: gfp_mask="
 assert_contains "$TMPD/out.txt" "(oom_hog) uid 0, triggered by pid"

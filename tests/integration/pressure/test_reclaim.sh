@@ -66,10 +66,10 @@ assert_eq "$(tail -1 "$TMPD/r.json" | jq -r .type)" reclaim_summary "the reclaim
 assert_eq "$(tail -1 "$TMPD/d.json" | jq -r .type)" drsnoop_summary "the drsnoop summary ends the run"
 
 # 2. --by cgroup names the cgroup; the text view has the vmscan columns
-timeout $LIMIT "$MEMMON" reclaim --by cgroup --json -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/pagecache_churn $FILE 64 1 >/dev/null" >"$TMPD/c.json" 2>/dev/null
+limited "$MEMMON" reclaim --by cgroup --json -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/pagecache_churn $FILE 64 1 >/dev/null" >"$TMPD/c.json" 2>/dev/null
 assert_eq $? 0 "reclaim --by cgroup exit code"
 assert_ge "$(jq -r "select(.type == \"reclaim_cgroup\" and .final and .cgroup == \"/memmon-pressure-reclaim-$$\") | .memcg_reclaims" "$TMPD/c.json")" 1 "memcg reclaims of the cgroup"
-timeout $LIMIT "$MEMMON" reclaim -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/pagecache_churn $FILE 64 1 >/dev/null" >"$TMPD/s.txt" 2>/dev/null
+limited "$MEMMON" reclaim -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/pagecache_churn $FILE 64 1 >/dev/null" >"$TMPD/s.txt" 2>/dev/null
 assert_contains "$TMPD/s.txt" "S-SLABms  D-RECLAIMms  M-RECLAIMms   KSWAPD  WRITEPAGE    SCANNED  RECLAIMED"
 assert_contains "$TMPD/s.txt" "Total over"
 
@@ -78,7 +78,7 @@ assert_contains "$TMPD/s.txt" "Total over"
 # reclaim already while sh execs the workload, or while ld.so loads it, before main (the
 # kernel charges their pages to the cgroup too): right for drsnoop, not what this checks.
 echo 0 >"$CG/memory.force_empty" || fail "memory.force_empty"
-timeout $LIMIT "$MEMMON" drsnoop --stacks --json --pprof "$TMPD/st.pb.gz" --folded "$TMPD/st.folded" -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/pagecache_churn $FILE 64 1 >/dev/null" >"$TMPD/st.json" 2>/dev/null
+limited "$MEMMON" drsnoop --stacks --json --pprof "$TMPD/st.pb.gz" --folded "$TMPD/st.folded" -- sh -c "echo \$\$ > $CG/cgroup.procs && exec $WORKLOADS/pagecache_churn $FILE 64 1 >/dev/null" >"$TMPD/st.json" 2>/dev/null
 assert_eq $? 0 "drsnoop --stacks exit code"
 jq -r 'select(.type == "drsnoop_episode") | .user_stack[]? | "\(.symbol) \(.file):\(.line)"' "$TMPD/st.json" >"$TMPD/ustacks"
 jq -r 'select(.type == "drsnoop_episode") | .kernel_stack[]? | .symbol' "$TMPD/st.json" >"$TMPD/kstacks"
