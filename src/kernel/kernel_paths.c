@@ -7,6 +7,27 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Whether struct/union t has a member named member, looking inside its anonymous struct
+ * and union members as CO-RE does (6.18's mm_struct keeps every field but one in an
+ * anonymous struct). depth bounds a malformed BTF's cycle. */
+static bool btf_type_has_member(const struct btf *btf, const struct btf_type *t, const char *member,
+				int depth)
+{
+	if (depth > 8 || !(btf_is_struct(t) || btf_is_union(t)))
+		return false;
+	const struct btf_member *m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const char *name = btf__name_by_offset(btf, m[i].name_off);
+		if (name && !strcmp(name, member))
+			return true;
+		if ((!name || !*name) &&
+		    btf_type_has_member(btf, btf__type_by_id(btf, btf__resolve_type(btf, m[i].type)), member,
+					depth + 1))
+			return true;
+	}
+	return false;
+}
+
 bool kernel_btf_has(const char *struct_name, const char *member)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
@@ -14,14 +35,10 @@ bool kernel_btf_has(const char *struct_name, const char *member)
 		return false;
 	bool has = false;
 	int id = btf__find_by_name_kind(btf, struct_name, BTF_KIND_STRUCT);
-	if (id > 0 && !member) {
+	if (id > 0 && !member)
 		has = true;
-	} else if (id > 0) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-		const struct btf_member *m = btf_members(t);
-		for (int i = 0; i < btf_vlen(t) && !has; i++)
-			has = !strcmp(btf__name_by_offset(btf, m[i].name_off), member);
-	}
+	else if (id > 0)
+		has = btf_type_has_member(btf, btf__type_by_id(btf, id), member, 0);
 	btf__free(btf);
 	return has;
 }

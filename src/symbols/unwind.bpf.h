@@ -113,7 +113,7 @@ struct unwind_scratch {
 	__u32 n, skip, max;
 	__u32 end;        /* enum unwind_end once the walk is over */
 	__u32 exact_pc;   /* pc is not a return address: frame 0, or the frame a signal interrupted */
-	__u32 pad;
+	__u32 stale_slot; /* unwind_mapping_of's: kept in memory, see there */
 	/* the cache, of every process this CPU walked lately (so processes taking turns do
 	 * not empty it): an entry is fresh while its process's mappings have not changed
 	 * since it was looked up (seq), else stale (see unwind_mapping_of) */
@@ -200,7 +200,10 @@ static __always_inline bool unwind_trusted_unchecked(const struct unwind_scratch
 static __always_inline bool unwind_mapping_of(struct unwind_scratch *u, __u64 addr,
 					      struct unwind_mapping *out)
 {
-	int stale = -1;
+	/* The stale entry's slot goes through memory: a register holding it would be a
+	 * different constant on each of the loop's 17 exits, and the verifier would check
+	 * the rest of the lookup (bpf_find_vma's callback included) once for each. */
+	u->stale_slot = UNWIND_CACHE;
 	for (int i = 0; i < UNWIND_CACHE; i++) {
 		struct unwind_mapping *m = &u->cache[i];
 		if (m->start <= addr && addr < m->end && m->mm == u->mm && m->birth == u->birth) {
@@ -208,7 +211,7 @@ static __always_inline bool unwind_mapping_of(struct unwind_scratch *u, __u64 ad
 				*out = *m;
 				return true;
 			}
-			stale = i;
+			u->stale_slot = i;
 			break;
 		}
 	}
@@ -225,7 +228,8 @@ static __always_inline bool unwind_mapping_of(struct unwind_scratch *u, __u64 ad
 		if (g && !(g->start <= addr && addr < g->end))
 			g = NULL;
 	}
-	__u32 slot = stale >= 0 ? (__u32)stale : u->next++;
+	__u32 stale = *(volatile __u32 *)&u->stale_slot;
+	__u32 slot = stale < UNWIND_CACHE ? stale : u->next++;
 	if (g && ((g->mm == u->mm && g->birth == u->birth && unwind_fresh(u, g)) ||
 		  unwind_trusted_unchecked(u, g))) {
 		*out = *g;
@@ -236,8 +240,8 @@ static __always_inline bool unwind_mapping_of(struct unwind_scratch *u, __u64 ad
 	struct task_struct *task = bpf_get_current_task_btf();
 	long err = bpf_find_vma(task, addr, unwind_vma_cb, out, 0);
 	if (err || !out->end) {
-		if (stale >= 0 && stale < UNWIND_CACHE)
-			*out = u->cache[stale];
+		if (stale < UNWIND_CACHE)
+			*out = u->cache[stale & (UNWIND_CACHE - 1)];
 		else if (g)
 			*out = *g;
 		else {
@@ -334,6 +338,31 @@ static __always_inline void unwind_note_mapping(__u64 start, __u64 end, __u64 pg
 	bpf_loop(last - first < 1024 ? (__u32)(last - first + 1) : 1024, unwind_note_block, NULL, 0);
 }
 
+/* The row of a page's rows [first, first + count) that covers the address whose low 16
+ * bits are low (the last row starting at or below it); -1 when a row cannot be read. A
+ * global function, so the verifier checks it once on its own: inlined, its 17 halvings
+ * multiplied the states of every path of the walk that reaches it (past the verifier's
+ * million instructions on 6.18.44). */
+__attribute__((noinline)) long unwind_search_rows(__u32 first, __u32 count, __u32 low)
+{
+	__u32 lo = first, hi = first + count;
+	for (int k = 0; k < UNWIND_SEARCH_STEPS; k++) {
+		if (hi - lo <= 1)
+			break;
+		__u32 mid = lo + (hi - lo) / 2, row;
+		if (!unwind_row(mid, &row))
+			return -1;
+		if (UNWIND_ROW_LOW(row) <= low)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	__u32 row;
+	if (!unwind_row(lo, &row))
+		return -1;
+	return row;
+}
+
 /* The rule at vaddr in a mapping with a table; NULL where there is none. */
 static __always_inline struct unwind_rule *unwind_rule_at(const struct unwind_mapping *m, __u64 vaddr)
 {
@@ -344,23 +373,10 @@ static __always_inline struct unwind_rule *unwind_rule_at(const struct unwind_ma
 	struct unwind_page *p = bpf_map_lookup_elem(&unwind_pages, &pi);
 	if (!p || !p->count)
 		return NULL;
-	__u32 low = vaddr & (UNWIND_PAGE_SIZE - 1);
-	__u32 lo = p->first, hi = p->first + p->count;
-	for (int k = 0; k < UNWIND_SEARCH_STEPS; k++) {
-		if (hi - lo <= 1)
-			break;
-		__u32 mid = lo + (hi - lo) / 2, row;
-		if (!unwind_row(mid, &row))
-			return NULL;
-		if (UNWIND_ROW_LOW(row) <= low)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	__u32 row;
-	if (!unwind_row(lo, &row))
+	long row = unwind_search_rows(p->first, p->count, vaddr & (UNWIND_PAGE_SIZE - 1));
+	if (row < 0)
 		return NULL;
-	__u32 ri = UNWIND_ROW_RULE(row);
+	__u32 ri = UNWIND_ROW_RULE((__u32)row);
 	return bpf_map_lookup_elem(&unwind_rules, &ri);
 }
 
