@@ -31,6 +31,7 @@ TIMEOUT=${MEMMON_KERNEL_TIMEOUT:-1500}
 #  tp_btf       : test_watch_calls (watch), test_watch_pids (watch-pids), test_segv (signal_generate/deliver)
 #  uprobe       : test_leak_user (uprobe_multi on 6.6+, one uprobe per function before)
 #  perf event + bpf_find_vma : test_faults
+#  verifier     : test_bpf_budget (every program of ten commands under half the verifier's budget)
 #  LD_PRELOAD   : test_heap_fork (heap: fork and exec followed), test_guard_sampling (guard)
 #  /proc, cgroupfs, files : test_ps, test_pmap, test_sys, test_trend, test_cgroups, test_pageowner_progress
 # Measured under (multi-threaded) TCG on an AMD EPYC, 2026-12-02, whole run 587 s with the host quiet (single-threaded, 2026-12-03: 535 s): leak_user 103 s, serve 50 s,
@@ -55,7 +56,7 @@ TIMEOUT=${MEMMON_KERNEL_TIMEOUT:-1500}
 # tables keyed as the kernel sees the file); no [vsyscall] page (vsyscall=none); kmalloc's entry is __kmalloc,
 # not __kmalloc_noprof; no uprobe_multi (one uprobe per function); kmem_cache_alloc has no name field (tp_btf);
 # kprobes exist (oom's gfp_mask and order).
-DEFAULT_TESTS='^test_(kmem|reclaim|compact|oom|snoops|segv|pages|watch_calls|watch_pids|leak_user|leak_kernel|faults|ps|pmap|sys|trend|cgroups|heap_fork|guard_sampling|pageowner_progress|serve)$'
+DEFAULT_TESTS='^test_(kmem|reclaim|compact|oom|snoops|segv|pages|watch_calls|watch_pids|leak_user|leak_kernel|faults|ps|pmap|sys|trend|cgroups|heap_fork|guard_sampling|pageowner_progress|serve|bpf_budget)$'
 TESTS=${MEMMON_KERNEL_TESTS:-$DEFAULT_TESTS}
 
 need() { # command package

@@ -204,7 +204,17 @@ int cmd_segv(int argc, char **argv)
 	if ((rc = bpf_preflight(CMD)) || (rc = bpf_require_find_vma(CMD)))
 		return rc;
 	struct segv_ctx ctx = { .cli = &cli, .sym = symbolizer_new(), .buildids = buildid_index_new() };
-	struct segv_bpf *skel = segv_bpf__open_and_load();
+	struct segv_bpf *skel = segv_bpf__open();
+	if (skel) {
+		bpf_load_stats_prepare(skel->obj);
+		int err = segv_bpf__load(skel);
+		bpf_load_stats_print(CMD, skel->obj);
+		if (err) {
+			segv_bpf__destroy(skel);
+			skel = NULL;
+			errno = -err;
+		}
+	}
 	if (!skel) {
 		symbolizer_free(ctx.sym);
 		buildid_index_free(ctx.buildids);

@@ -332,7 +332,10 @@ static int run(struct faults_opts *o)
 	bool cfi = o->view == VIEW_STACK && o->stack_walk == 0;
 	if (!cfi)
 		unwind_tables_unused(r.skel->obj);
-	if ((err = faults_bpf__load(r.skel))) {
+	bpf_load_stats_prepare(r.skel->obj);
+	err = faults_bpf__load(r.skel);
+	bpf_load_stats_print("faults", r.skel->obj);
+	if (err) {
 		bpf_fail(CMD, "loading the BPF programs", err);
 		goto out;
 	}

@@ -70,12 +70,54 @@ int bpf_ensure_bpffs(const char *cmd)
 	return 0;
 }
 
+#define BPF_STATS_LOG 4096 /* level 4 prints a few lines of statistics, nothing else */
+
+void bpf_load_stats_prepare(struct bpf_object *obj)
+{
+	if (!getenv("MEMMON_BPF_STATS"))
+		return;
+	struct bpf_program *p;
+	bpf_object__for_each_program(p, obj) {
+		if (!bpf_program__autoload(p))
+			continue;
+		char *buf = calloc(1, BPF_STATS_LOG);
+		if (!buf || bpf_program__set_log_buf(p, buf, BPF_STATS_LOG)) {
+			free(buf);
+			continue;
+		}
+		bpf_program__set_log_level(p, 4 /* BPF_LOG_STATS */);
+	}
+}
+
+void bpf_load_stats_print(const char *cmd, struct bpf_object *obj)
+{
+	if (!getenv("MEMMON_BPF_STATS"))
+		return;
+	struct bpf_program *p;
+	bpf_object__for_each_program(p, obj) {
+		size_t size = 0;
+		char *buf = (char *)bpf_program__log_buf(p, &size);
+		if (!buf)
+			continue;
+		const char *line = strstr(buf, "processed ");
+		if (line && bpf_program__fd(p) >= 0)
+			fprintf(stderr, "memmon %s: verifier: %s %.*s\n", cmd, bpf_program__name(p),
+				(int)strcspn(line, "\n"), line);
+		bpf_program__set_log_buf(p, NULL, 0);
+		free(buf);
+	}
+}
+
 int bpf_fail(const char *cmd, const char *what, int err)
 {
 	if (err < 0)
 		err = -err;
 	fprintf(stderr, "memmon %s: %s failed: %s", cmd, what, strerror(err));
-	if ((err == EPERM || err == EACCES) && geteuid() == 0)
+	if (err == E2BIG && strstr(what, "loading"))
+		fprintf(stderr, " (this kernel's verifier gave up on a program as too complex: "
+				"please report it with the kernel's version, uname -r; MEMMON_DEBUG=1 "
+				"shows the verifier's log)");
+	else if ((err == EPERM || err == EACCES) && geteuid() == 0)
 		fprintf(stderr, " (the kernel's verifier or a security policy refused it: "
 				"MEMMON_DEBUG=1 shows the verifier's log)");
 	else if (err == EPERM || err == EACCES)

@@ -68,7 +68,10 @@ int leak_kernel_run(const struct leak_opts *o)
 	k.skel->rodata->sample_rate = o->sample_rate;
 	k.skel->rodata->page_size = (__u32)sysconf(_SC_PAGESIZE);
 	bpf_map__set_max_entries(k.skel->maps.allocs, o->max_allocs);
-	if ((err = leak_kernel_bpf__load(k.skel))) {
+	bpf_load_stats_prepare(k.skel->obj);
+	err = leak_kernel_bpf__load(k.skel);
+	bpf_load_stats_print("leak", k.skel->obj);
+	if (err) {
 		bpf_fail("leak", "loading the BPF programs", err);
 		goto out;
 	}

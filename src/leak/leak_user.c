@@ -262,7 +262,9 @@ static int setup(struct leak_user *u)
 		    "allocator probes: one uprobe per function (no uprobe_multi before 6.6)");
 	bpf_map__set_max_entries(u->skel->maps.allocs, o->max_allocs);
 	bpf_map__set_max_entries(u->skel->maps.events, (__u32)o->ring_size);
+	bpf_load_stats_prepare(u->skel->obj);
 	int err = leak_user_bpf__load(u->skel);
+	bpf_load_stats_print("leak", u->skel->obj);
 	if (err)
 		return bpf_fail("leak", "loading the BPF programs", err);
 	long page = sysconf(_SC_PAGESIZE);

@@ -79,7 +79,9 @@ static int start_probes(struct run *r)
 	trace_target_configure(&r->tt, r->parts.task_filter);
 	if (cmd->configure)
 		cmd->configure(r->ctx, r->skel);
+	bpf_load_stats_prepare(r->parts.obj);
 	int err = cmd->skel->load(r->skel);
+	bpf_load_stats_print(cmd->name, r->parts.obj);
 	if (err)
 		return bpf_fail(cmd->name, "loading the BPF object", err);
 	if ((err = trace_target_fill(&r->tt, bpf_map__fd(r->parts.pid_filter))))

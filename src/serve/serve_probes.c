@@ -70,7 +70,9 @@ static int start_oom(struct serve_probes *p)
 		return -errno;
 	select_all(&s->rodata->task_filter);
 	s->rodata->memcg_unlimited_pages = memcg_unlimited_pages();
+	bpf_load_stats_prepare(s->obj);
 	int err = oom_bpf__load(s);
+	bpf_load_stats_print("serve", s->obj);
 	if (!err && !(s->links.on_mark_victim = bpf_program__attach(s->progs.on_mark_victim)))
 		err = -errno;
 	if (!err) {
@@ -106,7 +108,9 @@ static int start_reclaim(struct serve_probes *p)
 			kept |= prog == keep[i];
 		bpf_program__set_autoload(prog, kept);
 	}
+	bpf_load_stats_prepare(s->obj);
 	int err = reclaim_bpf__load(s);
+	bpf_load_stats_print("serve", s->obj);
 	for (size_t i = 0; !err && i < sizeof(keep) / sizeof(keep[0]); i++) {
 		struct bpf_link *l = bpf_program__attach(keep[i]);
 		if (!l)

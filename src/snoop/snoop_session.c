@@ -90,7 +90,10 @@ int snoop_session_open(struct snoop_session *s, const struct snoop_session_opts 
 		s->reused_pin = access(s->pin_path, F_OK) == 0;
 		bpf_map__set_pin_path(k->maps.pid_filter, s->pin_path);
 	}
-	if ((rc = snoop_bpf__load(k))) {
+	bpf_load_stats_prepare(k->obj);
+	rc = snoop_bpf__load(k);
+	bpf_load_stats_print(o->cmd, k->obj);
+	if (rc) {
 		if (s->reused_pin)
 			fprintf(stderr, "memmon %s: %s exists but is not a memmon watch list "
 					"(remove it or use --map)\n", o->cmd, s->pin_path);
