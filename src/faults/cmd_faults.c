@@ -334,7 +334,7 @@ static int run(struct faults_opts *o)
 		unwind_tables_unused(r.skel->obj);
 	bpf_load_stats_prepare(r.skel->obj);
 	err = faults_bpf__load(r.skel);
-	bpf_load_stats_print("faults", r.skel->obj);
+	bpf_load_stats_print(CMD, r.skel->obj);
 	if (err) {
 		bpf_fail(CMD, "loading the BPF programs", err);
 		goto out;

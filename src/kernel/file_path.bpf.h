@@ -20,9 +20,9 @@ static __always_inline __u32 file_path(struct file *f, char *parts, const __u32 
 	*truncated = 1;
 	/* One name per step, so the step count is the name count: the verifier then sees as
 	 * many states as names (a separate count of names, moved by some steps only, made it
-	 * check every pair of the two: 220k instructions per inlined call on 6.18). */
-	/* Unrolled: 6.1's verifier refuses the loop clang otherwise makes (a back-edge that is
-	 * a fall-through, "back-edge from insn N to N+1"). */
+	 * check every pair of the two: 220k instructions per inlined call on 6.18). Unrolled:
+	 * 6.1's verifier refuses the loop clang otherwise makes (a back-edge that is a
+	 * fall-through, "back-edge from insn N to N+1"). */
 #pragma unroll
 	for (__u32 n = 0; n <= max_parts; n++) {
 		/* at the root of a mount: up to where it is mounted (stacked mounts: again) */

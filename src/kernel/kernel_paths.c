@@ -9,11 +9,11 @@
 
 /* Whether struct/union t has a member named member, looking inside its anonymous struct
  * and union members as CO-RE does (6.18's mm_struct keeps every field but one in an
- * anonymous struct). depth bounds a malformed BTF's cycle. */
+ * anonymous struct). depth bounds a malformed BTF's cycle; t may be NULL (a bad type id). */
 static bool btf_type_has_member(const struct btf *btf, const struct btf_type *t, const char *member,
 				int depth)
 {
-	if (depth > 8 || !(btf_is_struct(t) || btf_is_union(t)))
+	if (!t || depth > 8 || !(btf_is_struct(t) || btf_is_union(t)))
 		return false;
 	const struct btf_member *m = btf_members(t);
 	for (int i = 0; i < btf_vlen(t); i++) {

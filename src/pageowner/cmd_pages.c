@@ -317,7 +317,7 @@ int cmd_pages(int argc, char **argv)
 	bpf_map__set_max_entries(run.skel->maps.pages, (__u32)run.max_pages);
 	bpf_load_stats_prepare(run.skel->obj);
 	int err = pages_bpf__load(run.skel);
-	bpf_load_stats_print("pages", run.skel->obj);
+	bpf_load_stats_print(CMD, run.skel->obj);
 	if (err) {
 		rc = bpf_fail(CMD, "loading the BPF programs", err);
 		goto out;
